@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A portal user with exactly one role.
+
+    A department officer belongs to one region; a school representative to one school.
+    The database refuses any other combination.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    Q(role=Role.DEPARTMENT, region__isnull=False, school__isnull=True)
+                    | Q(role=Role.SCHOOL, school__isnull=False, region__isnull=True)
+                    | Q(role__in=[Role.OPERATOR, Role.MONITOR, Role.ADMIN], region__isnull=True, school__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_nationwide(self) -> bool:
+        return self.role in NATIONWIDE_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role in READ_ONLY_ROLES
+
+    @property
+    def is_department(self) -> bool:
+        return self.role == Role.DEPARTMENT
+
+    @property
+    def is_school(self) -> bool:
+        return self.role == Role.SCHOOL
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_monitor(self) -> bool:
+        return self.role == Role.MONITOR

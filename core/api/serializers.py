@@ -1,0 +1,24 @@
+from rest_framework import serializers
+
+from core.models import Region
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "kato", "kind", "name", "name_kk", "name_ru", "name_en"]
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    details = serializers.DictField(required=False)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every API error."""
+
+    error = ErrorDetailSerializer()

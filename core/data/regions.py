@@ -1,0 +1,29 @@
+"""Regions of Kazakhstan by KATO (the national classifier of administrative-territorial objects).
+
+17 regions and the 3 cities of republican significance, as of the 2022 reform
+(Abai, Jetisu and Ulytau regions created; Turkistan region code 61).
+"""
+
+# (two-digit code, nine-digit KATO, kind, Kazakh, Russian, English)
+REGIONS = [
+    ("10", "100000000", "region", "Абай облысы", "Абайская область", "Abai Region"),
+    ("11", "110000000", "region", "Ақмола облысы", "Акмолинская область", "Akmola Region"),
+    ("15", "150000000", "region", "Ақтөбе облысы", "Актюбинская область", "Aktobe Region"),
+    ("19", "190000000", "region", "Алматы облысы", "Алматинская область", "Almaty Region"),
+    ("23", "230000000", "region", "Атырау облысы", "Атырауская область", "Atyrau Region"),
+    ("27", "270000000", "region", "Батыс Қазақстан облысы", "Западно-Казахстанская область", "West Kazakhstan Region"),
+    ("31", "310000000", "region", "Жамбыл облысы", "Жамбылская область", "Jambyl Region"),
+    ("33", "330000000", "region", "Жетісу облысы", "Жетысуская область", "Jetisu Region"),
+    ("35", "350000000", "region", "Қарағанды облысы", "Карагандинская область", "Karaganda Region"),
+    ("39", "390000000", "region", "Қостанай облысы", "Костанайская область", "Kostanay Region"),
+    ("43", "430000000", "region", "Қызылорда облысы", "Кызылординская область", "Kyzylorda Region"),
+    ("47", "470000000", "region", "Маңғыстау облысы", "Мангистауская область", "Mangystau Region"),
+    ("55", "550000000", "region", "Павлодар облысы", "Павлодарская область", "Pavlodar Region"),
+    ("59", "590000000", "region", "Солтүстік Қазақстан облысы", "Северо-Казахстанская область", "North Kazakhstan Region"),
+    ("61", "610000000", "region", "Түркістан облысы", "Туркестанская область", "Turkistan Region"),
+    ("62", "620000000", "region", "Ұлытау облысы", "Улытауская область", "Ulytau Region"),
+    ("63", "630000000", "region", "Шығыс Қазақстан облысы", "Восточно-Казахстанская область", "East Kazakhstan Region"),
+    ("71", "710000000", "city", "Астана қаласы", "город Астана", "Astana"),
+    ("75", "750000000", "city", "Алматы қаласы", "город Алматы", "Almaty"),
+    ("79", "790000000", "city", "Шымкент қаласы", "город Шымкент", "Shymkent"),
+]

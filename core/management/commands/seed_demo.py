@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from core.demo import seed_users
+from schools.demo import seed_schools
+
+
+class Command(BaseCommand):
+    help = "Idempotently fill a realistic demo (schools, users of every role, …) and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="allow in production (never on real data)")
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError("seed_demo refuses to run in production without --force.")
+        with transaction.atomic():
+            schools = seed_schools()
+            logins = seed_users(school_bin=schools[0].bin)
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (username / password / role):"))
+        for username, role, password in logins:
+            self.stdout.write(f"  {username:<20} {password:<12} {role}")

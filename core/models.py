@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RegionKind
+
+
+class Region(models.Model):
+    """A region of Kazakhstan (oblast or city of republican significance), by KATO."""
+
+    code = models.CharField(_("KATO region code"), max_length=2, primary_key=True)
+    kato = models.CharField(_("KATO code"), max_length=9, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{2}$"), name="region_code_two_digits"),
+            models.CheckConstraint(condition=models.Q(kato__regex=r"^[0-9]{9}$"), name="region_kato_nine_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+def localized(obj, field: str) -> str:
+    """The kk/ru/en variant of ``field`` for the active language, falling back to Russian then Kazakh."""
+    language = (get_language() or "kk")[:2]
+    for code in (language, "ru", "kk"):
+        value = getattr(obj, f"{field}_{code}", None)
+        if value:
+            return value
+    return ""
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a state change: who, when, what, from, to, why.
+
+    Written by services in the same transaction as the change. The database refuses
+    UPDATE and DELETE on this table (trigger in migration 0002).
+    """
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("from"), max_length=32, blank=True)
+    to_status = models.CharField(_("to"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.content_type.model}#{self.object_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a Celery worker ran the heartbeat task (beat sends one every minute)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

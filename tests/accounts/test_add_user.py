@@ -1,0 +1,68 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+
+
+@pytest.mark.django_db
+class AddUserCommandTests:
+    def test_creates_a_department_user_bound_to_its_region(self):
+        call_command("add_user", "officer", "--role", "department", "--region", "71", "--password-stdin",
+                     stdin=io.StringIO("s3cret-pass\n"), stdout=io.StringIO())
+        user = User.objects.get(username="officer")
+        assert (user.role, user.region_id, user.school_id) == ("department", "71", None)
+        assert user.check_password("s3cret-pass")
+
+    def test_creates_a_school_user_bound_to_its_school(self, school_a):
+        call_command("add_user", "acc", "--role", "school", "--school", school_a.bin, stdout=io.StringIO())
+        assert User.objects.get(username="acc").school == school_a
+
+    def test_updates_an_existing_user_without_touching_the_password(self, school_a):
+        call_command("add_user", "same", "--role", "operator", "--password-stdin", stdin=io.StringIO("first-pass-1\n"),
+                     stdout=io.StringIO())
+        call_command("add_user", "same", "--role", "monitor", stdout=io.StringIO())
+        user = User.objects.get(username="same")
+        assert user.role == "monitor"
+        assert user.check_password("first-pass-1")
+
+    def test_prints_a_generated_password_for_a_new_user_without_stdin(self):
+        out = io.StringIO()
+        call_command("add_user", "gen", "--role", "operator", stdout=out)
+        password = out.getvalue().split("password: ")[1].strip()
+        assert User.objects.get(username="gen").check_password(password)
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["--role", "department"], "region"),
+            (["--role", "department", "--region", "99"], "99"),
+            (["--role", "school"], "school"),
+            (["--role", "school", "--school", "180340001013"], "180340001013"),
+            (["--role", "operator", "--region", "71"], "region"),
+        ],
+    )
+    def test_bad_input_fails_with_a_message_and_changes_nothing(self, args, message):
+        with pytest.raises(CommandError, match=message):
+            call_command("add_user", "broken", *args, stdout=io.StringIO())
+        assert not User.objects.filter(username="broken").exists()
+
+    def test_admin_role_gets_django_admin_rights(self):
+        call_command("add_user", "root", "--role", "admin", stdout=io.StringIO())
+        user = User.objects.get(username="root")
+        assert user.is_staff and user.is_superuser
+
+    def test_add_user_runs_as_a_real_command_and_exits_non_zero_on_bad_input(self):
+        import subprocess
+        import sys
+
+        from django.conf import settings
+
+        result = subprocess.run(
+            [sys.executable, "manage.py", "add_user", "x", "--role", "wizard"],
+            cwd=settings.BASE_DIR, capture_output=True, text=True,
+        )
+        assert result.returncode != 0
+        assert "wizard" in result.stderr
