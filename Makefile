@@ -35,7 +35,11 @@ migrate: servers
 	$(MANAGE) migrate --noinput
 
 messages: venv
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0; \
+	else \
+		echo "msgfmt (GNU gettext) not found: compiling the catalogues with polib"; $(PY) scripts/po_compile.py; \
+	fi
 
 setup: venv frontend servers migrate messages
 

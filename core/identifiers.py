@@ -33,9 +33,9 @@ BIN_UNIT_TYPES = {"0": "head", "1": "branch", "2": "representative", "3": "farm"
 def check_digit(first_eleven: str) -> int | None:
     """The 12th digit for these 11 digits, or None when no check digit exists."""
     digits = [int(c) for c in first_eleven]
-    value = sum(d * w for d, w in zip(digits, WEIGHTS_FIRST)) % 11
+    value = sum(d * w for d, w in zip(digits, WEIGHTS_FIRST, strict=True)) % 11
     if value == 10:
-        value = sum(d * w for d, w in zip(digits, WEIGHTS_SECOND)) % 11
+        value = sum(d * w for d, w in zip(digits, WEIGHTS_SECOND, strict=True)) % 11
         if value == 10:
             return None
     return value

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import json
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-import json
 
 from core.models import AuditEvent
 

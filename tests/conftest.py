@@ -1,6 +1,8 @@
-"""Shared fixtures: named users for every role, API clients, a real Celery worker."""
+"""Shared fixtures: named users for every role, API clients, reference data."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from rest_framework.test import APIClient
@@ -8,13 +10,24 @@ from rest_framework.test import APIClient
 from tests.factories import RegionRef, make_school, make_user
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the tables, data migrations included: put the regions back."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from core.data.regions import ensure_regions
+        from core.models import Region
+
+        request.getfixturevalue("transactional_db")
+        ensure_regions(Region)
+
+
 @pytest.fixture
-def region_astana():
+def region_astana(db):
     return RegionRef.get("71")
 
 
 @pytest.fixture
-def region_almaty():
+def region_almaty(db):
     return RegionRef.get("75")
 
 
@@ -82,3 +95,20 @@ def api_as():
         return client
 
     return _client
+
+
+# --- EQAZYNA_REQUIRE_BROWSER=1 (CI): the run fails unless real-browser tests ran and passed ---
+_browser_passed = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        _browser_passed.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("EQAZYNA_REQUIRE_BROWSER") == "1" and not _browser_passed and exitstatus == 0:
+        session.config.get_terminal_writer().line(
+            "EQAZYNA_REQUIRE_BROWSER=1 but no browser test ran and passed: failing the run.", red=True
+        )
+        session.exitstatus = 1

@@ -27,3 +27,11 @@ REGIONS = [
     ("75", "750000000", "city", "Алматы қаласы", "город Алматы", "Almaty"),
     ("79", "790000000", "city", "Шымкент қаласы", "город Шымкент", "Shymkent"),
 ]
+
+
+def ensure_regions(Region) -> None:
+    """Insert or update the reference rows (used by the data migration and by test set-up)."""
+    for code, kato, kind, name_kk, name_ru, name_en in REGIONS:
+        Region.objects.update_or_create(
+            code=code, defaults={"kato": kato, "kind": kind, "name_kk": name_kk, "name_ru": name_ru, "name_en": name_en}
+        )

@@ -1,14 +1,10 @@
 from django.db import migrations
 
-from core.data.regions import REGIONS
+from core.data.regions import REGIONS, ensure_regions
 
 
 def load_regions(apps, schema_editor):
-    Region = apps.get_model("core", "Region")
-    for code, kato, kind, name_kk, name_ru, name_en in REGIONS:
-        Region.objects.update_or_create(
-            code=code, defaults={"kato": kato, "kind": kind, "name_kk": name_kk, "name_ru": name_ru, "name_en": name_en}
-        )
+    ensure_regions(apps.get_model("core", "Region"))
 
 
 def unload_regions(apps, schema_editor):

@@ -45,7 +45,9 @@ class AddUserCommandTests:
         ],
     )
     def test_bad_input_fails_with_a_message_and_changes_nothing(self, args, message):
-        with pytest.raises(CommandError, match=message):
+        from django.utils import translation
+
+        with translation.override("en"), pytest.raises(CommandError, match=message):
             call_command("add_user", "broken", *args, stdout=io.StringIO())
         assert not User.objects.filter(username="broken").exists()
 
