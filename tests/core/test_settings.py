@@ -9,6 +9,7 @@ BASE = settings.BASE_DIR
 
 
 def run_manage(*args, env_extra: dict, drop=()):
+    drop = {*drop, "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_extra)
     env["DJANGO_SETTINGS_MODULE"] = "eqazyna.settings"
