@@ -1,1 +1,112 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import Scope, ScopedQuerySet
+from checks.choices import LIVE_STATUSES, CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
+
+
+class CheckRun(models.Model):
+    """One execution of the check rules for a date D (the snapshot's date).
+
+    Records what it read (snapshot, register loads, row counts), the rule versions,
+    when it started and ended, and the number of findings per code.
+    """
+
+    check_date = models.DateField(_("check date"))
+    snapshot = models.ForeignKey(
+        "contingent.NobdSnapshot", verbose_name=_("NOBD snapshot"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="check_runs",
+    )
+    rule_versions = models.JSONField(_("rule versions"), default=dict)
+    inputs = models.JSONField(_("data read"), default=dict, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=CheckRunTrigger.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CheckRunStatus.choices, default=CheckRunStatus.RUNNING)
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    counts = models.JSONField(_("findings per code"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Runs are national; every signed-in role may see that they happened and their totals.
+    scope = Scope(region=lambda user: Q(), school=lambda user: Q())
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("check run")
+        verbose_name_plural = _("check runs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.check_date} ({self.get_status_display()})"
+
+
+class Finding(models.Model):
+    """A problem found by a rule about a school, a school and level, or a pupil's enrolment.
+
+    Identity is (code, subject_key): a re-run updates the live finding instead of adding a
+    duplicate (a partial unique index guarantees it), and closes the live findings it no
+    longer produces.
+    """
+
+    code = models.CharField(_("code"), max_length=3, choices=FindingCode.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="findings")
+    enrolment = models.ForeignKey(
+        "contingent.Enrolment", verbose_name=_("enrolment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="findings",
+    )
+    level = models.CharField(_("level"), max_length=10, blank=True)
+    # "school:<id>", "school:<id>:<level>" or "enrolment:<id>"
+    subject_key = models.CharField(max_length=64)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    rule_version = models.CharField(_("rule version"), max_length=20)
+    status = models.CharField(_("status"), max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    status_reason = models.TextField(_("explanation or reason"), blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("status changed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    first_run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("first found by"))
+    last_run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="+", verbose_name=_("last found by"))
+    closed_by_run = models.ForeignKey(
+        CheckRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="school__region", school="school")
+
+    class Meta:
+        ordering = ["-last_run_id", "code", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "subject_key"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="finding_one_live_per_code_and_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school", "status"]),
+            models.Index(fields=["enrolment", "status"]),
+            models.Index(fields=["code", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.subject_key} ({self.status})"
+
+    @property
+    def is_blocking(self) -> bool:
+        """An open error blocks payment for the lines it concerns."""
+        return self.severity == Severity.ERROR and self.status == FindingStatus.OPEN

@@ -1,1 +1,109 @@
-from django.db import models  # noqa: F401
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import Scope, ScopedQuerySet
+from contingent.choices import PupilCategory, SnapshotStatus
+from schools.choices import Level
+
+
+class Pupil(models.Model):
+    """A person taught under the state order, identified by IIN.
+
+    The IIN is *not* validated by a database constraint on purpose: data that arrived
+    before validation (or from outside) must still be representable so that check P01
+    can report it. Importers and forms validate it.
+    """
+
+    iin = models.CharField(_("IIN"), max_length=12, unique=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # A pupil is visible to the schools and regions where the pupil is (or was) enrolled.
+    scope = Scope(region="enrolments__school__region", school="enrolments__school")
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
+
+
+class Enrolment(models.Model):
+    """A pupil in a school's contingent: grade, category, enrolled on, left on."""
+
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="enrolments")
+    pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="enrolments")
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices, default=PupilCategory.REGULAR)
+    enrolled_on = models.DateField(_("enrolled on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="school__region", school="school")
+
+    class Meta:
+        ordering = ["school_id", "grade", "pupil__last_name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "pupil", "enrolled_on"], name="enrolment_unique_school_pupil_start"),
+            models.CheckConstraint(condition=Q(grade__gte=0, grade__lte=11), name="enrolment_grade_0_11"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
+                name="enrolment_left_after_enrolled",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "enrolled_on", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} — {self.grade} ({self.school_id})"
+
+    @property
+    def level(self) -> str:
+        return Level.for_grade(self.grade)
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
+
+
+class NobdSnapshot(models.Model):
+    """One load of the National Education Database, taken on a date."""
+
+    taken_on = models.DateField(_("taken on"))
+    source = models.CharField(_("source"), max_length=500)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=SnapshotStatus.choices, default=SnapshotStatus.IMPORTING)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Snapshot metadata (date, size, checksum) is visible to every signed-in role; rows are not.
+    scope = Scope(region=lambda user: Q(), school=lambda user: Q())
+
+    class Meta:
+        ordering = ["-taken_on", "-id"]
+        verbose_name = _("NOBD snapshot")
+        verbose_name_plural = _("NOBD snapshots")
+
+    def __str__(self) -> str:
+        return f"NOBD {self.taken_on} #{self.pk}"

@@ -1,6 +1,7 @@
 """Navigation per role: which links each role sees, and which home page it lands on.
 
-Later features add their entries here, next to their siblings.
+Each app lists its entries in ``<app>/navigation.py`` (``ITEMS``); they are collected here
+in the order of ``NAV_APPS``.
 """
 
 from __future__ import annotations
@@ -27,16 +28,23 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role.values)
-NAVIGATION: list[NavItem] = [
-    NavItem(_("Home"), "core:home", ALL_ROLES),
-]
+NAV_APPS = ["orders", "schools", "contingent", "checks", "payments"]
+
+
+def navigation() -> list[NavItem]:
+    from importlib import import_module
+
+    items = [NavItem(_("Home"), "core:home", ALL_ROLES)]
+    for app in NAV_APPS:
+        items.extend(getattr(import_module(f"{app}.navigation"), "ITEMS", []))
+    return items
 
 
 def nav_items(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = []
-    for item in NAVIGATION:
+    for item in navigation():
         if user.role in item.roles:
             url = item.url()
             if url:

@@ -5,4 +5,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("schools.api.urls")),
+    path("", include("checks.api.urls")),
+    path("", include("contingent.api.urls")),
+    path("", include("orders.api.urls")),
+    path("", include("payments.api.urls")),
 ]

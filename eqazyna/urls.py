@@ -17,6 +17,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("schools/", include("schools.urls")),
+    path("checks/", include("checks.urls")),
+    path("contingent/", include("contingent.urls")),
+    path("orders/", include("orders.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,1 +1,193 @@
-from django.db import models  # noqa: F401
+"""State orders, applications and contracts.
+
+Places and per-capita norms are rows per level (``*Level`` tables) rather than columns, so
+that other funding instruments (grants, scholarships, dormitory places) can reuse the rails
+with their own norms.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import Scope, ScopedQuerySet
+from orders.choices import ApplicationStatus, ContractStatus, OrderStatus
+from schools.choices import Level
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def _orders_for_school(user) -> Q:
+    # A school sees the published and closed orders of its own region (never drafts).
+    return Q(region_id=user.school.region_id) & ~Q(status=OrderStatus.DRAFT)
+
+
+class StateOrder(models.Model):
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
+    school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
+    programme_code = models.CharField(_("budget programme code"), max_length=20)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    budget = models.DecimalField(_("money available"), validators=[MinValueValidator(0)], **MONEY)
+    sen_coefficient = models.DecimalField(
+        _("coefficient for special educational needs"), max_digits=5, decimal_places=2, default=1,
+        validators=[MinValueValidator(1)],
+    )
+    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_close_at = models.DateTimeField(_("applications close"))
+    service_start = models.DateField(_("services from"))
+    service_end = models.DateField(_("services until"))
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="region", school=_orders_for_school, public=~Q(status=OrderStatus.DRAFT))
+
+    class Meta:
+        ordering = ["-school_year", "region_id", "-id"]
+        verbose_name = _("state order")
+        verbose_name_plural = _("state orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="order_budget_not_negative"),
+            models.CheckConstraint(condition=Q(applications_close_at__gt=models.F("applications_open_at")), name="order_window_ordered"),
+            models.CheckConstraint(condition=Q(service_end__gte=models.F("service_start")), name="order_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_code} {self.school_year}–{self.school_year + 1} ({self.region_id})"
+
+
+class StateOrderLevel(models.Model):
+    order = models.ForeignKey(StateOrder, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    places = models.PositiveIntegerField(_("places"))
+    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(
+        region="order__region",
+        school=lambda user: Q(order__region_id=user.school.region_id) & ~Q(order__status=OrderStatus.DRAFT),
+        public=~Q(order__status=OrderStatus.DRAFT),
+    )
+
+    class Meta:
+        ordering = ["order_id", "level"]
+        verbose_name = _("order level")
+        verbose_name_plural = _("order levels")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "level"], name="order_level_unique"),
+            models.CheckConstraint(condition=Q(monthly_norm__gte=0), name="order_level_norm_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.places}"
+
+
+class Application(models.Model):
+    order = models.ForeignKey(StateOrder, verbose_name=_("state order"), on_delete=models.PROTECT, related_name="applications")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="applications")
+    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED)
+    # The queue position: submission time to the microsecond (PostgreSQL timestamptz precision).
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # The queue is public: school names, places and status (no personal data on this model).
+    scope = Scope(region="order__region", school="school", public=~Q(order__status=OrderStatus.DRAFT))
+
+    class Meta:
+        ordering = ["order_id", "submitted_at", "id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "school"],
+                condition=Q(status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED]),
+                name="application_one_live_per_school_and_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} → {self.order_id} ({self.status})"
+
+
+class ApplicationLevel(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    requested_places = models.PositiveIntegerField(_("places requested"))
+    approved_places = models.PositiveIntegerField(_("places approved"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="application__order__region", school="application__school",
+                  public=~Q(application__order__status=OrderStatus.DRAFT))
+
+    class Meta:
+        ordering = ["application_id", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "level"], name="application_level_unique"),
+            models.CheckConstraint(
+                condition=Q(approved_places__isnull=True) | Q(approved_places__lte=models.F("requested_places")),
+                name="application_level_approved_within_requested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.requested_places}"
+
+
+class Contract(models.Model):
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    order = models.ForeignKey(StateOrder, verbose_name=_("state order"), on_delete=models.PROTECT, related_name="contracts")
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="contracts")
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="contract",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    total_amount = models.DecimalField(_("total amount"), validators=[MinValueValidator(0)], **MONEY)
+    status_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="order__region", school="school")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="contract_amount_not_negative"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="contract_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ContractLevel(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    places = models.PositiveIntegerField(_("places"))
+    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="contract__order__region", school="contract__school")
+
+    class Meta:
+        ordering = ["contract_id", "level"]
+        constraints = [models.UniqueConstraint(fields=["contract", "level"], name="contract_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()}: {self.places}"

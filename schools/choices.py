@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SchoolStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    CLOSED = "closed", _("Closed")
+    ACTIVE = "active", pgettext_lazy("school status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("school status", "Suspended")
+    CLOSED = "closed", pgettext_lazy("school status", "Closed")
 
 
 class Level(models.TextChoices):

@@ -5,6 +5,7 @@
     python scripts/po_fill.py batch.json           # {"msgid": {"kk": "...", "ru": "..."}, ...}
 
 Plural entries take {"kk": ["one", "other"], "ru": ["one", "few", "many"]}.
+A message with a context (pgettext) is keyed "context::msgid".
 Run `make makemessages` first so that every marked string is in the catalogues.
 """
 
@@ -24,6 +25,10 @@ def catalogue(lang: str) -> polib.POFile:
     return polib.pofile(str(LOCALE / lang / "LC_MESSAGES" / "django.po"), wrapwidth=0)
 
 
+def _key(entry: polib.POEntry) -> str:
+    return f"{entry.msgctxt}::{entry.msgid}" if entry.msgctxt else entry.msgid
+
+
 def missing() -> dict:
     result: dict = {}
     for lang in LANGS:
@@ -32,7 +37,7 @@ def missing() -> dict:
                 continue
             empty = (not entry.msgstr) if not entry.msgid_plural else not all(entry.msgstr_plural.values())
             if empty or "fuzzy" in entry.flags:
-                result.setdefault(entry.msgid, {})[lang] = ""
+                result.setdefault(_key(entry), {})[lang] = ""
     return result
 
 
@@ -41,9 +46,10 @@ def fill(batch: dict) -> int:
     for lang in LANGS:
         po = catalogue(lang)
         for entry in po:
-            if entry.msgid in batch and lang in batch[entry.msgid]:
-                unknown.discard(entry.msgid)
-                value = batch[entry.msgid][lang]
+            key = _key(entry)
+            if key in batch and lang in batch[key]:
+                unknown.discard(key)
+                value = batch[key][lang]
                 if entry.msgid_plural:
                     entry.msgstr_plural = dict(enumerate(value))
                 else:

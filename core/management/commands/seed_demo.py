@@ -1,9 +1,14 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo import seed_users
+from core.demo import DEMO_PASSWORD, seed_users
 from schools.demo import seed_schools
+
+# Apps whose demo.seed(ctx) runs after schools and users, in this order.
+DEMO_APPS = ["checks", "contingent", "orders", "payments"]
 
 
 class Command(BaseCommand):
@@ -18,6 +23,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             schools = seed_schools()
             logins = seed_users(school_bin=schools[0].bin)
+            ctx = {"schools": schools, "logins": logins, "password": DEMO_PASSWORD, "stdout": self.stdout}
+            for app in DEMO_APPS:
+                import_module(f"{app}.demo").seed(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (username / password / role):"))
         for username, role, password in logins:
             self.stdout.write(f"  {username:<20} {password:<12} {role}")

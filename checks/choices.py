@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error")
+    WARNING = "warning", _("Warning")
+
+
+class FindingCode(models.TextChoices):
+    """CONTRACT finding codes. Never rename or remove one; add new codes at the end."""
+
+    P01 = "P01", _("IIN invalid or disagrees with the birth date")
+    P02 = "P02", _("Pupil not found in NOBD")
+    P03 = "P03", _("Pupil studies at another school according to NOBD")
+    P04 = "P04", _("Pupil left this school according to NOBD but is still in the contingent")
+    P05 = "P05", _("Pupil is in the contingents of two or more schools")
+    P06 = "P06", _("Grade differs from NOBD")
+    P07 = "P07", _("Age impossible for the grade")
+    S01 = "S01", _("No active licence for the level taught")
+    S02 = "S02", _("Activity code (OKED) is not education")
+    S03 = "S03", _("School is on the register of unreliable suppliers")
+    S04 = "S04", _("Contingent above the school's capacity")
+    S05 = "S05", _("Contingent above the contracted places for a level")
+
+
+CODE_SEVERITY = {
+    FindingCode.P01: Severity.ERROR,
+    FindingCode.P02: Severity.ERROR,
+    FindingCode.P03: Severity.ERROR,
+    FindingCode.P04: Severity.ERROR,
+    FindingCode.P05: Severity.ERROR,
+    FindingCode.P06: Severity.WARNING,
+    FindingCode.P07: Severity.WARNING,
+    FindingCode.S01: Severity.ERROR,
+    FindingCode.S02: Severity.ERROR,
+    FindingCode.S03: Severity.ERROR,
+    FindingCode.S04: Severity.WARNING,
+    FindingCode.S05: Severity.ERROR,
+}
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    EXPLAINED = "explained", _("Explained")
+    RESOLVED = "resolved", _("Resolved")
+    WAIVED = "waived", _("Waived")
+
+
+# A finding in one of these statuses is "live": the next run keeps it or closes it.
+LIVE_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED, FindingStatus.WAIVED)
+
+
+class CheckRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class CheckRunTrigger(models.TextChoices):
+    COMMAND = "command", _("Command line")
+    NIGHTLY = "nightly", _("Nightly job")
+    MANUAL = "manual", _("Started by an operator")
+    ACT = "act", _("Act submission")

@@ -1,0 +1,174 @@
+"""The check engine: runs every registered rule for a date D, set-based, in PostgreSQL.
+
+For each rule, in its own transaction:
+1. the rule's SELECT fills a temporary table with what it finds now;
+2. live findings (open, explained, waived) of that code that are found again are kept and
+   refreshed (``last_run``, details, rule version);
+3. new ones are inserted as open;
+4. live findings of that code that the run no longer finds are resolved, closed by this run.
+A partial unique index (one live finding per code and subject) makes duplicates impossible.
+
+One run at a time: a PostgreSQL advisory lock is held for the whole run; a second run
+started meanwhile is refused, naming the running one. A run whose process died (still
+"running" but without the lock) is marked failed by the next run; re-running gives the
+same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checks.choices import LIVE_STATUSES, CheckRunStatus, FindingCode, FindingStatus
+from checks.models import CheckRun
+from checks.rules import Rule, all_rules
+from core.errors import ConflictError
+
+logger = logging.getLogger(__name__)
+
+LOCK_KEY = 7_301_202_511  # any constant shared by every process that runs checks
+COUNTED_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED)
+
+
+def school_year_start(day: dt.date) -> dt.date:
+    """1 September of the school year containing ``day``."""
+    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+class RunInProgress(ConflictError):
+    default_code = "check_run_in_progress"
+
+
+def _try_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def running_run() -> CheckRun | None:
+    return CheckRun.objects.filter(status=CheckRunStatus.RUNNING).order_by("-started_at").first()
+
+
+def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
+    live = list(LIVE_STATUSES)
+    counted = list(COUNTED_STATUSES)
+    args = {**params, "run_id": run.pk, "code": rule.code, "severity": rule.severity, "version": rule.version,
+            "live": live, "counted": counted,
+            "closed_reason": f"no longer found by check run #{run.pk} ({params['check_date']})"}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS checks_produced")
+        cursor.execute(
+            "CREATE TEMP TABLE checks_produced ON COMMIT DROP AS "
+            "SELECT school_id::bigint AS school_id, enrolment_id::bigint AS enrolment_id, "
+            "coalesce(level, '')::varchar AS level, subject_key::varchar AS subject_key, details::jsonb AS details "
+            f"FROM ({rule.sql}) AS produced",
+            args,
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON checks_produced (subject_key)")
+        cursor.execute("ANALYZE checks_produced")
+        cursor.execute(
+            """
+            UPDATE checks_finding f
+               SET last_run_id = %(run_id)s, details = p.details, rule_version = %(version)s,
+                   school_id = p.school_id, enrolment_id = p.enrolment_id, level = p.level, updated_at = now()
+              FROM checks_produced p
+             WHERE f.code = %(code)s AND f.subject_key = p.subject_key AND f.status = ANY(%(live)s)
+            """,
+            args,
+        )
+        kept = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO checks_finding (code, severity, school_id, enrolment_id, level, subject_key, details,
+                                        rule_version, status, status_reason, first_run_id, last_run_id,
+                                        created_at, updated_at)
+            SELECT %(code)s, %(severity)s, p.school_id, p.enrolment_id, p.level, p.subject_key, p.details,
+                   %(version)s, 'open', '', %(run_id)s, %(run_id)s, now(), now()
+              FROM checks_produced p
+             WHERE NOT EXISTS (SELECT 1 FROM checks_finding f
+                                WHERE f.code = %(code)s AND f.subject_key = p.subject_key AND f.status = ANY(%(live)s))
+            """,
+            args,
+        )
+        added = cursor.rowcount
+        cursor.execute(
+            """
+            UPDATE checks_finding
+               SET status = 'resolved', closed_by_run_id = %(run_id)s, status_changed_at = now(),
+                   status_changed_by_id = NULL, status_reason = %(closed_reason)s, updated_at = now()
+             WHERE code = %(code)s AND status = ANY(%(live)s) AND last_run_id <> %(run_id)s
+            """,
+            args,
+        )
+        closed = cursor.rowcount
+        cursor.execute(
+            "SELECT count(*) FROM checks_finding WHERE code = %(code)s AND last_run_id = %(run_id)s AND status = ANY(%(counted)s)",
+            args,
+        )
+        count = cursor.fetchone()[0]
+    return {"count": count, "kept": kept, "added": added, "closed": closed}
+
+
+def _inputs(run: CheckRun, params: dict) -> dict:
+    from checks.inputs import describe_inputs
+
+    return describe_inputs(run=run, params=params)
+
+
+def check_run_execute(*, run: CheckRun) -> CheckRun:
+    """Run every rule for ``run`` (already created, status running). Holds the one-run lock."""
+    if not _try_lock():
+        raise RunInProgress(_("Another check run is in progress."))
+    try:
+        # Runs left "running" by a process that died hold no lock any more: mark them failed.
+        CheckRun.objects.filter(status=CheckRunStatus.RUNNING).exclude(pk=run.pk).update(
+            status=CheckRunStatus.FAILED, finished_at=timezone.now(), error="interrupted (the process running it stopped)"
+        )
+        params = {
+            "check_date": run.check_date,
+            "snapshot_id": run.snapshot_id,
+            "school_year_start": school_year_start(run.check_date),
+        }
+        rules = all_rules()
+        run.rule_versions = {rule.code: rule.version for rule in rules}
+        run.inputs = _inputs(run, params)
+        run.progress = {"done": 0, "total": len(rules), "current": None, "rules": {}}
+        run.save(update_fields=["rule_versions", "inputs", "progress"])
+        counts = {code: 0 for code in FindingCode.values}
+        for index, rule in enumerate(rules):
+            run.progress["current"] = rule.code
+            CheckRun.objects.filter(pk=run.pk).update(progress=run.progress)
+            if rule.needs_snapshot and run.snapshot_id is None:
+                run.progress["rules"][rule.code] = {"skipped": "no NOBD snapshot"}
+                continue
+            started = timezone.now()
+            with transaction.atomic():
+                result = _apply_rule(run, rule, params)
+            result["seconds"] = round((timezone.now() - started).total_seconds(), 3)
+            counts[rule.code] = result["count"]
+            run.progress["rules"][rule.code] = result
+            run.progress["done"] = index + 1
+            logger.info("check run %s: %s %s", run.pk, rule.code, result)
+        run.progress["current"] = None
+        run.progress["done"] = len(rules)
+        run.counts = counts
+        run.status = CheckRunStatus.SUCCEEDED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["progress", "counts", "status", "finished_at"])
+        return run
+    except Exception as exc:
+        CheckRun.objects.filter(pk=run.pk).update(
+            status=CheckRunStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
+        )
+        raise
+    finally:
+        _unlock()
