@@ -1,0 +1,143 @@
+"""Printable PDF documents (contracts, acts, final reports) in Kazakh, Russian and English.
+
+Reportlab with the Source Sans Pro font from the ``font-source-sans-pro`` package (its glyphs
+cover Kazakh Cyrillic: ә ғ қ ң ө ұ ү һ і). Build a document from simple blocks:
+
+    pdf_document(title="…", blocks=[Heading("…"), Paragraph("…"), KeyValues([(k, v), …]),
+                                    Table(headers, rows, numeric={2, 3})])
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONT = "EQSans"
+FONT_BOLD = "EQSans-Bold"
+_registered = False
+
+
+def _register_fonts() -> None:
+    global _registered
+    if _registered:
+        return
+    import font_source_sans_pro
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    files = Path(font_source_sans_pro.__file__).parent / "files"
+    pdfmetrics.registerFont(TTFont(FONT, str(files / "SourceSansPro-Regular.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(files / "SourceSansPro-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _registered = True
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    text: str
+    small: bool = False
+
+
+@dataclass
+class KeyValues:
+    rows: list[tuple[str, str]]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list]
+    numeric: set[int] = field(default_factory=set)  # column indexes aligned right
+    total: list | None = None  # an optional bold last row
+
+
+@dataclass
+class Signatures:
+    rows: list[tuple[str, str]]  # (party, who/when/hash)
+
+
+def _styles():
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
+    base = getSampleStyleSheet()
+    return {
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=FONT_BOLD, fontSize=12, leading=15, spaceAfter=6),
+        "p": ParagraphStyle("p", parent=base["BodyText"], fontName=FONT, fontSize=10, leading=13),
+        "small": ParagraphStyle("small", parent=base["BodyText"], fontName=FONT, fontSize=8, leading=10),
+        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontName=FONT, fontSize=8.5, leading=10.5),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base["BodyText"], fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
+    }
+
+
+def _escape(value) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape("" if value is None else str(value))
+
+
+def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes:
+    """Render ``blocks`` into an A4 PDF and return its bytes."""
+    _register_fonts()
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph as RLParagraph
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as RLTable
+    from reportlab.platypus import TableStyle
+
+    styles = _styles()
+    story = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            story.append(RLParagraph(_escape(block.text), styles["h1" if block.level == 1 else "h2"]))
+        elif isinstance(block, Paragraph):
+            story.append(RLParagraph(_escape(block.text), styles["small" if block.small else "p"]))
+            story.append(Spacer(1, 3 * mm))
+        elif isinstance(block, (KeyValues, Signatures)):
+            data = [[RLParagraph(_escape(k), styles["cell_bold"]), RLParagraph(_escape(v), styles["cell"])] for k, v in block.rows]
+            table = RLTable(data, colWidths=[60 * mm, 110 * mm])
+            table.setStyle(TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+            ]))
+            story.extend([table, Spacer(1, 4 * mm)])
+        elif isinstance(block, Table):
+            def cell(value, column, bold=False):
+                style = styles["cell_bold" if bold else "cell"]
+                if column in block.numeric:
+                    from reportlab.lib.enums import TA_RIGHT
+                    from reportlab.lib.styles import ParagraphStyle
+
+                    style = ParagraphStyle(f"{style.name}-r", parent=style, alignment=TA_RIGHT)
+                return RLParagraph(_escape(value), style)
+
+            data = [[cell(h, i, bold=True) for i, h in enumerate(block.headers)]]
+            data += [[cell(v, i) for i, v in enumerate(row)] for row in block.rows]
+            if block.total is not None:
+                data.append([cell(v, i, bold=True) for i, v in enumerate(block.total)])
+            table = RLTable(data, repeatRows=1)
+            table.setStyle(TableStyle([
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]))
+            story.extend([table, Spacer(1, 4 * mm)])
+        else:
+            raise TypeError(f"unknown PDF block {block!r}")
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, title=title, author=author,
+        leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
+    )
+    document.build(story)
+    return buffer.getvalue()
