@@ -90,9 +90,8 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph as RLParagraph
-    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as RLTable
-    from reportlab.platypus import TableStyle
 
     styles = _styles()
     story = []
@@ -111,9 +110,9 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
             ]))
             story.extend([table, Spacer(1, 4 * mm)])
         elif isinstance(block, Table):
-            def cell(value, column, bold=False):
+            def cell(value, column, bold=False, numeric=frozenset(block.numeric)):
                 style = styles["cell_bold" if bold else "cell"]
-                if column in block.numeric:
+                if column in numeric:
                     from reportlab.lib.enums import TA_RIGHT
                     from reportlab.lib.styles import ParagraphStyle
 
