@@ -241,6 +241,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeSourceEnum": "schools.choices.ChangeSource",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------
