@@ -132,12 +132,14 @@ def _after_action(request, finding, message: str | None, **forms):
 
 
 def _show_error(request, finding, form, exc: DomainError, **forms):
+    """Show the refusal in the actions panel (and on the field it concerns), status 400."""
     form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    context = {**_actions_context(request, finding, **forms), "error_message": str(exc)}
     if request.htmx:
-        return render(request, "checks/_finding_actions.html", _actions_context(request, finding, **forms))
+        # HTMX swaps only 2xx answers: the panel carries the refusal itself.
+        return render(request, "checks/_finding_actions.html", context)
     return render(request, "checks/finding_detail.html", {
-        **_actions_context(request, finding, **forms), "explanation": explain(finding),
-        "events": audit_events_for(subject=finding),
+        **context, "explanation": explain(finding), "events": audit_events_for(subject=finding),
     }, status=400)
 
 

@@ -16,4 +16,4 @@ def bank_for_iban(iban: str) -> tuple[str, str]:
         return "", ""
     if not bank:
         return "", ""
-    return (bank.get("name") or "")[:200], str(bank.get("bic") or "")[:11]
+    return (getattr(bank, "name", "") or "")[:200], str(getattr(bank, "bic", "") or "")[:11]
