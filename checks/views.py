@@ -108,17 +108,14 @@ def _actions_context(request, finding, *, explain_form=None, decision_form=None)
         "may_decide": may_decide,
         "explain_form": explain_form or FindingExplainForm(),
         "decision_form": decision_form,
+        "events": audit_events_for(subject=finding),
     }
 
 
 @login_required
 def finding_detail(request, pk: int):
     finding = _finding_or_404(request.user, pk)
-    return render(request, "checks/finding_detail.html", {
-        **_actions_context(request, finding),
-        "explanation": explain(finding),
-        "events": audit_events_for(subject=finding),
-    })
+    return render(request, "checks/finding_detail.html", {**_actions_context(request, finding), "explanation": explain(finding)})
 
 
 def _after_action(request, finding, message: str | None, **forms):
@@ -138,9 +135,7 @@ def _show_error(request, finding, form, exc: DomainError, **forms):
     if request.htmx:
         # HTMX swaps only 2xx answers: the panel carries the refusal itself.
         return render(request, "checks/_finding_actions.html", context)
-    return render(request, "checks/finding_detail.html", {
-        **context, "explanation": explain(finding), "events": audit_events_for(subject=finding),
-    }, status=400)
+    return render(request, "checks/finding_detail.html", {**context, "explanation": explain(finding)}, status=400)
 
 
 @require_POST

@@ -8,5 +8,5 @@ from core.navigation import NavItem
 ITEMS: list = [
     NavItem(_("Schools"), "schools:list", frozenset({Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
     NavItem(_("My school"), "schools:mine", frozenset({Role.SCHOOL})),
-    NavItem(_("Register loads"), "schools:registers", frozenset({Role.OPERATOR, Role.ADMIN})),
+    NavItem(_("Register loads"), "schools:registers", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
 ]

@@ -122,10 +122,12 @@ def unreliable_supplier_list(request):
     return render(request, "schools/unreliable_suppliers.html", {"page": page, "bin": bin_value, "today": timezone.localdate()})
 
 
-@role_required(*UPLOAD_ROLES)
+@role_required(*UPLOAD_ROLES, Role.MONITOR)
 def registers(request):
-    form = RegisterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    """The latest register loads (operators and monitors) and the upload form (operators)."""
+    may_upload = request.user.is_superuser or request.user.role in UPLOAD_ROLES
+    form = RegisterUploadForm(request.POST or None, request.FILES or None) if may_upload else None
+    if request.method == "POST" and form is not None and form.is_valid():
         stored = store_upload(request, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
         return redirect("schools:upload-preview", token=stored.token)
     loads = selectors.register_load_list(user=request.user)[:30]

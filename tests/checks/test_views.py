@@ -158,7 +158,7 @@ class NavigationTests:
         ("school_user", ["/en/checks/findings/", "/en/schools/mine/"], ["/en/schools/registers/"]),
         ("department_user", ["/en/checks/findings/", "/en/schools/"], ["/en/schools/registers/"]),
         ("operator_user", ["/en/checks/findings/", "/en/schools/", "/en/schools/registers/"], []),
-        ("monitor_user", ["/en/checks/findings/", "/en/schools/"], ["/en/schools/registers/"]),
+        ("monitor_user", ["/en/checks/findings/", "/en/schools/", "/en/schools/registers/"], []),
     ])
     def test_each_role_sees_its_entries(self, request, client, role, expected, absent):
         client.force_login(request.getfixturevalue(role))

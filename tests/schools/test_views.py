@@ -235,10 +235,13 @@ class RegisterUploadTests:
         client.post(f"/en/schools/registers/uploads/{token}/confirm/", {"action": "cancel"})
         assert RegisterLoad.objects.count() == 0 and not (settings.REGISTER_UPLOAD_DIR / f"{token}.upload").exists()
 
-    def test_only_operators_reach_the_upload(self, client, department_user, school_user):
+    def test_only_operators_reach_the_upload(self, client, department_user, school_user, monitor_user):
         for user in (department_user, school_user):
             client.force_login(user)
             assert client.get("/en/schools/registers/").status_code == 403
+        client.force_login(monitor_user)
+        body = client.get("/en/schools/registers/").content.decode()
+        assert "Latest loads" in body and 'data-testid="upload-preview"' not in body
 
     def test_other_file_types_are_refused(self, client, operator_user):
         client.force_login(operator_user)
