@@ -124,7 +124,8 @@ class FindingActionTests:
 
     def test_the_department_waives_and_resolves_with_a_reason(self, client, findings, department_user):
         client.force_login(department_user)
-        assert client.post(f"/en/checks/findings/{findings['error_a'].pk}/decide/", {"decision": "waive", "reason": "Letter 12-3/45"}).status_code == 302
+        response = client.post(f"/en/checks/findings/{findings['error_a'].pk}/decide/", {"decision": "waive", "reason": "Letter 12-3/45"})
+        assert response.status_code == 302
         assert Finding.objects.get(pk=findings["error_a"].pk).status == "waived"
         client.post(f"/en/checks/findings/{findings['warning_a'].pk}/decide/", {"decision": "resolve", "reason": "Capacity raised"})
         finding = Finding.objects.get(pk=findings["warning_a"].pk)

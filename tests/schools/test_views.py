@@ -215,7 +215,7 @@ class RegisterUploadTests:
 
     def test_a_file_with_wrong_columns_or_encoding_is_reported_in_the_preview(self, client, operator_user):
         client.force_login(operator_user)
-        location = self.upload(client, "rnu", "rnu.csv", "bin;date\n1;2\n".encode())["Location"]
+        location = self.upload(client, "rnu", "rnu.csv", b"bin;date\n1;2\n")["Location"]
         assert "does not match the expected columns" in client.get(location).content.decode()
         location = self.upload(client, "rnu", "rnu.csv", "bin,included_on,reason\n1,2,Себеп\n".encode("cp1251"))["Location"]
         assert "not UTF-8" in client.get(location).content.decode()
