@@ -21,4 +21,23 @@ def describe_inputs(*, run, params: dict) -> dict:
             [params["check_date"], params["check_date"]],
         )
         inputs["active_enrolments"] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM schools_licence")
+        inputs["licences"] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM schools_unreliablesupplierentry")
+        inputs["unreliable_supplier_entries"] = cursor.fetchone()[0]
+    inputs["register_loads"] = _latest_register_loads()
     return inputs
+
+
+def _latest_register_loads() -> dict:
+    """The last load of each register (schools, licences, rnu) the rules read."""
+    from schools.choices import RegisterKind
+    from schools.models import RegisterLoad
+
+    loads = {}
+    for kind in RegisterKind.values:
+        load = RegisterLoad.objects.filter(kind=kind).order_by("-loaded_at", "-id").first()
+        if load is not None:
+            loads[kind] = {"id": load.pk, "loaded_at": load.loaded_at.isoformat(), "source": load.source,
+                           "sha256": load.sha256, "rows": load.row_count}
+    return loads

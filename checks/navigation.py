@@ -1,5 +1,9 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from core.navigation import ALL_ROLES, NavItem
+
+ITEMS: list = [
+    NavItem(_("Findings"), "checks:finding-list", ALL_ROLES),
+]

@@ -201,6 +201,18 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# --- Outside registers: the licence register and the register of unreliable suppliers ----
+# Their web services (``import_registry licences|rnu --http``); files need none of this.
+LICENCE_REGISTER_URL = env("LICENCE_REGISTER_URL", "")
+LICENCE_REGISTER_TOKEN = env("LICENCE_REGISTER_TOKEN", "")
+RNU_REGISTER_URL = env("RNU_REGISTER_URL", "")
+RNU_REGISTER_TOKEN = env("RNU_REGISTER_TOKEN", "")
+REGISTER_HTTP_TIMEOUT = float(env("REGISTER_HTTP_TIMEOUT", "10"))  # seconds per request
+REGISTER_HTTP_RETRIES = int(env("REGISTER_HTTP_RETRIES", "3"))  # further attempts after a failure
+REGISTER_HTTP_BACKOFF = float(env("REGISTER_HTTP_BACKOFF", "0.5"))  # first wait; doubles each retry
+# Register files an operator uploaded, kept between the preview and the confirmation.
+REGISTER_UPLOAD_DIR = MEDIA_ROOT / "register-uploads"
+
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -229,6 +241,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ChangeSourceEnum": "schools.choices.ChangeSource",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------

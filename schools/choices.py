@@ -23,3 +23,34 @@ class Level(models.TextChoices):
         if 10 <= grade <= 11:
             return cls.GENERAL
         raise ValueError(f"grade {grade} is outside 0–11")
+
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("licence status", "Active")
+    SUSPENDED = "suspended", pgettext_lazy("licence status", "Suspended")
+    REVOKED = "revoked", pgettext_lazy("licence status", "Revoked")
+
+
+class RegisterKind(models.TextChoices):
+    """What an import or an upload loads."""
+
+    SCHOOLS = "schools", _("Schools")
+    LICENCES = "licences", _("Licence register")
+    RNU = "rnu", _("Register of unreliable suppliers")
+
+
+class ChangeKind(models.TextChoices):
+    """What a history entry of a school records."""
+
+    SCHOOL = "school", _("Registry data")
+    BANK_ACCOUNT = "bank_account", _("Bank account")
+    CONTACTS = "contacts", _("Contacts")
+    LICENCE = "licence", _("Licence")
+    RNU = "rnu", _("Register of unreliable suppliers")
+
+
+class ChangeSource(models.TextChoices):
+    PROFILE = "profile", _("Edited by the school")
+    IMPORT = "import", _("Command-line import")
+    UPLOAD = "upload", _("Uploaded by an operator")
+    HTTP = "http", _("Loaded from the register's web service")

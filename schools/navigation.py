@@ -1,5 +1,12 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from accounts.choices import Role
+from core.navigation import NavItem
+
+ITEMS: list = [
+    NavItem(_("Schools"), "schools:list", frozenset({Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+    NavItem(_("My school"), "schools:mine", frozenset({Role.SCHOOL})),
+    NavItem(_("Register loads"), "schools:registers", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+]

@@ -1,13 +1,79 @@
 from __future__ import annotations
 
-from schools.models import School
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from schools.models import Licence, RegisterLoad, School, SchoolChange, UnreliableSupplierEntry
+
+
+def with_open_errors(queryset):
+    """Annotate ``open_errors``: the school's open error findings (they block payment)."""
+    from checks.choices import FindingStatus, Severity
+    from checks.models import Finding
+
+    if "open_errors" in queryset.query.annotations:
+        return queryset
+    errors = (
+        Finding.objects.filter(school=OuterRef("pk"), severity=Severity.ERROR, status=FindingStatus.OPEN)
+        .order_by().values("school").annotate(n=Count("pk")).values("n")
+    )
+    return queryset.annotate(open_errors=Coalesce(Subquery(errors), 0))
 
 
 def school_list(*, user, filters: dict | None = None):
     """Schools ``user`` may see, optionally filtered (see ``schools.filters``)."""
-    queryset = School.objects.visible_to(user).select_related("region")
+    queryset = with_open_errors(School.objects.visible_to(user).select_related("region"))
     if filters:
         from schools.filters import SchoolFilterSet
 
         queryset = SchoolFilterSet(filters, queryset=queryset).qs
     return queryset
+
+
+def school_get(*, user, pk) -> School:
+    """One visible school, or ``School.DoesNotExist``."""
+    return school_list(user=user).get(pk=pk)
+
+
+def licence_list(*, user, filters: dict | None = None):
+    queryset = Licence.objects.visible_to(user)
+    if filters:
+        from schools.filters import LicenceFilterSet
+
+        queryset = LicenceFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def unreliable_supplier_list(*, user, filters: dict | None = None):
+    queryset = UnreliableSupplierEntry.objects.visible_to(user)
+    if filters:
+        from schools.filters import UnreliableSupplierFilterSet
+
+        queryset = UnreliableSupplierFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def school_change_list(*, user, filters: dict | None = None):
+    queryset = SchoolChange.objects.visible_to(user).select_related("changed_by", "load")
+    if filters:
+        from schools.filters import SchoolChangeFilterSet
+
+        queryset = SchoolChangeFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def register_load_list(*, user):
+    return RegisterLoad.objects.visible_to(user).select_related("loaded_by")
+
+
+def school_register_entries(*, user, school: School):
+    """The school's entries of the register of unreliable suppliers, newest first."""
+    return unreliable_supplier_list(user=user).filter(bin=school.bin).order_by("-included_on")
+
+
+def school_licences(*, user, school: School):
+    return licence_list(user=user).filter(bin=school.bin).order_by("-issued_on", "number")
+
+
+def school_history(*, user, school: School):
+    return school_change_list(user=user).filter(bin=school.bin)

@@ -79,3 +79,14 @@ class KazakhFormatTests:
     def test_kazakh_numbers_use_a_decimal_comma_and_spaced_thousands(self):
         with translation.override("kk"):
             assert formats.number_format(Decimal("1234567.50"), 2, force_grouping=True) == "1\xa0234\xa0567,50"
+
+
+class LanguageSwitcherTests:
+    @pytest.mark.django_db
+    def test_switching_from_a_page_reached_in_another_language_than_the_browsers_keeps_the_page(self, client):
+        """A visitor whose browser says Kazakh opens a Russian link, then picks English: the same page in English."""
+        page = client.get("/ru/accounts/login/?next=/ru/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+        assert 'formaction="/i18n/setlang/?next=/en/accounts/login/%3Fnext%3D/ru/"' in page
+        response = client.post("/i18n/setlang/?next=/en/accounts/login/%3Fnext%3D/ru/", {"language": "en"},
+                               HTTP_ACCEPT_LANGUAGE="kk")
+        assert response.status_code == 302 and response["Location"] == "/en/accounts/login/?next=/ru/"

@@ -1,0 +1,47 @@
+"""Filters of findings and check runs, shared by the API and the pages."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from checks.choices import CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
+from checks.models import CheckRun, Finding
+from core.models import Region
+
+BIN_REGEX = r"^[0-9]{12}$"
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    code = django_filters.MultipleChoiceFilter(label=_("code"), choices=FindingCode.choices)
+    severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=FindingStatus.choices)
+    school = django_filters.NumberFilter(label=_("school (id)"), field_name="school_id", min_value=1, max_value=2**63 - 1)
+    school_bin = django_filters.CharFilter(label=_("school BIN"), field_name="school__bin", max_length=12)
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"), field_name="school__region", queryset=Region.objects.all(), to_field_name="code"
+    )
+    date_from = django_filters.DateFilter(
+        label=_("checked from"), field_name="last_run__check_date", lookup_expr="gte",
+        help_text=_("date D of the run that last found it, from"),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("checked to"), field_name="last_run__check_date", lookup_expr="lte",
+        help_text=_("date D of the run that last found it, up to"),
+    )
+    run = django_filters.NumberFilter(label=_("check run (id)"), field_name="last_run_id", min_value=1, max_value=2**63 - 1)
+
+    class Meta:
+        model = Finding
+        fields = ["code", "severity", "status", "school", "school_bin", "region", "date_from", "date_to", "run"]
+
+
+class CheckRunFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=CheckRunStatus.choices)
+    trigger = django_filters.ChoiceFilter(label=_("trigger"), choices=CheckRunTrigger.choices)
+    date_from = django_filters.DateFilter(label=_("check date from"), field_name="check_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("check date to"), field_name="check_date", lookup_expr="lte")
+
+    class Meta:
+        model = CheckRun
+        fields = ["status", "trigger", "date_from", "date_to"]

@@ -1,0 +1,70 @@
+"""Filters of schools, licences and register entries, shared by the API and the pages."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Region
+from schools.choices import ChangeKind, Level, LicenceStatus, SchoolStatus
+from schools.models import Licence, School, SchoolChange, UnreliableSupplierEntry
+
+
+class SchoolFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("name or BIN"), method="filter_q", max_length=100)
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"), field_name="region", queryset=Region.objects.all(), to_field_name="code"
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=SchoolStatus.choices)
+    has_open_errors = django_filters.BooleanFilter(label=_("has open errors"), method="filter_open_errors")
+    bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+
+    class Meta:
+        model = School
+        fields = ["q", "region", "status", "has_open_errors", "bin"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(bin__startswith=value) | Q(name_kk__icontains=value) | Q(name_ru__icontains=value))
+
+    def filter_open_errors(self, queryset, name, value):
+        from schools.selectors import with_open_errors
+
+        return with_open_errors(queryset).filter(open_errors__gt=0) if value else with_open_errors(queryset).filter(open_errors=0)
+
+
+class LicenceFilterSet(django_filters.FilterSet):
+    bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+    status = django_filters.ChoiceFilter(label=_("status"), choices=LicenceStatus.choices)
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, method="filter_level")
+
+    class Meta:
+        model = Licence
+        fields = ["bin", "status", "level"]
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(levels__contains=[value])
+
+
+class UnreliableSupplierFilterSet(django_filters.FilterSet):
+    bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+    in_force_on = django_filters.DateFilter(label=_("in force on"), method="filter_in_force_on")
+
+    class Meta:
+        model = UnreliableSupplierEntry
+        fields = ["bin", "in_force_on"]
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.filter(Q(included_on__lte=value) & (Q(excluded_on__isnull=True) | Q(excluded_on__gt=value)))
+
+
+class SchoolChangeFilterSet(django_filters.FilterSet):
+    bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+    kind = django_filters.ChoiceFilter(label=_("what"), choices=ChangeKind.choices)
+
+    class Meta:
+        model = SchoolChange
+        fields = ["bin", "kind"]
