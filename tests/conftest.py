@@ -13,7 +13,9 @@ from tests.factories import RegionRef, make_school, make_user
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the tables, data migrations included: put the regions back."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    if transactional_marker or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         from core.data.regions import ensure_regions
         from core.models import Region
 
