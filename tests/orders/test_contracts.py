@@ -57,7 +57,7 @@ class ContractCreateTests:
         text = content.decode("utf-8")
         assert '<section lang="kk">' in text and '<section lang="ru">' in text
         assert draft_contract.number in text
-        assert "мемлекеттік білім беру тапсырысын орналастыру туралы" in text
+        assert "Мемлекеттік білім беру тапсырысын орналастыру туралы" in text
         assert "о размещении государственного образовательного заказа" in text
         assert "8 503 333,56" in text.replace("\xa0", " ")
 
