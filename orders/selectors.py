@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import F, Prefetch, Window
+from django.db.models import Case, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_queryset
 from orders.choices import OrderStatus
-from orders.models import Application, ApplicationLevel, Contract, StateOrder
+from orders.models import Application, ApplicationLevel, Contract, ContractLevel, StateOrder, StateOrderLevel
 
 BLOCKING_CODES = ("S01", "S02", "S03")
 
 
+def level_order():
+    """Levels in teaching order (primary, basic, general) for ORDER BY, not alphabetically."""
+    from schools.choices import Level
+
+    return Case(*[When(level=level, then=Value(index)) for index, level in enumerate(Level.values)],
+                default=Value(len(Level.values)))
+
+
+def _levels(model):
+    return Prefetch("levels", queryset=model.objects.order_by(level_order()))
+
+
 def order_list(*, user, filters: dict | None = None):
-    queryset = StateOrder.objects.visible_to(user).select_related("region").prefetch_related("levels")
+    queryset = StateOrder.objects.visible_to(user).select_related("region").prefetch_related(_levels(StateOrderLevel))
     if filters is not None:
         from orders.filters import StateOrderFilterSet
 
@@ -32,7 +44,7 @@ def application_list(*, user, filters: dict | None = None):
     queryset = (
         Application.objects.visible_to(user)
         .select_related("order", "order__region", "school", "contract")
-        .prefetch_related("levels")
+        .prefetch_related(_levels(ApplicationLevel))
         .order_by("order_id", "submitted_at", "id")
     )
     if filters is not None:
@@ -46,7 +58,7 @@ def contract_list(*, user, filters: dict | None = None):
     queryset = (
         Contract.objects.visible_to(user)
         .select_related("order", "order__region", "school", "application")
-        .prefetch_related("levels", "signatures", "documents")
+        .prefetch_related(_levels(ContractLevel), "signatures", "documents")
     )
     if filters is not None:
         from orders.filters import ContractFilterSet
@@ -59,7 +71,7 @@ def contract_list(*, user, filters: dict | None = None):
 
 def public_orders():
     """Orders as anyone (anonymous) sees them: published and closed, never drafts."""
-    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region").prefetch_related("levels")
+    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region").prefetch_related(_levels(StateOrderLevel))
 
 
 def queue_entries(*, filters: dict | None = None):
@@ -71,7 +83,7 @@ def queue_entries(*, filters: dict | None = None):
     queryset = (
         scope_queryset(Application.objects.all(), AnonymousUser())
         .select_related("order", "order__region", "school")
-        .prefetch_related(Prefetch("levels", queryset=ApplicationLevel.objects.order_by("level")))
+        .prefetch_related(_levels(ApplicationLevel))
         .annotate(position=Window(RowNumber(), partition_by=[F("order_id")], order_by=[F("submitted_at").asc(), F("id").asc()]))
         .order_by("order_id", "submitted_at", "id")
     )
