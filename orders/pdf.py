@@ -10,6 +10,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.pdf import Heading, KeyValues, Paragraph, Signatures, Table, pdf_document
+from orders.choices import ContractParty
 from orders.documents import contract_context
 
 PDF_LANGUAGES = ("kk", "ru", "en")
@@ -43,7 +44,7 @@ def contract_pdf_blocks(contract, *, language: str) -> tuple[str, list]:
         ]
         signatures = []
         for signature in contract.signatures.order_by("signed_at", "id"):
-            party = _("School") if signature.party == "school" else _("Department")
+            party = _("School") if signature.party == ContractParty.SCHOOL else _("Department")
             when = timezone.localtime(signature.signed_at).strftime("%d.%m.%Y %H:%M:%S")
             signatures.append((party, f"{signature.signer_name} · {when} · SHA-256 {signature.sha256}"))
         if not signatures:

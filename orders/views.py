@@ -21,7 +21,7 @@ from core.errors import DomainError
 from core.selectors import audit_events_for
 from orders import selectors, services
 from orders.amounts import levels_total
-from orders.choices import level_sort_key
+from orders.choices import OrderStatus, level_sort_key
 from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFilterSet
 from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
 from orders.pdf import PDF_LANGUAGES, contract_pdf
@@ -72,7 +72,12 @@ def order_create(request):
 
 @login_required
 def order_edit(request, pk: int):
+    if request.user.role != Role.DEPARTMENT:
+        raise Http404
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    if request.method == "GET" and order.status != OrderStatus.DRAFT:
+        messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
+        return redirect("orders:order_detail", pk=order.pk)
     form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order))
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +98,7 @@ def order_detail(request, pk: int):
         "order": order,
         "levels": _sorted(order.levels.all()),
         "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
-        "may_edit": user.role == Role.DEPARTMENT and order.status == "draft",
+        "may_edit": user.role == Role.DEPARTMENT and order.status == OrderStatus.DRAFT,
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }

@@ -214,7 +214,7 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         summary="The signed document, byte for byte (its SHA-256 is what the parties sign)",
         responses={(200, "text/html"): OpenApiTypes.BINARY, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
     )
-    @action(detail=True, methods=["get"], content_negotiation_class=FirstRendererNegotiation)
+    @action(detail=True, methods=["get"], content_negotiation_class=FirstRendererNegotiation, filter_backends=[])
     def document(self, request, pk=None):
         document = self.get_object().document
         if document is None:

@@ -19,6 +19,7 @@ from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total, months_between
+from orders.choices import ApplicationStatus, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
 from orders.services.common import ensure_in_scope
 from orders.transitions import CONTRACT_TRANSITIONS, SIGN_ACTION_BY_ROLE
@@ -52,7 +53,7 @@ def _store_document(contract: Contract) -> ContractDocument:
 @transaction.atomic
 def contract_create(*, application: Application, actor) -> Contract:
     """Draw up the contract of an approved application (called by ``application_approve``)."""
-    if application.status != "approved":
+    if application.status != ApplicationStatus.APPROVED:
         raise ConflictError(_("A contract is drawn up only from an approved application."), code="not_approved")
     order = application.order
     months = months_between(order.service_start, order.service_end)
@@ -90,7 +91,7 @@ def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contrac
             _("The document you confirmed is not the contract's document (its SHA-256 differs); open the contract again and re-read it."),
             code="document_mismatch", field="document_sha256",
         )
-    party = "school" if actor.role == Role.SCHOOL else "department"
+    party = ContractParty.SCHOOL if actor.role == Role.SCHOOL else ContractParty.DEPARTMENT
     signed_at = timezone.now()
     ContractSignature.objects.create(
         contract=locked, document=document, party=party, signer=actor,

@@ -84,8 +84,8 @@ class DepartmentPagesTests:
         client.post(f"/en/orders/{order.pk}/publish/")
         order.refresh_from_db()
         assert order.status == "published"
-        assert client.get(f"/en/orders/{order.pk}/edit/").status_code == 200  # the form shows …
-        client.post(f"/en/orders/{order.pk}/edit/", {**form, "budget": "1"})  # … but the service refuses
+        assert client.get(f"/en/orders/{order.pk}/edit/")["Location"] == f"/en/orders/{order.pk}/"  # no form …
+        client.post(f"/en/orders/{order.pk}/edit/", {**form, "budget": "1"})  # … and a posted one is refused by the service
         order.refresh_from_db()
         assert order.budget == 90000000
 
@@ -181,3 +181,19 @@ class PublicQueuePageTests:
         draft = make_order(actor=department_user, publish=False)
         assert client.get(f"/en/orders/queue/{draft.pk}/").status_code == 404
         assert 'data-testid="queue-order-link"' not in client.get("/en/orders/queue/").content.decode()
+
+
+class QuickFilterTests:
+    def test_the_department_finds_applications_to_decide_and_contracts_to_sign(self, client, department_user, school_user,
+                                                                              school_c_user):
+        from orders.services import application_approve, contract_sign
+
+        order = make_order(actor=department_user)
+        decided = application_approve(application=make_application(order=order, actor=school_user), actor=department_user)
+        waiting = make_application(order=order, actor=school_c_user)
+        contract_sign(contract=decided.contract, document_sha256=decided.contract.document.sha256, actor=school_user)
+        signed_in(client, department_user)
+        page = client.get("/en/orders/applications/?status=submitted").content.decode()
+        assert f"/en/orders/applications/{waiting.pk}/" in page and f"/en/orders/applications/{decided.pk}/" not in page
+        page = client.get("/en/orders/contracts/?status=signed_by_school").content.decode()
+        assert decided.contract.number in page and 'data-testid="to-sign"' in page
