@@ -205,6 +205,9 @@ class Contract(models.Model):
     @property
     def document(self) -> ContractDocument | None:
         """The document the parties sign (the latest version; there is one today)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("documents")
+        if prefetched is not None:  # contract_list prefetches them: no query per contract
+            return max(prefetched, key=lambda document: document.version, default=None)
         return self.documents.order_by("-version").first()
 
 

@@ -165,3 +165,17 @@ class PublicQueueApiTests:
         assert set(rows[0]) == {"position", "order", "region", "school_year", "programme_code", "school_name", "school_name_kk",
                                 "school_name_ru", "submitted_at", "status", "levels"}
         assert school_user.username not in response.content.decode()
+
+
+class ApiQueryCountTests:
+    def test_the_contract_list_costs_the_same_queries_for_one_or_many_contracts(self, api_as, django_assert_max_num_queries,
+                                                                              department_user, region_astana):
+        from tests.factories import make_school, make_user
+
+        order = make_order(actor=department_user)
+        for i in range(6):
+            school_user = make_user(f"qc_{i}", role="school", school=make_school(region=region_astana, name=f"QC {i}"))
+            make_active_contract(order=order, school_actor=school_user, department_actor=department_user)
+        client = api_as(department_user)
+        with django_assert_max_num_queries(12):
+            assert len(client.get("/api/v1/contracts/").json()["results"]) == 6
