@@ -241,8 +241,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" with their own choices: name each enum after its choices.
     "ENUM_NAME_OVERRIDES": {
         "ChangeSourceEnum": "schools.choices.ChangeSource",
+        "OrderStatusEnum": "orders.choices.OrderStatus",
+        "ApplicationStatusEnum": "orders.choices.ApplicationStatus",
+        "ContractStatusEnum": "orders.choices.ContractStatus",
     },
 }
 

@@ -22,3 +22,16 @@ class ContractStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     TERMINATED = "terminated", _("Terminated")
     CLOSED = "closed", _("Closed")
+
+
+class ContractParty(models.TextChoices):
+    SCHOOL = "school", _("School")
+    DEPARTMENT = "department", _("Education department")
+
+
+def level_sort_key(level: str) -> int:
+    """Levels in teaching order (primary, basic, general), not alphabetically."""
+    from schools.choices import Level
+
+    order = list(Level.values)
+    return order.index(level) if level in order else len(order)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Scope, ScopedQuerySet
-from orders.choices import ApplicationStatus, ContractStatus, OrderStatus
+from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
 from schools.choices import Level
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -31,6 +31,9 @@ class StateOrder(models.Model):
     programme_code = models.CharField(_("budget programme code"), max_length=20)
     title = models.CharField(_("title"), max_length=300, blank=True)
     budget = models.DecimalField(_("money available"), validators=[MinValueValidator(0)], **MONEY)
+    # Money promised by approvals (the would-be contract totals). Updated only under the order's
+    # row lock; the CHECK constraint keeps it within the budget even if a bug forgot the lock.
+    committed_amount = models.DecimalField(_("money committed"), default=0, **MONEY)
     sen_coefficient = models.DecimalField(
         _("coefficient for special educational needs"), max_digits=5, decimal_places=2, default=1,
         validators=[MinValueValidator(1)],
@@ -53,6 +56,10 @@ class StateOrder(models.Model):
         verbose_name_plural = _("state orders")
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="order_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(committed_amount__gte=0) & Q(committed_amount__lte=models.F("budget")),
+                name="order_committed_within_budget",
+            ),
             models.CheckConstraint(condition=Q(applications_close_at__gt=models.F("applications_open_at")), name="order_window_ordered"),
             models.CheckConstraint(condition=Q(service_end__gte=models.F("service_start")), name="order_period_ordered"),
         ]
@@ -60,12 +67,22 @@ class StateOrder(models.Model):
     def __str__(self) -> str:
         return f"{self.programme_code} {self.school_year}–{self.school_year + 1} ({self.region_id})"
 
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}–{self.school_year + 1}"
+
+    @property
+    def remaining_amount(self):
+        return self.budget - self.committed_amount
+
 
 class StateOrderLevel(models.Model):
     order = models.ForeignKey(StateOrder, on_delete=models.CASCADE, related_name="levels")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     places = models.PositiveIntegerField(_("places"))
     monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # Places given by approvals so far; CHECK keeps it within ``places`` (see StateOrder.committed_amount).
+    approved_places = models.PositiveIntegerField(_("places approved"), default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(
@@ -81,10 +98,17 @@ class StateOrderLevel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "level"], name="order_level_unique"),
             models.CheckConstraint(condition=Q(monthly_norm__gte=0), name="order_level_norm_not_negative"),
+            models.CheckConstraint(
+                condition=Q(approved_places__lte=models.F("places")), name="order_level_approved_within_places",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.places}"
+
+    @property
+    def remaining_places(self) -> int:
+        return self.places - self.approved_places
 
 
 class Application(models.Model):
@@ -155,6 +179,8 @@ class Contract(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ContractStatus.choices, default=ContractStatus.DRAFT)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
+    # Whole calendar months of the period; total_amount = Σ places × monthly norm × months (orders.amounts).
+    months = models.PositiveSmallIntegerField(_("months"))
     total_amount = models.DecimalField(_("total amount"), validators=[MinValueValidator(0)], **MONEY)
     status_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -170,10 +196,19 @@ class Contract(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="contract_amount_not_negative"),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="contract_period_ordered"),
+            models.CheckConstraint(condition=Q(months__gte=1) & Q(months__lte=12), name="contract_months_in_a_year"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def document(self) -> ContractDocument | None:
+        """The document the parties sign (the latest version; there is one today)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("documents")
+        if prefetched is not None:  # contract_list prefetches them: no query per contract
+            return max(prefetched, key=lambda document: document.version, default=None)
+        return self.documents.order_by("-version").first()
 
 
 class ContractLevel(models.Model):
@@ -187,7 +222,88 @@ class ContractLevel(models.Model):
 
     class Meta:
         ordering = ["contract_id", "level"]
-        constraints = [models.UniqueConstraint(fields=["contract", "level"], name="contract_level_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "level"], name="contract_level_unique"),
+            models.CheckConstraint(condition=Q(monthly_norm__gte=0), name="contract_level_norm_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()}: {self.places}"
+
+
+class ContractDocument(models.Model):
+    """The contract text exactly as the parties were shown it, kept byte for byte.
+
+    Rendered once when the contract is made (orders/contract_document.html, Kazakh and
+    Russian); signatures name its sha256. The database refuses to change or delete a row and
+    checks that ``sha256`` is the hash of exactly ``content`` (migration 0003).
+    """
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="documents")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    media_type = models.CharField(_("media type"), max_length=60, default="text/html; charset=utf-8")
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="contract__order__region", school="contract__school")
+
+    class Meta:
+        ordering = ["contract_id", "version"]
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "version"], name="contract_document_version_unique"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="contract_document_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} v{self.version} {self.sha256[:12]}"
+
+
+class ContractSignature(models.Model):
+    """A party's signature: the signer's authenticated confirmation of one exact document.
+
+    For now the signer confirms, signed in, the document shown; the row records who, as
+    which party, when, and the sha256 of the document's bytes. Append-only (migration 0003).
+    """
+
+    contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="signatures")
+    document = models.ForeignKey(ContractDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="signatures")
+    party = models.CharField(_("party"), max_length=20, choices=ContractParty.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer's name"), max_length=300)
+    signed_at = models.DateTimeField(_("signed at"))
+    sha256 = models.CharField(_("SHA-256 of the signed document"), max_length=64)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="contract__order__region", school="contract__school")
+
+    class Meta:
+        ordering = ["contract_id", "signed_at", "id"]
+        verbose_name = _("contract signature")
+        verbose_name_plural = _("contract signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "party"], name="contract_signature_one_per_party"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="contract_signature_sha256_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.party} {self.sha256[:12]}"
+
+
+class ContractCounter(models.Model):
+    """The last contract sequence number used per region and school year (numbers like 71-2025-0001)."""
+
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="+")
+    school_year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    scope_exempt = True  # internal bookkeeping, never shown
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "school_year"], name="contract_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}-{self.school_year}: {self.last_value}"

@@ -1,5 +1,13 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from accounts.choices import Role
+from core.navigation import ALL_ROLES, NavItem
+
+ITEMS: list = [
+    NavItem(_("State orders"), "orders:order_list", ALL_ROLES),
+    NavItem(_("Applications"), "orders:application_list", ALL_ROLES),
+    NavItem(_("Contracts"), "orders:contract_list", ALL_ROLES),
+    NavItem(_("Public queue"), "orders:queue", frozenset({Role.DEPARTMENT, Role.SCHOOL, Role.OPERATOR, Role.MONITOR})),
+]

@@ -1,0 +1,175 @@
+"""State orders: create and edit as a draft, publish, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Role
+from core.errors import ConflictError, DomainError
+from core.services import audit_record
+from core.workflow import lock, transition_apply, transition_check
+from orders.amounts import is_whole_months, school_year_bounds
+from orders.choices import ApplicationStatus, OrderStatus
+from orders.models import StateOrder, StateOrderLevel
+from orders.services.common import ensure_in_scope, ensure_role
+from orders.transitions import ORDER_TRANSITIONS
+from schools.choices import Level
+
+MAX_PLACES = 1_000_000
+MAX_NORM = Decimal("10000000.00")  # 10 million KZT per pupil and month: far above any real norm
+MAX_BUDGET = Decimal("99999999999999.99")  # what DecimalField(16, 2) holds
+MAX_SEN_COEFFICIENT = Decimal("10.00")
+PROGRAMME_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{0,19}$")
+
+
+@dataclass
+class LevelInput:
+    places: int
+    monthly_norm: Decimal
+
+
+@dataclass
+class OrderInput:
+    """What a department enters for a state order (the web form and the API both build one)."""
+
+    school_year: int
+    programme_code: str
+    budget: Decimal
+    applications_open_at: dt.datetime
+    applications_close_at: dt.datetime
+    service_start: dt.date
+    service_end: dt.date
+    levels: dict[str, LevelInput] = field(default_factory=dict)
+    sen_coefficient: Decimal = Decimal("1.00")
+    title: str = ""
+
+
+ORDER_FIELDS = ("school_year", "programme_code", "title", "budget", "sen_coefficient", "applications_open_at",
+                "applications_close_at", "service_start", "service_end")
+
+
+def _validate(data: OrderInput) -> None:
+    """Every rule an order's data must meet; raises DomainError naming the field."""
+    if not 2000 <= data.school_year <= 2100:
+        raise DomainError(_("Enter the school year as its first year, e.g. 2025 for 2025–2026."), field="school_year")
+    if not PROGRAMME_CODE.match(data.programme_code or ""):
+        raise DomainError(_("Enter the budget programme code (letters, digits, dots, dashes; up to 20 characters)."),
+                          field="programme_code")
+    if len(data.title or "") > 300:
+        raise DomainError(_("The title is longer than 300 characters."), field="title")
+    if not Decimal(0) <= data.budget <= MAX_BUDGET:
+        raise DomainError(_("The money available must be between 0 and 99 999 999 999 999,99 KZT."), field="budget")
+    if not Decimal(1) <= data.sen_coefficient <= MAX_SEN_COEFFICIENT:
+        raise DomainError(_("The coefficient for special educational needs must be between 1 and 10."), field="sen_coefficient")
+    if data.applications_close_at <= data.applications_open_at:
+        raise DomainError(_("Applications must close after they open."), field="applications_close_at")
+    first, last = school_year_bounds(data.school_year)
+    if not (first <= data.service_start <= data.service_end <= last):
+        raise DomainError(
+            _("The service period must lie within the school year (%(first)s – %(last)s).")
+            % {"first": first.strftime("%d.%m.%Y"), "last": last.strftime("%d.%m.%Y")},
+            field="service_start",
+        )
+    if not is_whole_months(data.service_start, data.service_end):
+        raise DomainError(_("The service period must run from the first day of a month to the last day of a month."),
+                          field="service_end")
+    if set(data.levels) - set(Level.values):
+        raise DomainError(_("Unknown level."), field="levels")
+    for level, row in data.levels.items():
+        if not 0 <= row.places <= MAX_PLACES:
+            raise DomainError(_("Places must be between 0 and 1 000 000."), field="levels", details={"level": level})
+        if not Decimal(0) <= row.monthly_norm <= MAX_NORM:
+            raise DomainError(_("The monthly norm must be between 0 and 10 000 000 KZT."), field="levels", details={"level": level})
+    if not any(row.places > 0 for row in data.levels.values()):
+        raise DomainError(_("Order places for at least one level."), field="levels")
+
+
+def _snapshot(order: StateOrder) -> dict:
+    values = {name: getattr(order, name) for name in ORDER_FIELDS}
+    values["levels"] = {lv.level: {"places": lv.places, "monthly_norm": lv.monthly_norm} for lv in order.levels.all()}
+    return values
+
+
+def _write_levels(order: StateOrder, levels: dict[str, LevelInput]) -> None:
+    order.levels.all().delete()
+    StateOrderLevel.objects.bulk_create([
+        StateOrderLevel(order=order, level=level, places=row.places, monthly_norm=row.monthly_norm)
+        for level, row in sorted(levels.items()) if row.places > 0
+    ])
+
+
+@transaction.atomic
+def order_create(*, data: OrderInput, actor) -> StateOrder:
+    """A department officer drafts a state order for its own region."""
+    ensure_role(actor, Role.DEPARTMENT)
+    _validate(data)
+    order = StateOrder.objects.create(
+        region_id=actor.region_id, created_by=actor,
+        **{name: getattr(data, name) for name in ORDER_FIELDS},
+    )
+    _write_levels(order, data.levels)
+    audit_record(actor=actor, action="order_created", subject=order, to_status=order.status,
+                 data={"values": {**asdict(data)}})
+    return order
+
+
+@transaction.atomic
+def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
+    """Change a draft order; every changed value is logged as old → new."""
+    ensure_role(actor, Role.DEPARTMENT)
+    ensure_in_scope(order, actor)
+    order = lock(order)
+    if order.status != OrderStatus.DRAFT:
+        raise ConflictError(_("Only a draft order can be edited; this one is “%(status)s”.")
+                            % {"status": order.get_status_display()}, code="not_draft")
+    _validate(data)
+    before = _snapshot(order)
+    for name in ORDER_FIELDS:
+        setattr(order, name, getattr(data, name))
+    order.save()
+    _write_levels(order, data.levels)
+    order.refresh_from_db()
+    after = _snapshot(order)
+    changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changes:
+        audit_record(actor=actor, action="order_updated", subject=order, from_status=order.status,
+                     to_status=order.status, data={"changes": changes})
+    return order
+
+
+@transaction.atomic
+def order_publish(*, order: StateOrder, actor) -> StateOrder:
+    """Publish a draft: schools of the region see it and may apply inside the window."""
+    ensure_in_scope(order, actor)
+    locked = lock(order)
+    transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="publish", actor=actor)
+    if locked.applications_close_at <= timezone.now():
+        raise DomainError(_("The application window has already closed; move it into the future before publishing."),
+                          field="applications_close_at", code="window_past")
+    if not locked.levels.filter(places__gt=0).exists():
+        raise DomainError(_("Order places for at least one level."), field="levels")
+    return transition_apply(obj=locked, transitions=ORDER_TRANSITIONS, action="publish", actor=actor,
+                            data={"snapshot": _snapshot(locked)})
+
+
+@transaction.atomic
+def order_close(*, order: StateOrder, actor, reason: str = "") -> StateOrder:
+    """Close a published order once every application is decided (or withdrawn)."""
+    ensure_in_scope(order, actor)
+    locked = lock(order)  # submissions lock the order too: none can slip in meanwhile
+    transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="close", actor=actor)
+    pending = locked.applications.filter(status=ApplicationStatus.SUBMITTED).count()
+    if pending:
+        raise ConflictError(
+            _("%(count)s application(s) still wait for a decision; approve or reject them before closing the order.")
+            % {"count": pending},
+            code="applications_pending", details={"pending": pending},
+        )
+    return transition_apply(obj=locked, transitions=ORDER_TRANSITIONS, action="close", actor=actor, reason=reason)

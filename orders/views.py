@@ -1,0 +1,303 @@
+"""Pages of state orders, applications, contracts and the public queue.
+
+Thin: parse, call a selector or one service, render. The services check roles and states;
+a refused action comes back as a form error or a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from core.errors import DomainError
+from core.selectors import audit_events_for
+from orders import selectors, services
+from orders.amounts import levels_total
+from orders.choices import OrderStatus, level_sort_key
+from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFilterSet
+from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
+from orders.pdf import PDF_LANGUAGES, contract_pdf
+from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
+from schools.choices import Level
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_error(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+def _sorted(rows):
+    return sorted(rows, key=lambda row: level_sort_key(row.level))
+
+
+# --- state orders ------------------------------------------------------------------------
+
+@login_required
+def order_list(request):
+    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user))
+    return render(request, "orders/order_list.html", {
+        "filterset": filterset, "page": _page(request, filterset.qs),
+        "may_create": request.user.role == Role.DEPARTMENT,
+    })
+
+
+@login_required
+def order_create(request):
+    if request.user.role != Role.DEPARTMENT:
+        raise Http404
+    form = OrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(data=form.to_input(), actor=request.user)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The draft order is saved. Check it, then publish it."))
+            return redirect("orders:order_detail", pk=order.pk)
+    return render(request, "orders/order_form.html", {"form": form, "order": None})
+
+
+@login_required
+def order_edit(request, pk: int):
+    if request.user.role != Role.DEPARTMENT:
+        raise Http404
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    if request.method == "GET" and order.status != OrderStatus.DRAFT:
+        messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
+        return redirect("orders:order_detail", pk=order.pk)
+    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(order=order, data=form.to_input(), actor=request.user)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("orders:order_detail", pk=order.pk)
+    return render(request, "orders/order_form.html", {"form": form, "order": order})
+
+
+@login_required
+def order_detail(request, pk: int):
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    user = request.user
+    context = {
+        "order": order,
+        "levels": _sorted(order.levels.all()),
+        "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
+        "may_edit": user.role == Role.DEPARTMENT and order.status == OrderStatus.DRAFT,
+        "applications": selectors.application_list(user=user).filter(order=order),
+        "history": audit_events_for(subject=order),
+    }
+    if user.role == Role.SCHOOL:
+        context["blocking"] = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=user.school)]
+    return render(request, "orders/order_detail.html", context)
+
+
+@login_required
+@require_POST
+def order_transition(request, pk: int, action: str):
+    order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
+    service = {"publish": services.order_publish, "close": services.order_close}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(order=order, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("orders:order_detail", pk=order.pk)
+
+
+# --- applications ------------------------------------------------------------------------
+
+@login_required
+def application_create(request, pk: int):
+    if request.user.role != Role.SCHOOL:
+        raise Http404
+    order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
+    levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]
+    form = PlacesForm(request.POST or None, levels=levels)
+    blocking = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=request.user.school)]
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.application_submit(order=order, places=form.places(), actor=request.user)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Your application is in the queue."))
+            return redirect("orders:application_detail", pk=application.pk)
+    return render(request, "orders/application_form.html", {"form": form, "order": order, "blocking": blocking})
+
+
+@login_required
+def application_list(request):
+    filterset = ApplicationFilterSet(request.GET or None, queryset=selectors.application_list(user=request.user))
+    return render(request, "orders/application_list.html", {"filterset": filterset, "page": _page(request, filterset.qs)})
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_object_or_404(selectors.application_list(user=request.user), pk=pk)
+    order = application.order
+    actions = available_actions(obj=application, transitions=APPLICATION_TRANSITIONS, user=request.user)
+    requested = _sorted(application.levels.all())
+    remaining = {row.level: row.remaining_places for row in order.levels.all()}
+    approve_form = None
+    if "approve" in actions:
+        approve_form = ApproveForm(
+            levels=[(row.level, row.get_level_display(), row.requested_places) for row in requested],
+            initial={f"places_{row.level}": min(row.requested_places, remaining.get(row.level, 0)) for row in requested},
+        )
+    return render(request, "orders/application_detail.html", {
+        "application": application, "order": order, "levels": requested, "remaining": remaining,
+        "actions": actions, "approve_form": approve_form,
+        "reject_form": ReasonForm(required=True) if "reject" in actions else None,
+        "contract": getattr(application, "contract", None),
+        "history": audit_events_for(subject=application),
+    })
+
+
+@login_required
+@require_POST
+def application_transition(request, pk: int, action: str):
+    application = get_object_or_404(selectors.application_list(user=request.user), pk=pk)
+    try:
+        if action == "approve":
+            form = ApproveForm(request.POST, levels=[(row.level, row.get_level_display(), row.requested_places)
+                                                     for row in application.levels.all()])
+            if not form.is_valid():
+                raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+            services.application_approve(application=application, actor=request.user, places=form.places(),
+                                         note=form.cleaned_data.get("note") or "")
+        elif action == "reject":
+            form = ReasonForm(request.POST, required=True)
+            if not form.is_valid():
+                raise DomainError(_("A reason is required."), field="reason")
+            services.application_reject(application=application, actor=request.user, reason=form.cleaned_data["reason"])
+        elif action == "withdraw":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            services.application_withdraw(application=application, actor=request.user,
+                                          reason=form.cleaned_data.get("reason") or "")
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("orders:application_detail", pk=application.pk)
+
+
+# --- contracts ---------------------------------------------------------------------------
+
+@login_required
+def contract_list(request):
+    filterset = ContractFilterSet(request.GET or None, queryset=selectors.contract_list(user=request.user))
+    return render(request, "orders/contract_list.html", {"filterset": filterset, "page": _page(request, filterset.qs)})
+
+
+@login_required
+def contract_detail(request, pk: int):
+    contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
+    actions = available_actions(obj=contract, transitions=CONTRACT_TRANSITIONS, user=request.user)
+    document = contract.document
+    sign_action = next((name for name in actions if name.startswith("sign_")), None)
+    levels = [{"row": row, "amount": levels_total([(row.places, row.monthly_norm)], contract.months)}
+              for row in _sorted(contract.levels.all())]
+    return render(request, "orders/contract_detail.html", {
+        "contract": contract, "document": document, "levels": levels,
+        "signatures": contract.signatures.select_related("signer").order_by("signed_at", "id"),
+        "actions": [name for name in actions if not name.startswith("sign_")],
+        "sign_form": SignForm(initial={"document_sha256": document.sha256}) if sign_action and document else None,
+        "reason_required": {name for name, spec in CONTRACT_TRANSITIONS.items() if spec.reason_required},
+        "pdf_languages": PDF_LANGUAGES,
+        "history": audit_events_for(subject=contract),
+    })
+
+
+@login_required
+@require_POST
+def contract_transition(request, pk: int, action: str):
+    contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
+    try:
+        if action == "sign":
+            form = SignForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Tick the box to confirm that you have read the document and sign it."), field="confirm")
+            services.contract_sign(contract=contract, actor=request.user,
+                                   document_sha256=form.cleaned_data["document_sha256"])
+        else:
+            service = {"suspend": services.contract_suspend, "resume": services.contract_resume,
+                       "terminate": services.contract_terminate, "close": services.contract_close}.get(action)
+            if service is None:
+                raise Http404
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            service(contract=contract, actor=request.user, reason=form.cleaned_data.get("reason") or "")
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("orders:contract_detail", pk=contract.pk)
+
+
+@login_required
+@xframe_options_sameorigin
+def contract_document(request, pk: int):
+    """The stored document's bytes, exactly what the parties sign (shown in a sandboxed frame)."""
+    contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
+    document = contract.document
+    if document is None:
+        raise Http404
+    response = HttpResponse(bytes(document.content), content_type=document.media_type)
+    response["X-Content-SHA256"] = document.sha256
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    response["Content-Disposition"] = f'inline; filename="contract-{contract.number}.html"'
+    return response
+
+
+@login_required
+def contract_pdf_view(request, pk: int, lang: str):
+    contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
+    if lang not in PDF_LANGUAGES:
+        raise Http404
+    response = HttpResponse(contract_pdf(contract, language=lang), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contract-{contract.number}-{lang}.pdf"'
+    return response
+
+
+# --- the public queue (no sign-in) -------------------------------------------------------
+
+def queue_index(request):
+    orders = selectors.public_orders().order_by("-school_year", "region_id", "-id")
+    return render(request, "orders/queue_index.html", {"page": _page(request, orders)})
+
+
+def queue_detail(request, pk: int):
+    order = get_object_or_404(selectors.public_orders(), pk=pk)
+    entries = selectors.queue_entries().filter(order_id=order.pk)
+    return render(request, "orders/queue_detail.html", {
+        "order": order, "levels": _sorted(order.levels.all()), "entries": entries, "level_choices": Level.choices,
+    })
+
+
+ACTION_LABELS = {  # lazy: translated when shown, in the language of the request
+    "publish": gettext_lazy("publish"), "close": gettext_lazy("close"), "approve": gettext_lazy("approve"),
+    "reject": gettext_lazy("reject"), "withdraw": gettext_lazy("withdraw"), "sign": gettext_lazy("sign"),
+    "suspend": gettext_lazy("suspend"), "resume": gettext_lazy("resume"), "terminate": gettext_lazy("terminate"),
+}
