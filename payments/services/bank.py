@@ -127,10 +127,10 @@ def confirmation_upload(*, file, actor) -> tuple[BankConfirmation, list[Confirma
     """Check an uploaded confirmation and keep it for applying (nothing changes yet). Raises ``RowsInvalid``."""
     require_operator(actor)
     content = file.read()
-    rows = confirmation_check(content=content)
     sha256 = hashlib.sha256(content).hexdigest()
     if BankConfirmation.objects.filter(sha256=sha256, status=ConfirmationStatus.APPLIED).exists():
         raise ConflictError(_("This file was already applied."), code="already_applied")
+    rows = confirmation_check(content=content)
     confirmation = BankConfirmation.objects.create(
         file_name=(getattr(file, "name", "") or "confirmation")[:255], sha256=sha256, content=content,
         row_count=len(rows), paid_count=sum(r.status == BankResult.PAID for r in rows),
@@ -170,9 +170,12 @@ def confirmation_apply(*, confirmation: BankConfirmation, actor) -> BankConfirma
             )
             recovery_statuses_refresh(payment.offsets.values_list("recovery_id", flat=True))
     locked.status = ConfirmationStatus.APPLIED
+    locked.row_count = len(rows)
+    locked.paid_count = sum(row.status == BankResult.PAID for row in rows)
+    locked.failed_count = len(rows) - locked.paid_count
     locked.applied_by = actor
     locked.applied_at = timezone.now()
-    locked.save(update_fields=["status", "applied_by", "applied_at"])
+    locked.save(update_fields=["status", "row_count", "paid_count", "failed_count", "applied_by", "applied_at"])
     audit_record(actor=actor, action="bank_confirmation_applied", subject=locked, from_status=ConfirmationStatus.PREVIEWED,
                  to_status=locked.status, data={"paid": locked.paid_count, "failed": locked.failed_count})
     if paid_contracts:
