@@ -229,6 +229,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" (or "reason", "decision") with their own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ActStatusEnum": "payments.choices.ActStatus",
+        "SubmissionOutcomeEnum": "payments.choices.SubmissionOutcome",
+        "LineDecisionEnum": "payments.choices.LineDecision",
+        "LineVerdictEnum": "payments.choices.LINE_VERDICT_CHOICES",
+        "LineRejectReasonEnum": "payments.choices.LineRejectReason",
+        "PaymentStatusEnum": "payments.choices.PaymentStatus",
+        "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
+        "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
+        "FinalReportStatusEnum": "payments.choices.ReportStatus",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------

@@ -31,6 +31,11 @@ class LineDecision(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("line decision", "Rejected")
 
 
+# What the department may decide about a line.
+LINE_VERDICT_CHOICES = [(LineDecision.ACCEPTED.value, LineDecision.ACCEPTED.label),
+                        (LineDecision.REJECTED.value, LineDecision.REJECTED.label)]
+
+
 class LineRejectReason(models.TextChoices):
     """Why the department rejects a line of an act (the reason code of a partial acceptance)."""
 

@@ -41,6 +41,8 @@ class ActFilterSet(django_filters.FilterSet):
 
 
 class ActLineFilterSet(django_filters.FilterSet):
+    act = django_filters.NumberFilter(field_name="act_id", label=_("act"), min_value=1, max_value=2**62)
+    version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
     level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
@@ -49,7 +51,7 @@ class ActLineFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = ActLine
-        fields = ["decision", "level", "category", "blocked", "q"]
+        fields = ["act", "version", "decision", "level", "category", "blocked", "q"]
 
     def filter_blocked(self, queryset, name, value):
         return queryset if value is None else queryset.filter(blocked=value)

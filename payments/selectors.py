@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -79,11 +79,20 @@ def line_findings(lines) -> dict[int, list[Finding]]:
     return result
 
 
-def lines_with_findings(*, act: Act, version: int | None = None, filters: dict | None = None) -> list[ActLine]:
-    lines = list(act_lines(act=act, version=version, filters=filters))
+def attach_findings(lines) -> None:
     findings = line_findings(lines)
     for line in lines:
         line.findings = findings.get(line.pk, [])
+
+
+def act_line_list(*, user, current_only: bool = True):
+    queryset = ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).order_by("act_id", "version", "id")
+    return queryset.filter(version=F("act__version")) if current_only else queryset
+
+
+def lines_with_findings(*, act: Act, version: int | None = None, filters: dict | None = None) -> list[ActLine]:
+    lines = list(act_lines(act=act, version=version, filters=filters))
+    attach_findings(lines)
     return lines
 
 
