@@ -34,10 +34,11 @@ def blocked_sql(line: str = "payments_actline") -> str:
     return f"EXISTS (SELECT 1 FROM checks_finding f WHERE {BLOCKING_SQL} AND {concerns_sql(line)})"
 
 
-def level_case_sql(grade: str) -> str:
-    """SQL CASE giving the level of a grade column, derived from ``Level.for_grade``."""
-    whens = " ".join(f"WHEN {grade_value} THEN '{Level.for_grade(grade_value)}'" for grade_value in range(0, 12))
-    return f"(CASE {grade} {whens} END)"
+def grade_levels_sql() -> str:
+    """A ``VALUES`` table (grade, level) derived from ``Level.for_grade`` — joinable, so the planner
+    estimates the join well (an expression in the join condition would hide it)."""
+    rows = ", ".join(f"({grade}, '{Level.for_grade(grade)}')" for grade in range(0, 12))
+    return f"(VALUES {rows}) AS grade_level(grade, level)"
 
 
 # The same rule seen from the findings' side (to scan many lines for few findings): every

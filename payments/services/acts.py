@@ -24,7 +24,7 @@ from payments.choices import ActStatus, LineDecision, SubmissionOutcome
 from payments.deadlines import act_due_on, month_end, month_start, review_due_on
 from payments.models import Act, ActLine, ActSubmission
 from payments.money import SQL_LINE_AMOUNT
-from payments.rules import level_case_sql
+from payments.rules import grade_levels_sql
 from payments.services._access import require_operator_or_admin, require_school_of
 
 # One line per enrolment of the school that overlaps the month and the contract period, at a level
@@ -32,6 +32,7 @@ from payments.services._access import require_operator_or_admin, require_school_
 # A pupil-month is billed once: an enrolment already billed (not rejected) on another act of the
 # same month is left out.
 INSERT_LINES_SQL = f"""
+WITH inserted AS (
 INSERT INTO payments_actline (act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category,
                               first_day, last_day, days, days_in_month, norm, coefficient, amount,
                               decision, reject_reason, decision_note)
@@ -50,7 +51,8 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
               extract(day FROM a.month + interval '1 month - 1 day')::int AS days_in_month) m
   JOIN contingent_enrolment e
     ON e.school_id = a.school_id AND e.enrolled_on <= m.hi AND (e.left_on IS NULL OR e.left_on >= m.lo)
-  JOIN orders_contractlevel cl ON cl.contract_id = c.id AND cl.level = {level_case_sql("e.grade")}
+  JOIN {grade_levels_sql()} ON grade_level.grade = e.grade
+  JOIN orders_contractlevel cl ON cl.contract_id = c.id AND cl.level = grade_level.level
   JOIN contingent_pupil p ON p.id = e.pupil_id
  CROSS JOIN LATERAL (
        SELECT greatest(e.enrolled_on, m.lo) AS first_day, least(coalesce(e.left_on, m.hi), m.hi) AS last_day) span
@@ -61,6 +63,11 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
        SELECT 1 FROM payments_actline x JOIN payments_act xa ON xa.id = x.act_id
         WHERE x.enrolment_id = e.id AND xa.month = a.month AND xa.id <> a.id AND x.version = xa.version
           AND x.decision <> '{LineDecision.REJECTED}')
+RETURNING act_id, amount)
+UPDATE payments_act a
+   SET line_count = s.line_count, total_amount = s.total_amount, updated_at = now()
+  FROM (SELECT act_id, count(*) AS line_count, sum(amount) AS total_amount FROM inserted GROUP BY act_id) s
+ WHERE a.id = s.act_id
 """
 
 # The same pupil enrolled twice at the school on overlapping dates inside the month would be billed
@@ -82,15 +89,8 @@ SELECT a.id, p.iin
  ORDER BY a.id, p.iin
 """
 
-TOTALS_SQL = """
-UPDATE payments_act a
-   SET line_count = s.line_count, total_amount = s.total_amount, accepted_amount = 0, updated_at = now()
-  FROM (SELECT a2.id,
-               (SELECT count(*) FROM payments_actline l WHERE l.act_id = a2.id AND l.version = a2.version) AS line_count,
-               (SELECT coalesce(sum(l.amount), 0) FROM payments_actline l
-                 WHERE l.act_id = a2.id AND l.version = a2.version) AS total_amount
-          FROM payments_act a2 WHERE a2.id = ANY(%(acts)s)) s
- WHERE a.id = s.id
+RESET_TOTALS_SQL = """
+UPDATE payments_act SET line_count = 0, total_amount = 0, accepted_amount = 0, updated_at = now() WHERE id = ANY(%(acts)s)
 """
 
 LINES_SHA256_SQL = """
@@ -116,10 +116,10 @@ def _fill_lines(act_ids: list[int]) -> int:
     if not act_ids:
         return 0
     with connection.cursor() as cursor:
+        cursor.execute(RESET_TOTALS_SQL, {"acts": act_ids})
         cursor.execute(INSERT_LINES_SQL, {"acts": act_ids})
-        inserted = cursor.rowcount
-        cursor.execute(TOTALS_SQL, {"acts": act_ids})
-    return inserted
+        cursor.execute("SELECT coalesce(sum(line_count), 0) FROM payments_act WHERE id = ANY(%(acts)s)", {"acts": act_ids})
+        return cursor.fetchone()[0]
 
 
 def _refuse_overlaps(act: Act) -> None:
