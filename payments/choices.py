@@ -32,8 +32,8 @@ class LineDecision(models.TextChoices):
 
 
 # What the department may decide about a line.
-LINE_VERDICT_CHOICES = [(LineDecision.ACCEPTED.value, LineDecision.ACCEPTED.label),
-                        (LineDecision.REJECTED.value, LineDecision.REJECTED.label)]
+LINE_VERDICT_CHOICES = [(LineDecision.ACCEPTED.value, pgettext_lazy("line verdict", "Accept")),
+                        (LineDecision.REJECTED.value, pgettext_lazy("line verdict", "Reject"))]
 
 
 class LineRejectReason(models.TextChoices):

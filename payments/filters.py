@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from contingent.choices import PupilCategory
 from payments.choices import ActStatus, LineDecision, PaymentStatus, RecoveryStatus, ReportStatus
@@ -40,18 +41,26 @@ class ActFilterSet(django_filters.FilterSet):
         fields = ["status", "month", "region", "school", "contract"]
 
 
-class ActLineFilterSet(django_filters.FilterSet):
-    act = django_filters.NumberFilter(field_name="act_id", label=_("act"), min_value=1, max_value=2**62)
-    version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
+class YesNoWidget(BooleanWidget):
+    """true / false / either (an empty choice instead of "Unknown")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", "—"), ("true", _("yes")), ("false", _("no")))
+
+
+class LineFilterSet(django_filters.FilterSet):
+    """Filters of the lines on an act's page."""
+
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
     level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
-    blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked")
+    blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked", widget=YesNoWidget)
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
 
     class Meta:
         model = ActLine
-        fields = ["act", "version", "decision", "level", "category", "blocked", "q"]
+        fields = ["decision", "level", "category", "blocked", "q"]
 
     def filter_blocked(self, queryset, name, value):
         return queryset if value is None else queryset.filter(blocked=value)
@@ -59,6 +68,16 @@ class ActLineFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(iin__startswith=value) | Q(pupil_name__icontains=value)) if value else queryset
+
+
+class ActLineFilterSet(LineFilterSet):
+    """The API's filters of act lines: the page's, plus the act and the version."""
+
+    act = django_filters.NumberFilter(field_name="act_id", label=_("act"), min_value=1, max_value=2**62)
+    version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
+
+    class Meta(LineFilterSet.Meta):
+        fields = ["act", "version", *LineFilterSet.Meta.fields]
 
 
 class PaymentFilterSet(django_filters.FilterSet):

@@ -80,7 +80,7 @@ REPORT_COLUMNS = ("ordered", "contracted", "submitted", "accepted", "paid", "rec
 
 
 def report_headers() -> list[str]:
-    return [_("Month"), _("Level"), _("Ordered"), _("Contracted"), _("Submitted"), _("Accepted"), _("Paid"),
+    return [_("Month"), _("Level"), _("Ordered (region)"), _("Contracted"), _("Submitted"), _("Accepted"), _("Paid"),
             _("Recovered")]
 
 

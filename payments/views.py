@@ -23,7 +23,7 @@ from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from payments import selectors, services
 from payments.choices import DEAD_PAYMENT_STATUSES, LineDecision
-from payments.filters import ActFilterSet, ActLineFilterSet, PaymentFilterSet, RecoveryFilterSet
+from payments.filters import ActFilterSet, LineFilterSet, PaymentFilterSet, RecoveryFilterSet
 from payments.forms import ActBuildForm, BankConfirmationForm, DecideLinesForm, ReasonForm, ReportPrepareForm
 from payments.models import Act
 from payments.pdf import act_pdf, report_headers, report_pdf, report_rows
@@ -95,7 +95,7 @@ def act_detail(request, pk):
     version = act.version
     if request.GET.get("version", "").isdigit():
         version = min(max(int(request.GET["version"]), 1), act.version)
-    line_filter = ActLineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
+    line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
     lines = list(line_filter.qs)
     selectors.attach_findings(lines)
     payments = list(selectors.act_payments(act=act, user=request.user))
@@ -180,8 +180,12 @@ def act_decide(request, pk):
             act=act, actor=request.user, decision=data["decision"], lines=data["lines"] if not data["selection"] else None,
             selection=data["selection"] or None, reason=data["reason"], note=data["note"])
 
-    if _attempt(request, decide, _("Lines decided.")):
-        messages.info(request, _("%(count)s line(s) decided.") % {"count": decided["count"]})
+    try:
+        decide()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)s line(s) decided.") % {"count": decided["count"]})
     return redirect(reverse("payments:act_detail", kwargs={"pk": act.pk}) + "#lines")
 
 
