@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ConflictError
+from core.errors import ConflictError, DomainError
 from core.services import audit_record
 from core.tabular import RowErrors, parse_date, parse_decimal, read_rows, row_width_error
 from core.workflow import transition_apply
@@ -39,6 +39,7 @@ CONFIRMATION_COLUMNS = ["payment_reference", "status", "amount", "bank_reference
 CONFIRMATION_OPTIONAL = ["message"]
 REFERENCE = re.compile(r"^EQP(\d{9})$")
 MAX_TEXT = 100
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -126,7 +127,10 @@ def confirmation_check(*, content: bytes, lock: bool = False) -> list[Confirmati
 def confirmation_upload(*, file, actor) -> tuple[BankConfirmation, list[ConfirmationRow]]:
     """Check an uploaded confirmation and keep it for applying (nothing changes yet). Raises ``RowsInvalid``."""
     require_operator(actor)
-    content = file.read()
+    content = file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise DomainError(_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+                          code="file_too_large", field="file")
     sha256 = hashlib.sha256(content).hexdigest()
     if BankConfirmation.objects.filter(sha256=sha256, status=ConfirmationStatus.APPLIED).exists():
         raise ConflictError(_("This file was already applied."), code="already_applied")
