@@ -124,3 +124,6 @@ class MoneyPathBrowserTests:
         page.click("[data-testid=report-approve]")
         assert page.locator("[data-testid=report-status]").inner_text() == "Approved"
         screenshot("5-final-report-approved")
+        page.goto(f"{live_server.url}/kk/payments/acts/{act.pk}/")
+        assert page.locator("[data-testid=act-status]").inner_text() == "Төленді"
+        screenshot("6-act-paid-kk")
