@@ -151,6 +151,14 @@ def _run(check_date: dt.date):
                                    finished_at=timezone.now(), inputs={"demo": True})
 
 
+def _line_enrolment(act, index: int):
+    """The enrolment of the act's ``index``-th line (modulo the number of lines)."""
+    lines = list(act.lines.filter(version=act.version).order_by("id").values_list("enrolment", flat=True))
+    from contingent.models import Enrolment
+
+    return Enrolment.objects.get(pk=lines[index % len(lines)])
+
+
 def _accept(act, users, reject=()):
     """The department inspects every line: the named enrolments are rejected, blocked lines too, the rest accepted."""
     from payments.selectors import act_lines
@@ -192,7 +200,7 @@ def _confirm(payments, users, name, results):
     confirmation_apply(confirmation=confirmation, actor=users["operator2"])
 
 
-def _seed_bolashak(contract, enrolments, users, year):
+def _seed_bolashak(contract, users, year):
     from payments.services import (
         act_build,
         final_report_prepare,
@@ -211,8 +219,9 @@ def _seed_bolashak(contract, enrolments, users, year):
     payment.refresh_from_db()
     _confirm([payment], users, "halyk-confirmation-1.csv", {payment.pk: ("paid", "")})
 
-    october = _accept(_build_submit(contract, _month(year, 1), users), users, reject=[
-        (enrolments[5], "no_documents", "Қабылдау туралы бұйрық ұсынылмады")])
+    october = _build_submit(contract, _month(year, 1), users)
+    october = _accept(october, users, reject=[
+        (_line_enrolment(october, 5), "no_documents", "Қабылдау туралы бұйрық ұсынылмады")])
     payment = payment_approve(payment=payment_prepare(act=october, actor=operator), actor=operator2)
     registry_create(actor=operator, payment_ids=[payment.pk])
     payment.refresh_from_db()
@@ -220,8 +229,8 @@ def _seed_bolashak(contract, enrolments, users, year):
 
     # November: the nightly checks find that a paid pupil studies at another school (P03).
     run = _run(_month(year, 2) + dt.timedelta(days=14))
-    _finding(school=contract.school, code="P03", enrolment=enrolments[2], run=run)
-    _finding(school=contract.school, code="P06", enrolment=enrolments[3], run=run)  # a warning: shown, not blocking
+    _finding(school=contract.school, code="P03", enrolment=_line_enrolment(september, 2), run=run)
+    _finding(school=contract.school, code="P06", enrolment=_line_enrolment(september, 3), run=run)  # a warning: shown, not blocking
     recoveries_detect(run=run)
     october_recovery = contract.recoveries.filter(line__act=october).first()
     if october_recovery is not None:
@@ -237,12 +246,12 @@ def _seed_bolashak(contract, enrolments, users, year):
 
     # Later another paid pupil turns out not to be in NOBD: recoveries wait for the next payment.
     run = _run(_month(year, 4) + dt.timedelta(days=20))
-    _finding(school=contract.school, code="P02", enrolment=enrolments[7], run=run)
+    _finding(school=contract.school, code="P02", enrolment=_line_enrolment(september, 7), run=run)
     recoveries_detect(run=run)
     final_report_prepare(contract=contract, actor=users["school"])
 
 
-def _seed_zerde(contract, enrolments, users, year):
+def _seed_zerde(contract, users, year):
     from payments.services import (
         act_correct,
         act_return,
@@ -269,7 +278,7 @@ def _seed_zerde(contract, enrolments, users, year):
     act_return(act=november, actor=department, reason="Актіде 10-сынып оқушыларының саны шарттағы орындардан асады")
     december = _build_submit(contract, _month(year, 3), users, "school2")
     december = act_return(act=december, actor=department, reason="Желтоқсанда шыққан оқушы актіде толық ай көрсетілген")
-    leaver = enrolments[10]
+    leaver = _line_enrolment(december, 10)
     leaver.left_on = _month(year, 3) + dt.timedelta(days=11)  # the school records the pupil's leaving
     leaver.save(update_fields=["left_on", "updated_at"])
     december = act_correct(act=december, actor=users["school2"])
@@ -298,8 +307,8 @@ def seed(ctx: dict) -> None:
         contract = _contract(school, year, f"ДШ-{year}-71-{n + 1:04d}", users["department"])
         if Act.objects.filter(contract=contract).exists():
             continue
-        enrolments = _contingent(school, year, n)
-        seeders[n](contract, enrolments, users, year)
+        _contingent(school, year, n)
+        seeders[n](contract, users, year)
     stdout = ctx.get("stdout")
     if stdout is not None:
         stdout.write(f"payments: demo acts and payments for the {year}–{year + 1} school year are ready")
