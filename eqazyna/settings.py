@@ -241,12 +241,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a "status" with their own choices: name each enum after its choices.
+    # Several models have a "status" (or "reason", "decision") with their own choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "ChangeSourceEnum": "schools.choices.ChangeSource",
         "OrderStatusEnum": "orders.choices.OrderStatus",
         "ApplicationStatusEnum": "orders.choices.ApplicationStatus",
         "ContractStatusEnum": "orders.choices.ContractStatus",
+        "ActStatusEnum": "payments.choices.ActStatus",
+        "SubmissionOutcomeEnum": "payments.choices.SubmissionOutcome",
+        "LineDecisionEnum": "payments.choices.LineDecision",
+        "LineVerdictEnum": "payments.choices.LINE_VERDICT_CHOICES",
+        "LineRejectReasonEnum": "payments.choices.LineRejectReason",
+        "PaymentStatusEnum": "payments.choices.PaymentStatus",
+        "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
+        "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
+        "FinalReportStatusEnum": "payments.choices.ReportStatus",
     },
 }
 

@@ -1,5 +1,15 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from accounts.choices import Role
+from core.navigation import ALL_ROLES, NavItem
+
+ITEMS: list = [
+    NavItem(_("Acts"), "payments:acts", ALL_ROLES),
+    NavItem(_("Deadlines"), "payments:overdue", frozenset({Role.SCHOOL, Role.DEPARTMENT})),
+    NavItem(_("Payments"), "payments:payments", ALL_ROLES),
+    NavItem(_("Bank"), "payments:bank", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+    NavItem(_("Recoveries"), "payments:recoveries", ALL_ROLES),
+    NavItem(_("Final reports"), "payments:reports", ALL_ROLES),
+]

@@ -22,3 +22,15 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every API error."""
 
     error = ErrorDetailSerializer()
+
+
+class ReasonSerializer(serializers.Serializer):
+    """The body of an action that needs a reason (reject, suspend, return …)."""
+
+    reason = serializers.CharField(max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    """The body of an action whose reason is optional (withdraw, resume, close …)."""
+
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -156,14 +156,6 @@ class ApplicationApproveSerializer(serializers.Serializer):
         return None if rows is None else _places(rows)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
-
-
 # --- contracts ---------------------------------------------------------------------------
 
 class ContractLevelSerializer(serializers.Serializer):

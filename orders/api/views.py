@@ -17,7 +17,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from accounts.choices import Role
-from core.api.serializers import ErrorSerializer
+from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.errors import DomainError
 from orders import selectors, services
 from orders.api import serializers as s
@@ -86,10 +86,10 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def publish(self, request, pk=None):
         return self._respond(services.order_publish(order=self.get_object(), actor=request.user))
 
-    @action_schema(s.ReasonSerializer, s.StateOrderSerializer, "Close a published order (no application may be pending)")
+    @action_schema(OptionalReasonSerializer, s.StateOrderSerializer, "Close a published order (no application may be pending)")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        payload = s.ReasonSerializer(data=request.data)
+        payload = OptionalReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         order = services.order_close(order=self.get_object(), actor=request.user, reason=payload.validated_data["reason"])
         return self._respond(order)
@@ -126,10 +126,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         application = services.application_submit(order=order, places=payload.places(), actor=request.user)
         return self._respond(application, status.HTTP_201_CREATED)
 
-    @action_schema(s.ReasonSerializer, s.ApplicationSerializer, "Withdraw your submitted application")
+    @action_schema(OptionalReasonSerializer, s.ApplicationSerializer, "Withdraw your submitted application")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        payload = s.ReasonSerializer(data=request.data)
+        payload = OptionalReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         application = services.application_withdraw(application=self.get_object(), actor=request.user,
                                                     reason=payload.validated_data["reason"])
@@ -145,10 +145,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                                                    places=payload.places(), note=payload.validated_data["note"])
         return self._respond(application)
 
-    @action_schema(s.RequiredReasonSerializer, s.ApplicationSerializer, "Reject with a reason")
+    @action_schema(ReasonSerializer, s.ApplicationSerializer, "Reject with a reason")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        payload = s.RequiredReasonSerializer(data=request.data)
+        payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         application = services.application_reject(application=self.get_object(), actor=request.user,
                                                   reason=payload.validated_data["reason"])
@@ -185,25 +185,25 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
                                           document_sha256=payload.validated_data["document_sha256"])
         return self._respond(contract)
 
-    @action_schema(s.RequiredReasonSerializer, s.ContractSerializer, "Suspend an active contract (reason required)")
+    @action_schema(ReasonSerializer, s.ContractSerializer, "Suspend an active contract (reason required)")
     @action(detail=True, methods=["post"])
     def suspend(self, request, pk=None):
-        return self._move(request, services.contract_suspend, s.RequiredReasonSerializer)
+        return self._move(request, services.contract_suspend, ReasonSerializer)
 
-    @action_schema(s.ReasonSerializer, s.ContractSerializer, "Resume a suspended contract")
+    @action_schema(OptionalReasonSerializer, s.ContractSerializer, "Resume a suspended contract")
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._move(request, services.contract_resume, s.ReasonSerializer)
+        return self._move(request, services.contract_resume, OptionalReasonSerializer)
 
-    @action_schema(s.RequiredReasonSerializer, s.ContractSerializer, "Terminate the contract (reason required)")
+    @action_schema(ReasonSerializer, s.ContractSerializer, "Terminate the contract (reason required)")
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
-        return self._move(request, services.contract_terminate, s.RequiredReasonSerializer)
+        return self._move(request, services.contract_terminate, ReasonSerializer)
 
-    @action_schema(s.ReasonSerializer, s.ContractSerializer, "Close the contract")
+    @action_schema(OptionalReasonSerializer, s.ContractSerializer, "Close the contract")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._move(request, services.contract_close, s.ReasonSerializer)
+        return self._move(request, services.contract_close, OptionalReasonSerializer)
 
     def _move(self, request, service, serializer_class):
         payload = serializer_class(data=request.data)

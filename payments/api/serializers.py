@@ -1,0 +1,306 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contingent.choices import PupilCategory
+from payments import selectors
+from payments.choices import (
+    LINE_VERDICT_CHOICES,
+    ActStatus,
+    ConfirmationStatus,
+    LineDecision,
+    LineRejectReason,
+    PaymentStatus,
+    RecoveryStatus,
+    ReportStatus,
+    SubmissionOutcome,
+)
+from payments.deadlines import parse_month
+from payments.models import Act, ActLine, ActSubmission, BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
+from payments.services.reviews import SELECTIONS
+from schools.choices import Level
+
+MAX_ID = 2**62
+MAX_LINES = 5000
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2025-10"})
+class MonthField(serializers.Field):
+    """A month as ``YYYY-MM``."""
+
+    default_error_messages = {"invalid": _("Give the month as YYYY-MM.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 10:
+            self.fail("invalid")
+        try:
+            month = parse_month(data)
+        except ValueError:
+            self.fail("invalid")
+        if not 2000 <= month.year <= 2100:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id that must be visible to the requesting user (the queryset comes from a selector)."""
+
+    def __init__(self, *, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.selector(user=self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not str(data).isdigit() or not 0 < int(data) <= MAX_ID:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+# --- acts -----------------------------------------------------------------------------------
+
+
+class ActSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    month = MonthField(read_only=True)
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    school_bin = serializers.CharField(source="school.bin", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    status = serializers.ChoiceField(choices=ActStatus.choices, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Act
+        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "month", "status",
+                  "status_display", "version", "line_count", "total_amount", "accepted_amount", "due_on",
+                  "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason"]
+        read_only_fields = fields
+
+
+class ActBuildSerializer(serializers.Serializer):
+    contract = ScopedPrimaryKeyField(selector=selectors.contracts_for_acts, help_text=_("an active contract of your school"))
+    month = MonthField(help_text=_("YYYY-MM"))
+
+
+class FindingBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    status = serializers.CharField()
+    label = serializers.CharField(source="get_code_display")
+
+
+class ActLineSerializer(serializers.ModelSerializer):
+    blocked = serializers.BooleanField(read_only=True, help_text=_("an open error finding: not payable"))
+    findings = serializers.SerializerMethodField()
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    category = serializers.ChoiceField(choices=PupilCategory.choices, read_only=True)
+    decision = serializers.ChoiceField(choices=LineDecision.choices, read_only=True)
+    reject_reason = serializers.ChoiceField(choices=LineRejectReason.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ActLine
+        fields = ["id", "version", "enrolment", "iin", "pupil_name", "grade", "level", "category", "first_day",
+                  "last_day", "days", "days_in_month", "norm", "coefficient", "amount", "decision", "reject_reason",
+                  "decision_note", "decided_at", "blocked", "findings"]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingBriefSerializer(many=True))
+    def get_findings(self, line):
+        return FindingBriefSerializer(getattr(line, "findings", []), many=True).data
+
+
+class ActSubmissionSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    outcome = serializers.ChoiceField(choices=SubmissionOutcome.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ActSubmission
+        fields = ["version", "submitted_at", "submitted_by", "line_count", "total_amount", "lines_sha256",
+                  "review_due_on", "outcome", "accepted_amount", "decided_at", "decided_by", "reason"]
+        read_only_fields = fields
+
+
+class DecideLinesSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=LINE_VERDICT_CHOICES)
+    lines = serializers.ListField(child=IdField(), required=False, max_length=MAX_LINES,
+                                  help_text=_("ids of the lines to decide"))
+    selection = serializers.ChoiceField(choices=SELECTIONS, required=False,
+                                        help_text=_("instead of ids: all undecided lines without / with an open error"))
+    reason = serializers.ChoiceField(choices=LineRejectReason.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate(self, attrs):
+        if ("lines" in attrs) == ("selection" in attrs):
+            raise serializers.ValidationError(_("Give either the line ids or a selection."))
+        return attrs
+
+
+class DecidedSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+
+
+class RejectionSerializer(serializers.Serializer):
+    line = IdField()
+    reason = serializers.ChoiceField(choices=LineRejectReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PartlyAcceptSerializer(serializers.Serializer):
+    rejections = serializers.ListField(child=RejectionSerializer(), required=False, default=list, max_length=MAX_LINES)
+
+
+# --- payments -------------------------------------------------------------------------------
+
+
+class RecoveryOffsetBriefSerializer(serializers.Serializer):
+    recovery = serializers.IntegerField(source="recovery_id")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    act_number = serializers.CharField(source="act.number", read_only=True)
+    month = MonthField(source="act.month", read_only=True)
+    prepared_by = serializers.CharField(source="prepared_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
+    registry = serializers.CharField(source="registry.number", read_only=True, default=None)
+    offsets = RecoveryOffsetBriefSerializer(many=True, read_only=True)
+    status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = ["id", "reference", "act", "act_number", "month", "status", "accepted_amount", "offset_amount",
+                  "amount", "offsets", "payee_bin", "payee_name", "payee_iban", "purpose", "prepared_by", "prepared_at",
+                  "approved_by", "approved_at", "registry", "bank_reference", "paid_on", "status_reason", "reissue_of"]
+        read_only_fields = fields
+
+
+class PaymentPrepareSerializer(serializers.Serializer):
+    act = ScopedPrimaryKeyField(selector=selectors.acts_awaiting_payment, help_text=_("an accepted act without a payment"))
+
+
+class RegistrySerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = PaymentRegistry
+        fields = ["id", "number", "created_at", "created_by", "payment_count", "total_amount"]
+        read_only_fields = fields
+
+
+class RegistryCreateSerializer(serializers.Serializer):
+    payments = serializers.ListField(child=IdField(), required=False, max_length=MAX_LINES,
+                                     help_text=_("ids of approved payments (default: all waiting)"))
+
+
+class ExportFormatSerializer(serializers.Serializer):
+    file_format = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv")
+
+
+class BankConfirmationSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None)
+    status = serializers.ChoiceField(choices=ConfirmationStatus.choices, read_only=True)
+
+    class Meta:
+        model = BankConfirmation
+        fields = ["id", "file_name", "sha256", "status", "row_count", "paid_count", "failed_count", "uploaded_by",
+                  "uploaded_at", "applied_by", "applied_at"]
+        read_only_fields = fields
+
+
+class BankConfirmationUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("CSV or XLSX: payment_reference,status,amount,bank_reference,date[,message]"))
+    apply = serializers.BooleanField(default=False, help_text=_("apply at once (otherwise only checked)"))
+
+
+class ConfirmationRowSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    payment_reference = serializers.CharField(source="payment.reference")
+    status = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    bank_reference = serializers.CharField()
+    date = serializers.DateField()
+    message = serializers.CharField()
+
+
+class BankConfirmationPreviewSerializer(serializers.Serializer):
+    confirmation = BankConfirmationSerializer()
+    rows = ConfirmationRowSerializer(many=True)
+
+
+# --- recoveries, reports, deadlines ----------------------------------------------------------
+
+
+class RecoverySerializer(serializers.ModelSerializer):
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    month = MonthField(source="line.act.month", read_only=True)
+    iin = serializers.CharField(source="line.iin", read_only=True)
+    finding_code = serializers.CharField(source="finding.code", read_only=True)
+    status = serializers.ChoiceField(choices=RecoveryStatus.choices, read_only=True)
+
+    class Meta:
+        model = Recovery
+        fields = ["id", "contract", "contract_number", "line", "month", "iin", "finding", "finding_code", "amount",
+                  "status", "detected_by_run", "created_at", "status_reason", "cancelled_at"]
+        read_only_fields = fields
+
+
+class FinalReportListSerializer(serializers.ModelSerializer):
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
+
+    class Meta:
+        model = FinalReport
+        fields = ["id", "contract", "contract_number", "school_year", "status", "figures_sha256", "created_at",
+                  "approved_at"]
+        read_only_fields = fields
+
+
+class FinalReportSerializer(serializers.ModelSerializer):
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
+    figures = serializers.SerializerMethodField(help_text=_("live until approved, then frozen"))
+
+    class Meta:
+        model = FinalReport
+        fields = ["id", "contract", "contract_number", "school_year", "status", "figures", "figures_sha256",
+                  "created_at", "approved_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField())
+    def get_figures(self, report):
+        from payments.reports import report_figures
+
+        return report.figures if report.figures else report_figures(report.contract)
+
+
+class FinalReportCreateSerializer(serializers.Serializer):
+    contract = ScopedPrimaryKeyField(selector=selectors.contracts_without_report)
+
+
+class OverdueItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["submission", "review"])
+    contract = serializers.IntegerField(source="contract_id")
+    contract_number = serializers.CharField()
+    school_name = serializers.CharField()
+    month = MonthField()
+    due_on = serializers.DateField()
+    days_late = serializers.IntegerField()
+    act = serializers.IntegerField(source="act.pk", default=None)

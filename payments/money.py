@@ -1,0 +1,49 @@
+"""The CONTRACT money rule, in one place.
+
+    line amount = monthly norm × category coefficient × days enrolled ÷ days in the month,
+                  rounded half-up to 0.01 KZT once per line;     act total = sum of its lines.
+
+``round_money`` is the one rounding in Python; the database does the same in the one SQL
+function ``payments_line_amount`` (created by migration 0002, used by the set-based act
+build). A property test proves the two agree. Values are ``Decimal``, never float.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+TIYN = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+# The SQL twin of ``line_amount`` (see migration 0002_line_amount_function).
+SQL_LINE_AMOUNT = "payments_line_amount"
+SQL_LINE_AMOUNT_DEFINITION = f"""
+CREATE OR REPLACE FUNCTION {SQL_LINE_AMOUNT}(norm numeric, coefficient numeric, days integer, days_in_month integer)
+RETURNS numeric(16, 2)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    -- numeric division is exact enough that the half-up rounding below is the exact one
+    -- (round() on a positive numeric rounds half away from zero = half-up).
+    SELECT round(norm * coefficient * days / days_in_month, 2)::numeric(16, 2)
+$$;
+"""
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Round a money amount half-up to the tiyn (0.01 KZT): the only rounding of the rule."""
+    if not isinstance(value, Decimal):
+        raise TypeError("money must be a Decimal")
+    return value.quantize(TIYN, rounding=ROUND_HALF_UP)
+
+
+def days_in_month(month: dt.date) -> int:
+    return calendar.monthrange(month.year, month.month)[1]
+
+
+def line_amount(*, norm: Decimal, coefficient: Decimal, days: int, month_days: int) -> Decimal:
+    """The amount of one act line by the CONTRACT rule (exact until the single rounding)."""
+    if not 0 <= days <= month_days:
+        raise ValueError("days enrolled must lie within the month")
+    return round_money(Decimal(norm) * Decimal(coefficient) * days / month_days)

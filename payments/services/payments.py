@@ -1,0 +1,161 @@
+"""Payments with four eyes: one operator prepares, another approves; never twice for an act.
+
+Guarantees, each held by the database as well as by the code:
+* one live payment per act — partial unique index ``payment_one_live_per_act`` (failed and
+  cancelled payments stay in the history; a failed one is re-issued as a new payment);
+* the approver is never the preparer — check constraint ``payment_four_eyes``;
+* amount = accepted amount − recoveries offset ≥ 0 — check constraints;
+* concurrent requests on one act or payment are serialised by row locks (``SELECT … FOR UPDATE``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.identifiers import normalize_iban, validate_kz_iban
+from core.services import audit_record
+from core.workflow import transition_apply
+from payments.choices import DEAD_PAYMENT_STATUSES, PAYABLE_ACT_STATUSES, PaymentStatus, RecoveryStatus
+from payments.models import Act, Payment, PaymentRegistry, Recovery, RecoveryOffset
+from payments.money import ZERO
+from payments.services._access import require_operator
+from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
+
+
+def payment_purpose(act: Act) -> str:
+    """The purpose of payment sent to the bank, in the portal's default language (Kazakh)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("State educational order: services of %(month)s under contract %(contract)s, act %(act)s") % {
+            "month": f"{act.month:%m.%Y}", "contract": act.contract.number, "act": act.number,
+        }
+
+
+def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
+    """Open recoveries of the contract, oldest first, taken off the accepted amount until it is used up."""
+    recoveries = list(
+        Recovery.objects.select_for_update().filter(contract_id=act.contract_id, status=RecoveryStatus.OPEN)
+        .order_by("created_at", "id")
+    )
+    remaining = recovery_remaining(recoveries)
+    available, plan = act.accepted_amount, []
+    for recovery in recoveries:
+        take = min(remaining[recovery.pk], available)
+        if take > 0:
+            plan.append((recovery, take))
+            available -= take
+    return plan
+
+
+@transaction.atomic
+def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Payment:
+    """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries."""
+    require_operator(actor)
+    locked = Act.objects.select_for_update(of=("self",)).select_related("contract", "school").get(pk=act.pk)
+    if locked.status not in PAYABLE_ACT_STATUSES:
+        raise ConflictError(_("Only an accepted or partly accepted act can be paid; this one is “%(status)s”.")
+                            % {"status": locked.get_status_display()}, code="act_not_payable")
+    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
+        raise ConflictError(_("This act already has a payment."), code="payment_exists")
+    iban = normalize_iban(locked.school.iban)
+    try:
+        validate_kz_iban(iban)
+    except ValidationError:
+        raise DomainError(_("The school has no valid bank account (IBAN); it must add one to its profile first."),
+                          code="no_iban") from None
+    plan = _offset_plan(locked)
+    offset = sum((take for _recovery, take in plan), ZERO)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                act=locked, status=PaymentStatus.PREPARED, accepted_amount=locked.accepted_amount,
+                offset_amount=offset, amount=locked.accepted_amount - offset,
+                payee_bin=locked.school.bin, payee_name=locked.school.name_ru[:300], payee_iban=iban,
+                purpose=payment_purpose(locked)[:300], prepared_by=actor, reissue_of=reissue_of,
+            )
+    except IntegrityError:
+        raise ConflictError(_("This act already has a payment."), code="payment_exists") from None
+    RecoveryOffset.objects.bulk_create([RecoveryOffset(recovery=r, payment=payment, amount=take) for r, take in plan])
+    recovery_statuses_refresh([r.pk for r, _take in plan])
+    audit_record(
+        actor=actor, action="payment_prepared", subject=payment, to_status=payment.status,
+        data={"act": locked.pk, "accepted_amount": payment.accepted_amount, "offset_amount": offset,
+              "amount": payment.amount, "offsets": [{"recovery": r.pk, "amount": take} for r, take in plan],
+              "reissue_of": getattr(reissue_of, "pk", None)},
+    )
+    return payment
+
+
+def _act_paid(payment: Payment, actor) -> None:
+    transition_apply(obj=payment.act, transitions=Act.TRANSITIONS, action="mark_paid", actor=actor,
+                     data={"payment": payment.reference, "amount": payment.amount})
+
+
+@transaction.atomic
+def payment_approve(*, payment: Payment, actor) -> Payment:
+    """A second operator approves the prepared payment (never the one who prepared it)."""
+    require_operator(actor)
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.prepared_by_id == actor.pk:
+        raise PermissionDeniedError(_("You prepared this payment; another operator must approve it."), code="four_eyes")
+    approved = transition_apply(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor,
+                                data={"amount": locked.amount},
+                                extra_fields={"approved_by": actor, "approved_at": timezone.now()})
+    if approved.amount == ZERO:
+        # Everything was offset: there is nothing to transfer, the act is settled.
+        approved = transition_apply(obj=approved, transitions=Payment.TRANSITIONS, action="settle", actor=actor,
+                                    data={"reason": "fully offset"}, extra_fields={"paid_on": timezone.localdate()})
+        _act_paid(approved, actor)
+    return approved
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
+    """Cancel a prepared payment (before approval), with the reason; its offsets are released."""
+    require_operator(actor)
+    cancelled = transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="cancel", actor=actor,
+                                 reason=(reason or "").strip(), extra_fields={"status_reason": (reason or "").strip()})
+    recovery_statuses_refresh(cancelled.offsets.values_list("recovery_id", flat=True))
+    return cancelled
+
+
+@transaction.atomic
+def payment_reissue(*, payment: Payment, actor) -> Payment:
+    """Prepare a new payment for the act of a failed one (the failed payment stays in the history)."""
+    require_operator(actor)
+    failed = Payment.objects.select_for_update().get(pk=payment.pk)
+    if failed.status != PaymentStatus.FAILED:
+        raise ConflictError(_("Only a failed payment can be re-issued."), code="not_failed")
+    if Payment.objects.filter(reissue_of=failed).exists():
+        raise ConflictError(_("This payment was already re-issued."), code="already_reissued")
+    new = payment_prepare(act=failed.act, actor=actor, reissue_of=failed)
+    audit_record(actor=actor, action="payment_reissued", subject=failed, data={"new_payment": new.reference})
+    return new
+
+
+@transaction.atomic
+def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRegistry:
+    """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent"."""
+    require_operator(actor)
+    queryset = Payment.objects.select_for_update().filter(status=PaymentStatus.APPROVED, registry__isnull=True)
+    if payment_ids is not None:
+        queryset = queryset.filter(pk__in=payment_ids)
+    payments = list(queryset.order_by("id"))
+    if payment_ids is not None and len(payments) != len(set(payment_ids)):
+        raise ConflictError(_("Some of the payments named are not approved payments waiting for a registry."),
+                            code="not_approved")
+    if not payments:
+        raise DomainError(_("There is no approved payment to put in a registry."), code="nothing_to_export")
+    registry = PaymentRegistry.objects.create(
+        created_by=actor, payment_count=len(payments), total_amount=sum((p.amount for p in payments), ZERO),
+    )
+    for payment in payments:
+        transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="export", actor=actor,
+                         data={"registry": registry.number}, extra_fields={"registry": registry})
+    audit_record(actor=actor, action="registry_created", subject=registry,
+                 data={"payments": [p.reference for p in payments], "total": registry.total_amount})
+    return registry

@@ -1,0 +1,426 @@
+"""Pages for acts, payments, the bank exchange, recoveries and final reports.
+
+Views parse the request, call one selector or service, and render; services enforce every rule
+and their ``DomainError`` becomes a message on the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from core.errors import DomainError
+from core.exports import export_response
+from core.selectors import audit_events_for
+from core.tabular import RowsInvalid
+from payments import selectors, services
+from payments.choices import DEAD_PAYMENT_STATUSES, LineDecision
+from payments.filters import ActFilterSet, LineFilterSet, PaymentFilterSet, RecoveryFilterSet
+from payments.forms import ActBuildForm, BankConfirmationForm, DecideLinesForm, ReasonForm, ReportPrepareForm
+from payments.models import Act
+from payments.pdf import act_pdf, report_headers, report_pdf, report_rows
+from payments.permissions import act_actions, payment_actions, recovery_may_cancel, report_may_approve
+from payments.reports import report_figures
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _attempt(request, call, success: str) -> bool:
+    """Run a service; show its domain error (or the success message) on the next page."""
+    try:
+        call()
+    except RowsInvalid as exc:
+        messages.error(request, f"{exc.message} " + "; ".join(exc.lines()[:20]))
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _form_error(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# --- acts -------------------------------------------------------------------------------------
+
+
+@login_required
+def act_list(request):
+    filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
+    overdue = selectors.overdue_items(user=request.user)
+    contracts = selectors.contracts_for_acts(user=request.user) if request.user.role == Role.SCHOOL else None
+    return render(request, "payments/act_list.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
+        "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,
+    })
+
+
+@login_required
+@require_POST
+def act_build(request):
+    form = ActBuildForm(request.POST, contracts=selectors.contracts_for_acts(user=request.user))
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("payments:acts")
+    built = {}
+
+    def build():
+        built["act"] = services.act_build(contract=form.cleaned_data["contract"], month=form.cleaned_data["month"],
+                                          actor=request.user)
+
+    if _attempt(request, build, _("The act is built from the contingent; check it and submit it.")):
+        return redirect("payments:act_detail", pk=built["act"].pk)
+    return redirect("payments:acts")
+
+
+@login_required
+def act_detail(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    version = act.version
+    if request.GET.get("version", "").isdigit():
+        version = min(max(int(request.GET["version"]), 1), act.version)
+    line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
+    lines = list(line_filter.qs)
+    selectors.attach_findings(lines)
+    payments = list(selectors.act_payments(act=act, user=request.user))
+    has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
+    actions = act_actions(act, request.user, has_live_payment=has_live_payment) if version == act.version else set()
+    counts = {decision: 0 for decision in LineDecision.values}
+    blocked = 0
+    for line in lines:
+        counts[line.decision] += 1
+        blocked += line.blocked
+    return render(request, "payments/act_detail.html", {
+        "act": act, "version": version, "lines": lines, "line_filter": line_filter, "counts": counts,
+        "blocked_count": blocked, "submissions": list(selectors.act_submissions(act=act)), "payments": payments,
+        "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
+        "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1),
+    })
+
+
+@login_required
+def act_pdf_view(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    content = act_pdf(act=act, lines=selectors.act_lines(act=act), submissions=list(selectors.act_submissions(act=act)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="act-{act.pk}-{act.month:%Y-%m}.pdf"'
+    return response
+
+
+ACT_TRANSITIONS = {
+    "submit": (services.act_submit, gettext_lazy("The act was submitted to the education department.")),
+    "rebuild": (services.act_rebuild, gettext_lazy("The act was rebuilt from the current contingent.")),
+    "correct": (services.act_correct, gettext_lazy("A corrected version was built; check it and submit it again.")),
+    "accept": (services.act_accept, gettext_lazy("The act was accepted.")),
+}
+
+
+@login_required
+@require_POST
+def act_transition(request, pk, action):
+    act = selectors.act_get(user=request.user, pk=pk)
+    if action not in ACT_TRANSITIONS:
+        raise Http404
+    service, success = ACT_TRANSITIONS[action]
+    _attempt(request, lambda: service(act=act, actor=request.user), str(success))
+    return redirect("payments:act_detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_partly_accept(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    _attempt(request, lambda: services.act_partly_accept(act=act, actor=request.user),
+             _("The act was partly accepted: the rejected lines will not be paid."))
+    return redirect("payments:act_detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_return(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.act_return(act=act, actor=request.user, reason=form.cleaned_data["reason"]),
+                 _("The act was returned to the school for correction."))
+    else:
+        _form_error(request, form)
+    return redirect("payments:act_detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_decide(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = DecideLinesForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("payments:act_detail", pk=act.pk)
+    data = form.cleaned_data
+    decided = {}
+
+    def decide():
+        decided["count"] = services.act_lines_decide(
+            act=act, actor=request.user, decision=data["decision"], lines=data["lines"] if not data["selection"] else None,
+            selection=data["selection"] or None, reason=data["reason"], note=data["note"])
+
+    try:
+        decide()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)s line(s) decided.") % {"count": decided["count"]})
+    return redirect(reverse("payments:act_detail", kwargs={"pk": act.pk}) + "#lines")
+
+
+@login_required
+def overdue(request):
+    return render(request, "payments/overdue.html", {"items": selectors.overdue_items(user=request.user)})
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+@login_required
+def payment_list(request):
+    filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
+    awaiting = selectors.acts_awaiting_payment(user=request.user) if request.user.role in (Role.OPERATOR, Role.MONITOR) else None
+    return render(request, "payments/payment_list.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
+        "may_prepare": request.user.role == Role.OPERATOR,
+    })
+
+
+@login_required
+@require_POST
+def payment_prepare(request, act_pk):
+    act = _awaiting_act(request, act_pk)
+    created = {}
+
+    def prepare():
+        created["payment"] = services.payment_prepare(act=act, actor=request.user)
+
+    if _attempt(request, prepare, _("The payment was prepared; another operator must approve it.")):
+        return redirect("payments:payment_detail", pk=created["payment"].pk)
+    return redirect("payments:payments")
+
+
+def _awaiting_act(request, act_pk) -> Act:
+    act = selectors.acts_awaiting_payment(user=request.user).filter(pk=act_pk).first()
+    if act is None:
+        raise Http404
+    return act
+
+
+@login_required
+def payment_detail(request, pk):
+    payment = selectors.payment_get(user=request.user, pk=pk)
+    return render(request, "payments/payment_detail.html", {
+        "payment": payment, "offsets": list(selectors.payment_offsets(payment=payment)),
+        "actions": payment_actions(payment, request.user), "reason_form": ReasonForm(),
+        "events": audit_events_for(subject=payment),
+    })
+
+
+@login_required
+@require_POST
+def payment_transition(request, pk, action):
+    payment = selectors.payment_get(user=request.user, pk=pk)
+    if action == "approve":
+        _attempt(request, lambda: services.payment_approve(payment=payment, actor=request.user), _("The payment was approved."))
+    elif action == "cancel":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            _attempt(request, lambda: services.payment_cancel(payment=payment, actor=request.user,
+                                                              reason=form.cleaned_data["reason"]),
+                     _("The payment was cancelled."))
+        else:
+            _form_error(request, form)
+    elif action == "reissue":
+        created = {}
+
+        def reissue():
+            created["payment"] = services.payment_reissue(payment=payment, actor=request.user)
+
+        if _attempt(request, reissue, _("A new payment was prepared; another operator must approve it.")):
+            return redirect("payments:payment_detail", pk=created["payment"].pk)
+    else:
+        raise Http404
+    return redirect("payments:payment_detail", pk=payment.pk)
+
+
+# --- the bank exchange --------------------------------------------------------------------------
+
+
+@login_required
+def bank(request):
+    if request.user.role not in (Role.OPERATOR, Role.MONITOR, Role.ADMIN):
+        raise Http404
+    return render(request, "payments/bank.html", {
+        "registries": _page(request, selectors.registry_list(user=request.user)),
+        "awaiting": selectors.payments_awaiting_registry(user=request.user),
+        "confirmations": selectors.confirmation_list(user=request.user)[:20],
+        "upload_form": BankConfirmationForm(), "may_write": request.user.role == Role.OPERATOR,
+    })
+
+
+@login_required
+@require_POST
+def registry_create(request):
+    _attempt(request, lambda: services.registry_create(actor=request.user),
+             _("The registry was created; download it for the bank."))
+    return redirect("payments:bank")
+
+
+@login_required
+def registry_export(request, pk, fmt):
+    registry = selectors.registry_get(user=request.user, pk=pk)
+    return export_response(fmt=fmt, filename=f"registry-{registry.number}", headers=selectors.REGISTRY_HEADERS,
+                           rows=selectors.registry_rows(registry=registry))
+
+
+@login_required
+@require_POST
+def confirmation_upload(request):
+    form = BankConfirmationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("payments:bank")
+    try:
+        confirmation, _rows = services.confirmation_upload(file=form.cleaned_data["file"], actor=request.user)
+    except RowsInvalid as exc:
+        return render(request, "payments/bank_errors.html", {"error": exc, "file_name": form.cleaned_data["file"].name},
+                      status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:bank")
+    return redirect("payments:confirmation_detail", pk=confirmation.pk)
+
+
+@login_required
+def confirmation_detail(request, pk):
+    confirmation = selectors.confirmation_get(user=request.user, pk=pk)
+    rows, problem = [], None
+    if confirmation.status == "previewed":
+        try:
+            rows = services.confirmation_check(content=bytes(confirmation.content))
+        except RowsInvalid as exc:
+            problem = exc
+    payments = selectors.payment_list(user=request.user).filter(confirmation=confirmation)
+    return render(request, "payments/confirmation_detail.html", {
+        "confirmation": confirmation, "rows": rows, "problem": problem, "payments": payments,
+        "may_apply": request.user.role == Role.OPERATOR and confirmation.status == "previewed" and not problem,
+    })
+
+
+@login_required
+@require_POST
+def confirmation_apply(request, pk):
+    confirmation = selectors.confirmation_get(user=request.user, pk=pk)
+    _attempt(request, lambda: services.confirmation_apply(confirmation=confirmation, actor=request.user),
+             _("The bank's confirmation was applied."))
+    return redirect("payments:confirmation_detail", pk=confirmation.pk)
+
+
+# --- recoveries and final reports -----------------------------------------------------------------
+
+
+@login_required
+def recovery_list(request):
+    filterset = RecoveryFilterSet(request.GET or None, queryset=selectors.recovery_list(user=request.user))
+    page = _page(request, filterset.qs)
+    for recovery in page:
+        recovery.may_cancel = recovery_may_cancel(recovery, request.user)
+    return render(request, "payments/recovery_list.html", {"filter": filterset, "page": page, "reason_form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def recovery_cancel(request, pk):
+    recovery = selectors.recovery_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        _attempt(request, lambda: services.recovery_cancel(recovery=recovery, actor=request.user,
+                                                           reason=form.cleaned_data["reason"]),
+                 _("The recovery was cancelled."))
+    else:
+        _form_error(request, form)
+    return redirect("payments:recoveries")
+
+
+@login_required
+def report_list(request):
+    contracts = selectors.contracts_without_report(user=request.user)
+    may_prepare = request.user.role in (Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR)
+    return render(request, "payments/report_list.html", {
+        "page": _page(request, selectors.report_list(user=request.user)),
+        "prepare_form": ReportPrepareForm(contracts=contracts) if may_prepare and contracts.exists() else None,
+    })
+
+
+@login_required
+@require_POST
+def report_prepare(request):
+    form = ReportPrepareForm(request.POST, contracts=selectors.contracts_without_report(user=request.user))
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("payments:reports")
+    created = {}
+
+    def prepare():
+        created["report"] = services.final_report_prepare(contract=form.cleaned_data["contract"], actor=request.user)
+
+    if _attempt(request, prepare, _("The final report was prepared.")):
+        return redirect("payments:report_detail", pk=created["report"].pk)
+    return redirect("payments:reports")
+
+
+def _report_and_figures(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    return report, (report.figures or report_figures(report.contract))
+
+
+@login_required
+def report_detail(request, pk):
+    report, figures = _report_and_figures(request, pk)
+    return render(request, "payments/report_detail.html", {
+        "report": report, "figures": figures, "headers": report_headers(),
+        "rows": [(row, row[1] == _("Total")) for row in report_rows(figures)],
+        "may_approve": report_may_approve(report, request.user), "events": audit_events_for(subject=report),
+    })
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    _attempt(request, lambda: services.final_report_approve(report=report, actor=request.user),
+             _("The final report was approved; its figures are frozen."))
+    return redirect("payments:report_detail", pk=report.pk)
+
+
+@login_required
+def report_download(request, pk, fmt):
+    report, figures = _report_and_figures(request, pk)
+    filename = f"final-report-{report.pk}-{report.school_year}"
+    if fmt == "pdf":
+        response = HttpResponse(report_pdf(report=report, figures=figures), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        return response
+    return export_response(fmt=fmt, filename=filename, headers=report_headers(), rows=report_rows(figures))

@@ -1,0 +1,237 @@
+import csv
+import datetime as dt
+import io
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
+from openpyxl import load_workbook
+
+from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.models import AuditEvent
+from core.tabular import RowsInvalid
+from payments.choices import ActStatus, PaymentStatus
+from payments.models import BankConfirmation, Payment
+from payments.selectors import REGISTRY_HEADERS, registry_rows
+from payments.services import (
+    confirmation_apply,
+    confirmation_upload,
+    payment_approve,
+    payment_cancel,
+    payment_prepare,
+    payment_reissue,
+    registry_create,
+)
+from tests.factories import make_user
+from tests.payments.conftest import OCTOBER
+from tests.payments.factories import make_enrolment
+from tests.payments.helpers import Upload, accepted_act, confirmation_csv, pay
+
+
+@pytest.fixture
+def act(contract, school_a, school_user, department_user):
+    enrolments = [make_enrolment(school=school_a, grade=g) for g in (1, 2, 7)]
+    return accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user,
+                        reject_enrolments=enrolments[:1])
+
+
+@pytest.mark.django_db
+class PaymentTests:
+    def test_one_operator_prepares_and_another_approves(self, act, operator_user, second_operator_user):
+        payment = payment_prepare(act=act, actor=operator_user)
+        assert (payment.status, payment.accepted_amount, payment.offset_amount, payment.amount) == (
+            PaymentStatus.PREPARED, act.accepted_amount, Decimal("0.00"), act.accepted_amount)
+        assert payment.payee_iban == act.school.iban and payment.payee_bin == act.school.bin
+        with translation.override("en"), pytest.raises(PermissionDeniedError, match="another operator"):
+            payment_approve(payment=payment, actor=operator_user)
+        payment = payment_approve(payment=payment, actor=second_operator_user)
+        assert (payment.status, payment.approved_by) == (PaymentStatus.APPROVED, second_operator_user)
+        assert AuditEvent.objects.filter(object_id=str(payment.pk), action__in=["payment_prepared", "approve"]).count() == 2
+
+    def test_the_database_refuses_an_approval_by_the_preparer(self, act, operator_user):
+        payment = payment_prepare(act=act, actor=operator_user)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.APPROVED, approved_by=operator_user)
+
+    def test_an_act_gets_one_live_payment_and_the_database_enforces_it(self, act, operator_user):
+        payment = payment_prepare(act=act, actor=operator_user)
+        with pytest.raises(ConflictError):
+            payment_prepare(act=act, actor=operator_user)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Payment.objects.create(act=act, accepted_amount=1, amount=1, payee_bin="x", payee_name="x", payee_iban="x",
+                                   purpose="x", prepared_by=operator_user)
+        payment_cancel(payment=payment, actor=operator_user, reason="Сома қате")
+        assert payment_prepare(act=act, actor=operator_user).status == PaymentStatus.PREPARED
+
+    def test_only_accepted_acts_of_schools_with_an_account_are_paid(self, contract, school_a, school_user, operator_user,
+                                                                   department_user, act):
+        from payments.services import act_build
+
+        draft = act_build(contract=contract, month=dt.date(2025, 9, 1), actor=school_user, today=dt.date(2025, 11, 20))
+        with pytest.raises(ConflictError):
+            payment_prepare(act=draft, actor=operator_user)
+        school_a.iban = ""
+        school_a.save()
+        with translation.override("en"), pytest.raises(DomainError, match="IBAN"):
+            payment_prepare(act=act, actor=operator_user)
+
+    def test_only_operators_touch_payments(self, act, department_user, school_user, operator_user):
+        for user in (department_user, school_user):
+            with pytest.raises(PermissionDeniedError):
+                payment_prepare(act=act, actor=user)
+        payment = payment_prepare(act=act, actor=operator_user)
+        with pytest.raises(PermissionDeniedError):
+            payment_approve(payment=payment, actor=department_user)
+
+    def test_the_registry_lists_bin_iban_amount_purpose_contract_and_month(self, act, operator_user, second_operator_user):
+        payment = payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        registry = registry_create(actor=operator_user)
+        payment.refresh_from_db()
+        assert (payment.status, payment.registry) == (PaymentStatus.SENT, registry)
+        assert (registry.payment_count, registry.total_amount) == (1, payment.amount)
+        rows = list(registry_rows(registry=registry))
+        assert rows == [[payment.reference, act.school.bin, act.school.name_ru, act.school.iban, payment.amount,
+                         payment.purpose, act.contract.number, "2025-10"]]
+        assert "10.2025" in payment.purpose and act.contract.number in payment.purpose
+        with pytest.raises(DomainError):
+            registry_create(actor=operator_user)  # nothing left to export
+
+    def test_the_registry_downloads_as_csv_and_xlsx(self, act, operator_user, second_operator_user, client):
+        payment = payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        registry = registry_create(actor=operator_user)
+        client.force_login(operator_user)
+        response = client.get(f"/en/payments/registries/{registry.pk}/export/csv/")
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == REGISTRY_HEADERS
+        assert rows[1][0] == payment.reference and Decimal(rows[1][4]) == payment.amount
+        response = client.get(f"/en/payments/registries/{registry.pk}/export/xlsx/")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        values = list(sheet.iter_rows(values_only=True))
+        assert list(values[0]) == REGISTRY_HEADERS and Decimal(str(values[1][4])) == payment.amount
+
+
+@pytest.mark.django_db
+class BankConfirmationTests:
+    def sent(self, act, operator_user, second_operator_user):
+        payment = payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        registry_create(actor=operator_user)
+        payment.refresh_from_db()
+        return payment
+
+    def test_a_paid_confirmation_closes_the_payment_and_the_act(self, act, operator_user, second_operator_user):
+        payment = self.sent(act, operator_user, second_operator_user)
+        content = confirmation_csv([(payment, "paid", "HALYK-0001", dt.date(2025, 11, 21), "")])
+        confirmation, rows = confirmation_upload(file=Upload(content), actor=operator_user)
+        assert [(r.payment, r.status) for r in rows] == [(payment, "paid")]
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.SENT  # a preview changes nothing
+        confirmation_apply(confirmation=confirmation, actor=operator_user)
+        payment.refresh_from_db()
+        act.refresh_from_db()
+        assert (payment.status, payment.bank_reference, payment.paid_on) == (PaymentStatus.PAID, "HALYK-0001",
+                                                                             dt.date(2025, 11, 21))
+        assert act.status == ActStatus.PAID
+        with pytest.raises(ConflictError):
+            confirmation_apply(confirmation=confirmation, actor=operator_user)
+        with pytest.raises(ConflictError):
+            confirmation_upload(file=Upload(content), actor=operator_user)
+
+    def test_every_bad_row_is_reported_with_its_line_and_nothing_changes(self, act, operator_user, second_operator_user):
+        payment = self.sent(act, operator_user, second_operator_user)
+        content = confirmation_csv([
+            (payment, "paid", "B-1", dt.date(2025, 11, 21), ""),
+            (payment, "paid", "B-1", dt.date(2025, 11, 21), ""),  # repeated
+        ]) + b"EQP999999999,paid,1.00,B-2,2025-11-21,\nXYZ,maybe,abc,,2025-13-01,\n"
+        content += f"{payment.reference},failed,{payment.amount + 1},,2099-01-01,\n".encode()
+        with translation.override("en"), pytest.raises(RowsInvalid) as error:
+            confirmation_upload(file=Upload(content), actor=operator_user)
+        lines = {(e.line, e.column) for e in error.value.errors}
+        assert {(3, "payment_reference"), (4, "payment_reference"), (5, "payment_reference"), (5, "status"),
+                (5, "amount"), (5, "date"), (6, "amount"), (6, "date"), (6, "message")} <= lines
+        assert not any(line == 2 for line, _column in lines)
+        assert not BankConfirmation.objects.exists()
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.SENT
+
+    def test_the_file_is_checked_again_when_applied(self, act, operator_user, second_operator_user):
+        payment = self.sent(act, operator_user, second_operator_user)
+        content = confirmation_csv([(payment, "paid", "B-1", dt.date(2025, 11, 21), "")])
+        first, _ = confirmation_upload(file=Upload(content), actor=operator_user)
+        second, _ = confirmation_upload(file=Upload(content), actor=operator_user)
+        confirmation_apply(confirmation=first, actor=operator_user)
+        with pytest.raises(RowsInvalid):
+            confirmation_apply(confirmation=second, actor=operator_user)  # the payment is no longer "sent"
+
+    def test_an_xlsx_confirmation_is_read_too(self, act, operator_user, second_operator_user):
+        from core.exports import xlsx_bytes
+
+        payment = self.sent(act, operator_user, second_operator_user)
+        content = xlsx_bytes(["payment_reference", "status", "amount", "bank_reference", "date"],
+                             [[payment.reference, "paid", payment.amount, "B-9", dt.date(2025, 11, 21)]])
+        confirmation, rows = confirmation_upload(file=Upload(content, "bank.xlsx"), actor=operator_user)
+        assert rows[0].bank_reference == "B-9"
+
+    def test_a_failed_payment_is_reissued_and_stays_in_the_history(self, act, operator_user, second_operator_user):
+        failed = pay(act=act, preparer=operator_user, approver=second_operator_user, status="failed",
+                     message="Шот жабылған")
+        act.refresh_from_db()
+        assert (failed.status, failed.status_reason, act.status) == (PaymentStatus.FAILED, "Шот жабылған",
+                                                                     ActStatus.PARTLY_ACCEPTED)
+        new = payment_reissue(payment=failed, actor=operator_user)
+        assert (new.status, new.reissue_of, new.amount) == (PaymentStatus.PREPARED, failed, failed.amount)
+        with pytest.raises(ConflictError):
+            payment_reissue(payment=failed, actor=operator_user)
+        with pytest.raises(ConflictError):
+            payment_reissue(payment=new, actor=operator_user)
+        assert list(Payment.objects.filter(act=act).order_by("id").values_list("status", flat=True)) == ["failed", "prepared"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("transactional_db")  # named, so that the autouse fixture puts the regions back
+class PaymentConcurrencyTests:
+    THREADS = 20
+
+    def run_concurrently(self, calls):
+        barrier = threading.Barrier(len(calls))
+        results = []
+        lock = threading.Lock()
+
+        def worker(call):
+            try:
+                barrier.wait()
+                call()
+                outcome = "ok"
+            except ConflictError:
+                outcome = "conflict"
+            except Exception as exc:  # noqa: BLE001 - reported in the assertion
+                outcome = repr(exc)
+            finally:
+                connection.close()
+            with lock:
+                results.append(outcome)
+
+        threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return results
+
+    def test_twenty_concurrent_preparations_make_exactly_one_payment(self, act, school_a):
+        operators = [make_user(f"preparer{i}", role="operator") for i in range(self.THREADS)]
+        results = self.run_concurrently([lambda user=user: payment_prepare(act=act, actor=user) for user in operators])
+        assert sorted(results) == ["conflict"] * (self.THREADS - 1) + ["ok"]
+        assert Payment.objects.filter(act=act).count() == 1
+
+    def test_twenty_concurrent_approvals_approve_exactly_once(self, act, operator_user):
+        payment = payment_prepare(act=act, actor=operator_user)
+        approvers = [make_user(f"approver{i}", role="operator") for i in range(self.THREADS)]
+        results = self.run_concurrently([lambda user=user: payment_approve(payment=payment, actor=user) for user in approvers])
+        assert sorted(results) == ["conflict"] * (self.THREADS - 1) + ["ok"]
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.APPROVED and payment.approved_by in approvers
+        assert AuditEvent.objects.filter(action="approve", object_id=str(payment.pk)).count() == 1
+        assert Payment.objects.filter(act=act).count() == 1
