@@ -19,13 +19,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-
-
-def round_money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+from core.money import round_money
 
 
 def school_year_bounds(school_year: int) -> tuple[dt.date, dt.date]:

@@ -3,7 +3,7 @@
     line amount = monthly norm × category coefficient × days enrolled ÷ days in the month,
                   rounded half-up to 0.01 KZT once per line;     act total = sum of its lines.
 
-``round_money`` is the one rounding in Python; the database does the same in the one SQL
+``core.money.round_money`` is the one rounding in Python; the database does the same in the one SQL
 function ``payments_line_amount`` (created by migration 0002, used by the set-based act
 build). A property test proves the two agree. Values are ``Decimal``, never float.
 """
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-TIYN = Decimal("0.01")
-ZERO = Decimal("0.00")
+from core.money import TIYN, ZERO, round_money
+
+__all__ = ["TIYN", "ZERO", "round_money", "days_in_month", "line_amount", "SQL_LINE_AMOUNT"]
 
 # The SQL twin of ``line_amount`` (see migration 0002_line_amount_function).
 SQL_LINE_AMOUNT = "payments_line_amount"
@@ -29,13 +30,6 @@ AS $$
     SELECT round(norm * coefficient * days / days_in_month, 2)::numeric(16, 2)
 $$;
 """
-
-
-def round_money(value: Decimal) -> Decimal:
-    """Round a money amount half-up to the tiyn (0.01 KZT): the only rounding of the rule."""
-    if not isinstance(value, Decimal):
-        raise TypeError("money must be a Decimal")
-    return value.quantize(TIYN, rounding=ROUND_HALF_UP)
 
 
 def days_in_month(month: dt.date) -> int:
