@@ -178,7 +178,6 @@ def run_benchmark(*, plan: Plan, directory: Path, write) -> bool:
         cursor.execute("VACUUM ANALYZE contingent_enrolment")
 
     floor_copy, floor_statement = floor(generated, scaled.check_date)
-    floor_seconds = floor_copy + floor_statement
 
     started = time.monotonic()
     snapshot = nobd_import(path=generated.nobd_path, taken_on=scaled.check_date)
@@ -187,6 +186,11 @@ def run_benchmark(*, plan: Plan, directory: Path, write) -> bool:
     started = time.monotonic()
     run = check_run_now(trigger=CheckRunTrigger.COMMAND, snapshot=snapshot)
     checks_seconds = time.monotonic() - started
+
+    # The floor once more after the import and the checks: the machine is shared, so the ratio
+    # uses the mean of the two measurements (both are printed).
+    floor_copy_2, floor_statement_2 = floor(generated, scaled.check_date)
+    floor_seconds = (floor_copy + floor_statement + floor_copy_2 + floor_statement_2) / 2
 
     found = found_findings(run)
     in_scope = {"P01", "P02", "P03", "P04", "P05", "P06", "P07", "S04", "S05"}
@@ -202,8 +206,8 @@ def run_benchmark(*, plan: Plan, directory: Path, write) -> bool:
     write("")
     write(f"contingent bulk load (import_contingent, {generated.contingent_rows:,} rows): {contingent_seconds:.1f} s "
           f"[target <= {TARGET_CONTINGENT_SECONDS:.0f} s] {verdict(contingent_seconds <= TARGET_CONTINGENT_SECONDS)}")
-    write(f"floor: raw COPY into an unlogged table {floor_copy:.1f} s + one set-based statement {floor_statement:.1f} s "
-          f"= {floor_seconds:.1f} s")
+    write(f"floor: raw COPY into an unlogged table + one set-based statement: before {floor_copy:.1f} + "
+          f"{floor_statement:.1f} s, after {floor_copy_2:.1f} + {floor_statement_2:.1f} s; mean {floor_seconds:.1f} s")
     stages = ", ".join(f"{name} {seconds:.1f}" for name, seconds in getattr(snapshot, "timings", {}).items())
     write(f"nobd_import ({snapshot.row_count:,} rows, snapshot {snapshot.pk}): {import_seconds:.1f} s  ({stages})")
     prepared = ", ".join(f"{name} {result['seconds']:.1f}" for name, result in run.progress.get("prepared", {}).items())

@@ -15,7 +15,7 @@ from checks.rules import Preparation
 ACTIVE = Preparation(
     name="checks_run_active",
     sql="""
-    SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin, p.birth_date, s.bin
+    SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin::text AS iin, p.birth_date, s.bin::text AS bin
       FROM contingent_enrolment e
       JOIN contingent_pupil p ON p.id = e.pupil_id
       JOIN schools_school s ON s.id = e.school_id

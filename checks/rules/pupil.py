@@ -17,7 +17,10 @@ from checks.rules.prepared import ACTIVE, NOBD
 SUBJECT = "'enrolment:' || a.id"
 COLUMNS = f"a.school_id, a.id AS enrolment_id, NULL AS level, {SUBJECT} AS subject_key"
 
-# P01: the IIN fails its check digit, encodes an impossible date, or a date other than the pupil's birth date.
+# P01: the IIN fails its check digit, encodes an impossible date, or a date other than the
+# pupil's birth date. Checked with the static IIN tables (see contingent.sql): the IIN is right
+# exactly when its first seven characters encode the birth date, its last five are digits and
+# the check digit matches.
 P01 = f"""
 SELECT {COLUMNS},
        jsonb_build_object(
@@ -26,7 +29,10 @@ SELECT {COLUMNS},
                           WHEN eq_iin_birth_date(a.iin) IS NULL THEN 'impossible_date'
                           ELSE 'birth_date_differs' END) AS details
   FROM checks_run_active a
- WHERE eq_iin_birth_date(a.iin) IS DISTINCT FROM a.birth_date
+  LEFT JOIN eq_iin_prefix p ON p.prefix = left(a.iin, 7) AND p.birth_date = to_char(a.birth_date, 'YYYY-MM-DD')
+  LEFT JOIN eq_iin_suffix s ON s.suffix = right(a.iin, 5)
+ WHERE p.prefix IS NULL OR s.suffix IS NULL OR octet_length(a.iin) <> 12
+    OR (mod(p.s1 + s.s1, 11) <> s.check AND (mod(p.s1 + s.s1, 11) <> 10 OR mod(p.s2 + s.s2, 11) <> s.check))
 """
 
 # P02: no NOBD row (at any school, on any dates) has the IIN.
@@ -48,11 +54,17 @@ SELECT {COLUMNS},
  GROUP BY a.school_id, a.id, a.iin
 """
 
-# P04: NOBD has the pupil at this school only with left_on before D (every row there has left before D).
+# P04: NOBD has the pupil at this school only with left_on before D (every row there has left
+# before D). The few enrolments with a row that left before D are found first.
 P04 = f"""
-SELECT {COLUMNS},
-       jsonb_build_object('iin', a.iin, 'nobd_left_on', max(n.left_on)) AS details
+WITH left_before AS (
+    SELECT DISTINCT a.id
+      FROM checks_run_active a
+      JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.left_on < %(check_date)s
+)
+SELECT {COLUMNS}, jsonb_build_object('iin', a.iin, 'nobd_left_on', max(n.left_on)) AS details
   FROM checks_run_active a
+  JOIN left_before USING (id)
   JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin
  GROUP BY a.school_id, a.id, a.iin
 HAVING bool_and(n.left_on IS NOT NULL AND n.left_on < %(check_date)s)
@@ -73,10 +85,17 @@ SELECT {COLUMNS}, jsonb_build_object('iin', a.iin, 'school_bins', b.bins) AS det
 """
 
 # P06: NOBD's row(s) for the pupil at this school active on D, none with the contingent's grade.
+# The few enrolments with an active row of another grade are found first.
 P06 = f"""
+WITH differing AS (
+    SELECT DISTINCT a.id
+      FROM checks_run_active a
+      JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.active AND n.grade <> a.grade
+)
 SELECT {COLUMNS},
        jsonb_build_object('iin', a.iin, 'grade', a.grade, 'nobd_grades', jsonb_agg(DISTINCT n.grade)) AS details
   FROM checks_run_active a
+  JOIN differing USING (id)
   JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.active
  GROUP BY a.school_id, a.id, a.iin, a.grade
 HAVING bool_and(n.grade <> a.grade)
