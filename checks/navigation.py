@@ -1,5 +1,10 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from accounts.choices import Role
+from core.navigation import NavItem
+
+ITEMS: list = [
+    NavItem(_("Check runs"), "checks:run_list", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+]

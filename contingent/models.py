@@ -83,6 +83,9 @@ class Enrolment(models.Model):
     def level(self) -> str:
         return Level.for_grade(self.grade)
 
+    def get_level_display(self) -> str:
+        return Level.for_grade(self.grade).label
+
     def is_active_on(self, day: dt.date) -> bool:
         return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
 

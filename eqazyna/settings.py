@@ -274,6 +274,10 @@ NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))
 NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd" / "downloads")))
 # Snapshots whose rows are kept; older ones keep only their metadata (date, source, SHA-256, rows).
 NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
+# A queued check run counts as in progress for this long without a sign of life (then a new one may start).
+CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
+# Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
+CHECK_RUN_LOCK_WAIT = float(env("CHECK_RUN_LOCK_WAIT", "120"))
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(
