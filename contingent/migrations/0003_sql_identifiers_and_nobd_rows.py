@@ -1,15 +1,14 @@
 """SQL helpers for identifiers, and the partitioned table of NOBD snapshot rows.
 
-* ``eq_id12_checksum_ok(n bigint)`` — the IIN/BIN check digit rule (DOMAIN.md) for a 12-digit
-  number: weights 1..11 mod 11; when that is 10, weights 3..11,1,2; when 10 again, invalid.
-  Partial weighted sums of digit groups come from constant arrays, so the function is inlined
-  and costs a few array look-ups per row (it runs over millions of NOBD rows).
-* ``eq_id12_valid(v text)`` — exactly 12 ASCII digits and a correct check digit; never raises.
-  It and the next one are STABLE (``pg_input_is_valid`` and the text-to-date cast are): an
-  IMMUTABLE function with a stable body would not be inlined, and a call per row is slow.
+* ``eq_id12_valid(v text)`` — exactly 12 ASCII digits and the check digit rule of DOMAIN.md
+  (weights 1..11 mod 11; if that is 10, weights 3..11,1,2; if 10 again, invalid).
 * ``eq_iin_birth_date(v text)`` — the birth date an IIN encodes (digits 1–6 and the century in
-  digit 7), or NULL when the IIN is invalid or the date impossible; never raises.
-  ``core.identifiers`` is the Python twin; tests prove the two agree.
+  digit 7), or NULL when the IIN is invalid or the date impossible.
+  Both never raise, whatever the text — even for a constant, which PostgreSQL may evaluate
+  while planning, so they use no cast that could fail (digits come from ``ascii``). They are
+  STABLE like ``pg_input_is_valid``, so that PostgreSQL inlines them. ``core.identifiers`` is
+  the Python twin; tests prove the two agree. (The set-based importers check millions of
+  rows with the lookup tables of migration 0004 instead.)
 * ``contingent_nobdrow`` — the rows of every NOBD snapshot exactly as received (text columns in
   the order of the CONTRACT file), LIST-partitioned by snapshot: ``nobd_import`` loads a new
   partition with COPY and attaches it; pruning a snapshot drops its partition.
@@ -26,42 +25,24 @@ WEIGHTS_FIRST = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
-def _partial_sums(digits: int, weights) -> str:
-    values = []
-    for number in range(10**digits):
-        text = str(number).zfill(digits)
-        values.append(sum(int(c) * w for c, w in zip(text, weights, strict=True)))
-    return "('{" + ",".join(map(str, values)) + "}'::integer[])"
+def _digit(position: int) -> str:
+    return f"(ascii(substr(v, {position}, 1)) - 48)"
 
 
 def _weighted_sum(weights) -> str:
-    # n = the 12-digit number; digits 1-4 = n / 10^8, digits 5-8 = n / 10^4 % 10^4, digits 9-11 = n / 10 % 10^3.
-    first = _partial_sums(4, weights[0:4])
-    second = _partial_sums(4, weights[4:8])
-    third = _partial_sums(3, weights[8:11])
-    return f"({first}[n / 100000000 + 1] + {second}[n / 10000 % 10000 + 1] + {third}[n / 10 % 1000 + 1]) % 11"
+    return "mod(" + " + ".join(f"{weight} * {_digit(i + 1)}" for i, weight in enumerate(weights)) + ", 11)"
 
 
-CHECKSUM_SQL = f"""
-CREATE OR REPLACE FUNCTION eq_id12_checksum_ok(n bigint) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT CASE {_weighted_sum(WEIGHTS_FIRST)}
-         WHEN (n % 10)::integer THEN true
-         WHEN 10 THEN {_weighted_sum(WEIGHTS_SECOND)} = (n % 10)::integer
-         ELSE false
-       END
-$$;
-"""
-
-HELPERS_SQL = """
+HELPERS_SQL = f"""
 CREATE OR REPLACE FUNCTION eq_id12_valid(v text) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT CASE
-         WHEN v IS NULL THEN false
-         WHEN octet_length(v) = 12 AND pg_input_is_valid(v, 'bigint')
-              AND (v::bigint + 1000000000000)::text = '1' || v
-         THEN eq_id12_checksum_ok(v::bigint)
-         ELSE false
+         WHEN v IS NULL OR v !~ '^[0-9]{{12}}$' THEN false
+         ELSE CASE {_weighted_sum(WEIGHTS_FIRST)}
+                WHEN {_digit(12)} THEN true
+                WHEN 10 THEN {_weighted_sum(WEIGHTS_SECOND)} = {_digit(12)}
+                ELSE false
+              END
        END
 $$;
 
@@ -80,7 +61,6 @@ $$;
 DROP_HELPERS_SQL = """
 DROP FUNCTION IF EXISTS eq_iin_birth_date(text);
 DROP FUNCTION IF EXISTS eq_id12_valid(text);
-DROP FUNCTION IF EXISTS eq_id12_checksum_ok(bigint);
 """
 
 NOBD_ROWS_SQL = """
@@ -147,7 +127,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(CHECKSUM_SQL + HELPERS_SQL, DROP_HELPERS_SQL),
+        migrations.RunSQL(HELPERS_SQL, DROP_HELPERS_SQL),
         migrations.RunSQL(NOBD_ROWS_SQL, "DROP TABLE IF EXISTS contingent_nobdrow CASCADE;"),
         migrations.RunSQL(NO_OVERLAP_SQL, DROP_NO_OVERLAP_SQL),
     ]

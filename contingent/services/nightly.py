@@ -164,7 +164,7 @@ def check_pipeline_execute(*, run_id: int) -> CheckRun | None:
         if run.snapshot_id is None and run.progress.get("fetch"):
             transport = get_transport()
             _stage(run, "fetch", transport=transport.name)
-            fetched = transport.fetch(progress=lambda info: _stage(run, "fetch", **info))
+            fetched = transport.fetch(progress=lambda info: _stage(run, "fetch", **{k: v for k, v in info.items() if k != "stage"}))
             _stage(run, "import")
             with transaction.atomic():
                 snapshot = nobd_import(path=fetched.path, taken_on=fetched.taken_on, source=fetched.source)
