@@ -13,8 +13,8 @@ from checks.models import Finding
 from checks.services import check_run_now
 from core.identifiers import check_digit
 from tests.contingent.factories import (
-    D,
     YEAR_START,
+    D,
     birth_for_grade,
     load_snapshot,
     make_enrolment,

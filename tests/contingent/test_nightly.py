@@ -13,7 +13,6 @@ from contingent.services.nightly import check_pipeline_execute, check_pipeline_s
 from contingent.tasks import nightly_checks
 from core.errors import PermissionDeniedError
 from tests.contingent.factories import load_snapshot, make_enrolment, nobd_row, write_csv
-from tests.factories import make_user
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from checks.choices import CheckRunStatus, CheckRunTrigger, FindingStatus
 from checks.models import CheckRun, Finding
 from checks.services import check_run_now
 from contingent.services.nightly import check_pipeline_start
+from tests import workers
 from tests.contingent.factories import make_contract, make_enrolment, nobd_row, write_csv
 from tests.factories import make_school
-from tests.workers import running_worker, test_database_url, wait_for
+from tests.workers import running_worker, wait_for
 
 
 def live_findings() -> set[tuple[str, str]]:
@@ -88,7 +89,7 @@ def running_beat(*, extra_env: dict):
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "eqazyna.settings_test",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": workers.test_database_url(),
         "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
     })
     env.update(extra_env)

@@ -171,8 +171,8 @@ class NobdRetentionTests:
         assert len(nobd_prune()) == 1
 
     def test_a_run_on_a_pruned_snapshot_fails_rather_than_finding_every_pupil_missing(self, tmp_path, settings):
-        from checks.services import check_run_create
         from checks.engine import check_run_execute
+        from checks.services import check_run_create
 
         settings.NOBD_SNAPSHOT_KEEP = 1
         old = load_snapshot(tmp_path, [], taken_on=D)
