@@ -121,7 +121,7 @@ class PipelineTests:
             run = check_pipeline_start(actor=operator_user, fetch=True)  # no file was dropped
         run = check_pipeline_execute(run_id=run.pk)
         assert run.status == CheckRunStatus.FAILED and str(nobd_file) in run.error
-        assert [m.to for m in mail.outbox] == [["ops@fc.kz"]] and f"#{run.pk}" in mail.outbox[0].subject
+        assert [m.to for m in mail.outbox] == [["ops@fc.kz"]] and f"№{run.pk}" in mail.outbox[0].subject
         assert Finding.objects.count() == 0
 
     def test_a_bad_snapshot_fails_the_run_with_the_lines_and_loads_nothing(self, nobd_file, school_a, operator_user,

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from contingent.nobd import NobdUnavailable, get_transport
 from contingent.nobd.fake_server import make_server
@@ -96,7 +97,7 @@ class HttpTransportTests:
         sleeps = Sleeps()
         transport = HttpTransport(base_url="http://127.0.0.1:9", token="", retries=3, backoff=0.5, timeout=0.5,
                                   download_dir=tmp_path / "dl", sleep=sleeps)
-        with pytest.raises(NobdUnavailable) as error:
+        with translation.override("en"), pytest.raises(NobdUnavailable) as error:
             transport.fetch()
         assert sleeps == [0.5, 1.0, 2.0] and "4 attempts" in str(error.value)
 
