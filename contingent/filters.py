@@ -48,8 +48,9 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
+        form.fields["has_findings"].widget.choices = [("unknown", _("any")), ("true", _("Yes")), ("false", _("No"))]
         for name, field in form.fields.items():
-            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control form-control-sm"
+            css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
             if name == "active_on":
                 field.widget.input_type = "date"
