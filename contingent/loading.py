@@ -42,7 +42,7 @@ def file_sha256(path: str | Path) -> str:
 class StreamStats:
     """What ``HashingReader`` saw: the file's SHA-256, its size and its line ends."""
 
-    digest: hashlib._Hash = field(default_factory=hashlib.sha256)
+    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)  # noqa: UP037 - a typeshed-only name
     size: int = 0
     newlines: int = 0
     last_byte: bytes = b""
