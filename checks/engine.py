@@ -1,6 +1,8 @@
 """The check engine: runs every registered rule for a date D, set-based, in PostgreSQL.
 
-For each rule, in its own transaction:
+First the rules' preparations (``checks.rules.Preparation``) are computed once, each into an
+unlogged table that the rules then read: one consistent picture for the whole run.
+Then for each rule, in its own transaction:
 1. the rule's SELECT fills a temporary table with what it finds now;
 2. live findings (open, explained, waived) of that code that are found again are kept and
    refreshed (``last_run``, details, rule version);
@@ -25,8 +27,9 @@ from django.utils.translation import gettext as _
 
 from checks.choices import LIVE_STATUSES, CheckRunStatus, FindingCode, FindingStatus
 from checks.models import CheckRun
-from checks.rules import Rule, all_rules
-from core.errors import ConflictError
+from checks.rules import Preparation, Rule, all_rules, preparations
+from checks.signals import check_run_succeeded
+from core.errors import ConflictError, DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,13 @@ def _try_lock() -> bool:
 def _unlock() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _snapshot_has_rows(snapshot_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT status = 'ready' FROM contingent_nobdsnapshot WHERE id = %s", [snapshot_id])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def running_run() -> CheckRun | None:
@@ -118,6 +128,22 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
     return {"count": count, "kept": kept, "added": added, "closed": closed}
 
 
+def _prepare(run: CheckRun, preparation: Preparation, params: dict) -> dict:
+    started = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {preparation.name}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {preparation.name} AS {preparation.sql}", params)
+        rows = cursor.rowcount
+        cursor.execute(f"ANALYZE {preparation.name}")
+    return {"rows": rows, "seconds": round((timezone.now() - started).total_seconds(), 3)}
+
+
+def _drop_preparations(names: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 def _inputs(run: CheckRun, params: dict) -> dict:
     from checks.inputs import describe_inputs
 
@@ -133,6 +159,10 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         CheckRun.objects.filter(status=CheckRunStatus.RUNNING).exclude(pk=run.pk).update(
             status=CheckRunStatus.FAILED, finished_at=timezone.now(), error="interrupted (the process running it stopped)"
         )
+        if run.snapshot_id is not None and not _snapshot_has_rows(run.snapshot_id):
+            # Pruning drops a snapshot's rows only while it holds this lock, never under a running run.
+            raise DomainError(_("NOBD snapshot #%(id)s has no rows any more (pruned); run the checks on a newer one.")
+                              % {"id": run.snapshot_id}, code="snapshot_pruned")
         params = {
             "check_date": run.check_date,
             "snapshot_id": run.snapshot_id,
@@ -141,8 +171,13 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         rules = all_rules()
         run.rule_versions = {rule.code: rule.version for rule in rules}
         run.inputs = _inputs(run, params)
-        run.progress = {"done": 0, "total": len(rules), "current": None, "rules": {}}
+        run.progress = {"done": 0, "total": len(rules), "current": None, "rules": {}, "prepared": {}}
         run.save(update_fields=["rule_versions", "inputs", "progress"])
+        prepared = [p for p in preparations(rules) if not (p.needs_snapshot and run.snapshot_id is None)]
+        for preparation in prepared:
+            run.progress["current"] = preparation.name
+            CheckRun.objects.filter(pk=run.pk).update(progress=run.progress)
+            run.progress["prepared"][preparation.name] = _prepare(run, preparation, params)
         counts = {code: 0 for code in FindingCode.values}
         for index, rule in enumerate(rules):
             run.progress["current"] = rule.code
@@ -158,17 +193,23 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
             run.progress["rules"][rule.code] = result
             run.progress["done"] = index + 1
             logger.info("check run %s: %s %s", run.pk, rule.code, result)
+        _drop_preparations([p.name for p in prepared])
         run.progress["current"] = None
         run.progress["done"] = len(rules)
         run.counts = counts
         run.status = CheckRunStatus.SUCCEEDED
         run.finished_at = timezone.now()
         run.save(update_fields=["progress", "counts", "status", "finished_at"])
-        return run
     except Exception as exc:
+        try:
+            _drop_preparations([p.name for p in preparations(all_rules())])
+        except Exception:  # noqa: BLE001 - the next run drops them anyway
+            logger.warning("check run %s: could not drop the prepared tables", run.pk)
         CheckRun.objects.filter(pk=run.pk).update(
             status=CheckRunStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
         )
         raise
     finally:
         _unlock()
+    check_run_succeeded.send(sender=CheckRun, run=run)
+    return run

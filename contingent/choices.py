@@ -11,3 +11,12 @@ class SnapshotStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    # The rows were dropped by the retention rule; date, source, checksum and row count stay.
+    PRUNED = "pruned", _("Rows pruned (metadata kept)")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    APPLIED = "applied", _("Applied")
+    DISCARDED = "discarded", _("Discarded")
+    REJECTED = "rejected", _("Rejected (errors in the file)")

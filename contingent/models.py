@@ -8,8 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Scope, ScopedQuerySet
-from contingent.choices import PupilCategory, SnapshotStatus
+from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
 from schools.choices import Level
+
+# Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
+# per snapshot, created by ``contingent.services.nobd``; see migration 0002).
+NOBD_ROWS_TABLE = "contingent_nobdrow"
 
 
 class Pupil(models.Model):
@@ -68,6 +72,8 @@ class Enrolment(models.Model):
                 name="enrolment_left_after_enrolled",
             ),
         ]
+        # Also enforced in the database (migration 0003, statement-level triggers): enrolments of
+        # one pupil at one school never overlap, so a pupil is enrolled at most once at a time.
         indexes = [models.Index(fields=["school", "enrolled_on", "left_on"])]
 
     def __str__(self) -> str:
@@ -76,6 +82,9 @@ class Enrolment(models.Model):
     @property
     def level(self) -> str:
         return Level.for_grade(self.grade)
+
+    def get_level_display(self) -> str:
+        return Level.for_grade(self.grade).label
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
@@ -95,6 +104,7 @@ class NobdSnapshot(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    pruned_at = models.DateTimeField(_("rows pruned at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     # Snapshot metadata (date, size, checksum) is visible to every signed-in role; rows are not.
@@ -107,3 +117,49 @@ class NobdSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"NOBD {self.taken_on} #{self.pk}"
+
+    @property
+    def rows_table(self) -> str:
+        """The partition of ``contingent_nobdrow`` that holds this snapshot's rows."""
+        return f"{NOBD_ROWS_TABLE}_{int(self.pk)}"
+
+    @property
+    def has_rows(self) -> bool:
+        return self.status == SnapshotStatus.READY
+
+
+class ContingentImport(models.Model):
+    """One contingent file: uploaded for preview, then applied or discarded; or loaded by the command.
+
+    An uploaded file stays on the server between the preview and the confirmation, and is
+    validated again when it is applied (``sha256`` proves it is the same file).
+    """
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="contingent_imports", help_text=_("Empty for an operator's bulk file with a school_bin column."),
+    )
+    file = models.FileField(_("file"), upload_to="contingent-imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("applied or discarded at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="school__region", school="school")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contingent import")
+        verbose_name_plural = _("contingent imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

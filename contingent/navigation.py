@@ -1,5 +1,12 @@
 """Navigation entries of this app (collected by core.navigation)."""
 
-from core.navigation import NavItem  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-ITEMS: list = []
+from accounts.choices import Role
+from core.navigation import NavItem
+
+ITEMS: list = [
+    NavItem(_("Pupil contingent"), "contingent:enrolment_list",
+            frozenset({Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+    NavItem(_("NOBD snapshots"), "contingent:snapshot_list", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+]

@@ -244,6 +244,12 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" (or "reason", "decision") with their own choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "ChangeSourceEnum": "schools.choices.ChangeSource",
+        "SchoolStatusEnum": "schools.choices.SchoolStatus",
+        "LicenceStatusEnum": "schools.choices.LicenceStatus",
+        "FindingStatusEnum": "checks.choices.FindingStatus",
+        "CheckRunStatusEnum": "checks.choices.CheckRunStatus",
+        "SnapshotStatusEnum": "contingent.choices.SnapshotStatus",
+        "ContingentImportStatusEnum": "contingent.choices.ImportStatus",
         "OrderStatusEnum": "orders.choices.OrderStatus",
         "ApplicationStatusEnum": "orders.choices.ApplicationStatus",
         "ContractStatusEnum": "orders.choices.ContractStatus",
@@ -271,9 +277,41 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "eqazyna")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+
+def _crontab(expression: str):
+    from celery.schedules import crontab
+
+    minute, hour, day_of_month, month_of_year, day_of_week = expression.split()
+    return crontab(minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week)
+
+
+# The nightly NOBD fetch → import → checks → notify (contingent.tasks); cron syntax, Asia/Almaty.
+NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    "nightly-nobd-checks": {"task": "contingent.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
 }
+
+# --- NOBD (National Education Database) ---------------------------------------------
+# Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
+# (paginated JSON at NOBD_URL with a bearer token); see contingent/nobd/.
+NOBD_TRANSPORT = env("NOBD_TRANSPORT", "file")
+NOBD_FILE_PATH = env("NOBD_FILE_PATH", str(BASE_DIR / ".data" / "nobd" / "snapshot.csv"))
+NOBD_URL = env("NOBD_URL", "")
+NOBD_TOKEN = env("NOBD_TOKEN", "")
+NOBD_TIMEOUT = float(env("NOBD_TIMEOUT", "30"))
+NOBD_RETRIES = int(env("NOBD_RETRIES", "5"))
+NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
+NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))
+# Where fetched snapshots are assembled (pages are kept there until the import succeeds).
+NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd" / "downloads")))
+# Snapshots whose rows are kept; older ones keep only their metadata (date, source, SHA-256, rows).
+NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
+# A queued check run counts as in progress for this long without a sign of life (then a new one may start).
+CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
+# Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
+CHECK_RUN_LOCK_WAIT = float(env("CHECK_RUN_LOCK_WAIT", "120"))
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(

@@ -16,6 +16,22 @@ from checks.choices import CODE_SEVERITY, FindingCode
 
 
 @dataclass(frozen=True)
+class Preparation:
+    """A table computed once per run, before the rules, that several rules read.
+
+    ``sql`` is a SELECT with the same parameters as the rules; the engine stores its result in
+    an unlogged table called ``name`` (one run at a time holds the engine's lock, so the name
+    is the run's), analyses it, and drops it when the run ends. Every rule then reads the
+    same point-in-time picture (say, the enrolments active on D) instead of recomputing it.
+    Preparations run in the order rules list them; one may read an earlier one.
+    """
+
+    name: str
+    sql: str
+    needs_snapshot: bool = False
+
+
+@dataclass(frozen=True)
 class Rule:
     """A check rule.
 
@@ -30,6 +46,7 @@ class Rule:
     version: str
     sql: str
     needs_snapshot: bool = False
+    prepares: tuple[Preparation, ...] = ()
 
     @property
     def severity(self) -> str:
@@ -58,6 +75,16 @@ def _load_modules() -> None:
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
     _loaded = True
+
+
+def preparations(rules: list[Rule]) -> list[Preparation]:
+    """The preparations the rules need, each once, in the order first listed."""
+    seen: dict[str, Preparation] = {}
+    for rule in rules:
+        for preparation in rule.prepares:
+            if seen.setdefault(preparation.name, preparation) is not preparation:
+                raise ValueError(f"two different preparations are called {preparation.name}")
+    return list(seen.values())
 
 
 def all_rules() -> list[Rule]:

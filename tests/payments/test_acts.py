@@ -1,4 +1,5 @@
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,21 @@ pytestmark = pytest.mark.django_db
 
 def expected(level: str, days: int, month_days: int = 31, coefficient: Decimal = Decimal("1")) -> Decimal:
     return line_amount(norm=NORMS[level], coefficient=coefficient, days=days, month_days=month_days)
+
+
+
+@contextmanager
+def legacy_overlaps_allowed():
+    """Data that predates the no-overlap triggers (contingent migration 0003): no trigger fires for these inserts."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 class ActBuildTests:
@@ -97,10 +113,19 @@ class ActBuildTests:
         with pytest.raises(ConflictError):
             act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY)
 
-    def test_a_pupil_enrolled_twice_on_overlapping_dates_is_refused_not_billed_twice(self, contract, school_a, school_user):
+    def test_the_database_refuses_a_pupil_enrolled_twice_on_overlapping_dates(self, school_a):
+        from django.db import IntegrityError, transaction
+
         pupil = make_pupil()
         make_enrolment(school=school_a, pupil=pupil, enrolled_on=dt.date(2025, 9, 1))
-        make_enrolment(school=school_a, pupil=pupil, enrolled_on=dt.date(2025, 10, 10))
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_enrolment(school=school_a, pupil=pupil, enrolled_on=dt.date(2025, 10, 10))
+
+    def test_legacy_overlapping_enrolments_stop_the_build_instead_of_billing_twice(self, contract, school_a, school_user):
+        pupil = make_pupil()
+        make_enrolment(school=school_a, pupil=pupil, enrolled_on=dt.date(2025, 9, 1))
+        with legacy_overlaps_allowed():
+            make_enrolment(school=school_a, pupil=pupil, enrolled_on=dt.date(2025, 10, 10))
         with translation.override("en"), pytest.raises(DomainError, match=pupil.iin):
             act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY)
         assert not Act.objects.exists()
@@ -196,7 +221,8 @@ class BulkBuildTests:
         make_contract(school=troubled)
         pupil = make_pupil()
         make_enrolment(school=troubled, pupil=pupil)
-        make_enrolment(school=troubled, pupil=pupil, enrolled_on=dt.date(2025, 10, 2))
+        with legacy_overlaps_allowed():
+            make_enrolment(school=troubled, pupil=pupil, enrolled_on=dt.date(2025, 10, 2))
 
         result = acts_build_month(month=OCTOBER, actor=operator_user, today=TODAY)
 

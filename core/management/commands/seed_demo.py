@@ -26,6 +26,9 @@ class Command(BaseCommand):
             ctx = {"schools": schools, "logins": logins, "password": DEMO_PASSWORD, "stdout": self.stdout}
             for app in DEMO_APPS:
                 import_module(f"{app}.demo").seed(ctx)
+            # Work that needs every app's demo rows (e.g. the checks, which read contracts too).
+            for hook in ctx.get("after_seed", []):
+                hook()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (username / password / role):"))
         for username, role, password in logins:
             self.stdout.write(f"  {username:<20} {password:<12} {role}")

@@ -1,0 +1,41 @@
+"""Tables that the contingent checks share within one run (``checks.rules.Preparation``).
+
+* ``checks_run_active`` — the enrolments active on D (``enrolled_on ≤ D`` and ``left_on``
+  empty or ``≥ D``) with the pupil's IIN and birth date and the school's BIN: the point-in-time
+  contingent that every pupil and capacity rule of the run reads.
+* ``checks_run_nobd`` — the snapshot's NOBD rows for the IINs of those pupils, typed (the
+  snapshot keeps the rows as received; ``nobd_import`` proved every value well-formed), with
+  ``active`` = the row is active on D. One pass over the national snapshot instead of one per rule.
+"""
+
+from __future__ import annotations
+
+from checks.rules import Preparation
+
+ACTIVE = Preparation(
+    name="checks_run_active",
+    sql="""
+    SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin::text AS iin, p.birth_date, s.bin::text AS bin
+      FROM contingent_enrolment e
+      JOIN contingent_pupil p ON p.id = e.pupil_id
+      JOIN schools_school s ON s.id = e.school_id
+     WHERE e.enrolled_on <= %(check_date)s AND (e.left_on IS NULL OR e.left_on >= %(check_date)s)
+    """,
+)
+
+# D written as the snapshot writes dates (computed once per statement).
+D_TEXT = "(SELECT to_char(%(check_date)s::date, 'YYYY-MM-DD'))"
+
+NOBD = Preparation(
+    name="checks_run_nobd",
+    needs_snapshot=True,
+    sql=f"""
+    SELECT n.iin, n.school_bin, n.grade::smallint AS grade, n.enrolled_on::date AS enrolled_on,
+           nullif(n.left_on, '')::date AS left_on,
+           (n.enrolled_on COLLATE "C" <= {D_TEXT}
+            AND (coalesce(n.left_on, '') = '' OR n.left_on COLLATE "C" >= {D_TEXT})) AS active
+      FROM contingent_nobdrow n
+     WHERE n.snapshot_id = %(snapshot_id)s
+       AND n.iin IN (SELECT iin FROM checks_run_active)
+    """,
+)

@@ -1,0 +1,136 @@
+"""Contingent API: enrolments (with their pupils), uploads with preview, NOBD snapshot metadata.
+
+Reads go through the selectors (scoped to the user); writes through the services. Only the
+school itself writes its contingent; operators load bulk files with ``import_contingent``.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.choices import Role
+from contingent.api.serializers import (
+    ContingentImportSerializer,
+    ContingentUploadSerializer,
+    EnrolmentCreateSerializer,
+    EnrolmentSerializer,
+    EnrolmentUpdateSerializer,
+    LeaveSerializer,
+    NobdSnapshotSerializer,
+    PupilSerializer,
+)
+from contingent.filters import EnrolmentFilterSet, NobdSnapshotFilterSet, PupilFilterSet
+from contingent.selectors import enrolment_list, import_list, pupil_list, snapshot_list
+from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
+from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
+from core.api.serializers import ErrorSerializer
+
+ID = "[0-9]{1,18}"
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def _school_of(user):
+    if user.role != Role.SCHOOL or not user.school_id:
+        raise PermissionDenied
+    return user.school
+
+
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A school's pupils: list (filter by grade, level, category, active on a date, has findings, IIN or
+    name, school), read, add (the school itself), change, mark as left."""
+
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilterSet
+    ordering_fields = ["grade", "enrolled_on", "left_on", "id"]
+    lookup_value_regex = ID
+    write_roles = {Role.SCHOOL}
+
+    def get_queryset(self):
+        return enrolment_list(user=self.request.user)
+
+    @extend_schema(request=EnrolmentCreateSerializer, responses={201: EnrolmentSerializer, **ERRORS})
+    def create(self, request):
+        data = EnrolmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment = enrolment_add(school=_school_of(request.user), actor=request.user, **data.validated_data)
+        return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EnrolmentUpdateSerializer, responses={200: EnrolmentSerializer, **ERRORS})
+    def partial_update(self, request, pk=None):
+        enrolment = self.get_object()
+        data = EnrolmentUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        enrolment_update(enrolment=enrolment, actor=request.user, **data.validated_data)
+        return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+    @extend_schema(request=LeaveSerializer, responses={200: EnrolmentSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        """Mark the pupil as having left on ``left_on`` (the last day at the school)."""
+        enrolment = self.get_object()
+        data = LeaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrolment_leave(enrolment=enrolment, actor=request.user, **data.validated_data)
+        return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
+
+
+class PupilViewSet(viewsets.ReadOnlyModelViewSet):
+    """Pupils of the enrolments the user may see."""
+
+    serializer_class = PupilSerializer
+    filterset_class = PupilFilterSet
+    ordering_fields = ["last_name", "birth_date", "id"]
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return pupil_list(user=self.request.user)
+
+
+class NobdSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """NOBD snapshots: date, source, SHA-256, rows, status. Metadata only; never the rows."""
+
+    serializer_class = NobdSnapshotSerializer
+    filterset_class = NobdSnapshotFilterSet
+    ordering_fields = ["taken_on", "id"]
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return snapshot_list(user=self.request.user)
+
+
+class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A school's contingent files: upload one (checked, kept for a preview, nothing saved), then
+    confirm it (checked again and merged, all or nothing) or discard it."""
+
+    serializer_class = ContingentImportSerializer
+    lookup_value_regex = ID
+    ordering_fields = ["created_at", "id"]
+    write_roles = {Role.SCHOOL}
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return import_list(user=self.request.user)
+
+    @extend_schema(request={"multipart/form-data": ContingentUploadSerializer}, responses={201: ContingentImportSerializer, **ERRORS})
+    def create(self, request):
+        data = ContingentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record, _checked = contingent_upload(school=_school_of(request.user), actor=request.user, upload=data.validated_data["file"])
+        return Response(ContingentImportSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ContingentImportSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[])
+    def confirm(self, request, pk=None):
+        record = contingent_upload_confirm(record=self.get_object(), actor=request.user)
+        return Response(ContingentImportSerializer(record).data)
+
+    @extend_schema(request=None, responses={200: ContingentImportSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[])
+    def discard(self, request, pk=None):
+        record = contingent_upload_discard(record=self.get_object(), actor=request.user)
+        return Response(ContingentImportSerializer(record).data)

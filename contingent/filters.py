@@ -1,0 +1,94 @@
+"""Filters of the contingent lists, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from contingent.choices import PupilCategory, SnapshotStatus
+from contingent.models import Enrolment, NobdSnapshot, Pupil
+from schools.choices import Level
+
+LEVEL_GRADES = {Level.PRIMARY: (0, 4), Level.BASIC: (5, 9), Level.GENERAL: (10, 11)}
+
+
+def live_findings(enrolment_ref="pk"):
+    from checks.choices import FindingStatus
+    from checks.models import Finding
+
+    return Finding.objects.filter(
+        enrolment_id=OuterRef(enrolment_ref), status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED, FindingStatus.WAIVED]
+    )
+
+
+def _visible_schools(request):
+    from schools.models import School
+
+    if request is None:
+        return School.objects.none()
+    return School.objects.visible_to(request.user).order_by("name_ru")
+
+
+class EnrolmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
+    school = django_filters.ModelChoiceFilter(queryset=_visible_schools, label=_("school"), empty_label=_("any"))
+    school_bin = django_filters.CharFilter(field_name="school__bin", label=_("school BIN"), max_length=12)
+    grade = django_filters.ChoiceFilter(choices=[(str(grade), str(grade)) for grade in range(12)], label=_("grade"),
+                                        empty_label=_("any"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"), method="filter_level", empty_label=_("any"))
+    category = django_filters.ChoiceFilter(choices=PupilCategory.choices, label=_("category"), empty_label=_("any"))
+    active_on = django_filters.DateFilter(label=_("active on"), method="filter_active_on")
+    has_findings = django_filters.BooleanFilter(label=_("has findings"), method="filter_has_findings")
+
+    class Meta:
+        model = Enrolment
+        fields = ["q", "school", "school_bin", "grade", "level", "category", "active_on", "has_findings"]
+
+    @property
+    def form(self):
+        form = super().form
+        form.fields["has_findings"].widget.choices = [("unknown", _("any")), ("true", _("Yes")), ("false", _("No"))]
+        for name, field in form.fields.items():
+            css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+            if name == "active_on":
+                field.widget.input_type = "date"
+        return form
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(pupil__iin__startswith=value)
+        return queryset.filter(Q(pupil__last_name__icontains=value) | Q(pupil__first_name__icontains=value))
+
+    def filter_level(self, queryset, name, value):
+        low, high = LEVEL_GRADES[value]
+        return queryset.filter(grade__gte=low, grade__lte=high)
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(Q(left_on__isnull=True) | Q(left_on__gte=value), enrolled_on__lte=value)
+
+    def filter_has_findings(self, queryset, name, value):
+        exists = Exists(live_findings())
+        return queryset.filter(exists) if value else queryset.exclude(exists)
+
+
+class PupilFilterSet(django_filters.FilterSet):
+    iin = django_filters.CharFilter(field_name="iin", label=_("IIN"), max_length=12)
+
+    class Meta:
+        model = Pupil
+        fields = ["iin"]
+
+
+class NobdSnapshotFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SnapshotStatus.choices, label=_("status"))
+    taken_after = django_filters.DateFilter(field_name="taken_on", lookup_expr="gte", label=_("taken on or after"))
+    taken_before = django_filters.DateFilter(field_name="taken_on", lookup_expr="lte", label=_("taken on or before"))
+
+    class Meta:
+        model = NobdSnapshot
+        fields = ["status", "taken_after", "taken_before"]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from contingent.choices import PupilCategory
+from contingent.validation import CONTINGENT_COLUMNS, row_problems
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+GRADE_CHOICES = [(grade, str(grade)) for grade in range(12)]
+UPLOAD_LIMIT = 20 * 1024 * 1024
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class _RowRulesMixin:
+    """Check the values with the importers' row rules; each problem goes to its field."""
+
+    def check_row(self, values: dict) -> None:
+        text = {name: ("" if values.get(name) is None else (values[name].isoformat() if hasattr(values[name], "isoformat")
+                                                              else str(values[name]))) for name in CONTINGENT_COLUMNS}
+        for column, message in row_problems(text, columns=CONTINGENT_COLUMNS):
+            self.add_error(column if column in self.fields else None, message)
+
+
+class EnrolmentAddForm(_RowRulesMixin, BootstrapForm):
+    iin = forms.CharField(label=_("IIN"), max_length=12, min_length=12)
+    last_name = forms.CharField(label=_("last name"), max_length=100)
+    first_name = forms.CharField(label=_("first name"), max_length=100)
+    middle_name = forms.CharField(label=_("middle name"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("birth date"), widget=DATE)
+    grade = forms.TypedChoiceField(label=_("grade"), choices=GRADE_CHOICES, coerce=int)
+    category = forms.ChoiceField(label=_("category"), choices=PupilCategory.choices, initial=PupilCategory.REGULAR)
+    enrolled_on = forms.DateField(label=_("enrolled on"), widget=DATE)
+    left_on = forms.DateField(label=_("left on"), widget=DATE, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            self.check_row(data)
+        return data
+
+
+class EnrolmentEditForm(_RowRulesMixin, BootstrapForm):
+    last_name = forms.CharField(label=_("last name"), max_length=100)
+    first_name = forms.CharField(label=_("first name"), max_length=100)
+    middle_name = forms.CharField(label=_("middle name"), max_length=100, required=False)
+    grade = forms.TypedChoiceField(label=_("grade"), choices=GRADE_CHOICES, coerce=int)
+    category = forms.ChoiceField(label=_("category"), choices=PupilCategory.choices)
+    enrolled_on = forms.DateField(label=_("enrolled on"), widget=DATE)
+    left_on = forms.DateField(label=_("left on"), widget=DATE, required=False)
+
+    def __init__(self, *args, enrolment, **kwargs):
+        self.enrolment = enrolment
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            self.check_row({**data, "iin": self.enrolment.pupil.iin, "birth_date": self.enrolment.pupil.birth_date})
+        return data
+
+
+class LeaveForm(BootstrapForm):
+    left_on = forms.DateField(label=_("last day at the school"), widget=DATE)
+    reason = forms.CharField(label=_("reason (optional)"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UploadForm(BootstrapForm):
+    file = forms.FileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
+                           help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > min(UPLOAD_LIMIT, settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 10):
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload

@@ -1,0 +1,35 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from contingent.management.commands._output import fail_with
+from contingent.services.nobd import nobd_import
+from core.errors import DomainError
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Load an NOBD snapshot (CSV: iin,last_name,first_name,middle_name,birth_date,school_bin,grade,"
+        "enrolled_on,left_on) taken on --date (default today); all or nothing. Prints the snapshot id, "
+        "its row count and the file's SHA-256."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path of the CSV file")
+        parser.add_argument("--date", type=_date, default=None, help="date the snapshot was taken, YYYY-MM-DD (default today)")
+
+    def handle(self, *args, **options):
+        taken_on = options["date"] or timezone.localdate()
+        try:
+            snapshot = nobd_import(path=options["file"], taken_on=taken_on)
+        except DomainError as error:
+            fail_with(self, error)
+        self.stdout.write(f"snapshot {snapshot.pk} rows {snapshot.row_count} sha256 {snapshot.sha256}")

@@ -1,0 +1,78 @@
+"""Reads of the contingent app, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Exists, Q
+
+from contingent.choices import SnapshotStatus
+from contingent.filters import EnrolmentFilterSet, NobdSnapshotFilterSet, PupilFilterSet, live_findings
+from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
+
+
+def enrolment_list(*, user, filters: dict | None = None):
+    """Enrolments ``user`` may see, with their pupil and school, and how many live findings each has."""
+    from checks.choices import FindingStatus
+
+    queryset = (
+        Enrolment.objects.visible_to(user)
+        .select_related("pupil", "school")
+        .annotate(
+            has_findings=Exists(live_findings()),
+            open_findings=Count("findings", filter=Q(findings__status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED]),
+                                distinct=True),
+        )
+        .order_by("school__name_ru", "grade", "pupil__last_name", "pupil__first_name", "id")
+    )
+    if filters:
+        queryset = EnrolmentFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def enrolment_get(*, user, pk) -> Enrolment:
+    return enrolment_list(user=user).get(pk=pk)
+
+
+def pupil_list(*, user, filters: dict | None = None):
+    queryset = Pupil.objects.visible_to(user).distinct().order_by("last_name", "first_name", "id")
+    if filters:
+        queryset = PupilFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def snapshot_list(*, user, filters: dict | None = None):
+    queryset = NobdSnapshot.objects.visible_to(user).order_by("-taken_on", "-id")
+    if filters:
+        queryset = NobdSnapshotFilterSet(filters, queryset=queryset).qs
+    return queryset
+
+
+def latest_snapshot():
+    return NobdSnapshot.objects.filter(status=SnapshotStatus.READY).order_by("-taken_on", "-id").first()
+
+
+def import_list(*, user):
+    return ContingentImport.objects.visible_to(user).select_related("school", "created_by")
+
+
+def nobd_rows_for(*, iin: str, snapshot: NobdSnapshot | None = None) -> list[dict]:
+    """What the NOBD snapshot (default: the latest with rows) says about one IIN: school, grade, dates.
+
+    Callers show it only next to an enrolment the user may see (the pupil's own data).
+    """
+    snapshot = snapshot or latest_snapshot()
+    if snapshot is None or snapshot.status != SnapshotStatus.READY:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT n.school_bin, s.id, s.name_kk, s.name_ru, n.grade, n.enrolled_on, nullif(n.left_on, '')
+              FROM contingent_nobdrow n
+              LEFT JOIN schools_school s ON s.bin = n.school_bin
+             WHERE n.snapshot_id = %s AND n.iin = %s
+             ORDER BY n.enrolled_on, n.school_bin
+            """,
+            [snapshot.pk, iin],
+        )
+        keys = ["school_bin", "school_id", "name_kk", "name_ru", "grade", "enrolled_on", "left_on"]
+        return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,113 @@
+"""The row rules of the contingent and NOBD files, in Python.
+
+The importers check rows set-based in PostgreSQL (``contingent.sql``); the rows SQL refuses
+come back here to be explained, one message per wrong value, in the active language. Forms
+use the same functions. ``tests/contingent/test_validation.py`` proves that Python and SQL
+accept exactly the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from contingent.choices import PupilCategory
+from core.identifiers import parse_bin, parse_iin
+
+CONTINGENT_COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on", "category"]
+BULK_COLUMNS = [*CONTINGENT_COLUMNS, "school_bin"]
+NOBD_COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "school_bin", "grade", "enrolled_on", "left_on"]
+
+GRADES = frozenset(str(grade) for grade in range(12))
+NAME_MAX_LENGTH = 100  # Pupil.last_name / first_name / middle_name
+# Dates the files may hold (the IIN centuries; ``eq_dates`` in migration contingent.0004).
+FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2099, 12, 31)
+
+
+def strict_date(value: str | None) -> dt.date:
+    """A date written exactly as YYYY-MM-DD (the CONTRACT file format) in 1800–2099, else ValueError."""
+    if not value:
+        raise ValueError(_("a date is required"))
+    day = None
+    if len(value) == 10 and value.isascii() and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            day = None
+    if day is None:
+        raise ValueError(_("“%(value)s” is not a date in the form YYYY-MM-DD") % {"value": value})
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(_("%(value)s is outside the years 1800–2099") % {"value": value})
+    return day
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def row_problems(values: dict[str, str | None], *, columns: list[str], name_limit: bool = True) -> list[tuple[str, str]]:
+    """Every problem of one row as ``(column, message)``; an empty list for a valid row.
+
+    ``values`` are the cells as read (``None`` or ``""`` for an empty cell).
+    """
+    problems: list[tuple[str, str]] = []
+    get = {name: (values.get(name) or "") for name in columns}
+
+    iin_info = None
+    if get["iin"] != get["iin"].strip():
+        problems.append(("iin", _("spaces around the number")))
+    else:
+        try:
+            iin_info = parse_iin(get["iin"])
+        except ValidationError as error:
+            problems.append(("iin", _messages(error)))
+
+    for name in ("last_name", "first_name"):
+        if not get[name]:
+            problems.append((name, _("a value is required")))
+    if name_limit:
+        for name in ("last_name", "first_name", "middle_name"):
+            if len(get[name]) > NAME_MAX_LENGTH:
+                problems.append((name, _("longer than %(limit)s characters") % {"limit": NAME_MAX_LENGTH}))
+
+    birth_date = None
+    try:
+        birth_date = strict_date(get["birth_date"])
+    except ValueError as error:
+        problems.append(("birth_date", str(error)))
+    if iin_info is not None and birth_date is not None and iin_info.birth_date != birth_date:
+        problems.append(("birth_date", _("IIN %(value)s encodes birth date %(encoded)s, not %(given)s.") % {
+            "value": iin_info.iin, "encoded": iin_info.birth_date.isoformat(), "given": birth_date.isoformat(),
+        }))
+
+    if get["grade"] not in GRADES:
+        problems.append(("grade", _("“%(value)s” is not a grade: write a whole number from 0 to 11") % {"value": get["grade"]}))
+
+    enrolled_on = None
+    try:
+        enrolled_on = strict_date(get["enrolled_on"])
+    except ValueError as error:
+        problems.append(("enrolled_on", str(error)))
+    if get["left_on"]:
+        try:
+            left_on = strict_date(get["left_on"])
+        except ValueError as error:
+            problems.append(("left_on", str(error)))
+        else:
+            if enrolled_on is not None and left_on < enrolled_on:
+                problems.append(("left_on", _("the leaving date is before the enrolment date")))
+
+    if "category" in columns and get["category"] not in ("", *PupilCategory.values):
+        problems.append(("category", _("“%(value)s” is not a category: write regular or sen") % {"value": get["category"]}))
+
+    if "school_bin" in columns:
+        if get["school_bin"] != get["school_bin"].strip():
+            problems.append(("school_bin", _("spaces around the number")))
+        else:
+            try:
+                parse_bin(get["school_bin"])
+            except ValidationError as error:
+                problems.append(("school_bin", _messages(error)))
+    return problems

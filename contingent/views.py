@@ -1,0 +1,240 @@
+"""Contingent pages: the list with filters, a pupil's enrolment, add / edit / mark as left, the
+upload with a preview, and the NOBD snapshots. Views parse, authorize, call a service or a
+selector, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.choices import NATIONWIDE_ROLES, Role
+from checks.choices import LIVE_STATUSES
+from contingent.choices import ImportStatus
+from contingent.filters import EnrolmentFilterSet
+from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
+from contingent.models import ContingentImport, Enrolment
+from contingent.selectors import enrolment_get, enrolment_list, import_list, latest_snapshot, nobd_rows_for, snapshot_list
+from contingent.services.enrolments import ContingentInvalid, enrolment_add, enrolment_leave, enrolment_update
+from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
+from core.errors import DomainError
+from core.exports import export_response
+from core.tabular import RowsInvalid
+
+
+def _school_user(request):
+    if request.user.role != Role.SCHOOL or not request.user.school_id:
+        raise PermissionDenied
+    return request.user.school
+
+
+def _enrolment(request, pk) -> Enrolment:
+    try:
+        return enrolment_get(user=request.user, pk=pk)
+    except Enrolment.DoesNotExist:
+        raise Http404 from None
+
+
+def _form_errors(form, error: DomainError) -> None:
+    if isinstance(error, ContingentInvalid):
+        for field, messages_ in error.details["fields"].items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(error.field if error.field in form.fields else None, str(error))
+
+
+EXPORT_HEADERS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on",
+                  "category", "school_bin", "open_findings"]
+
+
+@login_required
+@require_GET
+def enrolment_list_view(request):
+    queryset = enrolment_list(user=request.user)
+    filterset = EnrolmentFilterSet(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        rows = queryset.none()
+    else:
+        rows = filterset.qs
+    fmt = request.GET.get("export")
+    if fmt:
+        return export_response(fmt=fmt, filename="contingent", headers=EXPORT_HEADERS, rows=(
+            (e.pupil.iin, e.pupil.last_name, e.pupil.first_name, e.pupil.middle_name, e.pupil.birth_date, e.grade,
+             e.enrolled_on, e.left_on, e.category, e.school.bin, e.open_findings) for e in rows.iterator(chunk_size=2000)
+        ))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "is_school": request.user.role == Role.SCHOOL,
+        "show_school": request.user.role != Role.SCHOOL,
+        "snapshot": latest_snapshot(),
+        "recent_imports": import_list(user=request.user)[:5] if request.user.role == Role.SCHOOL else [],
+    }
+    return render(request, "contingent/enrolment_list.html", context)
+
+
+@login_required
+@require_GET
+def enrolment_detail_view(request, pk: int):
+    enrolment = _enrolment(request, pk)
+    from checks.models import Finding
+
+    findings = (Finding.objects.visible_to(request.user).filter(enrolment=enrolment, status__in=LIVE_STATUSES)
+                .select_related("last_run").order_by("code"))
+    may_edit = request.user.role == Role.SCHOOL and request.user.school_id == enrolment.school_id
+    return render(request, "contingent/enrolment_detail.html", {
+        "enrolment": enrolment, "pupil": enrolment.pupil, "findings": findings, "may_edit": may_edit,
+    })
+
+
+@login_required
+@require_GET
+def enrolment_nobd_view(request, pk: int):
+    """What the latest NOBD snapshot says about the pupil (loaded on demand, it reads the snapshot)."""
+    enrolment = _enrolment(request, pk)
+    snapshot = latest_snapshot()
+    return render(request, "contingent/_nobd_rows.html", {
+        "enrolment": enrolment, "snapshot": snapshot, "rows": nobd_rows_for(iin=enrolment.pupil.iin, snapshot=snapshot),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_add_view(request):
+    school = _school_user(request)
+    form = EnrolmentAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = enrolment_add(school=school, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(pupil)s is enrolled.") % {"pupil": enrolment.pupil})
+            return redirect("contingent:enrolment_detail", pk=enrolment.pk)
+    return render(request, "contingent/enrolment_form.html", {"form": form, "title": _("Add a pupil")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_edit_view(request, pk: int):
+    enrolment = _enrolment(request, pk)
+    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
+        raise PermissionDenied
+    pupil = enrolment.pupil
+    initial = {"last_name": pupil.last_name, "first_name": pupil.first_name, "middle_name": pupil.middle_name,
+               "grade": enrolment.grade, "category": enrolment.category, "enrolled_on": enrolment.enrolled_on,
+               "left_on": enrolment.left_on}
+    form = EnrolmentEditForm(request.POST or None, initial=initial, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment_update(enrolment=enrolment, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The enrolment is saved."))
+            return redirect("contingent:enrolment_detail", pk=enrolment.pk)
+    return render(request, "contingent/enrolment_form.html", {
+        "form": form, "title": _("Edit the enrolment of %(pupil)s") % {"pupil": pupil}, "enrolment": enrolment,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_leave_view(request, pk: int):
+    enrolment = _enrolment(request, pk)
+    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
+        raise PermissionDenied
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment_leave(enrolment=enrolment, actor=request.user, left_on=form.cleaned_data["left_on"],
+                            reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(pupil)s is marked as having left.") % {"pupil": enrolment.pupil})
+            return redirect("contingent:enrolment_detail", pk=enrolment.pk)
+    return render(request, "contingent/enrolment_form.html", {
+        "form": form, "title": _("Mark %(pupil)s as having left") % {"pupil": enrolment.pupil}, "enrolment": enrolment,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_view(request):
+    school = _school_user(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record, _checked = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"])
+        except DomainError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("contingent:import_detail", pk=record.pk)
+    return render(request, "contingent/upload.html", {"form": form})
+
+
+def _import(request, pk) -> ContingentImport:
+    try:
+        return import_list(user=request.user).get(pk=pk)
+    except ContingentImport.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def import_detail_view(request, pk: int):
+    record = _import(request, pk)
+    may_decide = (record.status == ImportStatus.PENDING and request.user.role == Role.SCHOOL
+                  and request.user.school_id == record.school_id)
+    return render(request, "contingent/import_detail.html", {
+        "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide,
+    })
+
+
+@login_required
+@require_POST
+def import_confirm_view(request, pk: int):
+    record = _import(request, pk)
+    try:
+        record = contingent_upload_confirm(record=record, actor=request.user)
+    except RowsInvalid as error:
+        messages.error(request, str(error) + " " + "; ".join(error.lines()[:20]))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        summary = record.summary
+        messages.success(request, _("The contingent is saved: %(added)s enrolments added, %(updated)s changed.") % {
+            "added": summary.get("enrolments_added", 0), "updated": summary.get("enrolments_updated", 0)})
+        return redirect("contingent:enrolment_list")
+    return redirect("contingent:import_detail", pk=record.pk)
+
+
+@login_required
+@require_POST
+def import_discard_view(request, pk: int):
+    record = _import(request, pk)
+    try:
+        contingent_upload_discard(record=record, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("contingent:import_detail", pk=record.pk)
+    messages.info(request, _("The upload is discarded; nothing was saved."))
+    return redirect("contingent:enrolment_list")
+
+
+@login_required
+@require_GET
+def snapshot_list_view(request):
+    if not (request.user.is_superuser or request.user.role in NATIONWIDE_ROLES):
+        raise PermissionDenied
+    page = Paginator(snapshot_list(user=request.user).select_related("imported_by"), 25).get_page(request.GET.get("page"))
+    return render(request, "contingent/snapshot_list.html", {"page": page})
