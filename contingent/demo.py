@@ -4,7 +4,8 @@ Everything goes through the same services as real data (``contingent_import``, `
 only P01 — an IIN that disagrees with the birth date — cannot, since every importer refuses it:
 one pupil's birth date is edited afterwards, as if the record predated validation. The snapshot
 is also written to ``NOBD_FILE_PATH``, so the nightly job (file transport) has one to fetch.
-The checks run once everything else is seeded (``ctx["after_seed"]``), so contracts count too.
+The snapshot is written and the checks run once everything else is seeded (``ctx["after_seed"]``): contracts
+count, and pupils enrolled by the other apps' demos are in NOBD as they are in the portal.
 
 Idempotent: the contingent is upserted; the same snapshot file (same SHA-256) is loaded once.
 """
@@ -77,44 +78,58 @@ def seed(ctx: dict) -> None:
         upload.name = f"demo-contingent-{school.bin}.csv"
         contingent_import(source=upload, school=school, original_name=upload.name)
 
-    # The NOBD snapshot: the same pupils as the contingents, except the planted anomalies of the first school.
-    nobd = []
-    for index, school in enumerate(schools):
-        for number, pupil in enumerate(contingents[index]):
-            if pupil is twice:
-                continue  # NOBD knows this pupil only at the first school
-            row = {**pupil, "school_bin": school.bin}
-            if index == 0 and number == 1:
-                continue  # P02: no NOBD row at all
-            if index == 0 and number == 2:
-                row["school_bin"] = STATE_BINS[0]  # P03: NOBD has the pupil at a state school
-            if index == 0 and number == 4:
-                row["left_on"] = (year_start + dt.timedelta(days=14)).isoformat()  # P04: left, per NOBD
-            if index == 0 and number == 5:
-                row["grade"] = (int(row["grade"]) + 1) % 12  # P06: another grade
-            nobd.append(row)
-    for number in range(40):  # pupils of state schools, never in the portal
-        birth = dt.date(year_start.year - 10, 1 + number % 12, 1 + number % 28)
-        nobd.append({"iin": make_iin(birth, "male", 7000 + number) or make_iin(birth, "female", 7500 + number),
-                     "last_name": LAST[number % len(LAST)], "first_name": FIRST[(number + 3) % len(FIRST)], "middle_name": "",
-                     "birth_date": birth.isoformat(), "school_bin": STATE_BINS[number % len(STATE_BINS)], "grade": 4,
-                     "enrolled_on": year_start.isoformat(), "left_on": ""})
-    path = Path(settings.NOBD_FILE_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_csv(nobd, NOBD_COLUMNS))
-    digest = file_sha256(path)
-    snapshot = NobdSnapshot.objects.filter(sha256=digest, taken_on=today, status=SnapshotStatus.READY).first()
-    if snapshot is None:
-        snapshot = nobd_import(path=path, taken_on=today, source=f"demo:{path.name}")
-
-    # P01: a pupil whose birth date disagrees with the IIN — data no importer would take.
-    Pupil.objects.filter(iin=contingents[0][6]["iin"]).update(
-        birth_date=dt.date.fromisoformat(contingents[0][6]["birth_date"]) + dt.timedelta(days=2)
-    )
-
-    def run_checks() -> None:
+    def load_snapshot_and_run_checks() -> None:
+        """Once every app's demo is in: NOBD knows every demo pupil, except the planted anomalies."""
         from checks.choices import CheckRunTrigger
         from checks.services import check_run_now
+        from contingent.models import Enrolment
+
+        nobd = []
+        known = set()
+        for index, school in enumerate(schools):
+            for number, pupil in enumerate(contingents[index]):
+                known.add((school.pk, pupil["iin"]))
+                if pupil is twice:
+                    continue  # NOBD knows this pupil only at the first school
+                row = {**pupil, "school_bin": school.bin}
+                if index == 0 and number == 1:
+                    continue  # P02: no NOBD row at all
+                if index == 0 and number == 2:
+                    row["school_bin"] = STATE_BINS[0]  # P03: NOBD has the pupil at a state school
+                if index == 0 and number == 4:
+                    row["left_on"] = (year_start + dt.timedelta(days=14)).isoformat()  # P04: left, per NOBD
+                if index == 0 and number == 5:
+                    row["grade"] = (int(row["grade"]) + 1) % 12  # P06: another grade
+                nobd.append(row)
+        # Pupils that other apps' demos enrolled (acts, licences …) are in NOBD as they are in the portal.
+        others = (Enrolment.objects.select_related("pupil", "school").order_by("id"))
+        for enrolment in others:
+            if (enrolment.school_id, enrolment.pupil.iin) in known:
+                continue
+            pupil = enrolment.pupil
+            nobd.append({"iin": pupil.iin, "last_name": pupil.last_name, "first_name": pupil.first_name,
+                         "middle_name": pupil.middle_name, "birth_date": pupil.birth_date.isoformat(),
+                         "school_bin": enrolment.school.bin, "grade": enrolment.grade,
+                         "enrolled_on": enrolment.enrolled_on.isoformat(),
+                         "left_on": enrolment.left_on.isoformat() if enrolment.left_on else ""})
+        for number in range(40):  # pupils of state schools, never in the portal
+            birth = dt.date(year_start.year - 10, 1 + number % 12, 1 + number % 28)
+            nobd.append({"iin": make_iin(birth, "male", 7000 + number) or make_iin(birth, "female", 7500 + number),
+                         "last_name": LAST[number % len(LAST)], "first_name": FIRST[(number + 3) % len(FIRST)],
+                         "middle_name": "", "birth_date": birth.isoformat(), "school_bin": STATE_BINS[number % len(STATE_BINS)],
+                         "grade": 4, "enrolled_on": year_start.isoformat(), "left_on": ""})
+        path = Path(settings.NOBD_FILE_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_csv(nobd, NOBD_COLUMNS))
+        digest = file_sha256(path)
+        snapshot = NobdSnapshot.objects.filter(sha256=digest, taken_on=today, status=SnapshotStatus.READY).first()
+        if snapshot is None:
+            snapshot = nobd_import(path=path, taken_on=today, source=f"demo:{path.name}")
+
+        # P01: a pupil whose birth date disagrees with the IIN — data no importer would take.
+        Pupil.objects.filter(iin=contingents[0][6]["iin"]).update(
+            birth_date=dt.date.fromisoformat(contingents[0][6]["birth_date"]) + dt.timedelta(days=2)
+        )
 
         run = check_run_now(trigger=CheckRunTrigger.COMMAND, snapshot=snapshot)
         out = ctx.get("stdout")
@@ -122,4 +137,4 @@ def seed(ctx: dict) -> None:
             counts = ", ".join(f"{code} {count}" for code, count in run.counts.items() if count)
             out.write(f"Demo checks: run #{run.pk} on NOBD snapshot #{snapshot.pk} ({counts or 'no findings'})")
 
-    ctx.setdefault("after_seed", []).append(run_checks)
+    ctx.setdefault("after_seed", []).append(load_snapshot_and_run_checks)
