@@ -3,7 +3,6 @@
 import os
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management import call_command
@@ -12,13 +11,7 @@ from django.db import connection
 
 from contingent.bench import Plan
 from contingent.bench_runner import run_benchmark
-
-
-def _database_url(name: str) -> str:
-    db = connection.settings_dict
-    host = quote(db["HOST"], safe="") if (db["HOST"] or "").startswith("/") else (db["HOST"] or "localhost")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{quote(db['USER'])}{password}@{host}:{db['PORT'] or 5432}/{name}"
+from core.db import database_url
 
 
 def _ensure_database(name: str) -> None:
@@ -58,7 +51,7 @@ class Command(BaseCommand):
             if connection.settings_dict["NAME"] == options["database"]:
                 raise CommandError("already on the benchmark database; use --here")
             _ensure_database(options["database"])
-            env = dict(os.environ, DATABASE_URL=_database_url(options["database"]), DEBUG="false", LOG_LEVEL="WARNING")
+            env = dict(os.environ, DATABASE_URL=database_url(options["database"]), DEBUG="false", LOG_LEVEL="WARNING")
             argv = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--inner",
                     "--scale", str(options["scale"]), "--seed", str(options["seed"]), "--data-dir", options["data_dir"]]
             sys.stdout.flush()

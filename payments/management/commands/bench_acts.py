@@ -13,20 +13,14 @@ import os
 import subprocess
 import sys
 import time
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from core.db import database_url
+
 BENCH_DATABASE = "eqazyna_bench_acts"
-
-
-def database_url(name: str) -> str:
-    db = connection.settings_dict
-    host = quote(db["HOST"], safe="") if db["HOST"].startswith("/") else db["HOST"]
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{host}:{db['PORT'] or 5432}/{name}"
 
 
 class Command(BaseCommand):

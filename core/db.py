@@ -1,0 +1,18 @@
+"""Small helpers about the database connection itself."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.db import connection
+
+
+def database_url(name: str | None = None) -> str:
+    """A ``postgres://`` URL for the current server (embedded socket or external host), database ``name``.
+
+    Used to point a child process (benchmark, test worker) at another database of the same server.
+    """
+    db = connection.settings_dict
+    host = quote(db["HOST"], safe="") if (db["HOST"] or "").startswith("/") else (db["HOST"] or "localhost")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    return f"postgres://{quote(db['USER'])}{password}@{host}:{db['PORT'] or 5432}/{name or db['NAME']}"
