@@ -58,3 +58,25 @@ class ApiPlatformTests:
         from rest_framework.settings import api_settings
 
         assert api_settings.DEFAULT_PAGINATION_CLASS.__name__ == "PortalPagination"
+
+
+@pytest.mark.django_db
+class PrivateUploadsTests:
+    def test_uploaded_files_are_never_served_by_url_even_in_debug(self, client, settings, tmp_path):
+        import importlib
+
+        from django.urls import clear_url_caches
+
+        import eqazyna.urls
+
+        settings.MEDIA_ROOT = tmp_path
+        settings.DEBUG = True
+        (tmp_path / "secret.csv").write_text("iin\n150314501236\n")
+        try:
+            importlib.reload(eqazyna.urls)  # the URL patterns as a DEBUG server builds them
+            clear_url_caches()
+            assert client.get(f"{settings.MEDIA_URL}secret.csv").status_code == 404  # MEDIA_URL is "/media/"
+        finally:
+            settings.DEBUG = False
+            importlib.reload(eqazyna.urls)
+            clear_url_caches()
