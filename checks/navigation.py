@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
 
+GROUP = _("Checks")
+
 ITEMS: list = [
     NavItem(_("Findings"), "checks:finding-list", ALL_ROLES),
     NavItem(_("Check runs"), "checks:run-list", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.navigation import NavItem
 
+GROUP = _("Contingent")
+
 ITEMS: list = [
     NavItem(_("Pupil contingent"), "contingent:enrolment_list",
             frozenset({Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})),

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from core.navigation import nav_items
+from core.navigation import nav_items, nav_menus
 
 
 def language_links(request) -> list[dict]:
@@ -17,8 +17,11 @@ def language_links(request) -> list[dict]:
 
 
 def portal(request):
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
     return {
-        "nav_items": nav_items(getattr(request, "user", None)),
+        "nav_items": nav_items(user, path),
+        "nav_menus": nav_menus(user, path),
         "portal_environment": settings.ENVIRONMENT,
         "language_links": language_links(request),
     }

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
 
+GROUP = _("State order")
+
 ITEMS: list = [
     NavItem(_("State orders"), "orders:order_list", ALL_ROLES),
     NavItem(_("Applications"), "orders:application_list", ALL_ROLES),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
 
+GROUP = _("Acts and payments")
+
 ITEMS: list = [
     NavItem(_("Acts"), "payments:acts", ALL_ROLES),
     NavItem(_("Deadlines"), "payments:overdue", frozenset({Role.SCHOOL, Role.DEPARTMENT})),

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from core.navigation import NavItem
 
+GROUP = _("Schools")
+
 ITEMS: list = [
     NavItem(_("Schools"), "schools:list", frozenset({Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
     NavItem(_("My school"), "schools:mine", frozenset({Role.SCHOOL})),

@@ -84,3 +84,11 @@ def login(page, live_server, username: str, password: str = "pass-12345", lang: 
     page.fill("input[name=password]", password)
     page.click("button[type=submit].w-100")
     page.wait_for_load_state("networkidle")
+
+
+def open_nav(page, href: str) -> None:
+    """Follow a navigation entry as a user would: open its menu first when it sits in a dropdown."""
+    toggle = page.locator(f"nav li.dropdown:has(a[href='{href}']) > a.dropdown-toggle")
+    if toggle.count():
+        toggle.first.click()
+    page.click(f"nav a[href='{href}']")

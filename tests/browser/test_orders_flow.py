@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from orders.models import Contract, StateOrder
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_nav
 from tests.factories import make_school, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +36,7 @@ class OrderToContractsBrowserTests:
 
         # 1. The officer drafts the order from the navigation and publishes it.
         login(page, live_server, "officer")
-        page.click("nav a.nav-link[href='/kk/orders/']")
+        open_nav(page, "/kk/orders/")
         page.click("[data-testid=order-create]")
         page.fill("#id_school_year", str(year))
         page.fill("#id_programme_code", "261-015-000")
@@ -65,7 +65,7 @@ class OrderToContractsBrowserTests:
         for username, places in (("bolashak", {"primary": "12", "basic": "6"}), ("zerde", {"primary": "25", "basic": "5"})):
             sign_out(page)
             login(page, live_server, username)
-            page.click("nav a.nav-link[href='/kk/orders/']")
+            open_nav(page, "/kk/orders/")
             page.click(f"a[href='/kk/orders/{order.pk}/']")
             page.click("[data-testid=order-apply]")
             for level, value in places.items():
@@ -85,7 +85,7 @@ class OrderToContractsBrowserTests:
 
         # 4. The officer approves both: the second with fewer primary places than asked (only 18 remain).
         login(page, live_server, "officer")
-        page.click("nav a.nav-link[href='/kk/orders/applications/']")
+        open_nav(page, "/kk/orders/applications/")
         links = page.locator("[data-testid=application-link]")
         first_href, second_href = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
         page.goto(base + first_href)
@@ -102,7 +102,7 @@ class OrderToContractsBrowserTests:
         for username in ("bolashak", "zerde"):
             sign_out(page)
             login(page, live_server, username)
-            page.click("nav a.nav-link[href='/kk/orders/contracts/']")
+            open_nav(page, "/kk/orders/contracts/")
             page.click("[data-testid=contract-link]")
             assert page.locator("[data-testid=contract-document]").is_visible()
             page.check("#id_confirm")
@@ -112,7 +112,7 @@ class OrderToContractsBrowserTests:
         sign_out(page)
         login(page, live_server, "officer")
         for contract in Contract.objects.order_by("number"):
-            page.click("nav a.nav-link[href='/kk/orders/contracts/']")
+            open_nav(page, "/kk/orders/contracts/")
             page.click(f"text={contract.number}")
             page.check("#id_confirm")
             page.click("[data-testid=contract-sign]")
