@@ -77,6 +77,25 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.content_type.model}#{self.object_id}"
 
+    def _status_label(self, value: str) -> str:
+        """The translated label of a status value of the subject's model (the raw value if it has none)."""
+        if not value:
+            return ""
+        model = self.content_type.model_class()
+        try:
+            choices = dict(model._meta.get_field("status").flatchoices) if model is not None else {}
+        except Exception:  # noqa: BLE001 - a subject without a status field keeps the raw value
+            choices = {}
+        return str(choices.get(value, value))
+
+    @property
+    def from_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._status_label(self.to_status)
+
 
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat task (beat sends one every minute)."""

@@ -14,6 +14,6 @@ def audit_events_for(*, subject):
             content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
             object_id=str(subject.pk),
         )
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("created_at", "id")
     )

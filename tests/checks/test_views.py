@@ -150,7 +150,7 @@ class FindingActionTests:
         client.force_login(operator_user)
         client.post(f"/en/checks/findings/{findings['error_b'].pk}/decide/", {"decision": "resolve", "reason": "Removed from the register"})
         body = client.get(f"/en/checks/findings/{findings['error_b'].pk}/").content.decode()
-        assert "open → resolved: Removed from the register" in body
+        assert "Open → Resolved: Removed from the register" in body
 
 
 @pytest.mark.django_db

@@ -17,3 +17,15 @@ class AuditEventTests:
                 statement()
         event.refresh_from_db()
         assert event.reason == "test"
+
+    def test_audit_events_show_translated_status_labels(self, operator_user):
+        from django.utils import translation
+
+        from checks.models import CheckRun
+
+        run = CheckRun.objects.create(check_date="2025-11-20", trigger="command")
+        event = audit_record(actor=operator_user, action="probe", subject=run, from_status="running", to_status="failed")
+        with translation.override("ru"):
+            assert (event.from_label, event.to_label) == ("Выполняется", "Завершено с ошибкой")
+        plain = audit_record(actor=operator_user, action="probe", subject=operator_user, to_status="whatever")
+        assert plain.to_label == "whatever"  # a subject without a status keeps the raw value
