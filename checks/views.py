@@ -23,6 +23,7 @@ from checks.services import finding_explain, finding_resolve, finding_waive
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.selectors import audit_events_for
+from core.web import form_add_domain_error
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
@@ -130,7 +131,7 @@ def _after_action(request, finding, message: str | None, **forms):
 
 def _show_error(request, finding, form, exc: DomainError, **forms):
     """Show the refusal in the actions panel (and on the field it concerns), status 400."""
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+    form_add_domain_error(form, exc)
     context = {**_actions_context(request, finding, **forms), "error_message": str(exc)}
     if request.htmx:
         # HTMX swaps only 2xx answers: the panel carries the refusal itself.

@@ -20,11 +20,11 @@ from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
 from contingent.models import ContingentImport, Enrolment
 from contingent.selectors import enrolment_get, enrolment_list, import_list, latest_snapshot, nobd_rows_for, snapshot_list
-from contingent.services.enrolments import ContingentInvalid, enrolment_add, enrolment_leave, enrolment_update
+from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
 from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
 from core.errors import DomainError
 from core.exports import export_response
-from core.tabular import RowsInvalid
+from core.web import attempt, form_add_domain_error
 
 
 def _school_user(request):
@@ -38,15 +38,6 @@ def _enrolment(request, pk) -> Enrolment:
         return enrolment_get(user=request.user, pk=pk)
     except Enrolment.DoesNotExist:
         raise Http404 from None
-
-
-def _form_errors(form, error: DomainError) -> None:
-    if isinstance(error, ContingentInvalid):
-        for field, messages_ in error.details["fields"].items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
 EXPORT_HEADERS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on",
@@ -115,7 +106,7 @@ def enrolment_add_view(request):
         try:
             enrolment = enrolment_add(school=school, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_errors(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("%(pupil)s is enrolled.") % {"pupil": enrolment.pupil})
             return redirect("contingent:enrolment_detail", pk=enrolment.pk)
@@ -137,7 +128,7 @@ def enrolment_edit_view(request, pk: int):
         try:
             enrolment_update(enrolment=enrolment, actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_errors(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("The enrolment is saved."))
             return redirect("contingent:enrolment_detail", pk=enrolment.pk)
@@ -158,7 +149,7 @@ def enrolment_leave_view(request, pk: int):
             enrolment_leave(enrolment=enrolment, actor=request.user, left_on=form.cleaned_data["left_on"],
                             reason=form.cleaned_data["reason"])
         except DomainError as error:
-            _form_errors(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("%(pupil)s is marked as having left.") % {"pupil": enrolment.pupil})
             return redirect("contingent:enrolment_detail", pk=enrolment.pk)
@@ -204,14 +195,9 @@ def import_detail_view(request, pk: int):
 @require_POST
 def import_confirm_view(request, pk: int):
     record = _import(request, pk)
-    try:
-        record = contingent_upload_confirm(record=record, actor=request.user)
-    except RowsInvalid as error:
-        messages.error(request, str(error) + " " + "; ".join(error.lines()[:20]))
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        summary = record.summary
+    ok, confirmed = attempt(request, lambda: contingent_upload_confirm(record=record, actor=request.user))
+    if ok:
+        summary = confirmed.summary
         messages.success(request, _("The contingent is saved: %(added)s enrolments added, %(updated)s changed.") % {
             "added": summary.get("enrolments_added", 0), "updated": summary.get("enrolments_updated", 0)})
         return redirect("contingent:enrolment_list")
@@ -222,10 +208,7 @@ def import_confirm_view(request, pk: int):
 @require_POST
 def import_discard_view(request, pk: int):
     record = _import(request, pk)
-    try:
-        contingent_upload_discard(record=record, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
+    if not attempt(request, lambda: contingent_upload_discard(record=record, actor=request.user))[0]:
         return redirect("contingent:import_detail", pk=record.pk)
     messages.info(request, _("The upload is discarded; nothing was saved."))
     return redirect("contingent:enrolment_list")

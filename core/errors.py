@@ -24,6 +24,10 @@ class DomainError(Exception):
     def __str__(self) -> str:
         return str(self.message)
 
+    def field_errors(self) -> dict[str | None, list[str]]:
+        """Messages by the field they concern (None: the request as a whole)."""
+        return {self.field or None: [str(self.message)]}
+
 
 class ConflictError(DomainError):
     """The action conflicts with the current state (already approved, paid, locked…)."""

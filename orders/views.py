@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from core.errors import DomainError
 from core.selectors import audit_events_for
+from core.web import attempt, form_add_domain_error
 from orders import selectors, services
 from orders.amounts import levels_total
 from orders.choices import OrderStatus, level_sort_key
@@ -33,10 +34,6 @@ PAGE_SIZE = 50
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
 def _sorted(rows):
@@ -63,7 +60,7 @@ def order_create(request):
         try:
             order = services.order_create(data=form.to_input(), actor=request.user)
         except DomainError as error:
-            _form_error(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("The draft order is saved. Check it, then publish it."))
             return redirect("orders:order_detail", pk=order.pk)
@@ -83,7 +80,7 @@ def order_edit(request, pk: int):
         try:
             services.order_update(order=order, data=form.to_input(), actor=request.user)
         except DomainError as error:
-            _form_error(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("orders:order_detail", pk=order.pk)
@@ -114,12 +111,8 @@ def order_transition(request, pk: int, action: str):
     service = {"publish": services.order_publish, "close": services.order_close}.get(action)
     if service is None:
         raise Http404
-    try:
-        service(order=order, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    attempt(request, lambda: service(order=order, actor=request.user),
+            _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
     return redirect("orders:order_detail", pk=order.pk)
 
 
@@ -137,7 +130,7 @@ def application_create(request, pk: int):
         try:
             application = services.application_submit(order=order, places=form.places(), actor=request.user)
         except DomainError as error:
-            _form_error(form, error)
+            form_add_domain_error(form, error)
         else:
             messages.success(request, _("Your application is in the queue."))
             return redirect("orders:application_detail", pk=application.pk)
@@ -176,30 +169,29 @@ def application_detail(request, pk: int):
 @require_POST
 def application_transition(request, pk: int, action: str):
     application = get_object_or_404(selectors.application_list(user=request.user), pk=pk)
-    try:
+
+    def act():
         if action == "approve":
             form = ApproveForm(request.POST, levels=[(row.level, row.get_level_display(), row.requested_places)
                                                      for row in application.levels.all()])
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
-            services.application_approve(application=application, actor=request.user, places=form.places(),
-                                         note=form.cleaned_data.get("note") or "")
-        elif action == "reject":
+            return services.application_approve(application=application, actor=request.user, places=form.places(),
+                                                 note=form.cleaned_data.get("note") or "")
+        if action == "reject":
             form = ReasonForm(request.POST, required=True)
             if not form.is_valid():
                 raise DomainError(_("A reason is required."), field="reason")
-            services.application_reject(application=application, actor=request.user, reason=form.cleaned_data["reason"])
-        elif action == "withdraw":
+            return services.application_reject(application=application, actor=request.user,
+                                               reason=form.cleaned_data["reason"])
+        if action == "withdraw":
             form = ReasonForm(request.POST)
             form.is_valid()
-            services.application_withdraw(application=application, actor=request.user,
-                                          reason=form.cleaned_data.get("reason") or "")
-        else:
-            raise Http404
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            return services.application_withdraw(application=application, actor=request.user,
+                                                 reason=form.cleaned_data.get("reason") or "")
+        raise Http404
+
+    attempt(request, act, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)})
     return redirect("orders:application_detail", pk=application.pk)
 
 
@@ -234,25 +226,23 @@ def contract_detail(request, pk: int):
 @require_POST
 def contract_transition(request, pk: int, action: str):
     contract = get_object_or_404(selectors.contract_list(user=request.user), pk=pk)
-    try:
+
+    def act():
         if action == "sign":
             form = SignForm(request.POST)
             if not form.is_valid():
                 raise DomainError(_("Tick the box to confirm that you have read the document and sign it."), field="confirm")
-            services.contract_sign(contract=contract, actor=request.user,
-                                   document_sha256=form.cleaned_data["document_sha256"])
-        else:
-            service = {"suspend": services.contract_suspend, "resume": services.contract_resume,
-                       "terminate": services.contract_terminate, "close": services.contract_close}.get(action)
-            if service is None:
-                raise Http404
-            form = ReasonForm(request.POST)
-            form.is_valid()
-            service(contract=contract, actor=request.user, reason=form.cleaned_data.get("reason") or "")
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            return services.contract_sign(contract=contract, actor=request.user,
+                                          document_sha256=form.cleaned_data["document_sha256"])
+        service = {"suspend": services.contract_suspend, "resume": services.contract_resume,
+                   "terminate": services.contract_terminate, "close": services.contract_close}.get(action)
+        if service is None:
+            raise Http404
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        return service(contract=contract, actor=request.user, reason=form.cleaned_data.get("reason") or "")
+
+    attempt(request, act, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)})
     return redirect("orders:contract_detail", pk=contract.pk)
 
 

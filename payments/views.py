@@ -21,6 +21,7 @@ from core.errors import DomainError
 from core.exports import export_response
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
+from core.web import attempt
 from payments import selectors, services
 from payments.choices import DEAD_PAYMENT_STATUSES, LineDecision
 from payments.filters import ActFilterSet, LineFilterSet, PaymentFilterSet, RecoveryFilterSet
@@ -35,20 +36,6 @@ PAGE_SIZE = 50
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _attempt(request, call, success: str) -> bool:
-    """Run a service; show its domain error (or the success message) on the next page."""
-    try:
-        call()
-    except RowsInvalid as exc:
-        messages.error(request, f"{exc.message} " + "; ".join(exc.lines()[:20]))
-        return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _form_error(request, form) -> None:
@@ -84,7 +71,7 @@ def act_build(request):
         built["act"] = services.act_build(contract=form.cleaned_data["contract"], month=form.cleaned_data["month"],
                                           actor=request.user)
 
-    if _attempt(request, build, _("The act is built from the contingent; check it and submit it.")):
+    if attempt(request, build, _("The act is built from the contingent; check it and submit it."))[0]:
         return redirect("payments:act_detail", pk=built["act"].pk)
     return redirect("payments:acts")
 
@@ -138,7 +125,7 @@ def act_transition(request, pk, action):
     if action not in ACT_TRANSITIONS:
         raise Http404
     service, success = ACT_TRANSITIONS[action]
-    _attempt(request, lambda: service(act=act, actor=request.user), str(success))
+    attempt(request, lambda: service(act=act, actor=request.user), str(success))
     return redirect("payments:act_detail", pk=act.pk)
 
 
@@ -146,7 +133,7 @@ def act_transition(request, pk, action):
 @require_POST
 def act_partly_accept(request, pk):
     act = selectors.act_get(user=request.user, pk=pk)
-    _attempt(request, lambda: services.act_partly_accept(act=act, actor=request.user),
+    attempt(request, lambda: services.act_partly_accept(act=act, actor=request.user),
              _("The act was partly accepted: the rejected lines will not be paid."))
     return redirect("payments:act_detail", pk=act.pk)
 
@@ -157,7 +144,7 @@ def act_return(request, pk):
     act = selectors.act_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.act_return(act=act, actor=request.user, reason=form.cleaned_data["reason"]),
+        attempt(request, lambda: services.act_return(act=act, actor=request.user, reason=form.cleaned_data["reason"]),
                  _("The act was returned to the school for correction."))
     else:
         _form_error(request, form)
@@ -216,7 +203,7 @@ def payment_prepare(request, act_pk):
     def prepare():
         created["payment"] = services.payment_prepare(act=act, actor=request.user)
 
-    if _attempt(request, prepare, _("The payment was prepared; another operator must approve it.")):
+    if attempt(request, prepare, _("The payment was prepared; another operator must approve it."))[0]:
         return redirect("payments:payment_detail", pk=created["payment"].pk)
     return redirect("payments:payments")
 
@@ -243,11 +230,11 @@ def payment_detail(request, pk):
 def payment_transition(request, pk, action):
     payment = selectors.payment_get(user=request.user, pk=pk)
     if action == "approve":
-        _attempt(request, lambda: services.payment_approve(payment=payment, actor=request.user), _("The payment was approved."))
+        attempt(request, lambda: services.payment_approve(payment=payment, actor=request.user), _("The payment was approved."))
     elif action == "cancel":
         form = ReasonForm(request.POST)
         if form.is_valid():
-            _attempt(request, lambda: services.payment_cancel(payment=payment, actor=request.user,
+            attempt(request, lambda: services.payment_cancel(payment=payment, actor=request.user,
                                                               reason=form.cleaned_data["reason"]),
                      _("The payment was cancelled."))
         else:
@@ -258,7 +245,7 @@ def payment_transition(request, pk, action):
         def reissue():
             created["payment"] = services.payment_reissue(payment=payment, actor=request.user)
 
-        if _attempt(request, reissue, _("A new payment was prepared; another operator must approve it.")):
+        if attempt(request, reissue, _("A new payment was prepared; another operator must approve it."))[0]:
             return redirect("payments:payment_detail", pk=created["payment"].pk)
     else:
         raise Http404
@@ -283,7 +270,7 @@ def bank(request):
 @login_required
 @require_POST
 def registry_create(request):
-    _attempt(request, lambda: services.registry_create(actor=request.user),
+    attempt(request, lambda: services.registry_create(actor=request.user),
              _("The registry was created; download it for the bank."))
     return redirect("payments:bank")
 
@@ -333,7 +320,7 @@ def confirmation_detail(request, pk):
 @require_POST
 def confirmation_apply(request, pk):
     confirmation = selectors.confirmation_get(user=request.user, pk=pk)
-    _attempt(request, lambda: services.confirmation_apply(confirmation=confirmation, actor=request.user),
+    attempt(request, lambda: services.confirmation_apply(confirmation=confirmation, actor=request.user),
              _("The bank's confirmation was applied."))
     return redirect("payments:confirmation_detail", pk=confirmation.pk)
 
@@ -356,7 +343,7 @@ def recovery_cancel(request, pk):
     recovery = selectors.recovery_get(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        _attempt(request, lambda: services.recovery_cancel(recovery=recovery, actor=request.user,
+        attempt(request, lambda: services.recovery_cancel(recovery=recovery, actor=request.user,
                                                            reason=form.cleaned_data["reason"]),
                  _("The recovery was cancelled."))
     else:
@@ -386,7 +373,7 @@ def report_prepare(request):
     def prepare():
         created["report"] = services.final_report_prepare(contract=form.cleaned_data["contract"], actor=request.user)
 
-    if _attempt(request, prepare, _("The final report was prepared.")):
+    if attempt(request, prepare, _("The final report was prepared."))[0]:
         return redirect("payments:report_detail", pk=created["report"].pk)
     return redirect("payments:reports")
 
@@ -410,7 +397,7 @@ def report_detail(request, pk):
 @require_POST
 def report_approve(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    _attempt(request, lambda: services.final_report_approve(report=report, actor=request.user),
+    attempt(request, lambda: services.final_report_approve(report=report, actor=request.user),
              _("The final report was approved; its figures are frozen."))
     return redirect("payments:report_detail", pk=report.pk)
 

@@ -19,6 +19,7 @@ from checks.selectors import finding_list
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.tabular import FileFormatError, RowsInvalid
+from core.web import form_add_domain_error
 from schools import selectors
 from schools.choices import ChangeSource, RegisterKind
 from schools.forms import RegisterUploadForm, SchoolProfileForm, SchoolSearchForm
@@ -107,7 +108,7 @@ def school_profile(request):
         try:
             school_profile_update(school=school, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form_add_domain_error(form, exc)
         else:
             messages.success(request, _("The school profile is saved."))
             return redirect("schools:detail", pk=school.pk)

@@ -34,6 +34,9 @@ class ContingentInvalid(DomainError):
         first_field, first_message = problems[0]
         super().__init__(first_message, field=first_field, details={"fields": fields})
 
+    def field_errors(self) -> dict[str | None, list[str]]:
+        return {(None if field == "non_field_errors" else field): messages for field, messages in self.details["fields"].items()}
+
 
 def _authorize(actor, school_id: int) -> None:
     if actor is None or actor.role != Role.SCHOOL or actor.school_id != school_id:

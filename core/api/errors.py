@@ -38,8 +38,9 @@ def error_body(code: str, message: str, fields: dict | None = None, details: dic
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        fields = {exc.field: [str(exc.message)]} if exc.field else None
-        return Response(error_body(exc.code, str(exc.message), fields, exc.details), status=exc.status_code)
+        fields = {field: texts for field, texts in exc.field_errors().items() if field} or None
+        details = {key: value for key, value in exc.details.items() if key != "fields"} or None
+        return Response(error_body(exc.code, str(exc.message), fields, details), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -55,7 +55,7 @@ class EnrolmentApiTests:
         body = enrolment_body()
         body["iin"] = body["iin"][:11] + str((int(body["iin"][11]) + 1) % 10)
         response = api_as(school_user).post("/api/v1/enrolments/", body, format="json")
-        assert response.status_code == 400 and "iin" in response.json()["error"]["details"]["fields"]
+        assert response.status_code == 400 and "iin" in response.json()["error"]["fields"]
 
     def test_only_the_school_writes_its_contingent(self, api_as, department_user, operator_user, monitor_user, other_school_user,
                                                    school_a):

@@ -1,0 +1,64 @@
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.test import RequestFactory
+
+from core.errors import DomainError
+from core.tabular import RowError, RowsInvalid
+from core.web import attempt, error_text, form_add_domain_error
+
+
+class NameForm(forms.Form):
+    name = forms.CharField()
+
+
+def request_with_messages():
+    request = RequestFactory().post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+class WebErrorTests:
+    def test_a_refusal_lands_on_the_field_it_names_or_on_the_form(self):
+        form = NameForm({"name": "x"})
+        form.is_valid()
+        form_add_domain_error(form, DomainError("taken", field="name"))
+        form_add_domain_error(form, DomainError("closed", field="not_a_field"))
+        assert form.errors["name"] == ["taken"] and form.non_field_errors() == ["closed"]
+
+    def test_a_refusal_with_several_fields_lands_on_each(self):
+        class Several(DomainError):
+            def field_errors(self):
+                return {"name": ["bad name"], None: ["bad request"]}
+
+        form = NameForm({"name": "x"})
+        form.is_valid()
+        form_add_domain_error(form, Several("bad"))
+        assert form.errors["name"] == ["bad name"] and form.non_field_errors() == ["bad request"]
+
+    def test_attempt_shows_the_refusal_and_changes_nothing_else(self):
+        request = request_with_messages()
+
+        def refuse():
+            raise DomainError("not now")
+
+        assert attempt(request, refuse, "done") == (False, None)
+        assert [str(m) for m in get_messages(request)] == ["not now"]
+
+    def test_attempt_returns_the_result_and_the_success_message(self):
+        request = request_with_messages()
+        assert attempt(request, lambda: 42, "done") == (True, 42)
+        assert [str(m) for m in get_messages(request)] == ["done"]
+
+    def test_row_errors_keep_their_line_numbers_in_the_message(self):
+        from django.utils import translation
+
+        with translation.override("en"):
+            text = error_text(RowsInvalid([RowError(3, "iin", "bad check digit")]))
+        assert text.endswith("line 3, iin: bad check digit")
+
+    @pytest.mark.parametrize("field, expected", [("name", {"name": ["x"]}), (None, {None: ["x"]})])
+    def test_a_domain_error_names_its_field(self, field, expected):
+        assert DomainError("x", field=field).field_errors() == expected
