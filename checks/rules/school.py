@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from checks.choices import FindingCode
 from checks.rules import Rule, register
+from contingent.sql import level_of_grade
 
 # A level is taught on D when a pupil of that level is active on D in the school's contingent
 # (enrolled_on ≤ D and left_on empty or ≥ D). Levels: primary 0–4, basic 5–9, general 10–11.
-S01_SQL = """
+S01_SQL = f"""
 WITH taught AS (
     SELECT e.school_id,
-           CASE WHEN e.grade <= 4 THEN 'primary' WHEN e.grade <= 9 THEN 'basic' ELSE 'general' END AS level,
+           {level_of_grade("e.grade")} AS level,
            count(*) AS pupils
       FROM contingent_enrolment e
      WHERE e.enrolled_on <= %(check_date)s AND (e.left_on IS NULL OR e.left_on >= %(check_date)s)
