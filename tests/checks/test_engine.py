@@ -143,3 +143,17 @@ class FindingDecisionTests:
         lines = capsys.readouterr().out.strip().splitlines()
         assert [line.split()[0] for line in lines] == FindingCode.values
         assert all(line.split()[1] == "0" for line in lines)
+
+
+@pytest.mark.django_db
+class RunChecksCommandTests:
+    def test_an_unknown_snapshot_is_refused_with_a_translated_message_and_no_run(self):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+        from django.utils import translation
+
+        from checks.models import CheckRun
+
+        with translation.override("ru"), pytest.raises(CommandError, match="Нет выгрузки НОБД с идентификатором 999999"):
+            call_command("run_checks", "--snapshot", "999999")
+        assert not CheckRun.objects.exists()

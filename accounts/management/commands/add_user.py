@@ -2,6 +2,7 @@ import secrets
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.services import user_upsert
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         if options["password_stdin"]:
             password = (options.get("stdin") or sys.stdin).readline().rstrip("\r\n")
             if not password:
-                raise CommandError("--password-stdin given but standard input holds no password")
+                raise CommandError(_("--password-stdin was given but standard input holds no password."))
         try:
             user, created = user_upsert(
                 username=options["name"],

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from checks.choices import CheckRunTrigger, FindingCode
 from checks.engine import RunInProgress
@@ -23,9 +24,10 @@ class Command(BaseCommand):
         if options["snapshot"] is not None:
             snapshot = NobdSnapshot.objects.filter(pk=options["snapshot"]).first()
             if snapshot is None:
-                raise CommandError(f"no NOBD snapshot with id {options['snapshot']}")
+                raise CommandError(_("No NOBD snapshot with id %(id)s.") % {"id": options["snapshot"]})
             if snapshot.status != SnapshotStatus.READY:
-                raise CommandError(f"NOBD snapshot {snapshot.pk} is not ready (status {snapshot.status})")
+                raise CommandError(_("NOBD snapshot %(id)s is not ready (status: %(status)s).")
+                                   % {"id": snapshot.pk, "status": snapshot.get_status_display()})
         try:
             run = check_run_now(trigger=CheckRunTrigger.COMMAND, snapshot=snapshot)
         except RunInProgress as exc:

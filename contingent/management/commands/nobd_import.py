@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contingent.management.commands._output import fail_with
 from contingent.services.nobd import nobd_import
@@ -12,7 +13,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--date must be YYYY-MM-DD, not {value!r}") from None
+        raise CommandError(_("--date must be YYYY-MM-DD, not “%(value)s”.") % {"value": value}) from None
 
 
 class Command(BaseCommand):

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.demo import DEMO_PASSWORD, seed_users
 from schools.demo import seed_schools
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION and not options["force"]:
-            raise CommandError("seed_demo refuses to run in production without --force.")
+            raise CommandError(_("seed_demo refuses to run in production without --force."))
         with transaction.atomic():
             schools = seed_schools()
             logins = seed_users(school_bin=schools[0].bin)
