@@ -58,7 +58,7 @@ bench: setup
 	$(MANAGE) bench_acts
 
 makemessages: venv
-	$(MANAGE) makemessages -l kk -l ru -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(MANAGE) makemessages -l kk -l ru -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=.data --no-obsolete --no-location
 
 stop:
 	@test -x $(PY) && $(PY) -m eqazyna.embedded stop || true
