@@ -29,7 +29,7 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role.values)
-NAV_APPS = ["orders", "schools", "contingent", "checks", "payments"]
+NAV_APPS = ["orders", "schools", "contingent", "checks", "acts", "payments"]
 
 
 HOME = NavItem(_("Home"), "core:home", ALL_ROLES)
@@ -39,10 +39,14 @@ def navigation() -> list[tuple[str, list[NavItem]]]:
     """(menu label, entries) per app, in NAV_APPS order."""
     from importlib import import_module
 
-    menus = []
+    menus: list[tuple[str, list[NavItem]]] = []
     for app in NAV_APPS:
         module = import_module(f"{app}.navigation")
-        menus.append((getattr(module, "GROUP", ""), list(getattr(module, "ITEMS", []))))
+        group, items = getattr(module, "GROUP", ""), list(getattr(module, "ITEMS", []))
+        if menus and str(menus[-1][0]) == str(group):
+            menus[-1][1].extend(items)  # neighbouring apps may share one menu (acts and payments)
+        else:
+            menus.append((group, items))
     return menus
 
 

@@ -140,8 +140,8 @@ def _expected_lines() -> int:
 
 def run(stdout, *, schools: int = 850, lines: int = 600_000) -> dict:
     """Generate (once) and time the build of one month's acts for every school. Returns the figures."""
-    from payments.models import Act
-    from payments.services import acts_build_month
+    from acts.models import Act
+    from acts.services import acts_build_month
 
     _say(stdout, f"payments: acts of {schools} schools, {lines} enrolments, month {MONTH:%Y-%m}")
     operator = _users()
@@ -158,11 +158,11 @@ def run(stdout, *, schools: int = 850, lines: int = 600_000) -> dict:
     seconds = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*), coalesce(sum(total_amount), 0), coalesce(sum(line_count), 0) FROM payments_act WHERE month = %s",
+            "SELECT count(*), coalesce(sum(total_amount), 0), coalesce(sum(line_count), 0) FROM acts_act WHERE month = %s",
             [MONTH],
         )
         acts, total, counted = cursor.fetchone()
-        cursor.execute("SELECT coalesce(sum(amount), 0) FROM payments_actline l JOIN payments_act a ON a.id = l.act_id "
+        cursor.execute("SELECT coalesce(sum(amount), 0) FROM acts_actline l JOIN acts_act a ON a.id = l.act_id "
                        "WHERE a.month = %s", [MONTH])
         lines_sum = cursor.fetchone()[0]
     ok = result["lines"] == expected == counted and total == lines_sum and seconds <= TARGET_SECONDS

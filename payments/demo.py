@@ -155,8 +155,8 @@ def _line_enrolment(act, index: int):
 
 def _accept(act, users, reject=()):
     """The department inspects every line: the named enrolments are rejected, blocked lines too, the rest accepted."""
-    from payments.selectors import act_lines
-    from payments.services import act_accept, act_lines_decide, act_partly_accept
+    from acts.selectors import act_lines
+    from acts.services import act_accept, act_lines_decide, act_partly_accept
 
     department = users["department"]
     for enrolment, reason, note in reject:
@@ -173,7 +173,7 @@ def _accept(act, users, reject=()):
 
 
 def _build_submit(contract, month, users, key="school"):
-    from payments.services import act_build, act_submit
+    from acts.services import act_build, act_submit
 
     act = act_build(contract=contract, month=month, actor=users[key])
     return act_submit(act=act, actor=users[key])
@@ -195,8 +195,8 @@ def _confirm(payments, users, name, results):
 
 
 def _seed_bolashak(contract, users, year):
+    from acts.services import act_build
     from payments.services import (
-        act_build,
         final_report_prepare,
         payment_approve,
         payment_cancel,
@@ -246,10 +246,8 @@ def _seed_bolashak(contract, users, year):
 
 
 def _seed_zerde(contract, users, year):
+    from acts.services import act_correct, act_return, act_submit
     from payments.services import (
-        act_correct,
-        act_return,
-        act_submit,
         payment_approve,
         payment_prepare,
         payment_reissue,
@@ -283,7 +281,7 @@ def _seed_zerde(contract, users, year):
 
 def seed(ctx: dict) -> None:
     """Add acts, payments, recoveries and a final report in every state (see the module docstring)."""
-    from payments.models import Act
+    from acts.models import Act
 
     schools = ctx.get("schools") or []
     astana = [school for school in schools if school.region_id == "71"][:2]

@@ -1,4 +1,4 @@
-"""Navigation entries of this app (collected by core.navigation)."""
+"""Navigation entries of this app (in one menu with the acts')."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +8,6 @@ from core.navigation import ALL_ROLES, NavItem
 GROUP = _("Acts and payments")
 
 ITEMS: list = [
-    NavItem(_("Acts"), "payments:acts", ALL_ROLES),
-    NavItem(_("Deadlines"), "payments:overdue", frozenset({Role.SCHOOL, Role.DEPARTMENT})),
     NavItem(_("Payments"), "payments:payments", ALL_ROLES),
     NavItem(_("Bank"), "payments:bank", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
     NavItem(_("Recoveries"), "payments:recoveries", ALL_ROLES),

@@ -25,3 +25,8 @@ class NavigationTests:
 
     def test_visitors_get_no_menus(self):
         assert nav_menus(AnonymousUser(), "/kk/") == [] and nav_items(AnonymousUser(), "/kk/") == []
+
+    def test_acts_and_payments_share_one_menu(self, operator_user, school_user):
+        with translation.override("en"):
+            menu = next(m for m in nav_menus(school_user, "/en/acts/") if str(m["label"]) == "Acts and payments")
+        assert [item["url"] for item in menu["items"]][:2] == ["/en/acts/", "/en/acts/overdue/"] and menu["active"]

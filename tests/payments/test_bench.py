@@ -2,8 +2,8 @@ import io
 
 import pytest
 
+from acts.models import Act, ActLine
 from payments.bench import run
-from payments.models import Act, ActLine
 
 
 @pytest.mark.django_db

@@ -3,8 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from payments.choices import ActStatus, PaymentStatus, RecoveryStatus
-from payments.models import Act, ActSubmission, FinalReport, Payment, Recovery
+from acts.choices import ActStatus
+from acts.models import Act, ActSubmission
+from payments.choices import PaymentStatus, RecoveryStatus
+from payments.models import FinalReport, Payment, Recovery
 
 
 @pytest.mark.django_db

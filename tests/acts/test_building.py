@@ -6,15 +6,15 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from acts.choices import ActStatus, SubmissionOutcome
+from acts.models import Act, ActLine, ActSubmission
+from acts.money import line_amount
+from acts.services import act_build, act_correct, act_rebuild, act_return, act_submit, acts_build_month
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
-from payments.choices import ActStatus, SubmissionOutcome
-from payments.models import Act, ActLine, ActSubmission
-from payments.money import line_amount
-from payments.services import act_build, act_correct, act_rebuild, act_return, act_submit, acts_build_month
+from tests.acts.conftest import OCTOBER, TODAY
+from tests.acts.factories import NORMS, make_contract, make_enrolment, make_iban, make_pupil
 from tests.factories import make_school
-from tests.payments.conftest import OCTOBER, TODAY
-from tests.payments.factories import NORMS, make_contract, make_enrolment, make_iban, make_pupil
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 Lines are built set-based: one ``INSERT … SELECT`` joins the contract, its levels and norms, the
 order's coefficient and the contingent, and computes each line's amount with the SQL twin of the
-money rule (``payments_line_amount``). The same statement builds one act or all acts of a month.
+money rule (``acts_line_amount``). The same statement builds one act or all acts of a month.
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acts.access import require_operator_or_admin, require_school_of
+from acts.choices import ActStatus, LineDecision, SubmissionOutcome
+from acts.deadlines import act_due_on, month_end, month_start, review_due_on
+from acts.models import Act, ActLine, ActSubmission
+from acts.money import SQL_LINE_AMOUNT
+from acts.rules import grade_levels_sql
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.services import audit_record
 from core.workflow import transition_apply, transition_check
 from orders.choices import ContractStatus
 from orders.models import Contract
-from payments.choices import ActStatus, LineDecision, SubmissionOutcome
-from payments.deadlines import act_due_on, month_end, month_start, review_due_on
-from payments.models import Act, ActLine, ActSubmission
-from payments.money import SQL_LINE_AMOUNT
-from payments.rules import grade_levels_sql
-from payments.services._access import require_operator_or_admin, require_school_of
 
 # One line per enrolment of the school that overlaps the month and the contract period, at a level
 # the contract funds. Days are counted inclusively (left_on is the last day taught, as in CONTRACT).
@@ -33,7 +33,7 @@ from payments.services._access import require_operator_or_admin, require_school_
 # same month is left out.
 INSERT_LINES_SQL = f"""
 WITH inserted AS (
-INSERT INTO payments_actline (act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category,
+INSERT INTO acts_actline (act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category,
                               first_day, last_day, days, days_in_month, norm, coefficient, amount,
                               decision, reject_reason, decision_note)
 SELECT a.id, a.version, a.school_id, e.id, p.iin,
@@ -42,7 +42,7 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
        span.last_day - span.first_day + 1, m.days_in_month, cl.monthly_norm, coef.value,
        {SQL_LINE_AMOUNT}(cl.monthly_norm, coef.value, span.last_day - span.first_day + 1, m.days_in_month),
        '{LineDecision.PENDING}', '', ''
-  FROM payments_act a
+  FROM acts_act a
   JOIN orders_contract c ON c.id = a.contract_id
   JOIN orders_stateorder o ON o.id = c.order_id
  CROSS JOIN LATERAL (
@@ -60,11 +60,11 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
        SELECT CASE WHEN e.category = 'sen' THEN o.sen_coefficient ELSE 1 END::numeric(5, 2) AS value) coef
  WHERE a.id = ANY(%(acts)s)
    AND NOT EXISTS (
-       SELECT 1 FROM payments_actline x JOIN payments_act xa ON xa.id = x.act_id
+       SELECT 1 FROM acts_actline x JOIN acts_act xa ON xa.id = x.act_id
         WHERE x.enrolment_id = e.id AND xa.month = a.month AND xa.id <> a.id AND x.version = xa.version
           AND x.decision <> '{LineDecision.REJECTED}')
 RETURNING act_id, amount)
-UPDATE payments_act a
+UPDATE acts_act a
    SET line_count = s.line_count, total_amount = s.total_amount, updated_at = now()
   FROM (SELECT act_id, count(*) AS line_count, sum(amount) AS total_amount FROM inserted GROUP BY act_id) s
  WHERE a.id = s.act_id
@@ -74,7 +74,7 @@ UPDATE payments_act a
 # twice: such acts are refused until the contingent is corrected.
 OVERLAPS_SQL = """
 SELECT a.id, p.iin
-  FROM payments_act a
+  FROM acts_act a
   JOIN orders_contract c ON c.id = a.contract_id
  CROSS JOIN LATERAL (SELECT greatest(a.month, c.period_start) AS lo,
                             least((a.month + interval '1 month - 1 day')::date, c.period_end) AS hi) m
@@ -90,7 +90,7 @@ SELECT a.id, p.iin
 """
 
 RESET_TOTALS_SQL = """
-UPDATE payments_act SET line_count = 0, total_amount = 0, accepted_amount = 0, updated_at = now() WHERE id = ANY(%(acts)s)
+UPDATE acts_act SET line_count = 0, total_amount = 0, accepted_amount = 0, updated_at = now() WHERE id = ANY(%(acts)s)
 """
 
 LINES_SHA256_SQL = """
@@ -98,7 +98,7 @@ SELECT count(*), coalesce(sum(amount), 0),
        encode(sha256(convert_to(coalesce(string_agg(
            concat_ws('|', enrolment_id, iin, level, category, first_day, last_day, days, days_in_month, norm, coefficient, amount),
            E'\\n' ORDER BY enrolment_id), ''), 'UTF8')), 'hex')
-  FROM payments_actline WHERE act_id = %s AND version = %s
+  FROM acts_actline WHERE act_id = %s AND version = %s
 """
 
 
@@ -118,7 +118,7 @@ def _fill_lines(act_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(RESET_TOTALS_SQL, {"acts": act_ids})
         cursor.execute(INSERT_LINES_SQL, {"acts": act_ids})
-        cursor.execute("SELECT coalesce(sum(line_count), 0) FROM payments_act WHERE id = ANY(%(acts)s)", {"acts": act_ids})
+        cursor.execute("SELECT coalesce(sum(line_count), 0) FROM acts_act WHERE id = ANY(%(acts)s)", {"acts": act_ids})
         return cursor.fetchone()[0]
 
 
@@ -249,7 +249,7 @@ def acts_build_month(*, month: dt.date, actor, today: dt.date | None = None) -> 
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO payments_act (contract_id, school_id, month, status, version, line_count, total_amount,
+            INSERT INTO acts_act (contract_id, school_id, month, status, version, line_count, total_amount,
                                       accepted_amount, due_on, built_at, built_by_id, return_reason, created_at, updated_at)
             SELECT c.id, c.school_id, %(month)s, %(draft)s, 1, 0, 0, 0, %(due)s, %(now)s, %(actor)s, '', %(now)s, %(now)s
               FROM orders_contract c

@@ -1,7 +1,7 @@
 """The department's review of a submitted act: acceptance after inspection, line by line.
 
 Every line is decided (accepted, or rejected with a reason code) before the act can be accepted
-or partly accepted. A line with a blocking finding (``payments.rules``) cannot be accepted; once
+or partly accepted. A line with a blocking finding (``acts.rules``) cannot be accepted; once
 its finding is resolved or waived it can. Returning the act sends it back to the school, which
 corrects it as a new version.
 """
@@ -13,14 +13,14 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acts.access import require_department_of
+from acts.choices import LineDecision, LineRejectReason, SubmissionOutcome
+from acts.models import Act, ActLine, ActSubmission
+from acts.money import ZERO
+from acts.selectors import blocked_annotation
 from core.errors import DomainError
 from core.services import audit_record
 from core.workflow import transition_apply, transition_check
-from payments.choices import LineDecision, LineRejectReason, SubmissionOutcome
-from payments.models import Act, ActLine, ActSubmission
-from payments.money import ZERO
-from payments.selectors import blocked_annotation
-from payments.services._access import require_department_of
 
 # Ready-made selections of lines for one decision (the page's "all undecided lines without errors" …).
 SELECTION_PENDING_PAYABLE = "pending_payable"

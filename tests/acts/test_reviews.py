@@ -4,15 +4,15 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from acts.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.models import ActSubmission
+from acts.selectors import lines_with_findings
+from acts.services import act_accept, act_build, act_lines_decide, act_partly_accept, act_return, act_submit
 from checks.services import finding_waive
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
-from payments.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
-from payments.models import ActSubmission
-from payments.selectors import lines_with_findings
-from payments.services import act_accept, act_build, act_lines_decide, act_partly_accept, act_return, act_submit
-from tests.payments.conftest import OCTOBER, TODAY
-from tests.payments.factories import make_enrolment, make_finding
+from tests.acts.conftest import OCTOBER, TODAY
+from tests.acts.factories import make_enrolment, make_finding
 
 pytestmark = pytest.mark.django_db
 

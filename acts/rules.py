@@ -29,7 +29,7 @@ def concerns_sql(line: str) -> str:
     )
 
 
-def blocked_sql(line: str = "payments_actline") -> str:
+def blocked_sql(line: str = "acts_actline") -> str:
     """A boolean SQL expression: the line ``line`` has a blocking finding now."""
     return f"EXISTS (SELECT 1 FROM checks_finding f WHERE {BLOCKING_SQL} AND {concerns_sql(line)})"
 
@@ -43,15 +43,15 @@ def grade_levels_sql() -> str:
 
 # The same rule seen from the findings' side (to scan many lines for few findings): every
 # (line, live finding) pair, with whether the finding blocks the line. Must agree with
-# ``concerns_sql`` (a test compares the two).
+# ``concerns_sql`` and ``blocked_sql``: tests/acts/test_rules.py compares them on planted data.
 FINDING_LINES_SQL = f"""
 SELECT l.id AS line_id, f.id AS finding_id, {BLOCKING_SQL} AS blocking
-  FROM checks_finding f JOIN payments_actline l ON l.enrolment_id = f.enrolment_id
+  FROM checks_finding f JOIN acts_actline l ON l.enrolment_id = f.enrolment_id
  WHERE f.enrolment_id IS NOT NULL AND f.status IN {LIVE_SQL}
 UNION ALL
 SELECT l.id, f.id, {BLOCKING_SQL}
   FROM checks_finding f
-  JOIN payments_act a ON a.school_id = f.school_id
-  JOIN payments_actline l ON l.act_id = a.id AND f.level IN ('', l.level)
+  JOIN acts_act a ON a.school_id = f.school_id
+  JOIN acts_actline l ON l.act_id = a.id AND f.level IN ('', l.level)
  WHERE f.enrolment_id IS NULL AND f.status IN {LIVE_SQL}
 """

@@ -1,4 +1,4 @@
-"""Object-level permission checks shared by the payment services (roles come from the transitions)."""
+"""Object-level permission checks shared by the act and payment services (roles come from the transitions)."""
 
 from __future__ import annotations
 

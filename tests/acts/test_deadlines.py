@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from payments.deadlines import act_due_on, add_working_days, months_between, parse_month, review_due_on
-from payments.selectors import overdue_items
-from payments.services import act_build, act_submit
-from tests.payments.conftest import OCTOBER, TODAY
-from tests.payments.factories import make_enrolment
+from acts.deadlines import act_due_on, add_working_days, months_between, parse_month, review_due_on
+from acts.selectors import overdue_items
+from acts.services import act_build, act_submit
+from tests.acts.conftest import OCTOBER, TODAY
+from tests.acts.factories import make_enrolment
 
 
 class DeadlineTests:

@@ -4,8 +4,9 @@
                   rounded half-up to 0.01 KZT once per line;     act total = sum of its lines.
 
 ``core.money.round_money`` is the one rounding in Python; the database does the same in the one SQL
-function ``payments_line_amount`` (created by migration 0002, used by the set-based act
-build). A property test proves the two agree. Values are ``Decimal``, never float.
+function ``acts_line_amount`` (created by payments migration 0002 as ``payments_line_amount``,
+renamed by acts migration 0001; used by the set-based act build). A property test proves the two
+agree. Values are ``Decimal``, never float.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from core.money import TIYN, ZERO, round_money
 
 __all__ = ["TIYN", "ZERO", "round_money", "days_in_month", "line_amount", "SQL_LINE_AMOUNT"]
 
-# The SQL twin of ``line_amount`` (see migration 0002_line_amount_function).
-SQL_LINE_AMOUNT = "payments_line_amount"
+# The SQL twin of ``line_amount`` (payments migration 0002 created it; acts migration 0001 renamed it).
+SQL_LINE_AMOUNT = "acts_line_amount"
 SQL_LINE_AMOUNT_DEFINITION = f"""
 CREATE OR REPLACE FUNCTION {SQL_LINE_AMOUNT}(norm numeric, coefficient numeric, days integer, days_in_month integer)
 RETURNS numeric(16, 2)

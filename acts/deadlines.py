@@ -51,7 +51,7 @@ def act_due_on(month: dt.date) -> dt.date:
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:
-    from payments.models import Holiday
+    from acts.models import Holiday
 
     return set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
 

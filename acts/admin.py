@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from payments.models import Holiday
+from acts.models import Holiday
 
 
 @admin.register(Holiday)
