@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "orders",
     "acts",
     "payments",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

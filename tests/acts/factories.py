@@ -113,6 +113,6 @@ def make_finding(*, school, code: str = "P03", enrolment=None, level: str = "", 
 
 def make_iban(serial: int | None = None) -> str:
     """A valid Kazakhstan IBAN (mod-97) for a made-up account."""
-    from payments.demo import make_kz_iban
+    from demo.payments import make_kz_iban
 
     return make_kz_iban(next(_serial) if serial is None else serial, bank="722")

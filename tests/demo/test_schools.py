@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from checks.models import Finding
-from schools.demo import demo_bin
+from demo.schools import demo_bin
 from schools.models import Licence, RegisterLoad, School, SchoolChange, UnreliableSupplierEntry
 
 

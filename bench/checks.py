@@ -25,7 +25,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from contingent.bench import Generated, Plan, generate
+from bench.data import Generated, Plan, generate
 
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 300

@@ -1,4 +1,4 @@
-"""``make bench``: the national-scale benchmark, on its own database (see contingent/bench_runner.py)."""
+"""``make bench``: the national-scale benchmark, on its own database (see bench/checks.py)."""
 
 import os
 import sys
@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from contingent.bench import Plan
-from contingent.bench_runner import run_benchmark
+from bench.checks import run_benchmark
+from bench.data import Plan
 from core.db import database_url
 
 

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from acts.models import Act, ActLine
-from payments.bench import run
+from bench.acts import run
 
 
 @pytest.mark.django_db

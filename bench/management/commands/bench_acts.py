@@ -3,7 +3,7 @@
     python manage.py bench_acts [--schools 850] [--lines 600000] [--keep]
 
 Creates the database ``eqazyna_bench_acts`` on the same PostgreSQL server (embedded or
-``DATABASE_URL``), migrates it, runs ``payments.bench.run`` there in a child process, prints the
+``DATABASE_URL``), migrates it, runs ``bench.acts.run`` there in a child process, prints the
 figures and drops the database (unless ``--keep``). The development database is never touched.
 """
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if schools < 1 or lines < 1:
             raise CommandError("--schools and --lines must be positive")
         if inner:
-            from payments.bench import run
+            from bench.acts import run
 
             figures = run(self.stdout, schools=schools, lines=lines)
             if not figures["ok"]:

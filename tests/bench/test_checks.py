@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from contingent.bench import Plan, generate
+from bench.data import Plan, generate
 
 
 @pytest.mark.slow

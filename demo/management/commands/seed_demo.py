@@ -1,15 +1,14 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.demo import DEMO_PASSWORD, seed_users
-from schools.demo import seed_schools
+from demo import contingent, orders, payments
+from demo.schools import seed_schools
+from demo.users import DEMO_PASSWORD, seed_users
 
-# Apps whose demo.seed(ctx) runs after schools and users, in this order.
-DEMO_APPS = ["checks", "contingent", "orders", "payments"]
+# Builders whose seed(ctx) runs after the schools and the users, in this order.
+BUILDERS = [contingent, orders, payments]
 
 
 class Command(BaseCommand):
@@ -25,9 +24,9 @@ class Command(BaseCommand):
             schools = seed_schools()
             logins = seed_users(school_bin=schools[0].bin)
             ctx = {"schools": schools, "logins": logins, "password": DEMO_PASSWORD, "stdout": self.stdout}
-            for app in DEMO_APPS:
-                import_module(f"{app}.demo").seed(ctx)
-            # Work that needs every app's demo rows (e.g. the checks, which read contracts too).
+            for builder in BUILDERS:
+                builder.seed(ctx)
+            # Work that needs every builder's rows (e.g. the checks, which read contracts too).
             for hook in ctx.get("after_seed", []):
                 hook()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins (username / password / role):"))
