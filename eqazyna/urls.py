@@ -22,7 +22,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("core.urls")),
+    path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("checks/", include("checks.urls")),

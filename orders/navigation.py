@@ -1,4 +1,4 @@
-"""Navigation entries of this app (collected by core.navigation)."""
+"""Navigation entries of this app (collected by portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 

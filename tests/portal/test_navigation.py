@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
-from core.navigation import nav_items, nav_menus
+from portal.navigation import nav_items, nav_menus
 
 
 @pytest.mark.django_db
