@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import PermissionDeniedError
+from core.roles import Role
 
 
 def require_school_of(*, school_id: int, actor) -> None:

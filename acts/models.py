@@ -18,10 +18,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
-from accounts.scoping import Scope, ScopedQuerySet
 from acts.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
 from contingent.choices import PupilCategory
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
 from core.workflow import Transition
 from schools.choices import Level
 

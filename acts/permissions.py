@@ -3,9 +3,9 @@ services enforce (the transitions table and the object-level checks)."""
 
 from __future__ import annotations
 
-from accounts.choices import Role
 from acts.models import Act
 from core.errors import DomainError
+from core.roles import Role
 from core.workflow import transition_check
 
 

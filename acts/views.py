@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
 from acts import selectors, services
 from acts.choices import LineDecision
 from acts.filters import ActFilterSet, LineFilterSet
@@ -25,6 +24,7 @@ from acts.forms import ActBuildForm, DecideLinesForm, ReasonForm
 from acts.pdf import act_pdf
 from acts.permissions import act_actions
 from core.errors import DomainError
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.web import attempt
 

@@ -56,9 +56,9 @@ def reset_database() -> None:
 
 def create_schools(generated: Generated) -> None:
     """The private schools of the portal with capacities, and their contracts (with places per level)."""
-    from accounts.choices import Role
     from accounts.models import User
     from core.models import Region
+    from core.roles import Role
     from orders.amounts import months_between
     from orders.models import Application, Contract, ContractLevel, StateOrder
     from schools.models import Licence, School

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.choices import NATIONWIDE_ROLES, Role
 from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
@@ -23,6 +22,7 @@ from contingent.services.enrolments import enrolment_add, enrolment_leave, enrol
 from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
 from core.errors import DomainError
 from core.exports import export_response
+from core.roles import NATIONWIDE_ROLES, Role
 from core.web import attempt, form_add_domain_error
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.choices import Role
+from core.roles import Role
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_upsert
+from core.roles import Role
 from orders.amounts import school_year_bounds
 from orders.models import StateOrder
 from orders.services import (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from accounts.choices import Role
 from accounts.services import user_upsert
+from core.roles import Role
 
 # username, role, region code, school BIN (filled by the schools demo), password
 DEMO_PASSWORD = "demo-2025"

@@ -3,10 +3,10 @@ services enforce (the transitions tables and the object-level checks)."""
 
 from __future__ import annotations
 
-from accounts.choices import Role
 from acts.choices import PAYABLE_ACT_STATUSES
 from acts.models import Act
 from acts.permissions import allowed
+from core.roles import Role
 from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import FinalReport, Payment, Recovery
 

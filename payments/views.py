@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.choices import Role
 from acts import selectors as act_selectors
 from acts.forms import ReasonForm
 from acts.models import Act
 from core.errors import DomainError
 from core.exports import export_response
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt

@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.choices import Role
 from checks.choices import LIVE_STATUSES
 from checks.explanations import explain
 from checks.selectors import finding_list
 from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
+from core.roles import Role
 from portal.navigation import home_template
 from schools import selectors as school_selectors
 from schools.models import School

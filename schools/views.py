@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from accounts.decorators import role_required
+from core.decorators import role_required
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
+from core.roles import Role
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
 from schools import selectors

@@ -12,12 +12,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from acts import selectors, services
 from acts.api import serializers as s
 from acts.filters import ActFilterSet, ActLineFilterSet
 from acts.models import Act
 from core.api.serializers import ErrorSerializer, ReasonSerializer
+from core.roles import Role
 
 ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}

@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from acts.api.views import PortalViewSet, with_errors
 from core.api.serializers import ErrorSerializer, ReasonSerializer
 from core.exports import export_response
+from core.roles import Role
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.filters import FinalReportFilterSet, PaymentFilterSet, RecoveryFilterSet

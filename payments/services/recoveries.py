@@ -20,11 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
+from core.roles import Role
 from core.workflow import transition_apply
 from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
 from payments.models import Recovery

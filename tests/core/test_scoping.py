@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from accounts.scoping import scope_queryset
+from core.scoping import scope_queryset
 from schools.models import School
 from schools.selectors import school_list
 from tests.factories import make_school
@@ -36,7 +36,7 @@ class ScopingTests:
         """New models join the central scoping by declaring ``scope``; a test keeps it so."""
         from django.apps import apps
 
-        from accounts.scoping import Scope
+        from core.scoping import Scope
 
         exempt = {
             "core.Region", "core.AuditEvent", "core.WorkerHeartbeat", "accounts.User",

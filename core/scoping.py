@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 
-from accounts.choices import NATIONWIDE_ROLES, Role
+from core.roles import NATIONWIDE_ROLES, Role
 
 QFactory = Callable[[object], Q]
 

@@ -1,3 +1,9 @@
+"""The roles of the portal's users (``accounts.User.role``) and the groups the rules ask about.
+
+They live in core, below every app, because the scoping (``core.scoping``) and every app's rules
+need them, while ``accounts`` (the users, which belong to a school) sits above ``schools``.
+"""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
