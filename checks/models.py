@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from checks.choices import LIVE_STATUSES, CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
+from core.scoping import Scope, ScopedQuerySet
 
 
 class CheckRun(models.Model):

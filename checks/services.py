@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from checks.choices import CheckRunStatus, CheckRunTrigger, FindingStatus, Severity
 from checks.engine import RunInProgress, check_run_execute, running_run
 from checks.models import CheckRun, Finding
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
 from checks import selectors
 from checks.choices import FindingStatus, Severity
 from checks.explanations import explain
@@ -22,6 +21,7 @@ from checks.models import Finding
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.web import form_add_domain_error
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.choices import NATIONWIDE_ROLES, Role
 from checks.choices import CheckRunStatus, CheckRunTrigger
 from checks.engine import RunInProgress
 from checks.models import CheckRun
 from checks.selectors_runs import run_counts_for, run_get, run_list
 from core.errors import DomainError
+from core.roles import NATIONWIDE_ROLES, Role
 
 START_ROLES = {Role.OPERATOR, Role.ADMIN}
 

@@ -13,13 +13,16 @@ from schools.choices import Level
 LEVEL_GRADES = {Level.PRIMARY: (0, 4), Level.BASIC: (5, 9), Level.GENERAL: (10, 11)}
 
 
-def live_findings(enrolment_ref="pk"):
-    from checks.choices import FindingStatus
-    from checks.models import Finding
+# The checks (an app above this one, never imported here) record findings about an enrolment; they
+# are reached through the reverse relation ``findings`` and named by their stored statuses.
+# tests/contingent/test_selectors.py binds these values to ``checks.choices``.
+LIVE_FINDING_STATUSES = ("open", "explained", "waived")  # live: the next check run keeps or closes them
+OPEN_FINDING_STATUSES = ("open", "explained")  # still to be dealt with
 
-    return Finding.objects.filter(
-        enrolment_id=OuterRef(enrolment_ref), status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED, FindingStatus.WAIVED]
-    )
+
+def has_live_findings(enrolment_ref="pk") -> Exists:
+    """Whether the enrolment ``enrolment_ref`` has a live finding."""
+    return Exists(Enrolment.objects.filter(pk=OuterRef(enrolment_ref), findings__status__in=LIVE_FINDING_STATUSES))
 
 
 def _visible_schools(request):
@@ -72,7 +75,7 @@ class EnrolmentFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(left_on__isnull=True) | Q(left_on__gte=value), enrolled_on__lte=value)
 
     def filter_has_findings(self, queryset, name, value):
-        exists = Exists(live_findings())
+        exists = has_live_findings()
         return queryset.filter(exists) if value else queryset.exclude(exists)
 
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
+from core.scoping import Scope, ScopedQuerySet
 from schools.choices import Level
 
 # Name of the partitioned table that holds the rows of every NOBD snapshot (one partition

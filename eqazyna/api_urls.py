@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
 ]

@@ -77,7 +77,11 @@ INSTALLED_APPS = [
     "checks",
     "contingent",
     "orders",
+    "acts",
     "payments",
+    "portal",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -153,7 +157,7 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -253,11 +257,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.choices.OrderStatus",
         "ApplicationStatusEnum": "orders.choices.ApplicationStatus",
         "ContractStatusEnum": "orders.choices.ContractStatus",
-        "ActStatusEnum": "payments.choices.ActStatus",
-        "SubmissionOutcomeEnum": "payments.choices.SubmissionOutcome",
-        "LineDecisionEnum": "payments.choices.LineDecision",
-        "LineVerdictEnum": "payments.choices.LINE_VERDICT_CHOICES",
-        "LineRejectReasonEnum": "payments.choices.LineRejectReason",
+        "ActStatusEnum": "acts.choices.ActStatus",
+        "SubmissionOutcomeEnum": "acts.choices.SubmissionOutcome",
+        "LineDecisionEnum": "acts.choices.LineDecision",
+        "LineVerdictEnum": "acts.choices.LINE_VERDICT_CHOICES",
+        "LineRejectReasonEnum": "acts.choices.LineRejectReason",
         "PaymentStatusEnum": "payments.choices.PaymentStatus",
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",

@@ -7,7 +7,7 @@ from django.db.models import Case, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_queryset
+from core.scoping import scope_queryset
 from orders.choices import OrderStatus
 from orders.models import Application, ApplicationLevel, Contract, ContractLevel, StateOrder, StateOrderLevel
 

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from core.identifiers import validate_bin, validate_kz_iban
 from core.models import localized
+from core.scoping import Scope, ScopedQuerySet
 from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, RegisterKind, SchoolStatus
 
 validate_oked = RegexValidator(

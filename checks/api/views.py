@@ -3,7 +3,6 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from checks import selectors
 from checks.api.serializers import (
     CheckRunSerializer,
@@ -14,6 +13,7 @@ from checks.api.serializers import (
 from checks.filters import CheckRunFilterSet, FindingFilterSet
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.api.serializers import ErrorSerializer
+from core.roles import Role
 
 ID_REGEX = "[0-9]{1,18}"
 DECIDING_ROLES = {Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN}

@@ -7,10 +7,10 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from checks.choices import CheckRunTrigger
 from checks.models import CheckRun
 from core.api.serializers import ErrorSerializer
+from core.roles import Role
 
 
 class CheckRunStartSerializer(serializers.Serializer):

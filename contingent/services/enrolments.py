@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from contingent.choices import PupilCategory
 from contingent.models import Enrolment, Pupil
 from contingent.validation import CONTINGENT_COLUMNS, row_problems
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 
 EDITABLE = ("last_name", "first_name", "middle_name", "grade", "category", "enrolled_on", "left_on")

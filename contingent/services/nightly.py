@@ -26,13 +26,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from checks.choices import CheckRunStatus, CheckRunTrigger
 from checks.engine import COUNTED_STATUSES, LOCK_KEY, RunInProgress, check_run_execute
 from checks.models import CheckRun, Finding
 from contingent.choices import SnapshotStatus
 from contingent.models import NobdSnapshot
 from core.errors import DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 
 logger = logging.getLogger(__name__)

@@ -25,13 +25,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from contingent.choices import SnapshotStatus
 from contingent.loading import copy_csv_file, expected_rows
 from contingent.models import NOBD_ROWS_TABLE, NobdSnapshot
 from contingent.sql import bin_ok, row_check
 from contingent.validation import NOBD_COLUMNS, row_problems
 from core.errors import PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.tabular import FileFormatError, RowError, RowsInvalid
 

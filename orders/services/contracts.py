@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total, months_between

@@ -27,13 +27,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acts.access import require_operator
+from acts.models import Act
 from core.errors import ConflictError, DomainError
 from core.services import audit_record
 from core.tabular import RowErrors, parse_date, parse_decimal, read_rows, row_width_error
 from core.workflow import transition_apply
 from payments.choices import BankResult, ConfirmationStatus, PaymentStatus
-from payments.models import Act, BankConfirmation, Payment
-from payments.services._access import require_operator
+from payments.models import BankConfirmation, Payment
 
 CONFIRMATION_COLUMNS = ["payment_reference", "status", "amount", "bank_reference", "date"]
 CONFIRMATION_OPTIONAL = ["message"]

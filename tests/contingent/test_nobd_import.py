@@ -166,6 +166,9 @@ class NobdRetentionTests:
             load_snapshot(tmp_path, [], taken_on=D)
             load_snapshot(tmp_path, [], taken_on=D + dt.timedelta(days=1))
             assert NobdSnapshot.objects.filter(status=SnapshotStatus.READY).count() == 2
+            with other.cursor() as cursor:
+                # Released here, not by closing: the server ends a closed session (and frees its locks) a moment later.
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
         finally:
             other.close()
         assert len(nobd_prune()) == 1

@@ -10,9 +10,10 @@ from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import Recovery, RecoveryOffset
 from payments.services import payment_cancel, payment_prepare, recoveries_detect, recovery_cancel
 from payments.services.recoveries import recovery_remaining
-from tests.payments.conftest import OCTOBER
-from tests.payments.factories import NORMS, make_check_run, make_enrolment, make_finding
-from tests.payments.helpers import accepted_act, pay
+from tests.acts.conftest import OCTOBER
+from tests.acts.factories import NORMS, make_check_run, make_enrolment, make_finding
+from tests.acts.helpers import accepted_act
+from tests.payments.helpers import pay
 
 SEPTEMBER = dt.date(2025, 9, 1)
 
