@@ -81,7 +81,7 @@ def _load(kind: str, content: bytes, name: str) -> None:
     """Import through the register importer, only when the file would change something."""
     from schools.choices import ChangeSource
     from schools.importers import plan_import
-    from schools.registers import FileTransport
+    from integrations.registers import FileTransport
     from schools.services import register_import
 
     plan = plan_import(kind=kind, transport=FileTransport(content, label=name, kind=ChangeSource.IMPORT))

@@ -166,6 +166,8 @@ class NobdRetentionTests:
             load_snapshot(tmp_path, [], taken_on=D)
             load_snapshot(tmp_path, [], taken_on=D + dt.timedelta(days=1))
             assert NobdSnapshot.objects.filter(status=SnapshotStatus.READY).count() == 2
+            with other.cursor() as cursor:  # released now: a closed connection's backend may outlive close() a moment
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
         finally:
             other.close()
         assert len(nobd_prune()) == 1
