@@ -6,8 +6,7 @@ import pytest
 from django.utils import translation
 
 from core.errors import DomainError
-from integrations.registers import FileTransport, HttpTransport, RegisterUnavailable, SourceKind
-from integrations.registers import licences, rnu
+from integrations.registers import FileTransport, HttpTransport, RegisterUnavailable, SourceKind, licences, rnu
 from integrations.registers.licences import licence_register_http
 from integrations.registers.rnu import rnu_register_http
 from tests.factories import next_bin
