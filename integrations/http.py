@@ -5,6 +5,7 @@ the whole request, and retries with back-off.
 
 * ``Authorization: Bearer <token>`` when a token is configured. Redirects are followed (at most
   five), and a redirect to another host loses the token (urllib3 drops ``Authorization`` then).
+  A proxy named by the environment (``http_proxy``, ``https_proxy``, ``no_proxy``) is used.
 * **A deadline for the whole request**: connecting, waiting for the answer and reading every byte
   of it must fit in ``timeout`` seconds. A timeout per socket read is not enough — a server that
   trickles a byte a second would never trip it — so the body is read piece by piece
@@ -32,6 +33,7 @@ import logging
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import tenacity
 import urllib3
@@ -97,6 +99,14 @@ def with_query(url: str, params: dict | None) -> str:
     return f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
 
 
+def _pool_for(scheme: str, host: str) -> urllib3.PoolManager:
+    """A connection pool, through the proxy the environment names (``https_proxy``, ``no_proxy`` …), as urllib did."""
+    proxy = getproxies().get(scheme)
+    if proxy and not proxy_bypass(host):
+        return urllib3.ProxyManager(proxy)
+    return urllib3.PoolManager()
+
+
 class HttpClient:
     """GET requests to one outside system (see the module's description)."""
 
@@ -116,7 +126,7 @@ class HttpClient:
         self.max_bytes = max_bytes
         self.sleep = sleep
         self.attempts = 0  # requests made, retries included (for the logs and the tests)
-        self._pool = urllib3.PoolManager(headers={"User-Agent": USER_AGENT})
+        self._pool = _pool_for(parts.scheme, parts.hostname or "")
         self._exponential = tenacity.wait_exponential(multiplier=self.backoff, exp_base=2, max=MAX_DELAY)
 
     # --- one attempt ---------------------------------------------------------------------

@@ -178,3 +178,11 @@ class RequestTests:
     def test_only_http_addresses_are_accepted(self, url):
         with pytest.raises(ServiceUnavailable):
             http_url(url, service="Test service")
+
+    def test_the_proxy_the_environment_names_is_used(self, server, monkeypatch):
+        monkeypatch.setenv("http_proxy", server.url)
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        http = HttpClient(url="http://nobd.example.kz/api", service="Test service", token="s3cret", sleep=lambda s: None)
+        http.get("http://nobd.example.kz/api/snapshots/latest")
+        assert server.requests == [{"path": "http://nobd.example.kz/api/snapshots/latest", "authorization": "Bearer s3cret"}]

@@ -170,3 +170,10 @@ class FakeServerTests:
         path.write_text("a,b\n1,2\n", encoding="utf-8")
         with pytest.raises(CommandError):
             call_command("nobd_fake_server", str(path), "--port", "0")
+
+    def test_the_command_refuses_a_date_not_written_yyyy_mm_dd(self, tmp_path):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        with translation.override("en"), pytest.raises(CommandError, match="“20251120” is not a date in the form YYYY-MM-DD"):
+            call_command("nobd_fake_server", str(snapshot_file(tmp_path / "s.csv", 1)), "--port", "0", "--date", "20251120")
