@@ -10,8 +10,9 @@ the whole request, and retries with back-off.
   of it must fit in ``timeout`` seconds. A timeout per socket read is not enough — a server that
   trickles a byte a second would never trip it — so the body is read piece by piece
   (``HTTPResponse.read1``), each read allowed only the time left, and the deadline is checked
-  after every piece. (The status line and the headers are read with a per-read timeout of the whole
-  deadline; the deadline is checked as soon as they have arrived.)
+  after every piece. (Connecting and then waiting for the status line and the headers share the
+  deadline too — urllib3's ``Timeout(total=…)``; the headers themselves are read with the time left
+  as a per-read timeout, and the deadline is checked as soon as they have arrived.)
 * **Retries**: a network error, a timeout, a missed deadline, or an answer 408, 425, 429 or 5xx is
   tried again up to ``retries`` more times, after ``backoff × 2ⁿ`` seconds (n = 0, 1, 2 …), or
   after what the server's ``Retry-After`` asks (seconds or an HTTP date); every wait is at most
@@ -146,7 +147,7 @@ class HttpClient:
         try:
             response = self._pool.request(
                 "GET", url, headers=self._headers(), preload_content=False,
-                timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
+                timeout=urllib3.Timeout(total=self.timeout),  # connecting, then the head in the time left
                 retries=urllib3.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=MAX_REDIRECTS),
             )
         except MaxRetryError as error:
