@@ -79,9 +79,9 @@ def _csv(header: list[str], rows: list[list]) -> bytes:
 
 def _load(kind: str, content: bytes, name: str) -> None:
     """Import through the register importer, only when the file would change something."""
+    from integrations.registers import FileTransport
     from schools.choices import ChangeSource
     from schools.importers import plan_import
-    from schools.registers import FileTransport
     from schools.services import register_import
 
     plan = plan_import(kind=kind, transport=FileTransport(content, label=name, kind=ChangeSource.IMPORT))

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "accounts",
+    "integrations",
     "schools",
     "checks",
     "contingent",
@@ -211,7 +212,8 @@ LICENCE_REGISTER_URL = env("LICENCE_REGISTER_URL", "")
 LICENCE_REGISTER_TOKEN = env("LICENCE_REGISTER_TOKEN", "")
 RNU_REGISTER_URL = env("RNU_REGISTER_URL", "")
 RNU_REGISTER_TOKEN = env("RNU_REGISTER_TOKEN", "")
-REGISTER_HTTP_TIMEOUT = float(env("REGISTER_HTTP_TIMEOUT", "10"))  # seconds per request
+# Through integrations/http.py: a deadline for each WHOLE request (connect, wait, read every byte).
+REGISTER_HTTP_TIMEOUT = float(env("REGISTER_HTTP_TIMEOUT", "60"))  # seconds for each whole request
 REGISTER_HTTP_RETRIES = int(env("REGISTER_HTTP_RETRIES", "3"))  # further attempts after a failure
 REGISTER_HTTP_BACKOFF = float(env("REGISTER_HTTP_BACKOFF", "0.5"))  # first wait; doubles each retry
 # Register files an operator uploaded, kept between the preview and the confirmation.
@@ -299,12 +301,15 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- NOBD (National Education Database) ---------------------------------------------
 # Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
-# (paginated JSON at NOBD_URL with a bearer token); see contingent/nobd/.
+# (paginated JSON at NOBD_URL with a bearer token); see integrations/nobd/.
 NOBD_TRANSPORT = env("NOBD_TRANSPORT", "file")
 NOBD_FILE_PATH = env("NOBD_FILE_PATH", str(BASE_DIR / ".data" / "nobd" / "snapshot.csv"))
 NOBD_URL = env("NOBD_URL", "")
 NOBD_TOKEN = env("NOBD_TOKEN", "")
-NOBD_TIMEOUT = float(env("NOBD_TIMEOUT", "30"))
+# Through integrations/http.py: a deadline for each WHOLE request (a page must arrive complete
+# within NOBD_TIMEOUT seconds), retries of network errors, timeouts, 429 and 5xx, back-off
+# NOBD_BACKOFF × 2ⁿ seconds (at most a minute) or the server's Retry-After.
+NOBD_TIMEOUT = float(env("NOBD_TIMEOUT", "120"))
 NOBD_RETRIES = int(env("NOBD_RETRIES", "5"))
 NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
 NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from integrations.registers import SourceKind
+
 
 class SchoolStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("school status", "Active")
@@ -50,7 +52,9 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeSource(models.TextChoices):
+    """Who or what changed a school's data: the school itself, or a register load (``SourceKind``)."""
+
     PROFILE = "profile", _("Edited by the school")
-    IMPORT = "import", _("Command-line import")
-    UPLOAD = "upload", _("Uploaded by an operator")
-    HTTP = "http", _("Loaded from the register's web service")
+    IMPORT = SourceKind.IMPORT.value, SourceKind.IMPORT.label
+    UPLOAD = SourceKind.UPLOAD.value, SourceKind.UPLOAD.label
+    HTTP = SourceKind.HTTP.value, SourceKind.HTTP.label

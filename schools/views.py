@@ -17,12 +17,12 @@ from core.exports import FORMATS, export_response
 from core.roles import Role
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
+from integrations.registers import FileTransport
 from schools import selectors
 from schools.choices import ChangeSource, RegisterKind
 from schools.forms import RegisterUploadForm, SchoolProfileForm, SchoolSearchForm
 from schools.importers import Action, plan_import
 from schools.models import School
-from schools.registers import FileTransport
 from schools.services import register_import, school_profile_update
 from schools.uploads import discard_upload, get_upload, store_upload
 

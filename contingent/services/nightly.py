@@ -148,8 +148,8 @@ def _fail(run: CheckRun, message: str) -> CheckRun:
 
 def check_pipeline_execute(*, run_id: int) -> CheckRun | None:
     """Carry out a queued run (the Celery task). Safe to execute again for the same run."""
-    from contingent.nobd import get_transport
     from contingent.services.nobd import nobd_import
+    from integrations.nobd import get_transport
 
     run = CheckRun.objects.filter(pk=run_id).first()
     if run is None or run.status != CheckRunStatus.RUNNING:

@@ -29,11 +29,12 @@ from contingent.choices import SnapshotStatus
 from contingent.loading import copy_csv_file, expected_rows
 from contingent.models import NOBD_ROWS_TABLE, NobdSnapshot
 from contingent.sql import bin_ok, row_check
-from contingent.validation import NOBD_COLUMNS, row_problems
+from contingent.validation import row_problems
 from core.errors import PermissionDeniedError
 from core.roles import Role
 from core.services import audit_record
 from core.tabular import FileFormatError, RowError, RowsInvalid
+from integrations.nobd import NOBD_COLUMNS
 
 logger = logging.getLogger(__name__)
 

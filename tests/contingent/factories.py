@@ -7,8 +7,8 @@ import itertools
 from decimal import Decimal
 from pathlib import Path
 
-from contingent.validation import NOBD_COLUMNS
 from core.identifiers import make_bin, make_iin
+from integrations.nobd import NOBD_COLUMNS
 
 _serial = itertools.count(1)
 

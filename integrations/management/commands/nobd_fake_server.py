@@ -1,10 +1,10 @@
-import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from contingent.nobd.fake_server import make_server
+from core.parsing import parse_date
+from integrations.nobd.fake_server import make_server
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            taken_on = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+            taken_on = parse_date(options["date"], required=False) or timezone.localdate()
             server = make_server(path=Path(options["file"]), taken_on=taken_on, host=options["host"], port=options["port"],
                                  token=options["token"], fail_every=options["fail_every"], delay=options["delay"])
         except (OSError, ValueError) as error:

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contingent.nobd import Fetched, NobdUnavailable, Progress
+from integrations.nobd import Fetched, NobdUnavailable, Progress
 
 
 class FileTransport:

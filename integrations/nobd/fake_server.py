@@ -1,5 +1,5 @@
 """A stand-in NOBD server for development and tests: serves a snapshot CSV file over the HTTP
-API of :mod:`contingent.nobd.http`, on loopback only.
+API of :mod:`integrations.nobd.http`, on loopback only.
 
 Options make it misbehave on purpose: ``token`` (answer 401 without ``Bearer <token>``),
 ``fail_every`` (every n-th request answers 503 with ``Retry-After: 0``), ``delay`` (seconds
@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from contingent.validation import NOBD_COLUMNS
+from integrations.nobd import NOBD_COLUMNS
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 MAX_PAGE_SIZE = 100_000

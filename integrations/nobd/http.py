@@ -10,10 +10,11 @@ The API (what ``manage.py nobd_fake_server`` serves, too)::
                         "birth_date": …, "school_bin": …, "grade": …, "enrolled_on": …,
                         "left_on": …}, …]}
 
-Every request carries ``Authorization: Bearer {NOBD_TOKEN}`` and a timeout (``NOBD_TIMEOUT``).
-Network errors, timeouts, 429 and 5xx answers are retried up to ``NOBD_RETRIES`` times
-with exponential back-off (``NOBD_BACKOFF`` × 2ⁿ seconds, at most a minute, or the server's
-``Retry-After``); 401/403/404 and other answers fail at once.
+Every request goes through the one HTTP transport (:class:`integrations.http.HttpClient`): a
+bearer token (``NOBD_TOKEN``), a deadline for each whole request (``NOBD_TIMEOUT`` seconds: a page
+must arrive complete within it), and up to ``NOBD_RETRIES`` retries of network errors, timeouts,
+429 and 5xx answers with exponential back-off (``NOBD_BACKOFF`` × 2ⁿ seconds, at most a minute,
+or the server's ``Retry-After``); 401/403/404 and other answers fail at once.
 
 Pages are written as CSV fragments under ``NOBD_DOWNLOAD_DIR/<taken_on>-p<page_size>/`` as they
 arrive (each one atomically), so a fetch that stops — network, a killed worker — resumes
@@ -25,25 +26,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import logging
 import os
 import shutil
 import time
 from operator import itemgetter
 from pathlib import Path
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, urlopen
 
 from django.utils.translation import gettext as _
 
-from contingent.nobd import Fetched, NobdUnavailable, Progress
-from contingent.validation import NOBD_COLUMNS
+from core.parsing import parse_date
+from integrations.http import HttpClient
+from integrations.nobd import NOBD_COLUMNS, Fetched, NobdUnavailable, Progress
 
-logger = logging.getLogger(__name__)
-
-RETRYABLE_STATUS = {429, 500, 502, 503, 504}
-MAX_DELAY = 60.0
+# A page of 50,000 rows is some 15 MB of JSON; the fake server serves at most 100,000 rows a page.
+MAX_PAGE_BYTES = 256 * 1024 * 1024
 
 
 class HttpTransport:
@@ -51,51 +47,17 @@ class HttpTransport:
 
     def __init__(self, *, base_url: str, token: str, timeout: float = 30.0, retries: int = 5, backoff: float = 2.0,
                  page_size: int = 50_000, download_dir: Path, sleep=time.sleep):
-        parts = urlsplit(base_url or "")
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise NobdUnavailable(_("NOBD_URL must be an http(s) address, not “%(url)s”.") % {"url": base_url})
+        self.client = HttpClient(url=base_url, service=_("NOBD"), error=NobdUnavailable, token=token, timeout=timeout,
+                                 retries=retries, backoff=backoff, max_bytes=MAX_PAGE_BYTES, sleep=sleep)
         self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.timeout = timeout
-        self.retries = max(retries, 0)
-        self.backoff = max(backoff, 0.0)
         self.page_size = max(page_size, 1)
         self.download_dir = Path(download_dir)
-        self.sleep = sleep
-
-    # --- one request, with retries -------------------------------------------------
 
     def _get(self, path: str, **query) -> dict:
-        url = f"{self.base_url}{path}?{urlencode(query)}" if query else f"{self.base_url}{path}"
-        headers = {"Accept": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        attempt = 0
-        while True:
-            delay = None
-            try:
-                with urlopen(Request(url, headers=headers), timeout=self.timeout) as response:  # noqa: S310 - http(s) only
-                    return json.loads(response.read())
-            except HTTPError as error:
-                if error.code not in RETRYABLE_STATUS:
-                    if error.code in (401, 403):
-                        raise NobdUnavailable(_("NOBD refused the access token (HTTP %(status)s).") % {"status": error.code}) from None
-                    raise NobdUnavailable(_("NOBD answered HTTP %(status)s for %(path)s.") % {"status": error.code, "path": path}) from None
-                problem = f"HTTP {error.code}"
-                retry_after = error.headers.get("Retry-After") if error.headers else None
-                if retry_after and retry_after.strip().isdigit():
-                    delay = min(float(retry_after), MAX_DELAY)
-            except (URLError, TimeoutError, ConnectionError, json.JSONDecodeError) as error:
-                problem = str(getattr(error, "reason", None) or error) or error.__class__.__name__
-            attempt += 1
-            if attempt > self.retries:
-                raise NobdUnavailable(
-                    _("NOBD did not answer %(path)s after %(count)s attempts: %(problem)s")
-                    % {"path": path, "count": attempt, "problem": problem}
-                )
-            delay = delay if delay is not None else min(self.backoff * 2 ** (attempt - 1), MAX_DELAY)
-            logger.warning("NOBD %s: %s; retry %s of %s in %.1f s", path, problem, attempt, self.retries, delay)
-            self.sleep(delay)
+        answer = self.client.get_json(f"{self.base_url}{path}", params=query)
+        if not isinstance(answer, dict):
+            raise NobdUnavailable(_("NOBD's answer to %(path)s is not a JSON object.") % {"path": path})
+        return answer
 
     # --- the snapshot ----------------------------------------------------------------
 
@@ -105,7 +67,7 @@ class HttpTransport:
     def fetch(self, *, progress: Progress | None = None) -> Fetched:
         meta = self._get("/snapshots/latest", page_size=self.page_size)
         try:
-            taken_on = dt.date.fromisoformat(meta["taken_on"])
+            taken_on = parse_date(meta["taken_on"])
             pages, rows, page_size = int(meta["pages"]), int(meta["rows"]), int(meta.get("page_size", self.page_size))
         except (KeyError, TypeError, ValueError):
             raise NobdUnavailable(_("NOBD's description of the latest snapshot is malformed.")) from None

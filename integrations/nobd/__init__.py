@@ -2,14 +2,15 @@
 
 ``get_transport()`` returns the transport the settings name (``NOBD_TRANSPORT``):
 
-* ``file`` (:class:`contingent.nobd.file.FileTransport`) — a CSV snapshot dropped at
+* ``file`` (:class:`integrations.nobd.file.FileTransport`) — a CSV snapshot dropped at
   ``NOBD_FILE_PATH`` by some other channel;
-* ``http`` (:class:`contingent.nobd.http.HttpTransport`) — the paginated JSON API at
-  ``NOBD_URL`` with a bearer token, timeouts, retries with back-off, resumable from the last
-  page it saved.
+* ``http`` (:class:`integrations.nobd.http.HttpTransport`) — the paginated JSON API at
+  ``NOBD_URL`` through the one HTTP transport (:mod:`integrations.http`: bearer token, a deadline
+  for each whole request, retries with back-off), resumable from the last page it saved.
 
-Either way ``fetch()`` returns a :class:`Fetched` CSV file in the CONTRACT's NOBD format that
-``contingent.services.nobd.nobd_import`` loads. ``manage.py nobd_fake_server`` serves a
+Either way ``fetch()`` returns a :class:`Fetched` CSV file in the NOBD file format
+(``NOBD_COLUMNS``, fixed by the contract) that ``contingent.services.nobd.nobd_import`` checks and
+loads. ``manage.py nobd_fake_server`` serves a
 snapshot file over the same HTTP API on loopback, for development and tests.
 """
 
@@ -24,11 +25,15 @@ from typing import Protocol
 from django.conf import settings
 
 from core.errors import DomainError
+from integrations.http import ServiceUnavailable
+
+# The NOBD snapshot file: one row per enrolment in any school of the country (the contract's format).
+NOBD_COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "school_bin", "grade", "enrolled_on", "left_on"]
 
 Progress = Callable[[dict], None]
 
 
-class NobdUnavailable(DomainError):
+class NobdUnavailable(ServiceUnavailable):
     """The snapshot could not be fetched (after the retries); the message says why."""
 
     status_code = 503
@@ -55,11 +60,11 @@ class Transport(Protocol):
 def get_transport(name: str | None = None) -> Transport:
     name = name or settings.NOBD_TRANSPORT
     if name == "file":
-        from contingent.nobd.file import FileTransport
+        from integrations.nobd.file import FileTransport
 
         return FileTransport(path=Path(settings.NOBD_FILE_PATH))
     if name == "http":
-        from contingent.nobd.http import HttpTransport
+        from integrations.nobd.http import HttpTransport
 
         return HttpTransport(
             base_url=settings.NOBD_URL, token=settings.NOBD_TOKEN, timeout=settings.NOBD_TIMEOUT,

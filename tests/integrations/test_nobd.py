@@ -1,3 +1,5 @@
+"""The NOBD client: the file transport, the HTTP transport against the fake NOBD server, and the fake server."""
+
 import datetime as dt
 import threading
 from contextlib import contextmanager
@@ -6,11 +8,10 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from contingent.nobd import NobdUnavailable, get_transport
-from contingent.nobd.fake_server import make_server
-from contingent.nobd.file import FileTransport
-from contingent.nobd.http import HttpTransport
-from contingent.validation import NOBD_COLUMNS
+from integrations.nobd import NOBD_COLUMNS, NobdUnavailable, get_transport
+from integrations.nobd.fake_server import make_server
+from integrations.nobd.file import FileTransport
+from integrations.nobd.http import HttpTransport
 from tests.contingent.factories import birth_for_grade, iin_for, state_bin
 
 TAKEN_ON = dt.date(2025, 11, 20)
@@ -99,7 +100,7 @@ class HttpTransportTests:
                                   download_dir=tmp_path / "dl", sleep=sleeps)
         with translation.override("en"), pytest.raises(NobdUnavailable) as error:
             transport.fetch()
-        assert sleeps == [0.5, 1.0, 2.0] and "4 attempts" in str(error.value)
+        assert sleeps == [0.5, 1.0, 2.0] and "4 attempt(s)" in str(error.value)
 
     def test_a_page_slower_than_the_timeout_is_retried_then_reported(self, tmp_path):
         source = snapshot_file(tmp_path / "source.csv", 4)
@@ -169,3 +170,10 @@ class FakeServerTests:
         path.write_text("a,b\n1,2\n", encoding="utf-8")
         with pytest.raises(CommandError):
             call_command("nobd_fake_server", str(path), "--port", "0")
+
+    def test_the_command_refuses_a_date_not_written_yyyy_mm_dd(self, tmp_path):
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        with translation.override("en"), pytest.raises(CommandError, match="“20251120” is not a date in the form YYYY-MM-DD"):
+            call_command("nobd_fake_server", str(snapshot_file(tmp_path / "s.csv", 1)), "--port", "0", "--date", "20251120")
