@@ -18,7 +18,6 @@ same findings.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.db import connection, transaction
@@ -29,17 +28,13 @@ from checks.choices import LIVE_STATUSES, CheckRunStatus, FindingCode, FindingSt
 from checks.models import CheckRun
 from checks.rules import Preparation, Rule, all_rules, preparations
 from checks.signals import check_run_succeeded
+from core.calendar import school_year_start
 from core.errors import ConflictError, DomainError
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = 7_301_202_511  # any constant shared by every process that runs checks
 COUNTED_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED)
-
-
-def school_year_start(day: dt.date) -> dt.date:
-    """1 September of the school year containing ``day``."""
-    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
 class RunInProgress(ConflictError):

@@ -162,7 +162,7 @@ def _p06(finding, d, details):
 
 
 def _p07(finding, d, details):
-    from checks.engine import school_year_start
+    from core.calendar import school_year_start
 
     name, iin = _pupil(finding)
     enrolment = getattr(finding, "enrolment", None)

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.calendar import school_year_start
 from core.identifiers import check_digit, make_bin
 from schools.choices import Level
 
@@ -61,8 +62,7 @@ class Plan:
 
     @property
     def year_start(self) -> dt.date:
-        d = self.check_date
-        return dt.date(d.year if d.month >= 9 else d.year - 1, 9, 1)
+        return school_year_start(self.check_date)
 
 
 @dataclass

@@ -58,8 +58,8 @@ def create_schools(generated: Generated) -> None:
     """The private schools of the portal with capacities, and their contracts (with places per level)."""
     from accounts.choices import Role
     from accounts.models import User
+    from core.calendar import month_count
     from core.models import Region
-    from orders.amounts import months_between
     from orders.models import Application, Contract, ContractLevel, StateOrder
     from schools.models import Licence, School
 
@@ -96,7 +96,7 @@ def create_schools(generated: Generated) -> None:
                 number=f"BENCH-{number:05d}", order=orders[item["region"]], school=school, application=application,
                 status=contract["status"], period_start=dt.date.fromisoformat(contract["start"]),
                 period_end=dt.date.fromisoformat(contract["end"]), total_amount=Decimal("0.00"),
-                months=min(12, months_between(dt.date.fromisoformat(contract["start"]), dt.date.fromisoformat(contract["end"]))),
+                months=min(12, month_count(dt.date.fromisoformat(contract["start"]), dt.date.fromisoformat(contract["end"]))),
             )
             ContractLevel.objects.bulk_create([
                 ContractLevel(contract=created, level=level, places=places, monthly_norm=Decimal("100000.00"))

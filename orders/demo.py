@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_upsert
-from orders.amounts import school_year_bounds
+from core.calendar import school_year_bounds
 from orders.models import StateOrder
 from orders.services import (
     LevelInput,

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from checks.engine import school_year_start
+from core.calendar import school_year_start
 
 NORMS = {"primary": Decimal("95000.00"), "basic": Decimal("110000.00"), "general": Decimal("125500.00")}
 FIRST_NAMES = ["Аружан", "Нұрсұлтан", "Әлихан", "Айым", "Інжу", "Ерасыл", "Томирис", "Данияр", "Мирас", "Аяулым",

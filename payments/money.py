@@ -10,13 +10,11 @@ build). A property test proves the two agree. Values are ``Decimal``, never floa
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from decimal import Decimal
 
 from core.money import TIYN, ZERO, round_money
 
-__all__ = ["TIYN", "ZERO", "round_money", "days_in_month", "line_amount", "SQL_LINE_AMOUNT"]
+__all__ = ["TIYN", "ZERO", "round_money", "line_amount", "SQL_LINE_AMOUNT"]
 
 # The SQL twin of ``line_amount`` (see migration 0002_line_amount_function).
 SQL_LINE_AMOUNT = "payments_line_amount"
@@ -30,10 +28,6 @@ AS $$
     SELECT round(norm * coefficient * days / days_in_month, 2)::numeric(16, 2)
 $$;
 """
-
-
-def days_in_month(month: dt.date) -> int:
-    return calendar.monthrange(month.year, month.month)[1]
 
 
 def line_amount(*, norm: Decimal, coefficient: Decimal, days: int, month_days: int) -> Decimal:

@@ -22,10 +22,10 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 
+from core.calendar import days_in_month, month_end, months_between
 from payments.choices import ActStatus, LineDecision, PaymentStatus, RecoveryStatus
-from payments.deadlines import month_end, months_between
 from payments.models import Payment, Recovery, RecoveryOffset
-from payments.money import ZERO, days_in_month, round_money
+from payments.money import ZERO, round_money
 from schools.choices import Level
 
 COLUMNS = ("ordered", "contracted", "submitted", "accepted", "paid", "recovered")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import days_in_month_sql, month_end, month_end_sql, month_start
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.services import audit_record
@@ -21,7 +22,7 @@ from core.workflow import transition_apply, transition_check
 from orders.choices import ContractStatus
 from orders.models import Contract
 from payments.choices import ActStatus, LineDecision, SubmissionOutcome
-from payments.deadlines import act_due_on, month_end, month_start, review_due_on
+from payments.deadlines import act_due_on, review_due_on
 from payments.models import Act, ActLine, ActSubmission
 from payments.money import SQL_LINE_AMOUNT
 from payments.rules import grade_levels_sql
@@ -47,8 +48,8 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
   JOIN orders_stateorder o ON o.id = c.order_id
  CROSS JOIN LATERAL (
        SELECT greatest(a.month, c.period_start) AS lo,
-              least((a.month + interval '1 month - 1 day')::date, c.period_end) AS hi,
-              extract(day FROM a.month + interval '1 month - 1 day')::int AS days_in_month) m
+              least({month_end_sql('a.month')}, c.period_end) AS hi,
+              {days_in_month_sql('a.month')} AS days_in_month) m
   JOIN contingent_enrolment e
     ON e.school_id = a.school_id AND e.enrolled_on <= m.hi AND (e.left_on IS NULL OR e.left_on >= m.lo)
   JOIN {grade_levels_sql()} ON grade_level.grade = e.grade
@@ -72,12 +73,12 @@ UPDATE payments_act a
 
 # The same pupil enrolled twice at the school on overlapping dates inside the month would be billed
 # twice: such acts are refused until the contingent is corrected.
-OVERLAPS_SQL = """
+OVERLAPS_SQL = f"""
 SELECT a.id, p.iin
   FROM payments_act a
   JOIN orders_contract c ON c.id = a.contract_id
  CROSS JOIN LATERAL (SELECT greatest(a.month, c.period_start) AS lo,
-                            least((a.month + interval '1 month - 1 day')::date, c.period_end) AS hi) m
+                            least({month_end_sql('a.month')}, c.period_end) AS hi) m
   JOIN contingent_enrolment e1
     ON e1.school_id = a.school_id AND e1.enrolled_on <= m.hi AND (e1.left_on IS NULL OR e1.left_on >= m.lo)
   JOIN contingent_enrolment e2

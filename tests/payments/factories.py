@@ -47,7 +47,7 @@ def make_order(*, region, school_year: int = YEAR, sen_coefficient: Decimal = De
 def make_contract(*, school, order=None, levels=None, period=PERIOD, status: str = "active",
                   sen_coefficient: Decimal = Decimal("1.50")):
     """An active contract of ``school``; ``levels``: {level: (places, norm)} (default: every level)."""
-    from orders.amounts import months_between
+    from core.calendar import month_count
     from orders.models import Application, ApplicationLevel, Contract, ContractLevel
 
     order = order or make_order(region=school.region, sen_coefficient=sen_coefficient)
@@ -62,7 +62,7 @@ def make_contract(*, school, order=None, levels=None, period=PERIOD, status: str
     contract = Contract.objects.create(
         number=f"ДГ-{order.school_year}-{next(_serial):05d}", order=order, school=school, application=application,
         status=status, period_start=period[0], period_end=period[1], total_amount=total,
-        months=months_between(period[0], period[1]),
+        months=month_count(period[0], period[1]),
     )
     for level, (places, norm) in levels.items():
         ContractLevel.objects.create(contract=contract, level=level, places=places, monthly_norm=norm)

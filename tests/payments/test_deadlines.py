@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from payments.deadlines import act_due_on, add_working_days, months_between, parse_month, review_due_on
+from core.calendar import months_between
+from payments.deadlines import act_due_on, add_working_days, parse_month, review_due_on
 from payments.selectors import overdue_items
 from payments.services import act_build, act_submit
 from tests.payments.conftest import OCTOBER, TODAY
