@@ -25,7 +25,7 @@ from pathlib import Path
 
 from core.calendar import school_year_start
 from core.identifiers import check_digit, make_bin
-from schools.choices import Level
+from schools.rules import level_of_grade
 
 LAST_NAMES = ["Ахметов", "Сәрсенова", "Иванов", "Жақсылықов", "Омарова", "Ким", "Серікбаев", "Нұрланова",
               "Петрова", "Ермеков", "Әбілқайыр", "Тоқтарова", "Смагулов", "Байжанова", "Ли", "Қасымов"]
@@ -120,7 +120,7 @@ def _bins(count: int, first_serial: int) -> list[str]:
 
 
 def _level(grade: int) -> str:
-    return Level.for_grade(grade).value
+    return level_of_grade(grade).value
 
 
 def generate(plan: Plan, directory: Path) -> Generated:

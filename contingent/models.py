@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Scope, ScopedQuerySet
 from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
-from schools.choices import Level
+from schools.rules import level_of_grade
 
 # Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
 # per snapshot, created by ``contingent.services.nobd``; see migration 0002).
@@ -81,10 +81,10 @@ class Enrolment(models.Model):
 
     @property
     def level(self) -> str:
-        return Level.for_grade(self.grade)
+        return level_of_grade(self.grade)
 
     def get_level_display(self) -> str:
-        return Level.for_grade(self.grade).label
+        return level_of_grade(self.grade).label
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)

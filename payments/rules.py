@@ -15,7 +15,6 @@ became blocked), so the three can never disagree.
 from __future__ import annotations
 
 from checks.choices import LIVE_STATUSES, FindingStatus, Severity
-from schools.choices import Level
 
 LIVE_SQL = "(" + ", ".join(f"'{status}'" for status in LIVE_STATUSES) + ")"
 BLOCKING_SQL = f"(f.severity = '{Severity.ERROR}' AND f.status = '{FindingStatus.OPEN}')"
@@ -32,13 +31,6 @@ def concerns_sql(line: str) -> str:
 def blocked_sql(line: str = "payments_actline") -> str:
     """A boolean SQL expression: the line ``line`` has a blocking finding now."""
     return f"EXISTS (SELECT 1 FROM checks_finding f WHERE {BLOCKING_SQL} AND {concerns_sql(line)})"
-
-
-def grade_levels_sql() -> str:
-    """A ``VALUES`` table (grade, level) derived from ``Level.for_grade`` — joinable, so the planner
-    estimates the join well (an expression in the join condition would hide it)."""
-    rows = ", ".join(f"({grade}, '{Level.for_grade(grade)}')" for grade in range(0, 12))
-    return f"(VALUES {rows}) AS grade_level(grade, level)"
 
 
 # The same rule seen from the findings' side (to scan many lines for few findings): every

@@ -15,7 +15,7 @@ from __future__ import annotations
 from checks.choices import FindingCode
 from checks.rules import Rule, register
 from checks.rules.prepared import ACTIVE
-from contingent.sql import level_of_grade
+from schools.rules import level_of_grade_sql
 
 S04 = """
 WITH counted AS (SELECT school_id, count(DISTINCT pupil_id) AS pupils FROM checks_run_active GROUP BY school_id)
@@ -38,7 +38,7 @@ places AS (
      GROUP BY c.school_id, l.level
 ),
 pupils AS (
-    SELECT a.school_id, {level_of_grade('a.grade')} AS level, count(DISTINCT a.pupil_id) AS pupils
+    SELECT a.school_id, {level_of_grade_sql('a.grade')} AS level, count(DISTINCT a.pupil_id) AS pupils
       FROM checks_run_active a
      WHERE a.school_id IN (SELECT school_id FROM contracts)
      GROUP BY 1, 2

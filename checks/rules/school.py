@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from checks.choices import FindingCode
 from checks.rules import Rule, register
-from contingent.sql import level_of_grade
+from schools.rules import level_of_grade_sql, licence_covers_sql, register_entry_in_force_sql
 
 # A level is taught on D when a pupil of that level is active on D in the school's contingent
 # (enrolled_on ≤ D and left_on empty or ≥ D). Levels: primary 0–4, basic 5–9, general 10–11.
 S01_SQL = f"""
 WITH taught AS (
     SELECT e.school_id,
-           {level_of_grade("e.grade")} AS level,
+           {level_of_grade_sql("e.grade")} AS level,
            count(*) AS pupils
       FROM contingent_enrolment e
      WHERE e.enrolled_on <= %(check_date)s AND (e.left_on IS NULL OR e.left_on >= %(check_date)s)
@@ -38,7 +38,7 @@ SELECT s.id AS school_id, NULL AS enrolment_id, t.level AS level,
   JOIN schools_school s ON s.id = t.school_id
  WHERE NOT EXISTS (
        SELECT 1 FROM schools_licence l
-        WHERE l.bin = s.bin AND l.status = 'active' AND l.issued_on <= %(check_date)s AND t.level = ANY(l.levels))
+        WHERE l.bin = s.bin AND {licence_covers_sql("l", "t.level", "%(check_date)s")})
 """
 
 # OKED section 85 is education; an empty code counts as "not education".
@@ -51,7 +51,7 @@ SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id A
 
 # On the register on D: included_on ≤ D and not excluded by D (excluded_on is an optional column).
 # ``included_on`` and ``reason`` are those of the latest entry in force; ``entries`` lists them all.
-S03_SQL = """
+S03_SQL = f"""
 SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id AS subject_key,
        jsonb_build_object(
            'bin', s.bin,
@@ -63,7 +63,7 @@ SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id A
        ) AS details
   FROM schools_school s
   JOIN schools_unreliablesupplierentry r
-    ON r.bin = s.bin AND r.included_on <= %(check_date)s AND (r.excluded_on IS NULL OR r.excluded_on > %(check_date)s)
+    ON r.bin = s.bin AND {register_entry_in_force_sql("r", "%(check_date)s")}
  GROUP BY s.id, s.bin
 """
 

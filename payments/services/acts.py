@@ -25,8 +25,8 @@ from payments.choices import ActStatus, LineDecision, SubmissionOutcome
 from payments.deadlines import act_due_on, review_due_on
 from payments.models import Act, ActLine, ActSubmission
 from payments.money import SQL_LINE_AMOUNT
-from payments.rules import grade_levels_sql
 from payments.services._access import require_operator_or_admin, require_school_of
+from schools.rules import grade_levels_sql
 
 # One line per enrolment of the school that overlaps the month and the contract period, at a level
 # the contract funds. Days are counted inclusively (left_on is the last day taught, as in CONTRACT).
