@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contingent.bench import Generated, Plan, generate
+from contingent.rules import active_on_sql, nobd_active_on_sql
 
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 300
@@ -131,10 +132,10 @@ def floor(generated: Generated, check_date: dt.date) -> tuple[float, float]:
             SELECT count(*) FROM contingent_enrolment e
               JOIN contingent_pupil p ON p.id = e.pupil_id
               JOIN schools_school s ON s.id = e.school_id
-             WHERE e.enrolled_on <= %s AND (e.left_on IS NULL OR e.left_on >= %s)
+             WHERE {active_on_sql("e", "%s::date")}
                AND NOT EXISTS (SELECT 1 FROM {FLOOR_TABLE} r
-                                WHERE r.iin = p.iin AND r.school_bin = s.bin AND r.enrolled_on <= %s
-                                  AND (r.left_on IS NULL OR r.left_on >= %s))""", [check_date, check_date, day, day])
+                                WHERE r.iin = p.iin AND r.school_bin = s.bin AND {nobd_active_on_sql("r", "%s::text")})""",
+                       [check_date, check_date, day, day])
         cursor.fetchone()
         statement = time.monotonic() - started
         cursor.execute(f"DROP TABLE {FLOOR_TABLE}")

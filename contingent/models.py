@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import Scope, ScopedQuerySet
 from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
+from contingent.rules import is_active_on
 from schools.rules import level_of_grade
 
 # Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
@@ -87,7 +88,8 @@ class Enrolment(models.Model):
         return level_of_grade(self.grade).label
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
+        """``contingent.rules.is_active_on``."""
+        return is_active_on(enrolled_on=self.enrolled_on, left_on=self.left_on, day=day)
 
 
 class NobdSnapshot(models.Model):

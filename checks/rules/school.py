@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from checks.choices import FindingCode
 from checks.rules import Rule, register
+from contingent.rules import active_on_sql
 from schools.rules import level_of_grade_sql, licence_covers_sql, register_entry_in_force_sql
 
 # A level is taught on D when a pupil of that level is active on D in the school's contingent
@@ -18,7 +19,7 @@ WITH taught AS (
            {level_of_grade_sql("e.grade")} AS level,
            count(*) AS pupils
       FROM contingent_enrolment e
-     WHERE e.enrolled_on <= %(check_date)s AND (e.left_on IS NULL OR e.left_on >= %(check_date)s)
+     WHERE {active_on_sql("e", "%(check_date)s::date")}
      GROUP BY 1, 2
 )
 SELECT s.id AS school_id, NULL AS enrolment_id, t.level AS level,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contingent.rules import active_during_sql
 from core.calendar import days_in_month_sql, month_end, month_end_sql, month_start
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
@@ -51,7 +52,7 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
               least({month_end_sql('a.month')}, c.period_end) AS hi,
               {days_in_month_sql('a.month')} AS days_in_month) m
   JOIN contingent_enrolment e
-    ON e.school_id = a.school_id AND e.enrolled_on <= m.hi AND (e.left_on IS NULL OR e.left_on >= m.lo)
+    ON e.school_id = a.school_id AND {active_during_sql('e', 'm.lo', 'm.hi')}
   JOIN {grade_levels_sql()} ON grade_level.grade = e.grade
   JOIN orders_contractlevel cl ON cl.contract_id = c.id AND cl.level = grade_level.level
   JOIN contingent_pupil p ON p.id = e.pupil_id
@@ -80,10 +81,10 @@ SELECT a.id, p.iin
  CROSS JOIN LATERAL (SELECT greatest(a.month, c.period_start) AS lo,
                             least({month_end_sql('a.month')}, c.period_end) AS hi) m
   JOIN contingent_enrolment e1
-    ON e1.school_id = a.school_id AND e1.enrolled_on <= m.hi AND (e1.left_on IS NULL OR e1.left_on >= m.lo)
+    ON e1.school_id = a.school_id AND {active_during_sql('e1', 'm.lo', 'm.hi')}
   JOIN contingent_enrolment e2
     ON e2.school_id = a.school_id AND e2.pupil_id = e1.pupil_id AND e2.id > e1.id
-   AND e2.enrolled_on <= m.hi AND (e2.left_on IS NULL OR e2.left_on >= m.lo)
+   AND {active_during_sql('e2', 'm.lo', 'm.hi')}
    AND e2.enrolled_on <= coalesce(e1.left_on, 'infinity'::date) AND e1.enrolled_on <= coalesce(e2.left_on, 'infinity'::date)
   JOIN contingent_pupil p ON p.id = e1.pupil_id
  WHERE a.id = ANY(%(acts)s)
