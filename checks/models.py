@@ -108,5 +108,7 @@ class Finding(models.Model):
 
     @property
     def is_blocking(self) -> bool:
-        """An open error blocks payment for the lines it concerns."""
-        return self.severity == Severity.ERROR and self.status == FindingStatus.OPEN
+        """It blocks payment of the lines it concerns (``checks.blocking.finding_blocks``)."""
+        from checks.blocking import finding_blocks
+
+        return finding_blocks(severity=self.severity, status=self.status)

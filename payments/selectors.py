@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
 from core.calendar import day_of_next_month_sql
 from orders.choices import ContractStatus
@@ -18,7 +19,6 @@ from orders.models import Contract
 from payments.choices import DEAD_PAYMENT_STATUSES, OPEN_ACT_STATUSES, PAYABLE_ACT_STATUSES, ActStatus, PaymentStatus
 from payments.deadlines import SUBMISSION_DAY, act_due_on
 from payments.models import Act, ActLine, ActSubmission, BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
-from payments.rules import LIVE_SQL, blocked_sql, concerns_sql
 
 
 def _filtered(queryset, filterset_class, filters):

@@ -8,13 +8,13 @@ from schools.models import Licence, RegisterLoad, School, SchoolChange, Unreliab
 
 def with_open_errors(queryset):
     """Annotate ``open_errors``: the school's open error findings (they block payment)."""
-    from checks.choices import FindingStatus, Severity
+    from checks.blocking import blocking_q
     from checks.models import Finding
 
     if "open_errors" in queryset.query.annotations:
         return queryset
     errors = (
-        Finding.objects.filter(school=OuterRef("pk"), severity=Severity.ERROR, status=FindingStatus.OPEN)
+        Finding.objects.filter(blocking_q(), school=OuterRef("pk"))
         .order_by().values("school").annotate(n=Count("pk")).values("n")
     )
     return queryset.annotate(open_errors=Coalesce(Subquery(errors), 0))
