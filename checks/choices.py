@@ -62,3 +62,20 @@ class CheckRunTrigger(models.TextChoices):
     NIGHTLY = "nightly", _("Nightly job")
     MANUAL = "manual", _("Started by an operator")
     ACT = "act", _("Act submission")
+
+
+class FindingEvent(models.TextChoices):
+    """What happens to a finding: the names of its transitions (``checks.transitions``) and audit events."""
+
+    EXPLAINED = "finding_explained", _("Explained by the school")
+    WAIVED = "finding_waived", _("Waived")
+    RESOLVED = "finding_resolved", _("Resolved by hand")
+    NO_LONGER_FOUND = "finding_no_longer_found", _("No longer found by a check run")
+
+
+class CheckRunEvent(models.TextChoices):
+    """What happens to a check run: the names of its transitions (``checks.transitions``) and audit events."""
+
+    STARTED = "check_run_started", _("Check run started")
+    SUCCEEDED = "check_run_succeeded", _("Check run succeeded")
+    FAILED = "check_run_failed", _("Check run failed")

@@ -2,11 +2,12 @@ import pytest
 
 import checks.rules as rules_module
 from checks.choices import FindingCode, FindingStatus
-from checks.engine import LOCK_KEY, RunInProgress
 from checks.models import Finding
 from checks.rules import Rule
+from checks.runs import RunInProgress
 from checks.services import check_run_now, finding_explain, finding_resolve, finding_waive
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.locks import CHECK_RUN_LOCK
 from tests.factories import make_school
 
 # A stand-in rule, so that the engine is tested apart from the real rules.
@@ -93,7 +94,7 @@ class CheckEngineTests:
         other.connect()
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_lock(%s)", [CHECK_RUN_LOCK.key])
             with pytest.raises(RunInProgress):
                 check_run_now()
         finally:
