@@ -5,7 +5,8 @@ pupil at one school never overlap, so this is the number of active enrolments).
 
 S05 compares the pupils of each level with the places of that level in the school's
 *active* contracts on D (status ``active`` and ``period_start ≤ D ≤ period_end``), summed
-over those contracts. It applies only to schools with at least one such contract — a
+over those contracts. It reads them through the SQL view ``orders_contracted_places`` that the
+orders app publishes (``orders.published``), never the orders tables. It applies only to schools with at least one such contract — a
 school without a contract on D is funded for nobody and has nothing to exceed — and there
 a level without contracted places counts as 0 places.
 """
@@ -27,15 +28,15 @@ SELECT s.id AS school_id, NULL AS enrolment_id, NULL AS level, 'school:' || s.id
 """
 
 S05 = f"""
-WITH contracts AS (
-    SELECT c.id, c.school_id, c.number
-      FROM orders_contract c
-     WHERE c.status = 'active' AND c.period_start <= %(check_date)s AND c.period_end >= %(check_date)s
+WITH in_force AS (
+    SELECT * FROM orders_contracted_places p
+     WHERE p.period_start <= %(check_date)s AND p.period_end >= %(check_date)s
+),
+contracts AS (
+    SELECT DISTINCT contract_id AS id, school_id, contract_number AS number FROM in_force
 ),
 places AS (
-    SELECT c.school_id, l.level, sum(l.places) AS places
-      FROM contracts c JOIN orders_contractlevel l ON l.contract_id = c.id
-     GROUP BY c.school_id, l.level
+    SELECT school_id, level, sum(places) AS places FROM in_force WHERE level IS NOT NULL GROUP BY school_id, level
 ),
 pupils AS (
     SELECT a.school_id, {level_of_grade_sql('a.grade')} AS level, count(DISTINCT a.pupil_id) AS pupils
