@@ -21,6 +21,7 @@ closing run (``closed_by_run``) is the reason, rendered in the reader's language
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.db import connection, transaction
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from checks.choices import CheckRunEvent, FindingCode, FindingEvent, FindingStatus
 from checks.models import CheckRun
 from checks.rules import Preparation, Rule, all_rules, preparations
+from checks.rules.details import DetailsMismatch, details_match_sql, parse_details
 from checks.runs import RunInProgress, fail_stale_runs, heartbeat, run_fail, run_transition
 from checks.signals import check_run_succeeded
 from checks.transitions import FINDING_TRANSITIONS
@@ -65,6 +67,7 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
             args,
         )
         cursor.execute("CREATE UNIQUE INDEX ON checks_produced (subject_key)")
+        _refuse_details_off_schema(cursor, rule)
         cursor.execute("ANALYZE checks_produced")
         cursor.execute(
             """
@@ -107,6 +110,23 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
         )
         count = cursor.fetchone()[0]
     return {"count": count, "kept": kept, "added": added, "closed": closed}
+
+
+def _refuse_details_off_schema(cursor, rule: Rule) -> None:
+    """Every row the rule produced must carry exactly the details its schema declares (one set-based pass)."""
+    cursor.execute(
+        f"SELECT subject_key, details FROM checks_produced WHERE NOT {details_match_sql(rule.details)} LIMIT 1"
+    )
+    wrong = cursor.fetchone()
+    if wrong is None:
+        return
+    try:
+        parse_details(rule.details, json.loads(wrong[1]) if isinstance(wrong[1], str) else wrong[1])
+        problem = "jsonb types"
+    except DetailsMismatch as mismatch:
+        problem = str(mismatch)
+    raise DetailsMismatch(f"rule {rule.code} v{rule.version} wrote details its schema does not declare "
+                          f"({wrong[0]}): {problem}")
 
 
 def _prepare(run: CheckRun, preparation: Preparation, params: dict) -> dict:

@@ -71,7 +71,7 @@ def _export(findings, fmt: str):
             pupil = finding.enrolment.pupil if finding.enrolment_id else None
             yield [finding.pk, finding.code, finding.get_severity_display(), finding.get_status_display(), finding.school.bin,
                    finding.school.name, finding.school.region_id, finding.level, pupil.iin if pupil else "",
-                   str(pupil) if pupil else "", finding.last_run.check_date, explain(finding).summary, finding.status_reason]
+                   str(pupil) if pupil else "", finding.last_run.check_date, explain(finding).summary, finding.status_reason_text]
 
     return export_response(fmt=fmt, filename=f"findings-{timezone.localdate():%Y-%m-%d}", headers=headers, rows=rows())
 

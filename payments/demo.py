@@ -127,13 +127,14 @@ def _contingent(school, year: int, offset: int) -> list:
 
 
 def _finding(*, school, code: str, enrolment=None, run):
-    from checks.choices import CODE_SEVERITY, LIVE_STATUSES
+    from checks.choices import LIVE_STATUSES
     from checks.models import Finding
+    from checks.rules import severity_of
 
     subject = f"enrolment:{enrolment.pk}" if enrolment is not None else f"school:{school.pk}"
     finding = Finding.objects.filter(code=code, subject_key=subject, status__in=LIVE_STATUSES).first()
     return finding or Finding.objects.create(
-        code=code, severity=CODE_SEVERITY[code], school=school, enrolment=enrolment, subject_key=subject,
+        code=code, severity=severity_of(code), school=school, enrolment=enrolment, subject_key=subject,
         rule_version="demo", details={"demo": True}, first_run=run, last_run=run,
     )
 

@@ -39,3 +39,6 @@ NOBD = Preparation(
        AND n.iin IN (SELECT iin FROM checks_run_active)
     """,
 )
+
+# The first columns of every pupil rule: a finding is about one active enrolment (alias ``a``).
+PUPIL_COLUMNS = "a.school_id, a.id AS enrolment_id, NULL AS level, 'enrolment:' || a.id AS subject_key"

@@ -97,8 +97,8 @@ def make_check_run(*, check_date: dt.date = dt.date(2025, 10, 20)):
 
 def make_finding(*, school, code: str = "P03", enrolment=None, level: str = "", status: str = "open", run=None):
     """A finding as the engine records it (severity from the CONTRACT table)."""
-    from checks.choices import CODE_SEVERITY
     from checks.models import Finding
+    from checks.rules import severity_of
 
     run = run or make_check_run()
     if enrolment is not None:
@@ -106,7 +106,7 @@ def make_finding(*, school, code: str = "P03", enrolment=None, level: str = "", 
     else:
         subject = f"school:{school.pk}" + (f":{level}" if level else "")
     return Finding.objects.create(
-        code=code, severity=CODE_SEVERITY[code], school=school, enrolment=enrolment, level=level,
+        code=code, severity=severity_of(code), school=school, enrolment=enrolment, level=level,
         subject_key=subject, rule_version="test", status=status, first_run=run, last_run=run,
     )
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from schools.models import Licence, RegisterLoad, School, SchoolChange
 from tests.factories import make_school, next_bin
-from tests.schools.factories import make_finding, make_licence, make_rnu
+from tests.schools.factories import make_finding, make_licence, make_rnu, s03_details
 
 IBAN_HALYK = "KZ456010000000000001"
 IBAN_NATIONAL = "KZ86125KZT5004100100"
@@ -70,7 +70,7 @@ class SchoolPageTests:
     def test_the_school_page_shows_profile_licences_register_status_and_findings_in_plain_words(self, client, school_user, school_a):
         make_licence(school_a, number="LIC-777", levels=["primary", "basic"])
         make_rnu(bin=school_a.bin, included_on=dt.date(2024, 2, 1), reason="Сот шешімі")
-        make_finding(school_a, code="S03", details={"bin": school_a.bin, "included_on": "2024-02-01", "reason": "Сот шешімі"})
+        make_finding(school_a, code="S03", details=s03_details(school_a, included_on="2024-02-01", reason="Сот шешімі"))
         body = page(client, school_user, f"/en/schools/{school_a.pk}/").content.decode()
         assert "LIC-777" in body and "Primary (grades 0–4)" in body
         assert "On the register on" in body and "Сот шешімі" in body
