@@ -46,10 +46,10 @@ CLOSING = FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]
 
 
 def _snapshot_has_rows(snapshot_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT status = 'ready' FROM contingent_nobdsnapshot WHERE id = %s", [snapshot_id])
-        row = cursor.fetchone()
-    return bool(row and row[0])
+    from contingent.choices import SnapshotStatus
+    from contingent.models import NobdSnapshot
+
+    return NobdSnapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.READY).exists()
 
 
 def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
@@ -125,8 +125,8 @@ def _refuse_details_off_schema(cursor, rule: Rule) -> None:
         problem = "jsonb types"
     except DetailsMismatch as mismatch:
         problem = str(mismatch)
-    raise DetailsMismatch(f"rule {rule.code} v{rule.version} wrote details its schema does not declare "
-                          f"({wrong[0]}): {problem}")
+    raise DetailsMismatch(_("Rule %(code)s (version %(version)s) wrote details its schema does not declare (%(subject)s): "
+                            "%(problem)s") % {"code": rule.code, "version": rule.version, "subject": wrong[0], "problem": problem})
 
 
 def _prepare(run: CheckRun, preparation: Preparation, params: dict) -> dict:
