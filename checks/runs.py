@@ -47,12 +47,9 @@ def is_stale(run: CheckRun, *, now: dt.datetime | None = None) -> bool:
             and last_sign_of_life(run) < now - dt.timedelta(minutes=settings.CHECK_RUN_STALE_MINUTES))
 
 
-def run_in_progress(*, exclude: int | None = None) -> CheckRun | None:
+def run_in_progress() -> CheckRun | None:
     """The run now in progress (the newest, if several), or None."""
-    running = CheckRun.objects.filter(status=CheckRunStatus.RUNNING).order_by("-started_at", "-id")
-    if exclude is not None:
-        running = running.exclude(pk=exclude)
-    running = list(running)
+    running = list(CheckRun.objects.filter(status=CheckRunStatus.RUNNING).order_by("-started_at", "-id"))
     if not running:
         return None
     if CHECK_RUN_LOCK.held_elsewhere():
