@@ -9,29 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.calendar import day_of_next_month, month_start
+
 SUBMISSION_DAY = 5  # the act for month M is due by this day of M+1
 REVIEW_WORKING_DAYS = 10
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return next_month(month) - dt.timedelta(days=1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """First days of the months from ``first``'s month to ``last``'s month, inclusive."""
-    months, month = [], month_start(first)
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
 
 
 def parse_month(value: str) -> dt.date:
@@ -47,7 +28,7 @@ def parse_month(value: str) -> dt.date:
 
 
 def act_due_on(month: dt.date) -> dt.date:
-    return next_month(month).replace(day=SUBMISSION_DAY)
+    return day_of_next_month(month, SUBMISSION_DAY)
 
 
 def holidays_between(start: dt.date, end: dt.date) -> set[dt.date]:

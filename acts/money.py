@@ -11,13 +11,11 @@ agree. Values are ``Decimal``, never float.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from decimal import Decimal
 
 from core.money import TIYN, ZERO, round_money
 
-__all__ = ["TIYN", "ZERO", "round_money", "days_in_month", "line_amount", "SQL_LINE_AMOUNT"]
+__all__ = ["TIYN", "ZERO", "round_money", "line_amount", "SQL_LINE_AMOUNT"]
 
 # The SQL twin of ``line_amount`` (payments migration 0002 created it; acts migration 0001 renamed it).
 SQL_LINE_AMOUNT = "acts_line_amount"
@@ -31,10 +29,6 @@ AS $$
     SELECT round(norm * coefficient * days / days_in_month, 2)::numeric(16, 2)
 $$;
 """
-
-
-def days_in_month(month: dt.date) -> int:
-    return calendar.monthrange(month.year, month.month)[1]
 
 
 def line_amount(*, norm: Decimal, coefficient: Decimal, days: int, month_days: int) -> Decimal:

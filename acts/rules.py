@@ -1,49 +1,18 @@
-"""Which findings concern an act line, and which of them block its payment — written once, in SQL.
+"""Which findings concern an act line, and which of them block its payment.
 
-A finding concerns a line when it is about the line's enrolment (pupil codes P01–P07), or about
-the line's school as a whole (S02, S03 …: ``level`` empty), or about the school and the line's
-level (S01, S04, S05). A concerning finding *blocks* the line when it is an error that is still
-open: an explained warning, a waived or a resolved finding does not block. With the CONTRACT
-codes this means: a line is not payable when its enrolment has an open error finding, or the
-school has an open S02/S03 error, or an open S01/S05 error for the line's level.
-
-The SQL fragments below are used by the act page (the findings shown on each line), the review
-services (an accepted line must not be blocked) and the recovery detection (a paid line that
-became blocked), so the three can never disagree.
+Both rules live in ``checks.blocking`` (``concerns_sql``, ``BLOCKING_SQL``, ``blocked_sql``,
+``LIVE_SQL``): the act page (the findings shown on each line), the review services (an accepted
+line must not be blocked) and the recovery detection (a paid line that became blocked) all use
+them, so the three can never disagree.
 """
 
 from __future__ import annotations
 
-from checks.choices import LIVE_STATUSES, FindingStatus, Severity
-from schools.choices import Level
-
-LIVE_SQL = "(" + ", ".join(f"'{status}'" for status in LIVE_STATUSES) + ")"
-BLOCKING_SQL = f"(f.severity = '{Severity.ERROR}' AND f.status = '{FindingStatus.OPEN}')"
-
-
-def concerns_sql(line: str) -> str:
-    """Condition: finding ``f`` concerns the act line aliased ``line``."""
-    return (
-        f"(f.enrolment_id = {line}.enrolment_id"
-        f" OR (f.enrolment_id IS NULL AND f.school_id = {line}.school_id AND f.level IN ('', {line}.level)))"
-    )
-
-
-def blocked_sql(line: str = "acts_actline") -> str:
-    """A boolean SQL expression: the line ``line`` has a blocking finding now."""
-    return f"EXISTS (SELECT 1 FROM checks_finding f WHERE {BLOCKING_SQL} AND {concerns_sql(line)})"
-
-
-def grade_levels_sql() -> str:
-    """A ``VALUES`` table (grade, level) derived from ``Level.for_grade`` — joinable, so the planner
-    estimates the join well (an expression in the join condition would hide it)."""
-    rows = ", ".join(f"({grade}, '{Level.for_grade(grade)}')" for grade in range(0, 12))
-    return f"(VALUES {rows}) AS grade_level(grade, level)"
-
+from checks.blocking import BLOCKING_SQL, LIVE_SQL
 
 # The same rule seen from the findings' side (to scan many lines for few findings): every
 # (line, live finding) pair, with whether the finding blocks the line. Must agree with
-# ``concerns_sql`` and ``blocked_sql``: tests/acts/test_rules.py compares them on planted data.
+# ``concerns_sql`` and ``blocked_sql`` (tests/acts/test_rules.py compares them on planted data).
 FINDING_LINES_SQL = f"""
 SELECT l.id AS line_id, f.id AS finding_id, {BLOCKING_SQL} AS blocking
   FROM checks_finding f JOIN acts_actline l ON l.enrolment_id = f.enrolment_id

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from acts.choices import OPEN_ACT_STATUSES, ActStatus
-from acts.deadlines import act_due_on
+from acts.deadlines import SUBMISSION_DAY, act_due_on
 from acts.models import Act, ActLine, ActSubmission
-from acts.rules import LIVE_SQL, blocked_sql, concerns_sql
+from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
+from core.calendar import day_of_next_month_sql
 from orders.choices import ContractStatus
 from orders.models import Contract
 
@@ -127,7 +128,7 @@ SELECT c.id, c.number, m.month::date
                                     interval '1 month') AS m(month)
   LEFT JOIN acts_act a ON a.contract_id = c.id AND a.month = m.month::date
  WHERE c.id IN ({{contracts}})
-   AND (m.month + interval '1 month' + interval '{act_due_on(dt.date(2000, 1, 1)).day - 1} days')::date < %s
+   AND {day_of_next_month_sql('m.month', SUBMISSION_DAY)} < %s
    AND (a.id IS NULL OR a.status IN ({", ".join(f"'{s}'" for s in OPEN_ACT_STATUSES)}))
  ORDER BY m.month, c.number
 """

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.data import Generated, Plan, generate
+from contingent.rules import active_on_sql, nobd_active_on_sql
 
 TARGET_RATIO = 3.0
 TARGET_RSS_MB = 300
@@ -57,9 +58,9 @@ def reset_database() -> None:
 def create_schools(generated: Generated) -> None:
     """The private schools of the portal with capacities, and their contracts (with places per level)."""
     from accounts.models import User
+    from core.calendar import month_count
     from core.models import Region
     from core.roles import Role
-    from orders.amounts import months_between
     from orders.models import Application, Contract, ContractLevel, StateOrder
     from schools.models import Licence, School
 
@@ -96,7 +97,7 @@ def create_schools(generated: Generated) -> None:
                 number=f"BENCH-{number:05d}", order=orders[item["region"]], school=school, application=application,
                 status=contract["status"], period_start=dt.date.fromisoformat(contract["start"]),
                 period_end=dt.date.fromisoformat(contract["end"]), total_amount=Decimal("0.00"),
-                months=min(12, months_between(dt.date.fromisoformat(contract["start"]), dt.date.fromisoformat(contract["end"]))),
+                months=min(12, month_count(dt.date.fromisoformat(contract["start"]), dt.date.fromisoformat(contract["end"]))),
             )
             ContractLevel.objects.bulk_create([
                 ContractLevel(contract=created, level=level, places=places, monthly_norm=Decimal("100000.00"))
@@ -131,10 +132,10 @@ def floor(generated: Generated, check_date: dt.date) -> tuple[float, float]:
             SELECT count(*) FROM contingent_enrolment e
               JOIN contingent_pupil p ON p.id = e.pupil_id
               JOIN schools_school s ON s.id = e.school_id
-             WHERE e.enrolled_on <= %s AND (e.left_on IS NULL OR e.left_on >= %s)
+             WHERE {active_on_sql("e", "%s::date")}
                AND NOT EXISTS (SELECT 1 FROM {FLOOR_TABLE} r
-                                WHERE r.iin = p.iin AND r.school_bin = s.bin AND r.enrolled_on <= %s
-                                  AND (r.left_on IS NULL OR r.left_on >= %s))""", [check_date, check_date, day, day])
+                                WHERE r.iin = p.iin AND r.school_bin = s.bin AND {nobd_active_on_sql("r", "%s::text")})""",
+                       [check_date, check_date, day, day])
         cursor.fetchone()
         statement = time.monotonic() - started
         cursor.execute(f"DROP TABLE {FLOOR_TABLE}")

@@ -23,8 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.calendar import school_year_start
 from core.identifiers import check_digit, make_bin
-from schools.choices import Level
+from schools.rules import level_of_grade
 
 LAST_NAMES = ["Ахметов", "Сәрсенова", "Иванов", "Жақсылықов", "Омарова", "Ким", "Серікбаев", "Нұрланова",
               "Петрова", "Ермеков", "Әбілқайыр", "Тоқтарова", "Смагулов", "Байжанова", "Ли", "Қасымов"]
@@ -61,8 +62,7 @@ class Plan:
 
     @property
     def year_start(self) -> dt.date:
-        d = self.check_date
-        return dt.date(d.year if d.month >= 9 else d.year - 1, 9, 1)
+        return school_year_start(self.check_date)
 
 
 @dataclass
@@ -120,7 +120,7 @@ def _bins(count: int, first_serial: int) -> list[str]:
 
 
 def _level(grade: int) -> str:
-    return Level.for_grade(grade).value
+    return level_of_grade(grade).value
 
 
 def generate(plan: Plan, directory: Path) -> Generated:

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contingent.choices import PupilCategory, SnapshotStatus
 from contingent.models import Enrolment, NobdSnapshot, Pupil
+from contingent.rules import active_on_q
 from schools.choices import Level
-
-LEVEL_GRADES = {Level.PRIMARY: (0, 4), Level.BASIC: (5, 9), Level.GENERAL: (10, 11)}
-
+from schools.rules import LEVEL_GRADES
 
 # The checks (an app above this one, never imported here) record findings about an enrolment; they
 # are reached through the reverse relation ``findings`` and named by their stored statuses.
@@ -68,11 +67,10 @@ class EnrolmentFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(pupil__last_name__icontains=value) | Q(pupil__first_name__icontains=value))
 
     def filter_level(self, queryset, name, value):
-        low, high = LEVEL_GRADES[value]
-        return queryset.filter(grade__gte=low, grade__lte=high)
+        return queryset.filter(grade__in=list(LEVEL_GRADES[value]))
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(Q(left_on__isnull=True) | Q(left_on__gte=value), enrolled_on__lte=value)
+        return queryset.filter(active_on_q(value))
 
     def filter_has_findings(self, queryset, name, value):
         exists = has_live_findings()

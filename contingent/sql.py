@@ -71,7 +71,3 @@ def bin_ok(column: str) -> str:
             f"AND substr({column}, 5, 1) IN ('4', '5', '6') AND substr({column}, 6, 1) IN ('0', '1', '2', '3') "
             f"ELSE false END)")
 
-
-def level_of_grade(column: str) -> str:
-    """The level of a grade (``schools.choices.Level.for_grade``) as SQL."""
-    return f"(CASE WHEN {column} <= 4 THEN 'primary' WHEN {column} <= 9 THEN 'basic' ELSE 'general' END)"

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from core.calendar import school_year_start
 from core.identifiers import make_bin, make_iin
 
 LAST = ["Ахметов", "Сәрсенова", "Жақсылықов", "Омарова", "Серікбаев", "Нұрланова", "Ермеков", "Тоқтарова", "Смагулов", "Қасымов"]
@@ -30,8 +31,7 @@ PUPILS_PER_SCHOOL = {0: 30, 1: 24, 2: 20, 3: 305}  # the fourth school (capacity
 def _dates(today: dt.date) -> tuple[dt.date, dt.date]:
     """(D, 1 September of D's school year), D at least two months into the school year."""
     anchor = today - dt.timedelta(days=60)
-    year_start = dt.date(anchor.year if anchor.month >= 9 else anchor.year - 1, 9, 1)
-    return today, year_start
+    return today, school_year_start(anchor)
 
 
 def _pupils(school_index: int, count: int, year_start: dt.date) -> list[dict]:

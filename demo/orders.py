@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_upsert
+from core.calendar import school_year_bounds
 from core.roles import Role
-from orders.amounts import school_year_bounds
 from orders.models import StateOrder
 from orders.services import (
     LevelInput,

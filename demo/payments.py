@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from checks.engine import school_year_start
+from core.calendar import school_year_start
 
 NORMS = {"primary": Decimal("95000.00"), "basic": Decimal("110000.00"), "general": Decimal("125500.00")}
 FIRST_NAMES = ["Аружан", "Нұрсұлтан", "Әлихан", "Айым", "Інжу", "Ерасыл", "Томирис", "Данияр", "Мирас", "Аяулым",
@@ -127,13 +127,14 @@ def _contingent(school, year: int, offset: int) -> list:
 
 
 def _finding(*, school, code: str, enrolment=None, run):
-    from checks.choices import CODE_SEVERITY, LIVE_STATUSES
+    from checks.choices import LIVE_STATUSES
     from checks.models import Finding
+    from checks.rules import severity_of
 
     subject = f"enrolment:{enrolment.pk}" if enrolment is not None else f"school:{school.pk}"
     finding = Finding.objects.filter(code=code, subject_key=subject, status__in=LIVE_STATUSES).first()
     return finding or Finding.objects.create(
-        code=code, severity=CODE_SEVERITY[code], school=school, enrolment=enrolment, subject_key=subject,
+        code=code, severity=severity_of(code), school=school, enrolment=enrolment, subject_key=subject,
         rule_version="demo", details={"demo": True}, first_run=run, last_run=run,
     )
 

@@ -292,11 +292,11 @@ def _crontab(expression: str):
     return crontab(minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week)
 
 
-# The nightly NOBD fetch → import → checks → notify (contingent.tasks); cron syntax, Asia/Almaty.
+# The nightly NOBD fetch → import → checks → notify (checks.tasks); cron syntax, Asia/Almaty.
 NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
-    "nightly-nobd-checks": {"task": "contingent.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
 }
 
 # --- NOBD (National Education Database) ---------------------------------------------

@@ -23,8 +23,8 @@ from django.db import connection
 from django.db.models import Sum
 
 from acts.choices import ActStatus, LineDecision
-from acts.deadlines import month_end, months_between
-from acts.money import ZERO, days_in_month, round_money
+from core.calendar import days_in_month, month_end, months_between
+from core.money import ZERO, round_money
 from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import Payment, Recovery, RecoveryOffset
 from schools.choices import Level

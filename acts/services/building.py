@@ -16,16 +16,18 @@ from django.utils.translation import gettext as _
 
 from acts.access import require_operator_or_admin, require_school_of
 from acts.choices import ActStatus, LineDecision, SubmissionOutcome
-from acts.deadlines import act_due_on, month_end, month_start, review_due_on
+from acts.deadlines import act_due_on, review_due_on
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import SQL_LINE_AMOUNT
-from acts.rules import grade_levels_sql
+from contingent.rules import active_during_sql
+from core.calendar import days_in_month_sql, month_end, month_end_sql, month_start
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.services import audit_record
 from core.workflow import transition_apply, transition_check
 from orders.choices import ContractStatus
 from orders.models import Contract
+from schools.rules import grade_levels_sql
 
 # One line per enrolment of the school that overlaps the month and the contract period, at a level
 # the contract funds. Days are counted inclusively (left_on is the last day taught, as in CONTRACT).
@@ -47,10 +49,10 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
   JOIN orders_stateorder o ON o.id = c.order_id
  CROSS JOIN LATERAL (
        SELECT greatest(a.month, c.period_start) AS lo,
-              least((a.month + interval '1 month - 1 day')::date, c.period_end) AS hi,
-              extract(day FROM a.month + interval '1 month - 1 day')::int AS days_in_month) m
+              least({month_end_sql('a.month')}, c.period_end) AS hi,
+              {days_in_month_sql('a.month')} AS days_in_month) m
   JOIN contingent_enrolment e
-    ON e.school_id = a.school_id AND e.enrolled_on <= m.hi AND (e.left_on IS NULL OR e.left_on >= m.lo)
+    ON e.school_id = a.school_id AND {active_during_sql('e', 'm.lo', 'm.hi')}
   JOIN {grade_levels_sql()} ON grade_level.grade = e.grade
   JOIN orders_contractlevel cl ON cl.contract_id = c.id AND cl.level = grade_level.level
   JOIN contingent_pupil p ON p.id = e.pupil_id
@@ -72,17 +74,17 @@ UPDATE acts_act a
 
 # The same pupil enrolled twice at the school on overlapping dates inside the month would be billed
 # twice: such acts are refused until the contingent is corrected.
-OVERLAPS_SQL = """
+OVERLAPS_SQL = f"""
 SELECT a.id, p.iin
   FROM acts_act a
   JOIN orders_contract c ON c.id = a.contract_id
  CROSS JOIN LATERAL (SELECT greatest(a.month, c.period_start) AS lo,
-                            least((a.month + interval '1 month - 1 day')::date, c.period_end) AS hi) m
+                            least({month_end_sql('a.month')}, c.period_end) AS hi) m
   JOIN contingent_enrolment e1
-    ON e1.school_id = a.school_id AND e1.enrolled_on <= m.hi AND (e1.left_on IS NULL OR e1.left_on >= m.lo)
+    ON e1.school_id = a.school_id AND {active_during_sql('e1', 'm.lo', 'm.hi')}
   JOIN contingent_enrolment e2
     ON e2.school_id = a.school_id AND e2.pupil_id = e1.pupil_id AND e2.id > e1.id
-   AND e2.enrolled_on <= m.hi AND (e2.left_on IS NULL OR e2.left_on >= m.lo)
+   AND {active_during_sql('e2', 'm.lo', 'm.hi')}
    AND e2.enrolled_on <= coalesce(e1.left_on, 'infinity'::date) AND e1.enrolled_on <= coalesce(e2.left_on, 'infinity'::date)
   JOIN contingent_pupil p ON p.id = e1.pupil_id
  WHERE a.id = ANY(%(acts)s)

@@ -47,7 +47,7 @@ def make_order(*, region, school_year: int = YEAR, sen_coefficient: Decimal = De
 def make_contract(*, school, order=None, levels=None, period=PERIOD, status: str = "active",
                   sen_coefficient: Decimal = Decimal("1.50")):
     """An active contract of ``school``; ``levels``: {level: (places, norm)} (default: every level)."""
-    from orders.amounts import months_between
+    from core.calendar import month_count
     from orders.models import Application, ApplicationLevel, Contract, ContractLevel
 
     order = order or make_order(region=school.region, sen_coefficient=sen_coefficient)
@@ -62,7 +62,7 @@ def make_contract(*, school, order=None, levels=None, period=PERIOD, status: str
     contract = Contract.objects.create(
         number=f"ДГ-{order.school_year}-{next(_serial):05d}", order=order, school=school, application=application,
         status=status, period_start=period[0], period_end=period[1], total_amount=total,
-        months=months_between(period[0], period[1]),
+        months=month_count(period[0], period[1]),
     )
     for level, (places, norm) in levels.items():
         ContractLevel.objects.create(contract=contract, level=level, places=places, monthly_norm=norm)
@@ -97,8 +97,8 @@ def make_check_run(*, check_date: dt.date = dt.date(2025, 10, 20)):
 
 def make_finding(*, school, code: str = "P03", enrolment=None, level: str = "", status: str = "open", run=None):
     """A finding as the engine records it (severity from the CONTRACT table)."""
-    from checks.choices import CODE_SEVERITY
     from checks.models import Finding
+    from checks.rules import severity_of
 
     run = run or make_check_run()
     if enrolment is not None:
@@ -106,7 +106,7 @@ def make_finding(*, school, code: str = "P03", enrolment=None, level: str = "", 
     else:
         subject = f"school:{school.pk}" + (f":{level}" if level else "")
     return Finding.objects.create(
-        code=code, severity=CODE_SEVERITY[code], school=school, enrolment=enrolment, level=level,
+        code=code, severity=severity_of(code), school=school, enrolment=enrolment, level=level,
         subject_key=subject, rule_version="test", status=status, first_run=run, last_run=run,
     )
 

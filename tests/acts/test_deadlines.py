@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from acts.deadlines import act_due_on, add_working_days, months_between, parse_month, review_due_on
+from acts.deadlines import act_due_on, add_working_days, parse_month, review_due_on
 from acts.selectors import overdue_items
 from acts.services import act_build, act_submit
+from core.calendar import months_between
 from tests.acts.conftest import OCTOBER, TODAY
 from tests.acts.factories import make_enrolment
 

@@ -6,7 +6,8 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acts.money import SQL_LINE_AMOUNT, SQL_LINE_AMOUNT_DEFINITION, days_in_month, line_amount, round_money
+from acts.money import SQL_LINE_AMOUNT, SQL_LINE_AMOUNT_DEFINITION, line_amount, round_money
+from core.calendar import days_in_month
 
 norms = st.decimals(min_value=Decimal("0"), max_value=Decimal("9999999.99"), places=2)
 coefficients = st.decimals(min_value=Decimal("1"), max_value=Decimal("9.99"), places=2)

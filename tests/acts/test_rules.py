@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acts.models import ActLine
-from acts.rules import BLOCKING_SQL, FINDING_LINES_SQL, LIVE_SQL, blocked_sql, concerns_sql
+from acts.rules import FINDING_LINES_SQL
 from acts.services import act_build, act_correct, act_return, act_submit
+from checks.blocking import BLOCKING_SQL, LIVE_SQL, blocked_sql, concerns_sql
 from checks.choices import FindingCode, FindingStatus, Severity
 from checks.models import Finding
 from schools.choices import Level

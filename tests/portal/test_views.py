@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from tests.acts.factories import make_enrolment
-from tests.schools.factories import make_finding, make_licence, make_rnu
+from tests.schools.factories import make_finding, make_licence, make_rnu, s03_details
 
 
 def page(client, user, url, **params):
@@ -29,7 +29,7 @@ class SchoolPageTests:
     def test_the_school_page_shows_profile_licences_register_status_and_findings_in_plain_words(self, client, school_user, school_a):
         make_licence(school_a, number="LIC-777", levels=["primary", "basic"])
         make_rnu(bin=school_a.bin, included_on=dt.date(2024, 2, 1), reason="Сот шешімі")
-        make_finding(school_a, code="S03", details={"bin": school_a.bin, "included_on": "2024-02-01", "reason": "Сот шешімі"})
+        make_finding(school_a, code="S03", details=s03_details(school_a, included_on="2024-02-01", reason="Сот шешімі"))
         body = page(client, school_user, f"/en/schools/{school_a.pk}/").content.decode()
         assert "LIC-777" in body and "Primary (grades 0–4)" in body
         assert "On the register on" in body and "Сот шешімі" in body

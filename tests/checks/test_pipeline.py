@@ -5,13 +5,17 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from checks.choices import CheckRunStatus, CheckRunTrigger
-from checks.engine import LOCK_KEY, RunInProgress
+from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger
+from checks.engine import check_run_execute
 from checks.models import CheckRun, Finding
+from checks.pipeline import check_pipeline_execute, check_pipeline_start
+from checks.runs import RunInProgress, run_in_progress
+from checks.services import check_run_now
+from checks.tasks import nightly_checks
 from contingent.models import NobdSnapshot
-from contingent.services.nightly import check_pipeline_execute, check_pipeline_start, run_in_progress
-from contingent.tasks import nightly_checks
 from core.errors import PermissionDeniedError
+from core.locks import CHECK_RUN_LOCK
+from core.selectors import audit_events_for
 from tests.contingent.factories import load_snapshot, make_enrolment, nobd_row, write_csv
 
 
@@ -80,7 +84,25 @@ class PipelineTests:
             run = check_pipeline_start(actor=operator_user, fetch=True)
         check_pipeline_execute(run_id=run.pk)
         old.refresh_from_db()
-        assert old.status == CheckRunStatus.FAILED and "interrupted" in old.error
+        assert old.status == CheckRunStatus.FAILED and old.finished_at is not None
+        event = audit_events_for(subject=old).get()
+        assert (event.action, event.from_status, event.to_status) == (CheckRunEvent.FAILED, "running", "failed")
+
+    def test_a_queued_run_is_in_progress_and_a_run_started_meanwhile_does_not_fail_it(
+            self, contingent, operator_user, django_capture_on_commit_callbacks):
+        """The defect: the engine marked every other running run failed when a run started, a queued nightly run too."""
+        with django_capture_on_commit_callbacks():
+            queued = CheckRun.objects.get(pk=nightly_checks()["started"])
+        assert run_in_progress() == queued
+        with pytest.raises(RunInProgress) as refused:  # run_checks meanwhile: refused, naming the queued run
+            check_run_now()
+        assert refused.value.details == {"run_id": queued.pk}
+        # A run that got past the start anyway (say, created just before) executes without failing the queued one.
+        other = CheckRun.objects.create(check_date=dt.date.today(), trigger=CheckRunTrigger.COMMAND, status=CheckRunStatus.RUNNING)
+        check_run_execute(run=other)
+        queued.refresh_from_db()
+        assert queued.status == CheckRunStatus.RUNNING
+        assert check_pipeline_execute(run_id=queued.pk).status == CheckRunStatus.SUCCEEDED
 
     def test_a_run_holding_the_lock_in_another_session_is_in_progress(self, contingent):
         from django.db import connections
@@ -91,7 +113,7 @@ class PipelineTests:
         other.connect()
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_lock(%s)", [CHECK_RUN_LOCK.key])
             assert run_in_progress() == stuck
         finally:
             other.close()
@@ -158,7 +180,7 @@ class BeatScheduleTests:
 
         DatabaseScheduler(app=app)  # reads CELERY_BEAT_SCHEDULE into the database, as beat does at start
         task = PeriodicTask.objects.get(name="nightly-nobd-checks")
-        assert task.task == "contingent.tasks.nightly_checks" and task.enabled
+        assert task.task == "checks.tasks.nightly_checks" and task.enabled
         crontab = task.crontab
         assert (crontab.minute, crontab.hour, crontab.day_of_week, crontab.day_of_month, crontab.month_of_year) == (
             "0", "2", "*", "*", "*")

@@ -14,8 +14,8 @@ from django.db import connections
 
 from checks.choices import CheckRunStatus, CheckRunTrigger, FindingStatus
 from checks.models import CheckRun, Finding
+from checks.pipeline import check_pipeline_start
 from checks.services import check_run_now
-from contingent.services.nightly import check_pipeline_start
 from tests import workers
 from tests.contingent.factories import make_contract, make_enrolment, nobd_row, write_csv
 from tests.factories import make_school
