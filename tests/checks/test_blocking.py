@@ -57,7 +57,7 @@ class BlockingSqlTests:
         assert blocks is finding_blocks(severity=finding["severity"], status=finding["status"])
 
     def test_the_orm_form_and_the_model_property_agree(self, school_a):
-        from tests.payments.factories import make_finding
+        from tests.acts.factories import make_finding
 
         for code, status, level in (("S02", "open", ""), ("S03", "waived", ""), ("S01", "explained", "basic"),
                                     ("S04", "open", ""), ("S05", "resolved", "basic")):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from orders.published import CONTRACTED_PLACES_VIEW
-from tests.payments.factories import make_contract
+from tests.acts.factories import make_contract
 
 
 @pytest.mark.django_db
