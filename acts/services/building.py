@@ -65,6 +65,7 @@ SELECT a.id, a.version, a.school_id, e.id, p.iin,
        SELECT 1 FROM acts_actline x JOIN acts_act xa ON xa.id = x.act_id
         WHERE x.enrolment_id = e.id AND xa.month = a.month AND xa.id <> a.id AND x.version = xa.version
           AND x.decision <> '{LineDecision.REJECTED}')
+ ORDER BY a.id, e.id  -- line ids follow the enrolments: the same contingent always gives the same order
 RETURNING act_id, amount)
 UPDATE acts_act a
    SET line_count = s.line_count, total_amount = s.total_amount, updated_at = now()
