@@ -40,7 +40,10 @@ MESSAGES = {
     # The signer
     "wrong_iin": _("The certificate belongs to IIN %(found)s, but your account is registered with IIN %(expected)s."),
     "wrong_bin": _("The certificate is issued to the organisation with BIN %(found)s; this step must be signed for BIN %(expected)s."),
-    "not_legal_entity": _("The certificate is a personal one (it carries no BIN); this step must be signed with the certificate of the organisation with BIN %(expected)s."),
+    "not_legal_entity": _(
+        "The certificate is a personal one (it carries no BIN); this step must be signed with the certificate "
+        "of the organisation with BIN %(expected)s."
+    ),
     "no_org_bin": _("Your organisation's BIN is not recorded in the portal; ask an administrator to enter it before signing."),
     "not_a_signer": _("Your role does not sign documents."),
     # The payload
