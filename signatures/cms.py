@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+import pyhanko_certvalidator.asn1_types  # noqa: F401  (asn1crypto then parses keys of unknown algorithms, e.g. GOST)
 from asn1crypto import cms, crl, ocsp, x509
 from django.conf import settings
 
@@ -90,13 +91,28 @@ def _attribute(name: x509.Name, key: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
+def _rfc4514(cert: x509.Certificate) -> tuple[str, str]:
+    """Subject and issuer as RFC 4514 strings (CN=…,O=…), the form OpenSSL and the CA's documents use."""
+    from cryptography import x509 as pyca_x509
+    from cryptography.x509.oid import NameOID
+
+    names = {NameOID.SERIAL_NUMBER: "SERIALNUMBER", NameOID.SURNAME: "SURNAME", NameOID.GIVEN_NAME: "GIVENNAME",
+             NameOID.EMAIL_ADDRESS: "E"}
+    try:
+        parsed = pyca_x509.load_der_x509_certificate(cert.dump())
+        return parsed.subject.rfc4514_string(names), parsed.issuer.rfc4514_string(names)
+    except ValueError:
+        return cert.subject.human_friendly, cert.issuer.human_friendly
+
+
 def certificate_facts(cert: x509.Certificate) -> CertificateFacts:
     subject = cert.subject
+    subject_text, issuer_text = _rfc4514(cert)
     iin = next((m.group(1) for v in _attribute(subject, "serial_number") if (m := IIN_RE.match(v.strip()))), "")
     bin_ = next((m.group(1) for v in _attribute(subject, "organizational_unit_name") if (m := BIN_RE.match(v.strip()))), "")
     validity = cert["tbs_certificate"]["validity"]
     return CertificateFacts(
-        subject=subject.human_friendly, issuer=cert.issuer.human_friendly, serial=format(cert.serial_number, "x"),
+        subject=subject_text, issuer=issuer_text, serial=format(cert.serial_number, "x"),
         iin=iin, bin=bin_, common_name=", ".join(_attribute(subject, "common_name")),
         organisation=", ".join(_attribute(subject, "organization_name")),
         not_before=validity["not_before"].native, not_after=validity["not_after"].native,

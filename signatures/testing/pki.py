@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyhanko_certvalidator.asn1_types  # noqa: F401  (lets asn1crypto build a key of an algorithm it does not know)
 from asn1crypto import core as asn1_core
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
