@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "RoleEnum": "accounts.choices.Role",
     },
 }
 

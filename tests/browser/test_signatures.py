@@ -9,9 +9,8 @@ import pytest
 from signatures.testing.fake_ncalayer import FakeNCALayer
 from tests.browser.conftest import login
 from tests.factories import next_bin
-from tests.signatures.conftest import cms_mode, pki, revocation_server, school_signer, signer_iin  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("cms_mode")]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from schools.models import School
 from signatures.api.mixins import SigningPayloadMixin
 from signatures.services import signature_accept, signing_payload_issue
-from tests.signatures.conftest import sign
+from tests.signatures.fixtures import sign
 
 pytestmark = pytest.mark.django_db
 

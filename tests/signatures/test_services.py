@@ -19,7 +19,7 @@ from signatures.models import RevocationData, Signature, SigningPayload
 from signatures.services import signature_accept, signature_required, signing_payload_issue
 from signatures.testing.pki import KZ_GOST_34310_SIGNATURE_OID
 from tests.factories import next_bin
-from tests.signatures.conftest import sign
+from tests.signatures.fixtures import sign
 
 pytestmark = pytest.mark.django_db
 

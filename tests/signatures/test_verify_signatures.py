@@ -12,7 +12,7 @@ from django.db import connection
 
 from signatures.models import Signature
 from signatures.services import signature_accept, signing_payload_issue
-from tests.signatures.conftest import sign
+from tests.signatures.fixtures import sign
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from accounts.models import Department, User
 from core.models import AuditEvent
 from signatures.services import signature_accept, signing_payload_issue
 from tests.factories import next_bin, next_iin
-from tests.signatures.conftest import sign
+from tests.signatures.fixtures import sign
 
 pytestmark = pytest.mark.django_db
 
