@@ -288,3 +288,43 @@ class RefusedSignatureTests:
     def test_no_trusted_roots(self, settings, tmp_path, school, school_signer, school_certificate, issued):
         settings.SIGNATURE_TRUST_DIR = tmp_path / "empty"
         refused("no_trust_roots", **self.accept(school, school_signer, sign(school_certificate, payload_b64(issued))))
+
+
+class SigningTimeTests:
+    def test_a_signing_time_after_now_is_refused(self, review, monkeypatch, settings, school_signer, school_certificate):
+        from signatures import services
+
+        settings.SIGNATURE_PAYLOAD_TTL = 7200
+        issued = signing_payload_issue(obj=school_signer.school, action="accept", actor=school_signer)
+        cms = sign(school_certificate, payload_b64(issued))
+        earlier = timezone.now() - dt.timedelta(hours=1)
+        monkeypatch.setattr(services.timezone, "now", lambda: earlier)  # the server's clock says the signature is from the future
+        refused("signing_time", obj=school_signer.school, action="accept", actor=school_signer, cms=cms)
+
+
+class KeyMismatchTests:
+    def test_a_signature_made_with_another_key_than_the_certificates(self, review, pki, school_signer, school_certificate):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        from signatures.testing.pki import Issued
+
+        issued = signing_payload_issue(obj=school_signer.school, action="accept", actor=school_signer)
+        stolen_certificate = Issued(school_certificate.certificate, rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        try:
+            cms = sign(stolen_certificate, payload_b64(issued))
+        except ValueError:
+            pytest.skip("cryptography refuses to sign with a key that does not match the certificate")
+        refused("bad_signature", obj=school_signer.school, action="accept", actor=school_signer, cms=cms)
+
+
+class SignatureRowsTests:
+    def test_the_pdf_rows_name_the_signer_the_certificate_serial_and_the_time(self, review, school_signer, school_certificate):
+        from signatures.pdf import signature_rows
+
+        issued = signing_payload_issue(obj=school_signer.school, action="accept", actor=school_signer)
+        signature = signature_accept(obj=school_signer.school, action="accept", actor=school_signer,
+                                     cms=sign(school_certificate, payload_b64(issued)))
+        [(party, text)] = signature_rows(school_signer.school)
+        assert "accept" in party
+        assert signature.cert_serial in text and school_signer.iin in text and "ЖАНЫБЕКОВА АСЕЛЬ" in text
+        assert timezone.localtime(signature.signing_time).strftime("%d.%m.%Y %H:%M") in text
