@@ -15,6 +15,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,21 @@ REQUIRED_ATTRIBUTES = ("content_type", "message_digest", "signing_time")
 SIGNING_KEY_USAGES = {"digital_signature", "non_repudiation"}
 IIN_RE = re.compile(r"^IIN(\d{12})$")
 BIN_RE = re.compile(r"^BIN(\d{12})$")
+# What asn1crypto raises on malformed DER, possibly late: it parses lazily, on first access.
+MALFORMED = (ValueError, TypeError, KeyError, IndexError, OverflowError, AttributeError)
+
+
+def refuses_malformed(check):
+    """A check that meets malformed DER refuses it as ``bad_cms`` rather than crash."""
+
+    @functools.wraps(check)
+    def guarded(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except MALFORMED as error:
+            raise refusal("bad_cms", detail=str(error)[:200])
+
+    return guarded
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,7 @@ def _rfc4514(cert: x509.Certificate) -> tuple[str, str]:
         return cert.subject.human_friendly, cert.issuer.human_friendly
 
 
+@refuses_malformed
 def certificate_facts(cert: x509.Certificate) -> CertificateFacts:
     subject = cert.subject
     subject_text, issuer_text = _rfc4514(cert)
@@ -139,6 +156,7 @@ def parse_signature(data: bytes) -> ParsedSignature:
 
     try:
         info = cms.ContentInfo.load(data, strict=True)
+        info.native  # noqa: B018 - parse the whole structure now: malformed DER is refused here, not later
         if info["content_type"].native != "signed_data":
             raise refusal("bad_cms", detail=f"content type {info['content_type'].native}, not signed data")
         signed_data = info["content"]
@@ -168,10 +186,11 @@ def parse_signature(data: bytes) -> ParsedSignature:
             signed_data=signed_data, signer_info=signer_info, content=content, certificate=cert_info.signer_cert,
             other_certificates=list(cert_info.other_certs), signing_time=signing_time,
         )
-    except (ValueError, TypeError, KeyError) as error:
+    except MALFORMED as error:
         raise refusal("bad_cms", detail=str(error)[:200])
 
 
+@refuses_malformed
 def check_algorithms(parsed: ParsedSignature) -> None:
     """RSA keys and SHA-256 only; GOST keys are named as such."""
     key_algorithm = parsed.certificate.public_key["algorithm"]["algorithm"]
@@ -185,6 +204,7 @@ def check_algorithms(parsed: ParsedSignature) -> None:
         raise refusal("bad_digest", algorithm=digest)
 
 
+@refuses_malformed
 def check_integrity(parsed: ParsedSignature) -> None:
     """The message digest equals SHA-256 of the content and the signature over the signed attributes is valid."""
     from pyhanko.sign.general import CMSStructuralError
@@ -204,6 +224,7 @@ def check_integrity(parsed: ParsedSignature) -> None:
         raise refusal("bad_signature")
 
 
+@refuses_malformed
 def check_key_usage(cert: x509.Certificate) -> None:
     usages = set(cert.key_usage_value.native) if cert.key_usage_value is not None else set()
     if not usages & SIGNING_KEY_USAGES:
@@ -286,7 +307,7 @@ def validate_chain(cert: x509.Certificate, other_certs: list[x509.Certificate], 
         raise refusal("revocation_unknown", detail=str(error)[:300])
     except cv.DisallowedAlgorithmError as error:
         raise refusal("weak_algorithm", detail=str(error)[:300])
-    except (cv.PathValidationError, cv.ValidationError) as error:
+    except (cv.PathValidationError, cv.ValidationError, *MALFORMED) as error:
         raise refusal("untrusted_chain", detail=str(error)[:300])
 
 

@@ -91,6 +91,8 @@ class TestPKI:
     ``…/root.crl``); None issues certificates that name no revocation service.
     """
 
+    __test__ = False  # not a test class, whatever pytest's name patterns say
+
     base_url: str | None = None
     root: Issued = field(init=False)
     intermediate: Issued = field(init=False)
