@@ -269,10 +269,7 @@ def signature_inspect(*, actor, cms) -> Inspection:
     try:
         parsed = cms_checks.parse_signature(_decode(cms))
         payload = read_payload(parsed.content)
-        try:
-            certificate = parsed.certificate_facts
-        except (ValueError, KeyError, TypeError):
-            certificate = None
+        certificate = parsed.certificate_facts
         _verify(cms=cms, actor=actor, for_update=False)
     except DomainError as error:
         return Inspection(certificate=certificate, payload=payload, refusal=error)
