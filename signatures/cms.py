@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import pyhanko_certvalidator.asn1_types  # noqa: F401  (asn1crypto then parses keys of unknown algorithms, e.g. GOST)
 from asn1crypto import cms, crl, ocsp, x509
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from signatures.errors import refusal
 from signatures.trust import TrustStore
@@ -143,9 +144,9 @@ def decode_base64(value: str | bytes) -> bytes:
             value = "".join(value.split())
         data = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise refusal("bad_cms", detail="not base64")
+        raise refusal("bad_cms", detail=_("not base64"))
     if not data:
-        raise refusal("bad_cms", detail="empty")
+        raise refusal("bad_cms", detail=_("empty"))
     return data
 
 
@@ -158,7 +159,7 @@ def parse_signature(data: bytes) -> ParsedSignature:
         info = cms.ContentInfo.load(data, strict=True)
         info.native  # noqa: B018 - parse the whole structure now: malformed DER is refused here, not later
         if info["content_type"].native != "signed_data":
-            raise refusal("bad_cms", detail=f"content type {info['content_type'].native}, not signed data")
+            raise refusal("bad_cms", detail=_("content type %(type)s, not signed data") % {"type": info["content_type"].native})
         signed_data = info["content"]
         signer_infos = signed_data["signer_infos"]
         if len(signer_infos) != 1:
@@ -166,7 +167,7 @@ def parse_signature(data: bytes) -> ParsedSignature:
         signer_info = signer_infos[0]
         encapsulated = signed_data["encap_content_info"]
         if encapsulated["content_type"].native != "data":
-            raise refusal("bad_cms", detail=f"encapsulated content type {encapsulated['content_type'].native}, not data")
+            raise refusal("bad_cms", detail=_("encapsulated content type %(type)s, not data") % {"type": encapsulated["content_type"].native})
         if encapsulated["content"].native is None:
             raise refusal("detached_content")
         content = bytes(encapsulated["content"].native)

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.services import audit_record
@@ -104,10 +105,10 @@ def _decode(cms) -> bytes:
         if not isinstance(cms, str) or not cms.strip():
             raise refusal("cms_required")
         if len(cms) > MAX_CMS_BYTES * 4 // 3 + 8:
-            raise refusal("bad_cms", detail="larger than 1 MiB")
+            raise refusal("bad_cms", detail=_("larger than 1 MiB"))
         data = cms_checks.decode_base64(cms)
     if len(data) > MAX_CMS_BYTES:
-        raise refusal("bad_cms", detail="larger than 1 MiB")
+        raise refusal("bad_cms", detail=_("larger than 1 MiB"))
     return data
 
 
@@ -119,7 +120,7 @@ def _verify(*, cms, actor, obj=None, action: str | None = None, for_update: bool
     # The payload: issued by the portal to this user, for this object and action, unused, unexpired, current.
     fields = read_payload(parsed.content)
     if fields is None:
-        raise refusal("payload_mismatch", detail="the signed data are not a payload of this portal")
+        raise refusal("payload_mismatch", detail=_("the signed data are not a payload of this portal"))
     if Signature.objects.filter(nonce=fields["nonce"]).exists():
         raise refusal("used_nonce")
     issued_rows = SigningPayload.objects.filter(nonce=fields["nonce"]).select_related("content_type")
@@ -127,21 +128,21 @@ def _verify(*, cms, actor, obj=None, action: str | None = None, for_update: bool
     if issued is None:
         if Signature.objects.filter(nonce=fields["nonce"]).exists():  # used meanwhile by a concurrent request
             raise refusal("used_nonce")
-        raise refusal("payload_mismatch", detail="the portal issued no such payload (unknown nonce)")
+        raise refusal("payload_mismatch", detail=_("the portal issued no such payload (unknown nonce)"))
     if issued.user_id != actor.pk:
-        raise refusal("payload_mismatch", detail="the payload was issued to another user")
+        raise refusal("payload_mismatch", detail=_("the payload was issued to another user"))
     if obj is None:
         obj = issued.subject
         if obj is None:
-            raise refusal("payload_mismatch", detail="the document no longer exists")
+            raise refusal("payload_mismatch", detail=_("the document no longer exists"))
     content_type, _label = _object_type(obj)
     if (issued.content_type_id, issued.object_id) != (content_type.pk, str(obj.pk)):
-        raise refusal("payload_mismatch", detail="the payload was issued for another document")
+        raise refusal("payload_mismatch", detail=_("the payload was issued for another document"))
     action = action or issued.action
     if issued.action != action:
         raise refusal("wrong_action", signed=issued.action, action=action)
     if bytes(issued.payload) != parsed.content:
-        raise refusal("payload_mismatch", detail="the signed bytes differ from the issued payload")
+        raise refusal("payload_mismatch", detail=_("the signed bytes differ from the issued payload"))
     now = timezone.now()
     if issued.expires_at < now:
         raise refusal("expired_payload", expires_at=issued.expires_at.isoformat())
@@ -163,7 +164,11 @@ def _verify(*, cms, actor, obj=None, action: str | None = None, for_update: bool
     cms_checks.check_key_usage(parsed.certificate)
     certificate = parsed.certificate_facts
     check_identity(certificate, expected_identity(actor))
-    trust = load_trust_store()
+    try:
+        trust = load_trust_store()
+    except (OSError, ValueError) as error:
+        logger.error("SIGNATURE_TRUST_DIR cannot be read: %s", error)
+        raise refusal("untrusted_chain", detail=_("the trusted certificates cannot be read"))
     chain = cms_checks.validate_chain(parsed.certificate, parsed.other_certificates, trust, mode=settings.SIGNATURE_REVOCATION)
     return Verified(parsed=parsed, cms=data, issued=issued, obj=obj, action=action, facts=facts, certificate=certificate,
                     chain=chain, trust_fingerprint=trust.fingerprint(), trust_files=trust.files)

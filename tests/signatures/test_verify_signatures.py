@@ -29,9 +29,12 @@ def kept(review, pki, school_signer, school_certificate):
 
 
 def run() -> tuple[str, CommandError | None]:
+    from django.utils import translation
+
     out = io.StringIO()
     try:
-        call_command("verify_signatures", stdout=out)
+        with translation.override("en"):
+            call_command("verify_signatures", stdout=out)
     except CommandError as error:
         return out.getvalue(), error
     return out.getvalue(), None
