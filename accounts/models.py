@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
-from accounts.scoping import Scope, ScopedQuerySet
 from core.identifiers import validate_bin, validate_iin
+from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
+from core.scoping import Scope, ScopedQuerySet
 
 
 class PortalUserManager(UserManager):

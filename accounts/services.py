@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from accounts.models import Department, User
 from core.errors import DomainError
 from core.identifiers import parse_bin, parse_iin
 from core.models import Region
+from core.roles import Role
 from core.services import audit_record
 
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("contingent.api.urls")),
     path("", include("signatures.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
 ]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from accounts.choices import Role
 from core.errors import PermissionDeniedError
+from core.roles import Role
 from signatures.cms import CertificateFacts
 from signatures.errors import MESSAGES, refusal
 

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
-from accounts.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
 from signatures.choices import RevocationCheck, RevocationKind
 
 SHA256_HEX = r"^[0-9a-f]{64}$"

@@ -9,12 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from accounts.decorators import role_required
 from accounts.models import Department, User
 from accounts.services import department_set_bin, user_set_iin
+from core.decorators import role_required
 from core.errors import DomainError
 from core.models import Region
+from core.roles import Role
 from core.web import attempt
 from signatures import selectors
 from signatures.identity import SIGNER_ROLES, expected_identity
