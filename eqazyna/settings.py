@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "schools",
     "checks",
     "contingent",
+    "signatures",
     "orders",
     "acts",
     "payments",
@@ -191,6 +192,12 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     BASE_DIR / "static",
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Single files of npm packages that ship more than a dist/ folder (the NCALayer client).
+    "signatures.staticfiles.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -218,6 +225,31 @@ REGISTER_HTTP_RETRIES = int(env("REGISTER_HTTP_RETRIES", "3"))  # further attemp
 REGISTER_HTTP_BACKOFF = float(env("REGISTER_HTTP_BACKOFF", "0.5"))  # first wait; doubles each retry
 # Register files an operator uploaded, kept between the preview and the confirmation.
 REGISTER_UPLOAD_DIR = MEDIA_ROOT / "register-uploads"
+
+# --- Qualified electronic signatures (ЭЦП/ЭЦҚ) ----------------------------------------
+# "confirm": a signature is the signed-in user's confirmation of the document hash (development,
+# pilots); "cms": a CMS signature made with NCALayer, verified against SIGNATURE_TRUST_DIR.
+SIGNATURE_MODE = env("SIGNATURE_MODE", "confirm")
+if SIGNATURE_MODE not in {"confirm", "cms"}:
+    raise ImproperlyConfigured("SIGNATURE_MODE must be 'confirm' or 'cms'.")
+SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION = env_bool("SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION", False)
+if PRODUCTION and SIGNATURE_MODE == "confirm" and not SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "SIGNATURE_MODE=confirm is not a legal signature: production needs SIGNATURE_MODE=cms "
+        "(or SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION=true for a pilot)."
+    )
+# The national CA's root and intermediate certificates (PEM or DER files).
+SIGNATURE_TRUST_DIR = Path(env("SIGNATURE_TRUST_DIR", str(BASE_DIR / ".data" / "signature-trust")))
+# Revocation check of the signer's certificate: "ocsp" (OCSP, the CRL when OCSP gives no answer), "crl" or "off".
+SIGNATURE_REVOCATION = env("SIGNATURE_REVOCATION", "ocsp")
+if SIGNATURE_REVOCATION not in {"ocsp", "crl", "off"}:
+    raise ImproperlyConfigured("SIGNATURE_REVOCATION must be 'ocsp', 'crl' or 'off'.")
+SIGNATURE_REVOCATION_TIMEOUT = float(env("SIGNATURE_REVOCATION_TIMEOUT", "10"))  # seconds per OCSP/CRL request
+SIGNATURE_PAYLOAD_TTL = int(env("SIGNATURE_PAYLOAD_TTL", "900"))  # seconds a payload may be signed and posted
+# BIN of the operator ("Financial Center" JSC) that operators' certificates must carry; empty = not checked.
+SIGNATURE_OPERATOR_BIN = env("SIGNATURE_OPERATOR_BIN", "")
+# Where the page script reaches NCALayer on the user's computer.
+SIGNATURE_NCALAYER_URL = env("SIGNATURE_NCALAYER_URL", "wss://127.0.0.1:13579")
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -268,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "RoleEnum": "core.roles.Role",
     },
 }
 
