@@ -210,7 +210,8 @@ def detect_bulk_acceptance(as_of: dt.date) -> list[tuple]:
                          "units": row["n"], "first_at": row["first_at"], "last_at": row["last_at"],
                          "seconds": int((row["last_at"] - row["first_at"]).total_seconds()),
                          "minutes_threshold": settings.PROCUREMENT_BULK_MINUTES,
-                         "units_threshold": settings.PROCUREMENT_BULK_MIN_UNITS, "accepted": row["units"]})
+                         "units_threshold": settings.PROCUREMENT_BULK_MIN_UNITS,
+                         "accepted": json.loads(row["units"]) if isinstance(row["units"], str) else row["units"]})
         for row in rows
     ]
 

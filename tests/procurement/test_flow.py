@@ -12,10 +12,11 @@ from procurement.choices import ProcurementEvent, UnitStatus
 from procurement.models import ContractLine, DeliveryUnit, PenaltyClaim, ProcurementContract
 from procurement.pdf import acceptance_act_blocks
 from procurement.selectors import line_lateness, lines_with_lateness
+from procurement.services.importing import COLUMNS
 from tests.factories import next_bin
 from tests.schools.factories import csv_file
 
-HEADER = "contract_number,signed_on,supplier_bin,supplier_name,item_code,item_name,unit_price,school_bin,quantity,delivery_due,warranty_months,software\n"
+HEADER = ",".join(COLUMNS) + "\n"
 PASS = {"model_ok": True, "works": True, "software_ok": True, "warranty_card": True}
 
 
