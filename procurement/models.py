@@ -22,6 +22,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -97,6 +98,9 @@ class ProcurementContract(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:contract_detail", args=[self.pk])
+
     @property
     def status_colour(self) -> str:
         return ContractStatus(self.status).colour
@@ -170,6 +174,9 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id}/{self.pk} {self.delivered_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:delivery_detail", args=[self.pk])
 
 
 class DeliveryUnit(models.Model):

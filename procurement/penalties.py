@@ -18,9 +18,9 @@ As of a day D (capped by the day a closed or terminated contract ended):
 * a late unit accepted on day A ≤ D is late A − due days; one not accepted by D (never delivered,
   still under inspection, rejected and not yet replaced, or accepted after D) D − due days.
 
-``late_units``, ``unit_days`` and ``penalty_amount`` are the Python rule; the SQL functions
-``procurement_late_units``, ``procurement_unit_days`` and ``procurement_penalty`` (migration
-0002) are the same rule for set-based queries (overdue lists, red flag PR07). A property test
+``late_units``, ``unit_days``, ``outstanding_units`` and ``penalty_amount`` are the Python rule; the
+SQL functions ``procurement_late_units``, ``procurement_unit_days``, ``procurement_outstanding_units``
+and ``procurement_penalty`` (migration 0002) are the same rule for set-based queries (overdue lists, red flag PR07). A property test
 (hypothesis) proves that the two give the same results.
 """
 
@@ -35,10 +35,12 @@ from core.money import round_money
 
 DAILY_RATE = Decimal("0.001")  # 0.1 % of the late units' value per day
 CAP_RATE = Decimal("0.1")  # at most 10 % of the late units' value
+CAP_DAYS = int(CAP_RATE / DAILY_RATE)  # 100 unit-days per late unit reach the cap
 
 SQL_LATE_UNITS = "procurement_late_units"
 SQL_UNIT_DAYS = "procurement_unit_days"
 SQL_PENALTY = "procurement_penalty"
+SQL_OUTSTANDING = "procurement_outstanding_units"
 
 # The migration keeps its own verbatim copy; a test compares the functions in the database with this text.
 SQL_DEFINITIONS = """
@@ -64,6 +66,13 @@ AS $$
            END
 $$;
 
+CREATE OR REPLACE FUNCTION procurement_outstanding_units(quantity integer, accepted date[], as_of date)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT greatest(quantity - (SELECT count(*) FROM unnest(coalesce(accepted, '{}'::date[])) AS a WHERE a <= as_of)::integer, 0)
+$$;
+
 CREATE OR REPLACE FUNCTION procurement_penalty(unit_price numeric, late_units integer, unit_days bigint)
 RETURNS numeric(16, 2)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -75,6 +84,7 @@ $$;
 
 SQL_DROP = """
 DROP FUNCTION IF EXISTS procurement_penalty(numeric, integer, bigint);
+DROP FUNCTION IF EXISTS procurement_outstanding_units(integer, date[], date);
 DROP FUNCTION IF EXISTS procurement_unit_days(integer, date, date[], date);
 DROP FUNCTION IF EXISTS procurement_late_units(integer, date, date[], date);
 """
@@ -97,6 +107,11 @@ def unit_days(*, quantity: int, due: dt.date, accepted: Iterable[dt.date], as_of
     return sum((day - due).days for day in late_accepted) + outstanding * (as_of - due).days
 
 
+def outstanding_units(*, quantity: int, accepted: Iterable[dt.date], as_of: dt.date) -> int:
+    """Units of the row not accepted as of ``as_of`` (late or not)."""
+    return max(quantity - sum(1 for day in accepted if day <= as_of), 0)
+
+
 def penalty_amount(*, unit_price: Decimal, late_units: int, unit_days: int) -> Decimal:
     """The penalty of one row: 0.1 % per unit-day, capped at 10 % of the late units' value, rounded once."""
     if not isinstance(unit_price, Decimal):
@@ -114,25 +129,31 @@ class Lateness:
     late_units: int
     unit_days: int
     amount: Decimal
-    capped: bool
-    outstanding: int  # late units not yet accepted as of ``as_of``
+    outstanding: int  # units not accepted as of ``as_of``
+    ended: bool = False  # the contract ended (closed or terminated): lateness stopped counting
 
     @property
     def is_late(self) -> bool:
         return self.late_units > 0
 
     @property
+    def capped(self) -> bool:
+        return self.late_units > 0 and self.unit_days >= self.late_units * CAP_DAYS
+
+    @property
     def is_final(self) -> bool:
-        """The amount can no longer change: nothing is outstanding, or the cap is reached."""
-        return self.outstanding == 0 or self.capped
+        """The amount can no longer change: nothing outstanding, the cap reached, or the contract ended.
+
+        The SQL twin is ``procurement.selectors.lines_with_lateness``'s ``penalty_final``.
+        """
+        return self.outstanding == 0 or self.capped or self.ended
 
 
-def lateness(*, quantity: int, due: dt.date, accepted: Iterable[dt.date], as_of: dt.date, unit_price: Decimal) -> Lateness:
+def lateness(*, quantity: int, due: dt.date, accepted: Iterable[dt.date], as_of: dt.date, unit_price: Decimal,
+             ended: bool = False) -> Lateness:
     accepted = list(accepted)
     late = late_units(quantity=quantity, due=due, accepted=accepted, as_of=as_of)
     days = unit_days(quantity=quantity, due=due, accepted=accepted, as_of=as_of)
-    outstanding = late - sum(1 for day in accepted if due < day <= as_of) if late else 0
-    capped = late > 0 and days * DAILY_RATE >= late * CAP_RATE  # 0.1 % a unit-day reaches 10 % a unit
     return Lateness(as_of=as_of, late_units=late, unit_days=days,
                     amount=penalty_amount(unit_price=unit_price, late_units=late, unit_days=days),
-                    capped=capped, outstanding=outstanding)
+                    outstanding=outstanding_units(quantity=quantity, accepted=accepted, as_of=as_of), ended=ended)

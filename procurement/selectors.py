@@ -14,10 +14,12 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Count,
     DateField,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -27,7 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.db.models.functions import Coalesce, Least, TruncDate
 
 from procurement import penalties
 from procurement.choices import LIVE_PENALTY_STATUSES, UNDECIDED_UNIT_STATUSES, ClaimStatus, ContractStatus, UnitStatus
@@ -106,7 +108,8 @@ def lines_with_lateness(queryset, *, as_of: dt.date | None = None):
     """Lines annotated, as of a day (capped by the day an ended contract ended), with the penalty rule's figures.
 
     ``effective_as_of``, ``late_units``, ``unit_days``, ``penalty`` (SQL twin of ``procurement.penalties``),
-    ``accepted_count``, ``pending_count``, ``rejected_count`` and ``outstanding`` (late units not accepted yet).
+    ``accepted_count``, ``pending_count``, ``rejected_count``, ``outstanding`` (units not accepted yet) and
+    ``penalty_final`` (the amount can no longer change).
     """
     as_of = as_of or today()
     effective = Least(Value(as_of, output_field=DateField()), Coalesce(F("contract__ended_on"), Value(as_of, output_field=DateField())))
@@ -120,11 +123,17 @@ def lines_with_lateness(queryset, *, as_of: dt.date | None = None):
         unit_days=Func(F("quantity"), F("delivery_due"), F("accepted_days"), F("effective_as_of"),
                        function=penalties.SQL_UNIT_DAYS, output_field=BigIntegerField()),
     )
-    return queryset.annotate(
+    queryset = queryset.annotate(
         penalty=Func(F("unit_price"), F("late_units"), F("unit_days"), function=penalties.SQL_PENALTY,
                      output_field=DecimalField(max_digits=16, decimal_places=2)),
-        outstanding=Greatest(F("quantity") - F("accepted_count"), Value(0)),
+        outstanding=Func(F("quantity"), F("accepted_days"), F("effective_as_of"), function=penalties.SQL_OUTSTANDING,
+                         output_field=IntegerField()),
     )
+    # The twin of ``Lateness.is_final``: nothing outstanding, the cap reached, or the contract ended.
+    return queryset.annotate(penalty_final=ExpressionWrapper(
+        Q(outstanding=0) | Q(contract__ended_on__isnull=False)
+        | (Q(late_units__gt=0) & Q(unit_days__gte=F("late_units") * penalties.CAP_DAYS)),
+        output_field=BooleanField()))
 
 
 def line_lateness(line: ContractLine, *, as_of: dt.date | None = None) -> penalties.Lateness:
@@ -138,7 +147,7 @@ def line_lateness(line: ContractLine, *, as_of: dt.date | None = None) -> penalt
         .annotate(day=local_date("decided_at")).values_list("day", flat=True)
     ]
     return penalties.lateness(quantity=line.quantity, due=line.delivery_due, accepted=accepted, as_of=as_of,
-                              unit_price=line.unit_price)
+                              unit_price=line.unit_price, ended=contract.ended_on is not None)
 
 
 def overdue_lines(*, user, as_of: dt.date | None = None):

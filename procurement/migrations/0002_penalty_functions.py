@@ -29,6 +29,13 @@ AS $$
            END
 $$;
 
+CREATE OR REPLACE FUNCTION procurement_outstanding_units(quantity integer, accepted date[], as_of date)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT greatest(quantity - (SELECT count(*) FROM unnest(coalesce(accepted, '{}'::date[])) AS a WHERE a <= as_of)::integer, 0)
+$$;
+
 CREATE OR REPLACE FUNCTION procurement_penalty(unit_price numeric, late_units integer, unit_days bigint)
 RETURNS numeric(16, 2)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -40,6 +47,7 @@ $$;
 
 DROP = """
 DROP FUNCTION IF EXISTS procurement_penalty(numeric, integer, bigint);
+DROP FUNCTION IF EXISTS procurement_outstanding_units(integer, date[], date);
 DROP FUNCTION IF EXISTS procurement_unit_days(integer, date, date[], date);
 DROP FUNCTION IF EXISTS procurement_late_units(integer, date, date[], date);
 """

@@ -256,8 +256,7 @@ def detect_late_without_penalty(as_of: dt.date) -> list[tuple]:
 
     rows = (
         lines_with_lateness(ContractLine.objects.all(), as_of=as_of)
-        .filter(late_units__gt=0, penalty__gt=0)
-        .filter(Q(outstanding=0) | ~Q(contract__status=ContractStatus.ACTIVE) | Q(unit_days__gte=F("late_units") * 100))
+        .filter(penalty_final=True, late_units__gt=0, penalty__gt=0)
         .exclude(has_live_penalty())
         .values("id", "item_code", "quantity", "unit_price", "delivery_due", "late_units", "unit_days", "penalty",
                 "effective_as_of", "accepted_count", "school_id", "school__bin", "contract_id", "contract__number",

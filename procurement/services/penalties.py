@@ -17,7 +17,7 @@ from accounts.choices import Role
 from core.errors import ConflictError, DomainError
 from core.services import audit_record
 from core.workflow import transition_apply
-from procurement.choices import LIVE_PENALTY_STATUSES, ContractStatus, ProcurementEvent
+from procurement.choices import LIVE_PENALTY_STATUSES, ProcurementEvent
 from procurement.models import ContractLine, PenaltyClaim
 from procurement.services.common import clean_text, ensure_department_of, ensure_in_scope, ensure_role, today
 
@@ -35,7 +35,7 @@ def penalty_claim(*, line: ContractLine, actor) -> PenaltyClaim:
     lateness = line_lateness(line)
     if not lateness.is_late or lateness.amount <= 0:
         raise DomainError(_("Nothing was late on this line: there is no penalty."), code="not_late")
-    if not (lateness.is_final or line.contract.status != ContractStatus.ACTIVE):
+    if not lateness.is_final:
         raise ConflictError(_("Units are still outstanding and the penalty keeps growing; claim it once they are accepted, "
                               "the cap is reached or the contract ends."), code="not_final")
     claim = PenaltyClaim.objects.create(line=line, as_of=lateness.as_of, late_units=lateness.late_units,

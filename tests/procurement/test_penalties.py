@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from procurement import penalties
 from procurement.choices import UnitStatus
 from procurement.models import ContractLine
-from procurement.penalties import late_units, lateness, penalty_amount, unit_days
+from procurement.penalties import late_units, lateness, outstanding_units, penalty_amount, unit_days
 from procurement.selectors import line_lateness, lines_with_lateness
 from tests.procurement.factories import at, make_contract, make_delivery, make_line, make_unit
 
@@ -93,10 +93,12 @@ class SqlTwinTests:
         assert _sql(penalties.SQL_LATE_UNITS, quantity, DUE, accepted, as_of) == late
         assert _sql(penalties.SQL_UNIT_DAYS, quantity, DUE, accepted, as_of) == days
         assert _sql(penalties.SQL_PENALTY, price, late, days) == penalty_amount(unit_price=price, late_units=late, unit_days=days)
+        assert _sql(penalties.SQL_OUTSTANDING, quantity, accepted, as_of) == outstanding_units(quantity=quantity, accepted=accepted,
+                                                                                            as_of=as_of)
 
     def test_the_functions_in_the_database_are_the_ones_in_the_code(self):
         with connection.cursor() as cursor:
-            for name in (penalties.SQL_LATE_UNITS, penalties.SQL_UNIT_DAYS, penalties.SQL_PENALTY):
+            for name in (penalties.SQL_LATE_UNITS, penalties.SQL_UNIT_DAYS, penalties.SQL_OUTSTANDING, penalties.SQL_PENALTY):
                 cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [name])
                 assert cursor.fetchone()[0].strip() in penalties.SQL_DEFINITIONS
 
@@ -108,6 +110,7 @@ class SqlTwinTests:
             (2, Decimal("99.99"), []),
             (3, Decimal("1000.01"), [-1, -1, -1]),
             (4, Decimal("12.35"), [25, 1]),  # 25 days late: accepted after as_of, still outstanding then
+            (1, Decimal("7.00"), [19]),  # everything accepted: final
         ]
         for index, (quantity, price, days) in enumerate(plans):
             line = make_line(contract=contract, school=school_a, item_code=f"ITEM-{index}", quantity=quantity, unit_price=price,
@@ -120,4 +123,5 @@ class SqlTwinTests:
         for line in ContractLine.objects.all():
             python = line_lateness(line, as_of=as_of)
             sql = annotated[line.pk]
-            assert (sql.late_units, sql.unit_days, sql.penalty) == (python.late_units, python.unit_days, python.amount), line.item_code
+            assert (sql.late_units, sql.unit_days, sql.penalty, sql.outstanding, sql.penalty_final) == (
+                python.late_units, python.unit_days, python.amount, python.outstanding, python.is_final), line.item_code
