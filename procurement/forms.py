@@ -151,7 +151,8 @@ class PaidForm(BootstrapFormMixin, forms.Form):
 
 
 class ClaimForm(BootstrapFormMixin, forms.Form):
-    serial_number = forms.CharField(label=_("Serial number"), max_length=100)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100,
+                                    widget=forms.TextInput(attrs={"list": "accepted-serials", "autocomplete": "off"}))
     description = forms.CharField(label=_("Fault"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -61,6 +61,7 @@ def contract_list(*, user, filters: dict | None = None):
     queryset = (
         ProcurementContract.objects.visible_to(user).select_related("region")
         .annotate(line_count=Count("lines", distinct=True))
+        .order_by("-signed_on", "-id")
     )
     if filters is not None:
         from procurement.filters import ContractFilterSet
@@ -108,7 +109,8 @@ def lines_with_lateness(queryset, *, as_of: dt.date | None = None):
     """Lines annotated, as of a day (capped by the day an ended contract ended), with the penalty rule's figures.
 
     ``effective_as_of``, ``late_units``, ``unit_days``, ``penalty`` (SQL twin of ``procurement.penalties``),
-    ``accepted_count``, ``pending_count``, ``rejected_count``, ``outstanding`` (units not accepted yet) and
+    ``accepted_count``, ``pending_count``, ``rejected_count``, ``outstanding`` (units not accepted yet), ``days_late``
+    (days past the deadline) and
     ``penalty_final`` (the amount can no longer change).
     """
     as_of = as_of or today()
@@ -124,6 +126,8 @@ def lines_with_lateness(queryset, *, as_of: dt.date | None = None):
                        function=penalties.SQL_UNIT_DAYS, output_field=BigIntegerField()),
     )
     queryset = queryset.annotate(
+        days_late=Func(F("effective_as_of"), F("delivery_due"), template="greatest(%(expressions)s, 0)", arg_joiner=" - ",
+                       output_field=IntegerField()),
         penalty=Func(F("unit_price"), F("late_units"), F("unit_days"), function=penalties.SQL_PENALTY,
                      output_field=DecimalField(max_digits=16, decimal_places=2)),
         outstanding=Func(F("quantity"), F("accepted_days"), F("effective_as_of"), function=penalties.SQL_OUTSTANDING,
@@ -172,6 +176,7 @@ def delivery_list(*, user, filters: dict | None = None):
             accepted_count=Count("units", filter=Q(units__status=UnitStatus.ACCEPTED), distinct=True),
             rejected_count=Count("units", filter=Q(units__status=UnitStatus.REJECTED), distinct=True),
         )
+        .order_by("-delivered_on", "-id")
     )
     if filters is not None:
         from procurement.filters import DeliveryFilterSet

@@ -6,6 +6,8 @@ comes back as a form error or a message (``core.web``).
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -444,7 +446,9 @@ def flag_list(request):
 @role_required(*FLAG_READERS)
 def flag_detail(request, pk: int):
     flag = get_object_or_404(selectors.flag_list(user=request.user), pk=pk)
-    return render(request, "procurement/flag_detail.html", {"flag": flag, "history": audit_events_for(subject=flag)})
+    evidence = json.dumps(flag.evidence, indent=2, ensure_ascii=False, sort_keys=True)
+    return render(request, "procurement/flag_detail.html", {"flag": flag, "evidence_json": evidence,
+                                                            "history": audit_events_for(subject=flag)})
 
 
 @role_required(Role.OPERATOR, Role.ADMIN)
