@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "ProcurementPenaltyStatusEnum": "procurement.choices.PenaltyStatus",
         "WarrantyClaimStatusEnum": "procurement.choices.ClaimStatus",
         "ProcurementFlagStatusEnum": "procurement.choices.FlagStatus",
+        "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
+        "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
+        "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
     },
 }
 

@@ -6,7 +6,7 @@ import pytest
 from procurement.choices import ContractStatus, UnitStatus
 from procurement.models import ContractLine, Delivery, DeliveryUnit, PenaltyClaim, ProcurementContract, WarrantyClaim
 from procurement.services import flags_search
-from tests.factories import make_bin
+from tests.factories import next_bin
 from tests.procurement.factories import at, make_contract, make_delivery, make_line, make_unit
 
 PAGES = ["", "contracts/", "deliveries/", "warranty/"]
@@ -76,7 +76,7 @@ class PageTests:
 class DepartmentPageTests:
     def test_a_department_records_a_contract_and_a_line_on_the_pages(self, client, department_user, school_a, clock):
         login(client, department_user)
-        supplier = make_bin(11, 4, 321)
+        supplier = next_bin(year=11, month=4)
         response = client.post("/en/procurement/contracts/new/", {"number": "ПЗ-7", "signed_on": "2025-06-02",
                                                                   "supplier_bin": supplier, "supplier_name": "ТОО"})
         contract = ProcurementContract.objects.get()
@@ -98,7 +98,7 @@ class DepartmentPageTests:
         from procurement.services.importing import COLUMNS
 
         login(client, department_user)
-        content = ",".join(COLUMNS) + f"\nПЗ-1,2025-06-02,{make_bin(11, 4, 322)},ТОО,26.20.11,Ноутбук,1000.00,{school_a.bin},2,2025-08-25,12,\n"
+        content = ",".join(COLUMNS) + f"\nПЗ-1,2025-06-02,{next_bin(year=11, month=4)},ТОО,26.20.11,Ноутбук,1000.00,{school_a.bin},2,2025-08-25,12,\n"
         path = tmp_path / "p.csv"
         path.write_text(content, encoding="utf-8")
         with open(path, "rb") as handle:
