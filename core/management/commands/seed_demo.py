@@ -9,7 +9,7 @@ from core.demo import DEMO_PASSWORD, seed_users
 from schools.demo import seed_schools
 
 # Apps whose demo.seed(ctx) runs after schools and users, in this order.
-DEMO_APPS = ["checks", "contingent", "orders", "payments"]
+DEMO_APPS = ["checks", "contingent", "orders", "payments", "procurement"]
 
 
 class Command(BaseCommand):
