@@ -10,17 +10,17 @@ import datetime as dt
 from django.db.models import Q
 
 
-def in_force_q(day, *, prefix: str = "") -> Q:
+# moves to schools.rules at merge
+def in_force_q(day) -> Q:
     """Entries of the register in force on ``day`` (a date or a query expression such as ``OuterRef``).
 
     In force: included on or before the day and not excluded by it (``excluded_on`` after the day) —
     the rule of ``UnreliableSupplierEntry.is_in_force_on`` and of the check S03.
     """
-    return Q(**{f"{prefix}included_on__lte": day}) & (
-        Q(**{f"{prefix}excluded_on__isnull": True}) | Q(**{f"{prefix}excluded_on__gt": day})
-    )
+    return Q(included_on__lte=day) & (Q(excluded_on__isnull=True) | Q(excluded_on__gt=day))
 
 
+# moves to schools.rules at merge
 def supplier_entries_on(bin_value: str, day: dt.date):
     """The register entries of ``bin_value`` in force on ``day`` (empty when the supplier is not on it)."""
     from schools.models import UnreliableSupplierEntry

@@ -204,6 +204,21 @@ def delivery_units(delivery: Delivery):
     )
 
 
+def delivery_history(delivery: Delivery):
+    """The audit events of a delivery and of each of its units (inspections, acceptances, rejections), in order."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEvent
+
+    units = [str(pk) for pk in delivery.units.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Delivery), object_id=str(delivery.pk))
+            | Q(content_type=ContentType.objects.get_for_model(DeliveryUnit), object_id__in=units))
+        .select_related("actor", "content_type").order_by("created_at", "id")
+    )
+
+
 def same_serial_elsewhere(delivery: Delivery) -> dict[int, list]:
     """For each unit of ``delivery``, the other accepted units with its serial number (any school).
 

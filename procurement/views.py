@@ -23,7 +23,7 @@ from core.selectors import audit_events_for
 from core.web import attempt, error_text, form_add_domain_error
 from procurement import selectors, services
 from procurement.actions import available, contract_actions, unit_actions
-from procurement.choices import ClaimStatus, FlagCode, FlagStatus, UnitStatus
+from procurement.choices import ClaimStatus, FlagCode, FlagStatus, PenaltyStatus, UnitStatus
 from procurement.filters import ClaimFilterSet, ContractFilterSet, DeliveryFilterSet, FlagFilterSet, PenaltyFilterSet
 from procurement.forms import (
     AcceptForm,
@@ -132,7 +132,7 @@ def contract_detail(request, pk: int):
     lines = selectors.lines_with_lateness(ContractLine.objects.visible_to(user).filter(contract=contract)
                                           .select_related("school", "contract")).order_by("school__name_ru", "item_code")
     live_penalties = {claim.line_id: claim for claim in selectors.penalty_list(user=user).filter(line__contract=contract)
-                      .exclude(status="cancelled")}
+                      .exclude(status=PenaltyStatus.CANCELLED)}
     rows = [{"line": line, "penalty_claim": live_penalties.get(line.pk)} for line in lines]
     return render(request, "procurement/contract_detail.html", {
         "contract": contract, "rows": rows, "actions": contract_actions(contract, user),
@@ -267,7 +267,7 @@ def delivery_detail(request, pk: int):
     rows = [_unit_context(request, unit, elsewhere=elsewhere.get(unit.pk, [])) for unit in units]
     may_correct = request.user.role in (Role.DEPARTMENT, Role.SCHOOL) and not request.user.is_read_only
     return render(request, "procurement/delivery_detail.html", {
-        "delivery": delivery, "rows": rows, "history": audit_events_for(subject=delivery), "may_correct": may_correct,
+        "delivery": delivery, "rows": rows, "history": selectors.delivery_history(delivery), "may_correct": may_correct,
         "correct_form": CorrectDeliveryForm(initial={"delivered_on": delivery.delivered_on, "waybill_number": delivery.waybill_number}),
         "counts": {status: sum(1 for unit in units if unit.status == status) for status in UnitStatus.values},
     })

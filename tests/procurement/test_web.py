@@ -175,3 +175,16 @@ class SchoolPageTests:
         assert response.status_code == 302 and WarrantyClaim.objects.filter(status="open").count() == 1
         response = client.post("/en/procurement/warranty/new/", {"serial_number": "NOPE", "description": "x"})
         assert response.status_code == 200 and "No unit accepted by your school" in response.content.decode()
+
+
+@pytest.mark.django_db
+class DeliveryHistoryTests:
+    def test_the_delivery_page_shows_the_inspection_and_acceptance_of_its_units(self, client, data, school_user):
+        from procurement import services
+
+        unit = data["pending"]
+        services.unit_inspect(unit=unit, actor=school_user, model_ok=True, works=True, software_ok=True, warranty_card=True)
+        services.unit_accept(unit=unit, actor=school_user)
+        page = login(client, school_user).get(f"/en/procurement/deliveries/{data['delivery'].pk}/").content.decode()
+        history = page.split('data-testid="history"')[1]
+        assert "Unit inspected" in history and "Unit accepted" in history and unit.serial_number in history
