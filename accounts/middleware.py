@@ -4,7 +4,7 @@ from django.http import HttpResponseForbidden
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.choices import READ_ONLY_ROLES
+from core.roles import READ_ONLY_ROLES
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 

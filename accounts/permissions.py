@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.choices import READ_ONLY_ROLES
+from core.roles import READ_ONLY_ROLES
 
 
 class PortalPermission(BasePermission):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChecksConfig(AppConfig):
     name = "checks"
     verbose_name = _("Checks")
+
+    def ready(self):
+        from checks import receivers  # noqa: F401 - connects the signal receivers

@@ -5,7 +5,7 @@ Roles and statuses come from the models' declared transitions; the services chec
 
 from __future__ import annotations
 
-from accounts.choices import Role
+from core.roles import Role
 from procurement.choices import ContractStatus
 
 

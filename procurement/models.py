@@ -25,9 +25,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
-from accounts.scoping import Scope, ScopedQuerySet
 from core.identifiers import validate_bin
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
 from core.workflow import Transition
 from procurement.choices import (
     ClaimResolution,

@@ -1,31 +1,21 @@
-"""The register of unreliable suppliers as procurement reads it: "a BIN is on the register on D".
+"""The register of unreliable suppliers as procurement reads it.
 
-# moves to schools.rules at merge (issue 9 gives this rule its home there; the check S03 uses it too)
+"A BIN is on the register on D" has one home, ``schools.rules`` (``register_entry_in_force`` and its
+ORM and SQL forms, which the check S03 uses too); this module only reads a supplier's entries with
+it and shapes them as evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from schools.models import UnreliableSupplierEntry
+from schools.rules import register_entry_in_force_q
 
 
-# moves to schools.rules at merge
-def in_force_q(day) -> Q:
-    """Entries of the register in force on ``day`` (a date or a query expression such as ``OuterRef``).
-
-    In force: included on or before the day and not excluded by it (``excluded_on`` after the day) —
-    the rule of ``UnreliableSupplierEntry.is_in_force_on`` and of the check S03.
-    """
-    return Q(included_on__lte=day) & (Q(excluded_on__isnull=True) | Q(excluded_on__gt=day))
-
-
-# moves to schools.rules at merge
 def supplier_entries_on(bin_value: str, day: dt.date):
     """The register entries of ``bin_value`` in force on ``day`` (empty when the supplier is not on it)."""
-    from schools.models import UnreliableSupplierEntry
-
-    return UnreliableSupplierEntry.objects.filter(in_force_q(day), bin=bin_value).order_by("included_on", "id")
+    return UnreliableSupplierEntry.objects.filter(register_entry_in_force_q(day), bin=bin_value).order_by("included_on", "id")
 
 
 def entry_evidence(entry) -> dict:

@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from accounts.decorators import role_required
+from core.decorators import role_required
 from core.errors import DomainError
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.web import attempt, error_text, form_add_domain_error
 from procurement import selectors, services

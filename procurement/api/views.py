@@ -14,9 +14,9 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.errors import DomainError
+from core.roles import Role
 from procurement import selectors, services
 from procurement.api import serializers as s
 from procurement.choices import UnitStatus
@@ -379,7 +379,7 @@ class ProcurementFlagViewSet(viewsets.ReadOnlyModelViewSet):
                    summary="Search the red flags now (operators)")
     @action(detail=False, methods=["post"], filterset_class=None)
     def search(self, request):
-        from core.tabular import parse_date
+        from core.parsing import parse_date
 
         value = request.query_params.get("as_of", "")
         try:

@@ -1,4 +1,4 @@
-"""Small helpers shared by the procurement services."""
+"""Small helpers shared by the procurement services (scoping of one row is ``core.scoping.ensure_in_scope``)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,10 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import DomainError, PermissionDeniedError
+from core.roles import Role
 
 MAX_TEXT = 2000
-
-
-def ensure_in_scope(obj, actor) -> None:
-    """Refuse ``actor`` acting on a row outside what the central scoping lets it see.
-
-    # moves to the central scoping (with an action) at merge; orders.services.common has the same helper
-    """
-    if actor is None:  # the system: a command run on the server
-        return
-    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
-        raise PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")
 
 
 def ensure_role(actor, *roles: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, DomainError
 from core.identifiers import parse_bin
+from core.parsing import parse_amount
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply
 from procurement.choices import LIVE_UNIT_STATUSES, ContractStatus, ProcurementEvent
 from procurement.models import MAX_WARRANTY_MONTHS, ContractLine, PenaltyClaim, ProcurementContract
 from procurement.registers import entry_evidence, supplier_entries_on
-from procurement.services.common import clean_text, ensure_department_of, ensure_in_scope, today
+from procurement.services.common import clean_text, ensure_department_of, today
 
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("99999999999999.99")
@@ -90,11 +92,11 @@ def clean_software(values) -> list[str]:
 
 
 def parse_price(value) -> Decimal:
-    """A unit price: a positive amount with at most two decimals (the tiyn)."""
+    """A unit price: a positive amount with at most two decimals (the tiyn); text is read by ``core.parsing``."""
     try:
-        price = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(" ", "").replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise DomainError(_("“%(value)s” is not an amount") % {"value": value}, field="unit_price") from None
+        price = value if isinstance(value, Decimal) else parse_amount(None if value is None else str(value))
+    except ValueError as exc:
+        raise DomainError(str(exc), field="unit_price") from None
     if not price.is_finite() or price <= 0 or price > MAX_PRICE:
         raise DomainError(_("The unit price must be above zero."), field="unit_price")
     if price != price.quantize(Decimal("0.01")):

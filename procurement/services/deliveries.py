@@ -22,14 +22,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from procurement.choices import LIVE_UNIT_STATUSES, ContractStatus, ProcurementEvent, RejectReason, UnitStatus
 from procurement.models import ContractLine, Delivery, DeliveryUnit, ProcurementContract
 from procurement.registers import entry_evidence, supplier_entries_on
-from procurement.services.common import clean_text, ensure_in_scope, ensure_role, now, person_name, today
+from procurement.services.common import clean_text, ensure_role, now, person_name, today
 from procurement.services.contracts import parse_price
 
 SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9./_-]*$")

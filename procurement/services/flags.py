@@ -40,8 +40,9 @@ from django.utils import timezone
 from core.services import audit_record
 from procurement.choices import LIVE_UNIT_STATUSES, ClaimStatus, ContractStatus, FlagCode, FlagStatus, ProcurementEvent, UnitStatus
 from procurement.models import Delivery, DeliveryUnit, FlagRun, ProcurementContract, ProcurementFlag, WarrantyClaim
-from procurement.registers import entry_evidence, in_force_q
+from procurement.registers import entry_evidence
 from procurement.services.common import today
+from schools.rules import register_entry_in_force_q
 
 LOCK_KEY = 0x50524F43  # "PROC": one search at a time
 
@@ -221,11 +222,11 @@ def detect_unreliable_supplier(as_of: dt.date) -> list[tuple]:
 
     entries = UnreliableSupplierEntry.objects.filter(bin=OuterRef("supplier_bin"))
     listed_delivery = Delivery.objects.filter(contract=OuterRef("pk")).filter(Exists(
-        UnreliableSupplierEntry.objects.filter(in_force_q(OuterRef("delivered_on")), bin=OuterRef("contract__supplier_bin"))))
+        UnreliableSupplierEntry.objects.filter(register_entry_in_force_q(OuterRef("delivered_on")), bin=OuterRef("contract__supplier_bin"))))
     contracts = ProcurementContract.objects.filter(
-        Exists(entries.filter(in_force_q(OuterRef("signed_on"))))
+        Exists(entries.filter(register_entry_in_force_q(OuterRef("signed_on"))))
         | Exists(listed_delivery)
-        | (Q(status=ContractStatus.ACTIVE) & Exists(entries.filter(in_force_q(as_of))))
+        | (Q(status=ContractStatus.ACTIVE) & Exists(entries.filter(register_entry_in_force_q(as_of))))
     )
     found = []
     for contract in contracts:  # the flagged contracts only: their evidence, occasion by occasion
@@ -333,7 +334,7 @@ def flags_search(*, actor=None, as_of: dt.date | None = None) -> FlagRun:
     from psycopg2.extras import execute_values
 
     if actor is not None:
-        from accounts.choices import Role
+        from core.roles import Role
         from procurement.services.common import ensure_role
 
         ensure_role(actor, Role.OPERATOR, Role.ADMIN)

@@ -5,7 +5,8 @@ school_bin,quantity,delivery_due,warranty_months,software`` (CSV UTF-8 or XLSX; 
 and school; ``software`` a ``;``-list). Rows are upserted by (contract_number, item_code,
 school_bin) through the same services as the pages, so every rule (the register of unreliable
 suppliers on the signing day, the region, quantities not below what was delivered…) holds here
-too. Every problem is reported with its line number; then nothing is saved.
+too. Dates, whole numbers and amounts are read by ``core.parsing``, the one strict parser of every
+importer. Every problem is reported with its line number; then nothing is saved.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.identifiers import parse_bin
+from core.parsing import parse_amount, parse_date, parse_int
 from core.services import audit_record
-from core.tabular import RowErrors, parse_date, parse_int, read_rows, row_width_error
+from core.tabular import RowErrors, read_rows, row_width_error
 from procurement.choices import ProcurementEvent
-from procurement.models import ContractLine, ProcurementContract
+from procurement.models import MAX_WARRANTY_MONTHS, ContractLine, ProcurementContract
 from procurement.services import contracts as svc
 from procurement.services.common import ensure_role
 
@@ -95,8 +97,9 @@ def read_records(source, errors: RowErrors) -> list[Record]:
         before = len(errors.errors)
         values = {}
         for column, parser, kwargs in (("signed_on", parse_date, {}), ("delivery_due", parse_date, {}),
+                                       ("unit_price", parse_amount, {}),
                                        ("quantity", parse_int, {"minimum": 1, "maximum": svc.MAX_QUANTITY}),
-                                       ("warranty_months", parse_int, {"minimum": 0, "maximum": 120})):
+                                       ("warranty_months", parse_int, {"minimum": 0, "maximum": MAX_WARRANTY_MONTHS})):
             try:
                 values[column] = parser(row[column], **kwargs)
             except ValueError as exc:
@@ -122,7 +125,7 @@ def read_records(source, errors: RowErrors) -> list[Record]:
         try:
             item = svc.clean_line(svc.LineInput(
                 item_code=row["item_code"], item_name=row["item_name"], school=school, quantity=values["quantity"],
-                unit_price=row["unit_price"], delivery_due=values["delivery_due"], warranty_months=values["warranty_months"],
+                unit_price=values["unit_price"], delivery_due=values["delivery_due"], warranty_months=values["warranty_months"],
                 software=row["software"]), contract_region_id=school.region_id, signed_on=values["signed_on"])
         except DomainError as exc:
             _add(errors, row.line, exc)
@@ -161,7 +164,7 @@ def check_consistency(records: list[Record], errors: RowErrors) -> None:
 def procurement_import(*, source, actor=None) -> ImportResult:
     """Check every row, then upsert them all through the services, or save nothing (``RowsInvalid``)."""
     if actor is not None:
-        from accounts.choices import Role
+        from core.roles import Role
 
         ensure_role(actor, Role.DEPARTMENT)
     sha256 = _sha256(source)

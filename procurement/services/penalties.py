@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import ConflictError, DomainError
+from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import transition_apply
 from procurement.choices import LIVE_PENALTY_STATUSES, ProcurementEvent
 from procurement.models import ContractLine, PenaltyClaim
-from procurement.services.common import clean_text, ensure_department_of, ensure_in_scope, ensure_role, today
+from procurement.services.common import clean_text, ensure_department_of, ensure_role, today
 
 
 @transaction.atomic

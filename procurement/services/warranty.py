@@ -13,14 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import transition_apply
 from procurement.choices import ClaimResolution, ClaimStatus, ProcurementEvent, UnitStatus
 from procurement.deadlines import response_due_on, warranty_ends_on
 from procurement.models import DeliveryUnit, WarrantyClaim
-from procurement.services.common import clean_text, ensure_in_scope, ensure_role, today
+from procurement.services.common import clean_text, ensure_role, today
 
 
 def warranty_end(unit: DeliveryUnit) -> dt.date | None:

@@ -1,12 +1,12 @@
 import datetime as dt
 
 import pytest
-from django.apps import apps
 
+from acts.models import Holiday
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from procurement import services
 from procurement.choices import ClaimStatus, UnitStatus
-from procurement.deadlines import HOLIDAY_MODEL, add_months, add_working_days, response_due_on
+from procurement.deadlines import response_due_on, warranty_ends_on
 from tests.procurement.factories import at, make_contract, make_delivery, make_line, make_unit
 
 
@@ -20,14 +20,14 @@ def unit(region_astana, school_a, school_user):
 
 @pytest.mark.django_db
 class DeadlineTests:
-    def test_working_days_skip_weekends_and_the_holiday_table(self):
-        apps.get_model(HOLIDAY_MODEL).objects.get_or_create(date=dt.date(2025, 12, 16), defaults={"name_kk": "Т", "name_ru": "Н", "name_en": "I"})
+    def test_the_supplier_answers_within_working_days_of_the_holiday_table(self):
+        Holiday.objects.get_or_create(date=dt.date(2025, 12, 16), defaults={"name_kk": "Т", "name_ru": "Н", "name_en": "I"})
         # Friday 12 December 2025 + 5 working days: 15, (16 holiday), 17, 18, 19, 22
-        assert add_working_days(dt.date(2025, 12, 12), 5) == dt.date(2025, 12, 22)
+        assert response_due_on(dt.date(2025, 12, 12)) == dt.date(2025, 12, 22)
 
-    def test_months_end_on_the_last_day_of_a_shorter_month(self):
-        assert add_months(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
-        assert add_months(dt.date(2025, 8, 20), 12) == dt.date(2026, 8, 20)
+    def test_a_warranty_ends_on_the_last_day_of_a_shorter_month(self):
+        assert warranty_ends_on(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
+        assert warranty_ends_on(dt.date(2025, 8, 20), 12) == dt.date(2026, 8, 20)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.parsing import parse_date
 from procurement.choices import FlagCode
 from procurement.services import flags_search
 
@@ -14,12 +13,10 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="judge as of this day (YYYY-MM-DD; default today)")
 
     def handle(self, *args, **options):
-        as_of = None
-        if options.get("date"):
-            try:
-                as_of = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(_("“%(value)s” is not a date in the form YYYY-MM-DD") % {"value": options["date"]}) from None
+        try:
+            as_of = parse_date(options.get("date"), required=False)
+        except ValueError as error:
+            raise CommandError(_("--date: %(problem)s.") % {"problem": error}) from None
         run = flags_search(actor=None, as_of=as_of)
         for code in FlagCode.values:
             self.stdout.write(f"{code} {run.counts.get(code, 0)}")
