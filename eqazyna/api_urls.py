@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("procurement.api.urls")),
 ]

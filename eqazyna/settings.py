@@ -9,6 +9,7 @@ security setting that ``manage.py check --deploy`` asks for.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "orders",
     "acts",
     "payments",
+    "procurement",
     "portal",
     "demo",
     "bench",
@@ -301,6 +303,14 @@ SPECTACULAR_SETTINGS = {
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
         "RoleEnum": "core.roles.Role",
+        "ProcurementContractStatusEnum": "procurement.choices.ContractStatus",
+        "ProcurementUnitStatusEnum": "procurement.choices.UnitStatus",
+        "ProcurementPenaltyStatusEnum": "procurement.choices.PenaltyStatus",
+        "WarrantyClaimStatusEnum": "procurement.choices.ClaimStatus",
+        "ProcurementFlagStatusEnum": "procurement.choices.FlagStatus",
+        "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
+        "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
+        "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
     },
 }
 
@@ -354,6 +364,24 @@ NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
 CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
 # Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
 CHECK_RUN_LOCK_WAIT = float(env("CHECK_RUN_LOCK_WAIT", "120"))
+
+# --- Procurement oversight (procurement/) ----------------------------------------------
+# Red flags: an invoiced unit price above the contract's by more than this percentage (PR03); a
+# contract's unit price above the national median of its item by more than this percentage, once
+# the item has at least PROCUREMENT_MEDIAN_MIN_LINES contract lines (PR04); at least
+# PROCUREMENT_BULK_MIN_UNITS units accepted by one person within PROCUREMENT_BULK_MINUTES (PR05).
+PROCUREMENT_PRICE_OVER_CONTRACT_PCT = Decimal(env("PROCUREMENT_PRICE_OVER_CONTRACT_PCT", "0"))
+PROCUREMENT_PRICE_OVER_MEDIAN_PCT = Decimal(env("PROCUREMENT_PRICE_OVER_MEDIAN_PCT", "20"))
+PROCUREMENT_MEDIAN_MIN_LINES = int(env("PROCUREMENT_MEDIAN_MIN_LINES", "3"))
+PROCUREMENT_BULK_MIN_UNITS = int(env("PROCUREMENT_BULK_MIN_UNITS", "20"))
+PROCUREMENT_BULK_MINUTES = int(env("PROCUREMENT_BULK_MINUTES", "10"))
+# Working days the supplier has to answer a warranty claim (Mon–Fri except public holidays).
+PROCUREMENT_WARRANTY_RESPONSE_DAYS = int(env("PROCUREMENT_WARRANTY_RESPONSE_DAYS", "5"))
+# When beat starts the nightly search for red flags (cron, Asia/Almaty).
+PROCUREMENT_FLAGS_CRONTAB = env("PROCUREMENT_FLAGS_CRONTAB", "30 3 * * *")
+CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
+    "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
+}
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(
