@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger, FindingEvent, Severity
+from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger, FindingEvent
 from checks.engine import check_run_execute
 from checks.models import CheckRun, Finding
 from checks.permissions import may_decide_finding, may_explain_finding
 from checks.runs import START_LOCK, refuse_if_in_progress
-from checks.transitions import FINDING_TRANSITIONS
+from checks.transitions import EXPLAINABLE_SEVERITIES, FINDING_TRANSITIONS
 from core.errors import DomainError, PermissionDeniedError
 from core.services import audit_record
 from core.workflow import transition_apply
@@ -84,7 +84,7 @@ def finding_explain(*, finding: Finding, actor, explanation: str) -> Finding:
     """A school explains one of its warnings (status open → explained)."""
     if not may_explain_finding(actor, finding):
         raise PermissionDeniedError(_("Only the school concerned may explain its finding."))
-    if finding.severity != Severity.WARNING:
+    if finding.severity not in EXPLAINABLE_SEVERITIES:
         raise DomainError(_("Only a warning can be explained; an error must be resolved."), code="not_a_warning")
     text = _text(explanation, field="explanation", message=_("Write the explanation."), code="explanation_required")
     return _decide(finding, actor, FindingEvent.EXPLAINED, text)

@@ -12,8 +12,11 @@ finding's school and region, which a role list cannot say), so the tables list n
 
 from __future__ import annotations
 
-from checks.choices import LIVE_STATUSES, CheckRunEvent, CheckRunStatus, FindingEvent, FindingStatus
+from checks.choices import LIVE_STATUSES, CheckRunEvent, CheckRunStatus, FindingEvent, FindingStatus, Severity
 from core.workflow import Transition
+
+# Only a warning is explained; an error is fixed (and the next run closes it) or decided.
+EXPLAINABLE_SEVERITIES: tuple[str, ...] = (Severity.WARNING,)
 
 FINDING_TRANSITIONS: dict[str, Transition] = {
     # The school explains one of its open warnings.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from acts.filters import MonthFilter
+from acts.filters import MonthFilter, YesNoWidget
 from payments.choices import PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import FinalReport, Payment, Recovery
+from payments.permissions import payments_user_may_approve
 
 
 class PaymentFilterSet(django_filters.FilterSet):
@@ -15,10 +16,21 @@ class PaymentFilterSet(django_filters.FilterSet):
     month = MonthFilter(field_name="act__month", label=_("month (YYYY-MM)"))
     school = django_filters.CharFilter(field_name="act__school__bin", label=_("school BIN"), max_length=12)
     registry = django_filters.NumberFilter(field_name="registry_id", label=_("registry"), min_value=1, max_value=2**62)
+    in_registry = django_filters.BooleanFilter(field_name="registry", lookup_expr="isnull", exclude=True,
+                                               label=_("in a registry"), widget=YesNoWidget)
+    to_approve = django_filters.BooleanFilter(label=_("awaiting my approval"), method="filter_to_approve",
+                                              widget=YesNoWidget)
 
     class Meta:
         model = Payment
-        fields = ["status", "month", "school", "registry"]
+        fields = ["status", "month", "school", "registry", "in_registry", "to_approve"]
+
+    def filter_to_approve(self, queryset, name, value):
+        """The payments the signed-in operator may approve now: prepared, and never their own (four eyes)."""
+        if value is None:
+            return queryset
+        approvable = payments_user_may_approve(queryset, getattr(self.request, "user", None))
+        return approvable if value else queryset.exclude(pk__in=approvable.values("pk"))
 
 
 class RecoveryFilterSet(django_filters.FilterSet):

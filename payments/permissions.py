@@ -29,6 +29,15 @@ def payment_actions(payment: Payment, user) -> set[str]:
     return actions
 
 
+def payments_user_may_approve(queryset, user):
+    """The rows of ``queryset`` that ``user`` may approve now (the set form of ``payment_actions``'s
+    "approve"): an operator, a prepared payment, never one they prepared themselves (four eyes; the
+    database refuses it too, ``payment_four_eyes``)."""
+    if getattr(user, "role", None) != Role.OPERATOR:
+        return queryset.none()
+    return queryset.filter(status__in=Payment.TRANSITIONS["approve"].sources).exclude(prepared_by=user)
+
+
 def recovery_may_cancel(recovery: Recovery, user) -> bool:
     role = getattr(user, "role", None)
     if recovery.status != RecoveryStatus.OPEN:

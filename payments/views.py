@@ -49,7 +49,7 @@ def _form_error(request, form) -> None:
 
 @login_required
 def payment_list(request):
-    filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
+    filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user), request=request)
     awaiting = selectors.acts_awaiting_payment(user=request.user) if request.user.role in (Role.OPERATOR, Role.MONITOR) else None
     return render(request, "payments/payment_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
