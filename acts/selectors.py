@@ -151,9 +151,11 @@ class OpenMonth:
 
 
 def open_act_months(*, user, today: dt.date | None = None) -> list[OpenMonth]:
-    """Ended months of the active contracts ``user`` sees with no act, a draft or a returned act."""
+    """Ended months of the active contracts ``user`` sees with no act, a draft or a returned act
+    (``user`` None: the system, every contract — the reminders of the notifications)."""
     today = today or timezone.localdate()
-    contracts = Contract.objects.visible_to(user).filter(status=ContractStatus.ACTIVE).values("id")
+    contracts = Contract.objects.all() if user is None else Contract.objects.visible_to(user)
+    contracts = contracts.filter(status=ContractStatus.ACTIVE).values("id")
     sub_sql, sub_params = contracts.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(OPEN_MONTHS_SQL.replace("{contracts}", sub_sql), [*sub_params, month_start(today)])
