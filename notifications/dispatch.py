@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from notifications.choices import NotificationKind as Kind
-from notifications.events import DEPARTMENT, EVENT_RULES, NOTIFYING_ACTIONS, SCHOOL, audience_q, subject_of
+from notifications.events import DEPARTMENT, EVENT_RULES, NOTIFYING_ACTIONS, SCHOOL, audience_q, names, subject_of
 from notifications.services import notify
 
 REMIND_DAYS = 3
@@ -54,21 +54,25 @@ def new_findings_notify(*, run) -> int:
     """Tell each school its new findings of ``run``, and each region's department those of its schools."""
     from checks.choices import LIVE_STATUSES
     from checks.models import Finding
+    from core.models import Region
+    from schools.models import School
 
     new = Finding.objects.filter(first_run=run, status__in=LIVE_STATUSES)
     created = 0
     base = {"run": run.pk, "date": run.check_date.isoformat()}
-    for row in new.values("school_id", "school__name").annotate(count=Count("id")).order_by("school_id"):
+    schools = {school.pk: school for school in School.objects.filter(pk__in=new.values("school_id"))}
+    regions = Region.objects.in_bulk(list(new.values_list("school__region_id", flat=True).distinct()))
+    for row in new.values("school_id").annotate(count=Count("id")).order_by("school_id"):
         created += len(notify(
             kind=Kind.NEW_FINDINGS, key=f"findings:{run.pk}:school:{row['school_id']}",
             users=audience_q((SCHOOL,), school_id=row["school_id"], region_id=None),
-            params={**base, "count": row["count"], "subject": row["school__name"]},
+            params={**base, "count": row["count"], "subject": names(schools[row["school_id"]])},
             url_name="checks:finding-list", url_query=f"run={run.pk}"))
-    for row in new.values("school__region_id", "school__region__name_kk").annotate(count=Count("id")).order_by("school__region_id"):
+    for row in new.values("school__region_id").annotate(count=Count("id")).order_by("school__region_id"):
         created += len(notify(
             kind=Kind.NEW_FINDINGS, key=f"findings:{run.pk}:region:{row['school__region_id']}",
             users=audience_q((DEPARTMENT,), school_id=None, region_id=row["school__region_id"]),
-            params={**base, "count": row["count"], "subject": row["school__region__name_kk"]},
+            params={**base, "count": row["count"], "subject": names(regions[row["school__region_id"]])},
             url_name="checks:finding-list", url_query=f"run={run.pk}&region={row['school__region_id']}"))
     return created
 
@@ -92,7 +96,7 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
             kind=kind, key=f"due:{step}:act:{row.contract_id}:{row.month:%Y-%m}",
             users=audience_q((SCHOOL,), school_id=contract.school_id, region_id=None),
             params={"step": "submission", "contract": row.contract_number, "month": row.month.isoformat(),
-                    "due": row.due_on.isoformat(), "school": contract.school.name},
+                    "due": row.due_on.isoformat(), "school": names(contract.school)},
             url_name="acts:list"))
     reviews = (Act.objects.filter(status=ActStatus.SUBMITTED, review_due_on__lte=horizon)
                .select_related("contract__order", "school"))
@@ -101,6 +105,6 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
         created += len(notify(
             kind=kind, key=f"due:{step}:review:{act.pk}:{act.review_due_on:%Y-%m-%d}",
             users=audience_q((DEPARTMENT,), school_id=None, region_id=act.contract.order.region_id),
-            params={"step": "review", "act": act.number, "due": act.review_due_on.isoformat(), "school": act.school.name},
+            params={"step": "review", "act": act.number, "due": act.review_due_on.isoformat(), "school": names(act.school)},
             url_name="acts:detail", url_args=(act.pk,)))
     return created

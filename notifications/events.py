@@ -58,21 +58,26 @@ class Subject:
     url_args: tuple
 
 
+def names(obj) -> dict:
+    """A school's or region's name in each language it has (the words are chosen when shown)."""
+    return {language: getattr(obj, f"name_{language}", "") for language in ("kk", "ru", "en") if getattr(obj, f"name_{language}", "")}
+
+
 def _application(application) -> Subject:
     return Subject(application.school_id, application.order.region_id,
-                   {"order": str(application.order), "school": application.school.name, "status": application.status},
+                   {"order": str(application.order), "school": names(application.school), "status": application.status},
                    "orders:application_detail", (application.pk,))
 
 
 def _contract(contract) -> Subject:
     return Subject(contract.school_id, contract.order.region_id,
-                   {"contract": contract.number, "school": contract.school.name, "status": contract.status},
+                   {"contract": contract.number, "school": names(contract.school), "status": contract.status},
                    "orders:contract_detail", (contract.pk,))
 
 
 def _act(act) -> Subject:
     return Subject(act.school_id, act.contract.order.region_id,
-                   {"act": act.number, "school": act.school.name, "status": act.status,
+                   {"act": act.number, "school": names(act.school), "status": act.status,
                     "amount": str(act.accepted_amount), "reason": act.return_reason},
                    "acts:detail", (act.pk,))
 
@@ -80,7 +85,7 @@ def _act(act) -> Subject:
 def _payment(payment) -> Subject:
     act = payment.act
     return Subject(act.school_id, act.contract.order.region_id,
-                   {"payment": payment.reference, "act": act.number, "school": act.school.name,
+                   {"payment": payment.reference, "act": act.number, "school": names(act.school),
                     "amount": str(payment.amount), "status": payment.status, "reason": payment.status_reason},
                    "payments:payment_detail", (payment.pk,))
 
@@ -88,7 +93,7 @@ def _payment(payment) -> Subject:
 def _recovery(recovery) -> Subject:
     contract = recovery.contract
     return Subject(contract.school_id, contract.order.region_id,
-                   {"contract": contract.number, "school": contract.school.name, "amount": str(recovery.amount),
+                   {"contract": contract.number, "school": names(contract.school), "amount": str(recovery.amount),
                     "act": recovery.line.act.number},
                    "payments:recoveries", ())
 

@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from notifications.choices import NotificationKind as Kind
 
@@ -38,6 +38,14 @@ def _month(value) -> str:
         return str(value or "—")
 
 
+def _word(value) -> str:
+    """A name kept in several languages ({"kk": …, "ru": …}) in the active one (then Russian, then Kazakh)."""
+    if isinstance(value, dict):
+        language = (get_language() or "kk")[:2]
+        return value.get(language) or value.get("ru") or value.get("kk") or ""
+    return str(value or "")
+
+
 def _status(value: str) -> str:
     from orders.choices import ApplicationStatus
 
@@ -45,7 +53,7 @@ def _status(value: str) -> str:
 
 
 def notification_text(notification) -> str:
-    p = dict(notification.params or {})
+    p = {key: _word(value) if isinstance(value, dict) else value for key, value in (notification.params or {}).items()}
     kind = notification.kind
     if kind == Kind.APPLICATION_DECIDED:
         return _("The application of %(school)s to the state order %(order)s: %(status)s.") % {
