@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from acts.choices import PAYABLE_ACT_STATUSES, ActStatus
 from acts.models import Act
+from checks.blocking import blocking_q
 from checks.choices import CheckRunStatus
 from checks.models import CheckRun, Finding
 from contingent.models import Enrolment
@@ -139,3 +140,33 @@ def findings_by_run(user, runs: int = RUNS_SHOWN) -> dict:
         "codes": ordered,
         "counts": {code: [counts.get(code, 0) for counts in per_run] for code in ordered},
     }
+
+
+def region_overview(user, school_year: int, today: dt.date | None = None) -> list[dict]:
+    """Per region (a monitor's overview): acts under review and late, open errors, accepted and paid money."""
+    from core.models import Region
+
+    today = today or timezone.localdate()
+    start, end = school_year_bounds(school_year)
+    under_review = dict(
+        Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED)
+        .values("contract__order__region_id").annotate(n=Count("id")).values_list("contract__order__region_id", "n"))
+    late = dict(
+        Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED, review_due_on__lt=today)
+        .values("contract__order__region_id").annotate(n=Count("id")).values_list("contract__order__region_id", "n"))
+    errors = dict(
+        Finding.objects.visible_to(user).filter(blocking_q())
+        .values("school__region_id").annotate(n=Count("id")).values_list("school__region_id", "n"))
+    accepted = dict(
+        Act.objects.visible_to(user).filter(status__in=(*PAYABLE_ACT_STATUSES, ActStatus.PAID), month__range=(start, end))
+        .values("contract__order__region_id").annotate(total=Sum("accepted_amount"))
+        .values_list("contract__order__region_id", "total"))
+    paid = dict(
+        Payment.objects.visible_to(user).filter(status=PaymentStatus.PAID, act__month__range=(start, end))
+        .values("act__contract__order__region_id").annotate(total=Sum("amount"))
+        .values_list("act__contract__order__region_id", "total"))
+    codes = sorted(set(under_review) | set(errors) | set(accepted) | set(paid))
+    regions = Region.objects.in_bulk(codes)
+    return [{"region": regions[code], "under_review": under_review.get(code, 0), "late": late.get(code, 0),
+             "errors": errors.get(code, 0), "accepted": accepted.get(code, Decimal("0")),
+             "paid": paid.get(code, Decimal("0"))} for code in codes]

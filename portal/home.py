@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.roles import Role
 from portal import charts
 
 MONEY_LABELS = {
@@ -34,6 +35,7 @@ def home_charts(user) -> dict:
     run_labels = [_("Run #%(id)s, %(date)s") % {"id": run.pk, "date": formats.date_format(run.check_date, "SHORT_DATE_FORMAT")}
                   for run in findings["runs"]]
     return {
+        "regions": charts.region_overview(user, school_year) if user.role == Role.MONITOR else None,
         "school_year": f"{school_year}–{school_year + 1}",
         "money_columns": [MONEY_LABELS[name]() for name in money["series"]],
         "money_rows": money_rows,

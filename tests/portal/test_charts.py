@@ -86,3 +86,19 @@ class ChartSchoolYearTests:
     def test_the_charts_show_the_latest_school_year_with_a_signed_contract(self, planted, school_user, other_school_user):
         assert charts.chart_school_year(school_user) == 2025
         assert charts.chart_school_year(other_school_user) == 2025
+
+
+class RegionOverviewTests:
+    def test_a_monitor_sees_each_regions_reviews_errors_and_money(self, planted, monitor_user):
+        rows = {row["region"].code: row for row in charts.region_overview(monitor_user, 2025, today=TODAY)}
+        assert set(rows) == {"71", "75"}
+        assert (rows["71"]["under_review"], rows["71"]["late"], rows["71"]["errors"]) == (2, 1, 1)
+        assert (rows["75"]["under_review"], rows["75"]["late"], rows["75"]["errors"]) == (1, 1, 1)
+        assert rows["71"]["accepted"] == Decimal("900000.00")
+        assert rows["75"]["accepted"] == Decimal("1500000.00")
+
+    def test_only_the_monitors_home_shows_it(self, planted, client, monitor_user, operator_user):
+        client.force_login(monitor_user)
+        assert 'data-testid="region-overview"' in client.get("/en/").content.decode()
+        client.force_login(operator_user)
+        assert 'data-testid="region-overview"' not in client.get("/en/").content.decode()
