@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "acts",
     "payments",
     "procurement",
+    "opendata",
     "portal",
     "demo",
     "bench",
