@@ -19,7 +19,6 @@ class Mark(models.TextChoices):
 
     SHOWN = "", _("shown")
     SMALL = "<5", _("fewer than 5 pupils")
-    WITHHELD = "x", _("withheld so that a figure under 5 cannot be worked out from the totals")
 
 
 class PublicationStatus(models.TextChoices):
@@ -30,7 +29,8 @@ class PublicationStatus(models.TextChoices):
 
 class PublicationTrigger(models.TextChoices):
     NIGHTLY = "nightly", _("Nightly job")
-    CHANGE = "change", _("After a change")
+    CHECKS = "checks", _("After a check run")
+    PAYMENTS = "payments", _("After a payment registry or bank confirmation")
     COMMAND = "command", _("Command line")
 
 

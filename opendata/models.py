@@ -6,15 +6,13 @@ never from the portal's own tables. They are rebuilt, all together, by one refre
 hold no IIN, no pupil's name and no birth date — there is no column for them.
 
 A figure over pupils (``pupils``, ``count`` of a pupil finding, money over act lines) is stored
-with its mark (``opendata.choices.Mark``): shown, ``<5`` (fewer than 5 pupils) or ``x`` (withheld so
-that a figure under 5 cannot be worked out from the totals). A withheld value is never stored: the
-column is NULL, and a CHECK constraint per pair keeps it so (``opendata.privacy`` decides the marks).
+with its mark (``opendata.choices.Mark``): shown, or ``<5`` (fewer than 5 pupils). A withheld value
+is never stored: the column is NULL, and a CHECK constraint per pair keeps it so
+(``opendata.privacy`` decides the marks).
 
 Rows of the public tables keep the portal's ids (``id`` = the school's, order's, contract's …):
 public URLs and API answers stay stable from one refresh to the next.
 
-Adding a funding programme (issue 10) is one more key column: ``programme`` on ``PublicOrder``
-and the rows derived from orders (see docs/rules.md, "Open data").
 """
 
 from __future__ import annotations
@@ -45,7 +43,7 @@ def withheld_constraint(model_name: str, value_field: str) -> models.CheckConstr
     mark = f"{value_field}_mark"
     return models.CheckConstraint(
         condition=(Q(**{mark: Mark.SHOWN}) & Q(**{f"{value_field}__isnull": False}))
-        | (Q(**{f"{mark}__in": [Mark.SMALL, Mark.WITHHELD]}) & Q(**{f"{value_field}__isnull": True})),
+        | (Q(**{mark: Mark.SMALL}) & Q(**{f"{value_field}__isnull": True})),
         name=f"opendata_{model_name}_{value_field}_withheld_not_stored",
     )
 
@@ -127,6 +125,9 @@ class PublicLicence(models.Model):
         verbose_name = _("licence (open data)")
         verbose_name_plural = _("licences (open data)")
 
+    def __str__(self) -> str:
+        return f"{self.number} ({self.bin})"
+
 
 class ContingentFigure(models.Model):
     """Pupils active on the publication's day: a school's count by level and in all, a region's and the country's total.
@@ -159,6 +160,9 @@ class ContingentFigure(models.Model):
         indexes = [models.Index(fields=["school", "level"], name="opendata_contingent_school_idx"),
                    models.Index(fields=["grain", "region"], name="opendata_contingent_region_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.grain} {self.region_id or ''} {self.school_id or ''} {self.level}: {self.pupils_mark or self.pupils}"
+
 
 class FindingFigure(models.Model):
     """Open findings of the latest checks by code: per school, per region, for the country.
@@ -190,6 +194,9 @@ class FindingFigure(models.Model):
         ]
         indexes = [models.Index(fields=["school", "code"], name="opendata_finding_school_idx"),
                    models.Index(fields=["grain", "region"], name="opendata_finding_region_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.region_id or ''} {self.school_id or ''} {self.code}: {self.count_mark or self.count}"
 
 
 class PublicOrder(models.Model):
@@ -244,6 +251,9 @@ class PublicOrderLevel(models.Model):
         verbose_name = _("order level (open data)")
         verbose_name_plural = _("order levels (open data)")
 
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.level}: {self.places}"
+
 
 class PublicApplication(models.Model):
     """An application in the public queue of an order: position, school, status, times."""
@@ -265,6 +275,9 @@ class PublicApplication(models.Model):
         verbose_name = _("application (open data)")
         verbose_name_plural = _("applications (open data)")
 
+    def __str__(self) -> str:
+        return f"{self.order_id} #{self.position} {self.school_id} ({self.status})"
+
 
 class PublicApplicationLevel(models.Model):
     application = models.ForeignKey(PublicApplication, verbose_name=_("application"), on_delete=models.CASCADE,
@@ -280,6 +293,9 @@ class PublicApplicationLevel(models.Model):
         ordering = ["application_id", "id"]
         verbose_name = _("application level (open data)")
         verbose_name_plural = _("application levels (open data)")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.level}: {self.requested_places}"
 
 
 class PublicContract(models.Model):
@@ -329,6 +345,9 @@ class PublicContractLevel(models.Model):
         verbose_name = _("contract level (open data)")
         verbose_name_plural = _("contract levels (open data)")
 
+    def __str__(self) -> str:
+        return f"{self.contract_id} {self.level}: {self.places}"
+
 
 class MonthlyFigure(models.Model):
     """Money of one month: accepted, paid and recovered — per contract, per region, for the country.
@@ -336,7 +355,8 @@ class MonthlyFigure(models.Model):
     Definitions are those of the final report (``payments.reports``): *accepted* — the accepted lines of
     acts accepted, partly accepted or paid; *paid* — the accepted lines of paid acts; *recovered* —
     recoveries (not cancelled) of lines of that month. Each is money over pupils (act lines) and follows
-    the <5 rule. The published totals form one tree per month (contract → region → country).
+    the <5 rule, counted in distinct enrolments. The published totals form one tree per month
+    (contract → region → country).
     """
 
     grain = models.CharField(_("level of aggregation"), max_length=10, choices=Grain.choices)
@@ -345,7 +365,7 @@ class MonthlyFigure(models.Model):
     school = models.ForeignKey(PublicSchool, verbose_name=_("school"), null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+")
     contract = models.ForeignKey(PublicContract, verbose_name=_("contract"), null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="months")
+                                 related_name="monthly_figures")
     month = models.DateField(_("month"))
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"))
     accepted = models.DecimalField(_("accepted"), null=True, blank=True, **MONEY)
@@ -373,6 +393,9 @@ class MonthlyFigure(models.Model):
                    models.Index(fields=["contract", "month"], name="opendata_monthly_contract_idx"),
                    models.Index(fields=["school", "month"], name="opendata_monthly_school_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.grain} {self.region_id or ''} {self.contract_id or ''} {self.month:%Y-%m}"
+
 
 class PublicPayment(models.Model):
     """A payment the bank confirmed: reference, contract, month paid for, day, amount transferred."""
@@ -396,39 +419,21 @@ class PublicPayment(models.Model):
         verbose_name_plural = _("payments (open data)")
         constraints = [withheld_constraint("payment", "amount")]
 
-
-class ProcurementFigure(models.Model):
-    """Equipment bought for schools, per region and for the country, as of the publication's day."""
-
-    grain = models.CharField(_("level of aggregation"), max_length=10, choices=Grain.choices)
-    region = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
-    contracts = models.PositiveIntegerField(_("contracts"))
-    units = models.PositiveIntegerField(_("units contracted"))
-    contracted_amount = models.DecimalField(_("amount contracted"), **MONEY)
-    units_accepted = models.PositiveIntegerField(_("units accepted"))
-    units_on_time = models.PositiveIntegerField(_("units accepted on time"))
-    units_late = models.PositiveIntegerField(_("units late"))
-    penalty_accrued = models.DecimalField(_("late-delivery penalties accrued"), **MONEY)
-    penalty_claimed = models.DecimalField(_("penalties claimed"), **MONEY)
-    penalty_paid = models.DecimalField(_("penalties paid"), **MONEY)
-
-    objects = ScopedQuerySet.as_manager()
-    scope = PUBLIC
-
-    class Meta:
-        ordering = ["grain", "region_id"]
-        verbose_name = _("procurement figure")
-        verbose_name_plural = _("procurement figures")
-        constraints = [models.UniqueConstraint(fields=["grain", "region"], nulls_distinct=False,
-                                               name="opendata_procurement_one_per_cell")]
+    def __str__(self) -> str:
+        return self.reference
 
 
 class OcdsRelease(models.Model):
-    """One OCDS 1.1 release, built from the public tables (``opendata.ocds``)."""
+    """One OCDS 1.1 release, built from the public tables (``opendata.ocds``). Releases are kept.
+
+    A release is immutable: the refresh adds a new release (a new ``release_id``) when what it says
+    of a tender, an award, a contract or its payments changed, and keeps the earlier ones, so that the
+    history of a contracting process stays readable.
+    """
 
     ocid = models.CharField(max_length=100)
-    release_id = models.CharField(max_length=100)
+    release_id = models.CharField(max_length=200)
+    subject = models.CharField(_("concerns"), max_length=100)  # "tender", "award-12", "contract-7", "implementation-7"
     date = models.DateTimeField(_("date"))
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     data = models.JSONField()
@@ -437,12 +442,16 @@ class OcdsRelease(models.Model):
     scope = PUBLIC
 
     class Meta:
-        ordering = ["date", "ocid", "release_id"]
+        ordering = ["date", "id"]
         verbose_name = _("OCDS release")
         verbose_name_plural = _("OCDS releases")
         constraints = [models.UniqueConstraint(fields=["ocid", "release_id"], name="opendata_ocds_release_unique")]
-        indexes = [models.Index(fields=["date", "id"], name="opendata_ocds_release_date_idx"),
-                   models.Index(fields=["region", "date", "id"], name="opendata_ocds_release_region_idx")]
+        indexes = [models.Index(fields=["date", "id"], name="opendata_ocds_date_idx"),
+                   models.Index(fields=["region", "date", "id"], name="opendata_ocds_region_idx"),
+                   models.Index(fields=["ocid", "subject"], name="opendata_ocds_subject_idx")]
+
+    def __str__(self) -> str:
+        return self.release_id
 
 
 class OcdsRecord(models.Model):
@@ -460,6 +469,9 @@ class OcdsRecord(models.Model):
         ordering = ["ocid"]
         verbose_name = _("OCDS record")
         verbose_name_plural = _("OCDS records")
+
+    def __str__(self) -> str:
+        return self.ocid
 
 
 class BulkFile(models.Model):
@@ -483,3 +495,7 @@ class BulkFile(models.Model):
         verbose_name = _("bulk file")
         verbose_name_plural = _("bulk files")
         constraints = [models.UniqueConstraint(fields=["publication", "table", "fmt"], name="opendata_bulk_file_unique")]
+
+
+    def __str__(self) -> str:
+        return self.name
