@@ -6,8 +6,9 @@ keeps the pair consistent). The rule applies to counts of pupils (contingent, pu
 money over act lines (a month's accepted, paid and recovered amounts, a payment), counted in
 distinct enrolments: with the norms public, money over two pupils tells as much as the count.
 
-Figures that are not over pupils (places, budgets, contract totals, school findings) are shown as
-they are.
+An aggregate over no pupil at all (a month with nothing paid yet) is 0 and says nothing about
+anyone: it is shown. Figures that are not over pupils (places, budgets, contract totals, school
+findings) are shown as they are.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ class Figure:
 
 
 def is_small(pupils: int) -> bool:
-    """Whether an aggregate over ``pupils`` pupils must be withheld."""
-    return pupils < MIN_PUPILS
+    """Whether an aggregate over ``pupils`` pupils must be withheld (1 to 4 pupils)."""
+    return 0 < pupils < MIN_PUPILS
 
 
 def figure(value, *, pupils: int) -> Figure:
