@@ -120,7 +120,6 @@ def _item(level: str, quantity: int, norm: Decimal) -> dict:
     return {
         "id": level,
         "description": _level_label(level, "ru"),
-        "description_kk": _level_label(level, "kk"),
         "quantity": quantity,
         "unit": {"name": "pupil-month", "value": money(norm)},
     }
