@@ -67,7 +67,7 @@ class OpenAPIMixin:
         if publication is not None:
             key = f"{publication.pk}:{request.get_full_path()}".encode()
             etag = f'"{publication.pk}-{hashlib.sha256(key).hexdigest()[:16]}"'
-            last_modified = publication.finished_at.timestamp()
+            last_modified = int(publication.finished_at.timestamp())  # HTTP dates have whole seconds
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
             not_modified = get_conditional_response(request._request, etag=etag, last_modified=last_modified,
