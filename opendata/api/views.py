@@ -31,6 +31,7 @@ from core.parsing import parse_date
 from opendata import filters, selectors
 from opendata.api import serializers as s
 from opendata.files import TABLE_NAMES, directory_of
+from opendata.models import PublicSchool
 from opendata.ocds.releases import package_metadata, record_of
 
 BIN_REGEX = "[0-9]{12}"
@@ -105,7 +106,7 @@ class SchoolViewSet(OpenViewSet):
     def get_object(self):
         try:
             school = selectors.school_get(bin=self.kwargs["bin"])
-        except selectors.public.PublicSchool.DoesNotExist:
+        except PublicSchool.DoesNotExist:
             raise Http404 from None
         return school
 
