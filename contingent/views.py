@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
 from contingent.models import ContingentImport, Enrolment
@@ -23,11 +22,13 @@ from contingent.services.imports import contingent_upload, contingent_upload_con
 from core.errors import DomainError
 from core.exports import export_response
 from core.roles import NATIONWIDE_ROLES, Role
+from core.scoping import allowed_actions, effective_role, may
 from core.web import attempt, form_add_domain_error
 
 
-def _school_user(request):
-    if request.user.role != Role.SCHOOL or not request.user.school_id:
+def _school_user(request, action: str, model):
+    """The user's school, when it may ``action`` (a school writes only its own contingent)."""
+    if not (request.user.school_id and may(request.user, action, model(school=request.user.school))):
         raise PermissionDenied
     return request.user.school
 
@@ -75,7 +76,7 @@ def enrolment_list_view(request):
 @require_GET
 def enrolment_detail_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    may_edit = request.user.role == Role.SCHOOL and request.user.school_id == enrolment.school_id
+    may_edit = may(request.user, "change", enrolment)
     # The pupil's findings (the checks' data) are loaded by the page from the portal.
     return render(request, "contingent/enrolment_detail.html", {
         "enrolment": enrolment, "pupil": enrolment.pupil, "may_edit": may_edit,
@@ -96,7 +97,7 @@ def enrolment_nobd_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_add_view(request):
-    school = _school_user(request)
+    school = _school_user(request, "add", Enrolment)
     form = EnrolmentAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +114,7 @@ def enrolment_add_view(request):
 @require_http_methods(["GET", "POST"])
 def enrolment_edit_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
+    if not may(request.user, "change", enrolment):
         raise PermissionDenied
     pupil = enrolment.pupil
     initial = {"last_name": pupil.last_name, "first_name": pupil.first_name, "middle_name": pupil.middle_name,
@@ -137,7 +138,7 @@ def enrolment_edit_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def enrolment_leave_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
+    if not may(request.user, "leave", enrolment):
         raise PermissionDenied
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +158,7 @@ def enrolment_leave_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_view(request):
-    school = _school_user(request)
+    school = _school_user(request, "upload", ContingentImport)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,8 +181,7 @@ def _import(request, pk) -> ContingentImport:
 @require_GET
 def import_detail_view(request, pk: int):
     record = _import(request, pk)
-    may_decide = (record.status == ImportStatus.PENDING and request.user.role == Role.SCHOOL
-                  and request.user.school_id == record.school_id)
+    may_decide = "apply" in allowed_actions(request.user, record)
     return render(request, "contingent/import_detail.html", {
         "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide,
     })
@@ -213,7 +213,7 @@ def import_discard_view(request, pk: int):
 @login_required
 @require_GET
 def snapshot_list_view(request):
-    if not (request.user.is_superuser or request.user.role in NATIONWIDE_ROLES):
+    if effective_role(request.user) not in NATIONWIDE_ROLES:
         raise PermissionDenied
     page = Paginator(snapshot_list(user=request.user).select_related("imported_by"), 25).get_page(request.GET.get("page"))
     return render(request, "contingent/snapshot_list.html", {"page": page})

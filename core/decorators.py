@@ -1,22 +1,53 @@
-"""Page access by role. Which rows a page shows is still decided by the scoping (selectors)."""
+"""Page access: by the one permission decision (``core.scoping``), or by role for pages that only show.
+
+Which rows a page shows is still decided by the scoping (selectors); which object a form acts on is
+judged again by the service (``require``).
+"""
 
 from __future__ import annotations
 
 from functools import wraps
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from core.scoping import effective_role, may
+
+
+def resolve_model(model):
+    """A model class from itself or its label (``"acts.Act"``)."""
+    return apps.get_model(model) if isinstance(model, str) else model
+
+
+def permission_required(model, action: str):
+    """Signed-in users who may do ``action`` to some row of ``model`` (``core.scoping.may``) reach the view;
+    others get 403. The view is marked with what it does (``view.permission``), which the read-only
+    middleware asks: a monitor's unsafe request reaches only a view whose action it may take."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not may(request.user, action, resolve_model(model)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded = login_required(wrapped)
+        guarded.permission = (model, action)
+        return guarded
+
+    return decorator
+
 
 def role_required(*roles: str):
-    """Signed-in users of one of ``roles`` (administrators always) may open the page; others get 403."""
+    """Signed-in users of one of ``roles`` may open the page (a superuser counts as an administrator);
+    others get 403. For pages that show; a page that changes something uses ``permission_required``."""
     allowed = frozenset(roles)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.is_superuser or user.role in allowed):
+            if effective_role(request.user) not in allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

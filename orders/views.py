@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.roles import Role
+from core.scoping import allowed_actions, may
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services
@@ -25,6 +26,7 @@ from orders.amounts import levels_total
 from orders.choices import OrderStatus, level_sort_key
 from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFilterSet
 from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
+from orders.models import Application, StateOrder
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
 from schools.choices import Level
@@ -47,13 +49,13 @@ def order_list(request):
     filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user))
     return render(request, "orders/order_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs),
-        "may_create": request.user.role == Role.DEPARTMENT,
+        "may_create": may(request.user, "add", StateOrder),
     })
 
 
 @login_required
 def order_create(request):
-    if request.user.role != Role.DEPARTMENT:
+    if not may(request.user, "add", StateOrder):
         raise Http404
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +71,7 @@ def order_create(request):
 
 @login_required
 def order_edit(request, pk: int):
-    if request.user.role != Role.DEPARTMENT:
+    if not may(request.user, "change", StateOrder):
         raise Http404
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
@@ -95,7 +97,9 @@ def order_detail(request, pk: int):
         "order": order,
         "levels": _sorted(order.levels.all()),
         "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
-        "may_edit": user.role == Role.DEPARTMENT and order.status == OrderStatus.DRAFT,
+        "may_edit": "change" in allowed_actions(user, order),
+        # the apply form (the service also checks the window, the school and its findings)
+        "may_apply": order.status == OrderStatus.PUBLISHED and may(user, "submit", Application(order=order)),
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }
@@ -120,7 +124,7 @@ def order_transition(request, pk: int, action: str):
 
 @login_required
 def application_create(request, pk: int):
-    if request.user.role != Role.SCHOOL:
+    if not may(request.user, "submit", Application):
         raise Http404
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
     levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]

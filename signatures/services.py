@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.services import audit_record
 from signatures import cms as cms_checks
-from signatures.choices import RevocationKind, SignatureMode
+from signatures.choices import RevocationKind, SignatureEvent, SignatureMode
 from signatures.errors import refusal
 from signatures.identity import check_identity, expected_identity
 from signatures.models import RevocationData, Signature, SigningPayload
@@ -238,7 +238,7 @@ def signature_accept(*, obj, action: str, actor, cms) -> Signature:
         revocation=verified.chain.revocation, report=_report(verified, revocation),
     )
     verified.issued.delete()  # used: the signature keeps its nonce (unique), so it cannot serve again
-    audit_record(actor=actor, action="signature_accepted", subject=obj, from_status=str(verified.facts.from_status),
+    audit_record(actor=actor, action=SignatureEvent.ACCEPTED, subject=obj, from_status=str(verified.facts.from_status),
                  to_status=str(verified.facts.to_status),
                  data={"signature": signature.pk, "action": action, "payload_sha256": signature.payload_sha256,
                        "cms_sha256": signature.cms_sha256, "certificate_serial": certificate.serial,
