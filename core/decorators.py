@@ -1,7 +1,8 @@
 """Page access: by the one permission decision (``core.scoping``), or by role for pages that only show.
 
 Which rows a page shows is still decided by the scoping (selectors); which object a form acts on is
-judged again by the service (``require``).
+judged again by the service (``require``). A refused page is a 403 that says why, in the user's
+language (``templates/403.html`` shows the decision's message).
 """
 
 from __future__ import annotations
@@ -11,13 +12,22 @@ from functools import wraps
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
-from core.scoping import effective_role, may
+from core.scoping import denial, effective_role
 
 
 def resolve_model(model):
     """A model class from itself or its label (``"acts.Act"``)."""
     return apps.get_model(model) if isinstance(model, str) else model
+
+
+def page_require(user, action: str, obj) -> None:
+    """``core.scoping.require`` for a page: unless ``user`` may do ``action`` to ``obj`` (a row or a model
+    class), a 403 page whose message is the decision's translated reason."""
+    error = denial(user, action, obj)
+    if error is not None:
+        raise PermissionDenied(str(error))
 
 
 def permission_required(model, action: str):
@@ -28,8 +38,7 @@ def permission_required(model, action: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not may(request.user, action, resolve_model(model)):
-                raise PermissionDenied
+            page_require(request.user, action, resolve_model(model))
             return view(request, *args, **kwargs)
 
         guarded = login_required(wrapped)
@@ -48,7 +57,7 @@ def role_required(*roles: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if effective_role(request.user) not in allowed:
-                raise PermissionDenied
+                raise PermissionDenied(_("Your role may not do this."))
             return view(request, *args, **kwargs)
 
         return login_required(wrapped)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.decorators import page_require
 from core.errors import DomainError
 from core.roles import Role
-from core.scoping import allowed_actions, may
+from core.scoping import allowed_actions, effective_role, may
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services
@@ -55,8 +56,7 @@ def order_list(request):
 
 @login_required
 def order_create(request):
-    if not may(request.user, "add", StateOrder):
-        raise Http404
+    page_require(request.user, "add", StateOrder)
     form = OrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,8 +71,7 @@ def order_create(request):
 
 @login_required
 def order_edit(request, pk: int):
-    if not may(request.user, "change", StateOrder):
-        raise Http404
+    page_require(request.user, "change", StateOrder)
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
@@ -103,7 +102,7 @@ def order_detail(request, pk: int):
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }
-    if user.role == Role.SCHOOL:
+    if effective_role(user) == Role.SCHOOL:
         context["blocking"] = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=user.school)]
     return render(request, "orders/order_detail.html", context)
 
@@ -124,8 +123,7 @@ def order_transition(request, pk: int, action: str):
 
 @login_required
 def application_create(request, pk: int):
-    if not may(request.user, "submit", Application):
-        raise Http404
+    page_require(request.user, "submit", Application)
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
     levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]
     form = PlacesForm(request.POST or None, levels=levels)

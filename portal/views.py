@@ -19,7 +19,7 @@ from checks.selectors import finding_list
 from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
 from core.roles import Role
-from core.scoping import may
+from core.scoping import effective_role, may
 from portal.navigation import home_template
 from schools import selectors as school_selectors
 from schools.models import School
@@ -43,7 +43,7 @@ def _school_or_404(user, pk) -> School:
 
 @login_required
 def my_school(request):
-    if request.user.role != Role.SCHOOL:
+    if effective_role(request.user) != Role.SCHOOL:
         return redirect("schools:list")
     return redirect("portal:school", pk=request.user.school_id)
 

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.decorators import permission_required, role_required
+from core.decorators import page_require, permission_required, role_required
 from core.errors import DomainError
 from core.roles import Role
 from core.scoping import effective_role, may
@@ -94,8 +94,7 @@ def contract_list(request):
 
 @login_required
 def contract_create(request):
-    if not may(request.user, "add", ProcurementContract):
-        raise Http404
+    page_require(request.user, "add", ProcurementContract)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,8 +109,7 @@ def contract_create(request):
 
 @login_required
 def contract_import(request):
-    if not may(request.user, "import", ProcurementContract):
-        raise Http404
+    page_require(request.user, "import", ProcurementContract)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -231,7 +229,7 @@ def delivery_create(request, pk: int):
     lines = ContractLine.objects.visible_to(request.user).filter(contract=contract).select_related("school")
     schools = sorted({line.school for line in lines}, key=lambda school: school.name)
     school = None
-    if request.user.role == Role.SCHOOL:
+    if effective_role(request.user) == Role.SCHOOL:
         school = request.user.school
     else:
         chosen = request.GET.get("school") or request.POST.get("school")
@@ -378,8 +376,7 @@ def claim_list(request):
 
 @login_required
 def claim_create(request):
-    if not may(request.user, "file", WarrantyClaim):
-        raise Http404
+    page_require(request.user, "file", WarrantyClaim)
     form = ClaimForm(request.POST or None, initial={"serial_number": request.GET.get("serial", "")})
     if request.method == "POST" and form.is_valid():
         serial = "".join(form.cleaned_data["serial_number"].split()).upper()
