@@ -32,10 +32,10 @@ def current_lines(act: Act):
     return ActLine.objects.filter(act_id=act.pk, version=act.version)
 
 
-def _lock_for_review(act: Act, actor, action: str) -> Act:
-    """The act locked, once ``actor`` may take the review ``action`` on it now (permission and status)."""
+def _lock_for_review(act: Act, actor, action: str, reason: str = "") -> Act:
+    """The act locked, once ``actor`` may take the review ``action`` on it now (permission, status, reason)."""
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract__order").get(pk=act.pk)
-    transition_check(obj=locked, transitions=Act.TRANSITIONS, action=action, actor=actor)
+    transition_check(obj=locked, transitions=Act.TRANSITIONS, action=action, actor=actor, reason=reason)
     return locked
 
 
@@ -165,10 +165,8 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
 @transaction.atomic
 def act_return(*, act: Act, actor, reason: str) -> Act:
     """Return the act to the school for correction, with the reason."""
-    locked = _lock_for_review(act, actor, "return")
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."), code="reason_required", field="reason")
+    locked = _lock_for_review(act, actor, "return", reason)
     _close_submission(locked, outcome=SubmissionOutcome.RETURNED, actor=actor, reason=reason)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="return", actor=actor, reason=reason,
