@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from checks.choices import LIVE_STATUSES, CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
 from checks.transitions import CHECK_RUN_TRANSITIONS, FINDING_TRANSITIONS
+from core.errors import DomainError
 from core.roles import Role
 from core.scoping import Allow, Condition, Scope, ScopedQuerySet
 
 # A school explains its warnings only; an error must be resolved.
 WARNINGS_ONLY = Condition(rows=lambda user: Q(severity=Severity.WARNING),
-                          message=_("Only a warning can be explained; an error must be resolved."), code="not_a_warning")
+                          message=_("Only a warning can be explained; an error must be resolved."), code="not_a_warning",
+                          error=DomainError)
 
 
 class CheckRun(models.Model):

@@ -65,7 +65,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core.errors import PermissionDeniedError
+from core.errors import DomainError, PermissionDeniedError
 from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
 
 QFactory = Callable[[object], Q]
@@ -81,12 +81,15 @@ MONITOR_ACTIONS: frozenset[tuple[str, str]] = frozenset()
 class Condition:
     """A further limit on the rows of an action: ``rows(user)`` is a ``Q`` the row must meet.
 
-    ``message`` (translated) and ``code`` say why a row that does not meet it is refused.
+    ``message`` (translated) and ``code`` say why a row that does not meet it is refused; ``error`` is
+    the refusal's type: a ``PermissionDeniedError`` (403) for a rule about who acts (four eyes), a
+    ``DomainError`` (400) for a rule about the row itself (only a warning can be explained).
     """
 
     rows: QFactory
     message: object
     code: str
+    error: type[DomainError] = PermissionDeniedError
 
 
 @dataclass(frozen=True, init=False)
@@ -331,7 +334,7 @@ def _not_yours(user, role) -> PermissionDeniedError:
     return PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")
 
 
-def denial(user, action: str, obj) -> PermissionDeniedError | None:
+def denial(user, action: str, obj) -> DomainError | None:
     """Why ``user`` may not do ``action`` to ``obj`` (a row or a model class), or None when it may."""
     model = obj if isinstance(obj, type) else type(obj)
     scope = scope_of(model)
@@ -356,7 +359,7 @@ def denial(user, action: str, obj) -> PermissionDeniedError | None:
     if action != VIEW:
         for rule in _grant(model, action).only:
             if not _row_meets(obj, rule.rows(user)):
-                return PermissionDeniedError(rule.message, code=rule.code)
+                return rule.error(rule.message, code=rule.code)
     return None
 
 
