@@ -276,6 +276,8 @@ def _q_holds(obj, q: Q) -> bool:
             continue
         lookup, value = child
         if lookup.endswith("__in"):
+            if hasattr(value, "query"):  # a subquery (``pk__in=Model.objects.filter(…).values(…)``)
+                raise _NeedsQuery
             results.append(_follow(obj, lookup[:-4]) in {_plain(v) for v in value})
         elif lookup.endswith("__isnull"):
             results.append((_follow(obj, lookup[:-8]) is None) == bool(value))
