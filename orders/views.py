@@ -98,7 +98,8 @@ def order_detail(request, pk: int):
         "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
         "may_edit": "change" in allowed_actions(user, order),
         # the apply form (the service also checks the window, the school and its findings)
-        "may_apply": order.status == OrderStatus.PUBLISHED and may(user, "submit", Application(order=order)),
+        "may_apply": order.status == OrderStatus.PUBLISHED and may(
+            user, "submit", Application(order=order, school_id=getattr(user, "school_id", None))),
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }

@@ -75,7 +75,8 @@ class ContractSignTests:
         assert contract.status == ContractStatus.ACTIVE
         signatures = list(contract.signatures.order_by("signed_at"))
         assert [(s.party, s.signer, s.sha256) for s in signatures] == [("school", school_user, sha), ("department", department_user, sha)]
-        assert [e.action for e in audit_events_for(subject=contract)] == ["contract_created", "contract_signed_by_school", "contract_signed_by_department"]
+        assert [e.action for e in audit_events_for(subject=contract)] == [
+            "contract_created", "contract_signed_by_school", "contract_signed_by_department"]
 
     def test_the_department_cannot_sign_first(self, draft_contract, department_user):
         with pytest.raises(ConflictError):
