@@ -17,7 +17,6 @@ from acts.api import serializers as s
 from acts.filters import ActFilterSet, ActLineFilterSet
 from acts.models import Act
 from core.api.serializers import ErrorSerializer, ReasonSerializer
-from core.roles import Role
 
 ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -48,7 +47,7 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
 
     serializer_class = s.ActSerializer
     filterset_class = ActFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    permission_actions = {"create": "build", "decide_lines": "decide", "return_": "return"}  # who may: Act.scope
     ordering_fields = ["month", "status", "total_amount", "submitted_at"]
 
     def get_queryset(self):

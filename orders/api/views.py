@@ -1,7 +1,7 @@
 """API of state orders, applications, contracts and the public queue.
 
 Reads go through the selectors (central scoping); every transition is a POST action endpoint
-that calls its one service. Roles are checked by ``PortalPermission`` (``write_roles``) and
+that calls its one service. Who may is asked of the one decision by ``PortalPermission`` (each model's scope) and
 again by the services.
 """
 
@@ -18,11 +18,12 @@ from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import effective_role
 from orders import selectors, services
 from orders.api import serializers as s
 from orders.filters import ApplicationFilterSet, ContractFilterSet, QueueFilterSet, StateOrderFilterSet
 from orders.pdf import PDF_LANGUAGES, contract_pdf
+from orders.transitions import SIGN_ACTION_BY_ROLE
 
 ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
@@ -50,7 +51,6 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     """State orders. A department officer drafts, edits (draft only), publishes and closes its region's orders."""
 
     public = True  # open data: anyone reads published and closed orders (the scope decides)
-    write_roles = {Role.DEPARTMENT}
     serializer_class = s.StateOrderSerializer
     filterset_class = StateOrderFilterSet
     ordering_fields = ["school_year", "created_at", "budget"]
@@ -102,7 +102,7 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Applications: a school applies and may withdraw; the department approves or rejects."""
 
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    permission_actions = {"create": "submit"}  # who may: Application.scope
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering_fields = ["submitted_at", "decided_at"]
@@ -162,7 +162,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 class ContractViewSet(viewsets.ReadOnlyModelViewSet):
     """Contracts: signed by the school, then the department; suspended, resumed, terminated, closed by the department."""
 
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    # "sign" is the signing transition of the signer's party (who may: Contract.scope)
+    permission_actions = {"sign": lambda request: SIGN_ACTION_BY_ROLE.get(effective_role(request.user))}
     serializer_class = s.ContractSerializer
     filterset_class = ContractFilterSet
     ordering_fields = ["created_at", "number", "total_amount"]

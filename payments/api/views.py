@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from acts.api.views import PortalViewSet, with_errors
 from core.api.serializers import ErrorSerializer, ReasonSerializer
 from core.exports import export_response
-from core.roles import Role
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.filters import FinalReportFilterSet, PaymentFilterSet, RecoveryFilterSet
@@ -29,7 +28,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
 
     serializer_class = s.PaymentSerializer
     filterset_class = PaymentFilterSet
-    write_roles = {Role.OPERATOR}
+    permission_actions = {"create": "prepare"}  # who may: Payment.scope
     ordering_fields = ["prepared_at", "amount", "status"]
 
     def get_queryset(self):
@@ -74,7 +73,6 @@ class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
     """Registries of approved payments for the bank."""
 
     serializer_class = s.RegistrySerializer
-    write_roles = {Role.OPERATOR}
 
     def get_queryset(self):
         return selectors.registry_list(user=self.request.user)
@@ -106,7 +104,7 @@ class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     """The bank's confirmations: upload (checked, a preview), then apply — all rows or none."""
 
     serializer_class = s.BankConfirmationSerializer
-    write_roles = {Role.OPERATOR}
+    permission_actions = {"create": "upload"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
@@ -139,7 +137,6 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVi
 
     serializer_class = s.RecoverySerializer
     filterset_class = RecoveryFilterSet
-    write_roles = {Role.DEPARTMENT, Role.OPERATOR}
 
     def get_queryset(self):
         return selectors.recovery_list(user=self.request.user)
@@ -162,7 +159,7 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
 
     serializer_class = s.FinalReportSerializer
     filterset_class = FinalReportFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR}
+    permission_actions = {"create": "prepare"}
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user)

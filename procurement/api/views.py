@@ -1,6 +1,6 @@
 """API of procurement oversight. Reads go through the selectors (central scoping); each state change is
-one POST that calls one service. ``PortalPermission`` refuses writes early (``write_roles``; monitors
-never write); the services check everything again."""
+one POST that calls one service. ``PortalPermission`` refuses writes early, asking the one decision
+(each model's scope; monitors never write); the services ask it again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.errors import DomainError
-from core.roles import Role
 from procurement import selectors, services
 from procurement.api import serializers as s
 from procurement.choices import UnitStatus
@@ -29,12 +28,11 @@ from procurement.filters import (
     PenaltyFilterSet,
     UnitFilterSet,
 )
-from procurement.models import ContractLine
+from procurement.models import ContractLine, FlagRun, PenaltyClaim
 from procurement.pdf import acceptance_act_pdf
 
 ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-DEPARTMENT, SCHOOL, BOTH = {Role.DEPARTMENT}, {Role.SCHOOL}, {Role.DEPARTMENT, Role.SCHOOL}
 
 
 def action_schema(request, response, summary: str):
@@ -72,7 +70,7 @@ def _scoped(queryset, pk, field: str):
 class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Contracts a department records for its region: number, supplier (checked against the unreliable-supplier register), lines."""
 
-    write_roles = DEPARTMENT
+    permission_actions = {"import_file": "import"}  # who may: ProcurementContract.scope
     serializer_class = s.ProcurementContractSerializer
     filterset_class = ContractFilterSet
     ordering_fields = ["signed_on", "number", "created_at"]
@@ -128,7 +126,7 @@ class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixi
 class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Lines: one item for one school — quantity, unit price, delivery deadline, warranty, licensed software."""
 
-    write_roles = DEPARTMENT
+    permission_actions = {"claim_penalty": (PenaltyClaim, "add")}
     serializer_class = s.ContractLineSerializer
     filterset_class = LineFilterSet
     ordering_fields = ["delivery_due", "unit_price"]
@@ -191,7 +189,6 @@ class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
 class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Deliveries: the serial number of every unit; the supplier checked against the register on the delivery day."""
 
-    write_roles = BOTH
     serializer_class = s.DeliverySerializer
     filterset_class = DeliveryFilterSet
     ordering_fields = ["delivered_on", "recorded_at"]
@@ -250,7 +247,6 @@ class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units: the receiving school inspects each against the checklist, then accepts or rejects it."""
 
-    write_roles = SCHOOL
     serializer_class = s.DeliveryUnitSerializer
     filterset_class = UnitFilterSet
     ordering_fields = ["decided_at", "serial_number"]
@@ -288,7 +284,6 @@ class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
 class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
     """Late-delivery penalties claimed from suppliers (claim them at procurement-contract-lines/{id}/claim-penalty/)."""
 
-    write_roles = DEPARTMENT
     serializer_class = s.PenaltyClaimSerializer
     filterset_class = PenaltyFilterSet
     ordering_fields = ["claimed_at", "amount"]
@@ -319,7 +314,7 @@ class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
 class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Warranty claims on accepted units; the supplier's answer is due within the configured working days."""
 
-    write_roles = BOTH
+    permission_actions = {"create": "file"}
     serializer_class = s.WarrantyClaimSerializer
     filterset_class = ClaimFilterSet
     ordering_fields = ["filed_on", "response_due_on"]
@@ -365,7 +360,7 @@ class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 class ProcurementFlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Red flags PR01–PR08: a stable id, a code, a key and the evidence of the latest search."""
 
-    write_roles = {Role.OPERATOR, Role.ADMIN}
+    permission_actions = {"search": (FlagRun, "search")}
     serializer_class = s.FlagSerializer
     filterset_class = FlagFilterSet
     ordering_fields = ["first_raised_at", "last_seen_at", "code"]

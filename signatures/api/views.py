@@ -13,7 +13,6 @@ from core.api.serializers import ErrorSerializer
 from signatures import exports, selectors
 from signatures.api import serializers as s
 from signatures.api.mixins import ERRORS
-from signatures.identity import SIGNER_ROLES
 from signatures.services import signature_inspect, signing_payload_issue
 from signatures.signables import CHECK_ACTION
 
@@ -36,7 +35,6 @@ def _file(content: bytes, content_type: str, name: str, sha256: str | None = Non
 class SignatureViewSet(viewsets.ReadOnlyModelViewSet):
     """Qualified electronic signatures kept by the portal (append-only), scoped like the documents they sign."""
 
-    write_roles = SIGNER_ROLES  # only for inspect: kept signatures are never written through the API
     serializer_class = s.SignatureSerializer
     filterset_fields = ["action", "signer_role", "object_id", "cert_iin", "cert_bin"]
     ordering_fields = ["signing_time", "id"]
