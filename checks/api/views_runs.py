@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from checks.choices import CheckRunTrigger
@@ -13,6 +12,7 @@ from checks.models import CheckRun
 from checks.permissions import MayStartCheckRun
 from checks.pipeline import check_pipeline_start
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import GenericAPIView
 
 
 class CheckRunStartSerializer(serializers.Serializer):
