@@ -20,7 +20,7 @@ class CheckRunStartSerializer(serializers.Serializer):
 
 
 class StartedRunSerializer(serializers.ModelSerializer):
-    snapshot = serializers.PrimaryKeyRelatedField(read_only=True)
+    snapshot = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = CheckRun

@@ -40,6 +40,17 @@ class EnrolmentApiTests:
         assert api_as(operator_user).get("/api/v1/enrolments/", {"active_on": "2025-11-20", "level": "basic"}).json()["count"] == 0
         assert api_as(operator_user).get("/api/v1/enrolments/", {"active_on": "not-a-date"}).status_code == 400
 
+    def test_enrolments_are_found_by_iin_and_by_the_school_bin_name_or_id(self, api_as, operator_user, school_a,
+                                                                          school_b):
+        mine = make_enrolment(school=school_a)
+        make_enrolment(school=school_b)
+        client = api_as(operator_user)
+        for params in ({"iin": mine.pupil.iin}, {"school": school_a.bin}, {"school": school_a.pk},
+                       {"school": school_a.name_ru}):
+            assert [row["id"] for row in client.get("/api/v1/enrolments/", params).json()["results"]] == [mine.pk], params
+        assert [row["id"] for row in client.get("/api/v1/pupils/", {"iin": mine.pupil.iin}).json()["results"]] == [
+            mine.pupil_id]
+
     def test_a_school_adds_changes_and_marks_its_pupil_as_left(self, api_as, school_user):
         client = api_as(school_user)
         created = client.post("/api/v1/enrolments/", enrolment_body(), format="json")
