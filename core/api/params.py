@@ -56,10 +56,9 @@ def filter_names(filterset_class) -> set[str]:
     """The query parameters of a FilterSet (a range filter is ``name_min``/``name_max`` …)."""
     names = set()
     for name, filter_ in filterset_class.base_filters.items():
-        widget = filter_.field_class.widget
-        widget = widget if inspect.isclass(widget) else type(widget)
-        if issubclass(widget, SuffixedMultiWidget):
-            names |= {f"{name}_{suffix}" if suffix else name for suffix in filter_.field.widget.suffixes}
+        widget = filter_.field_class.widget  # the field's default widget (a class): a range filter's is suffixed
+        if inspect.isclass(widget) and issubclass(widget, SuffixedMultiWidget):
+            names |= {f"{name}_{suffix}" if suffix else name for suffix in widget.suffixes}
         else:
             names.add(name)
     return names

@@ -1,9 +1,9 @@
 import hashlib
 
 import pytest
-from rest_framework.test import APIClient
 
 from orders.models import Application, StateOrder
+from tests.openapi import CheckedAPIClient as APIClient
 from tests.orders.factories import make_active_contract, make_application, make_order
 
 pytestmark = pytest.mark.django_db

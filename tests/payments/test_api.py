@@ -4,7 +4,6 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from rest_framework.test import APIClient
 
 from payments.choices import PaymentStatus
 from payments.models import Payment
@@ -13,6 +12,7 @@ from tests.acts.conftest import OCTOBER
 from tests.acts.factories import make_enrolment
 from tests.acts.helpers import accepted_act
 from tests.factories import make_user
+from tests.openapi import CheckedAPIClient as APIClient
 from tests.payments.helpers import confirmation_csv, pay
 
 
