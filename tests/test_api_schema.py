@@ -5,7 +5,11 @@
 * On a portal with real data in every state (paid, prepared and unapproved payments, overdue months
   without an act, blank e-mails …), every GET endpoint answers every role as its schema says.
 
-Both grow by themselves: every endpoint added to the API is in the schema and so in these tests.
+* Every answer any API test gets (``api``/``api_as`` fixtures: ``tests.openapi.CheckedAPIClient``)
+  is validated against the schema too, so each operation is checked on the data its own tests build,
+  its successes and its errors; the tests below show that this check can fail.
+
+All grow by themselves: every endpoint added to the API is in the schema and so in these tests.
 """
 
 from __future__ import annotations
@@ -156,3 +160,32 @@ def test_every_get_endpoint_answers_every_role_as_its_schema_says(api_schema, po
             api_schema[path]["GET"].Case(path_parameters=parameters, headers=headers).call_and_validate(checks=CHECKS)
             checked += 1
     assert checked > 250
+
+
+# --- the check every API test runs ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class CheckedAPIClientTests:
+    def test_a_conforming_answer_passes_and_is_recorded(self, api_as, school_user):
+        from tests.openapi import checked_answers
+
+        response = api_as(school_user).get("/api/v1/me/")
+        assert response.status_code == 200
+        assert ("GET", "/api/v1/me/", 200) in checked_answers
+
+    def test_an_answer_missing_a_required_field_is_a_violation(self, api_as, school_user):
+        from tests.openapi import SchemaViolation, check_response
+
+        response = api_as(school_user).get("/api/v1/me/")
+        response.content = response.content.replace(b'"role"', b'"rank"')
+        with pytest.raises(SchemaViolation, match="GET /api/v1/me/"):
+            check_response(response)
+
+    def test_an_undocumented_status_is_a_violation(self, api_as, school_user):
+        from tests.openapi import SchemaViolation, check_response
+
+        response = api_as(school_user).get("/api/v1/me/")
+        response.status_code = 418
+        with pytest.raises(SchemaViolation, match="status not documented"):
+            check_response(response)

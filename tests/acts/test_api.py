@@ -119,3 +119,29 @@ class ActPdfApiTests:
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
         api.credentials()
         assert api.get(f"/api/v1/acts/{act.pk}/pdf/").status_code == 401
+
+
+@pytest.mark.django_db
+class ActCorrectionApiTests:
+    def test_a_returned_act_is_corrected_resubmitted_and_accepted_through_the_api(self, api_as, contract, school_a,
+                                                                                   school_user, department_user):
+        make_enrolment(school=school_a, grade=3)
+        school, department = api_as(school_user), api_as(department_user)
+        act_id = school.post("/api/v1/acts/", {"contract": contract.pk, "month": "2025-10"}, format="json").json()["id"]
+        make_enrolment(school=school_a, grade=4)
+        rebuilt = school.post(f"/api/v1/acts/{act_id}/rebuild/")
+        assert rebuilt.status_code == 200 and rebuilt.json()["line_count"] == 2, rebuilt.json()
+        assert school.post(f"/api/v1/acts/{act_id}/submit/").json()["status"] == "submitted"
+        returned = department.post(f"/api/v1/acts/{act_id}/return/", {"reason": "Сверьте классы"}, format="json")
+        assert returned.status_code == 200 and returned.json()["status"] == "returned", returned.json()
+        corrected = school.post(f"/api/v1/acts/{act_id}/correct/")
+        assert corrected.status_code == 200, corrected.json()
+        assert (corrected.json()["status"], corrected.json()["version"]) == ("draft", 2)
+        assert school.post(f"/api/v1/acts/{act_id}/submit/").json()["status"] == "submitted"
+        decided = department.post(f"/api/v1/acts/{act_id}/decide-lines/",
+                                  {"decision": "accepted", "selection": "pending_payable"}, format="json")
+        assert decided.json() == {"decided": 2}
+        accepted = department.post(f"/api/v1/acts/{act_id}/accept/")
+        assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.json()
+        history = department.get(f"/api/v1/acts/{act_id}/submissions/").json()
+        assert sorted(h["outcome"] for h in history) == ["accepted", "returned"]

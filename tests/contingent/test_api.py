@@ -99,6 +99,18 @@ class UploadApiTests:
         assert confirmed.status_code == 200 and confirmed.json()["status"] == "applied" and Enrolment.objects.count() == 1
         assert client.post(f"/api/v1/contingent-imports/{pk}/discard/").status_code == 409
 
+    def test_a_previewed_upload_is_discarded_and_then_cannot_be_confirmed(self, api_as, school_user):
+        birth = birth_for_grade(5)
+        content = (f"iin,last_name,first_name,middle_name,birth_date,grade,enrolled_on,left_on,category\n"
+                   f"{iin_for(birth)},Ким,Ли,,{birth},5,2025-09-01,,regular\n").encode()
+        client = api_as(school_user)
+        pk = client.post("/api/v1/contingent-imports/", {"file": SimpleUploadedFile("c.csv", content)},
+                         format="multipart").json()["id"]
+        discarded = client.post(f"/api/v1/contingent-imports/{pk}/discard/")
+        assert discarded.status_code == 200 and discarded.json()["status"] == "discarded", discarded.json()
+        assert client.post(f"/api/v1/contingent-imports/{pk}/confirm/").status_code == 409
+        assert Enrolment.objects.count() == 0
+
 
 @pytest.mark.django_db
 class SnapshotAndRunApiTests:

@@ -7,9 +7,9 @@ from django.db import connection
 
 from payments.choices import PaymentStatus
 from payments.models import Payment
-from payments.services import payment_prepare
+from payments.services import payment_prepare, recoveries_detect
 from tests.acts.conftest import OCTOBER
-from tests.acts.factories import make_enrolment
+from tests.acts.factories import make_check_run, make_enrolment, make_finding
 from tests.acts.helpers import accepted_act
 from tests.factories import make_user
 from tests.openapi import CheckedAPIClient as APIClient
@@ -218,3 +218,42 @@ class PaymentDocumentApiTests:
         csv_file = client.get(f"/api/v1/final-reports/{report['id']}/csv/")
         assert csv_file.status_code == 200 and csv_file["Content-Type"].startswith("text/csv")
         assert self._token(api, other_school_user).get(f"/api/v1/final-reports/{report['id']}/pdf/").status_code == 404
+
+
+@pytest.mark.django_db
+class PaymentCancelReissueAndRecoveryApiTests:
+    def test_an_operator_cancels_a_prepared_payment_with_the_reason(self, api_as, contract, school_a, school_user,
+                                                                  department_user, operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        payment = payment_prepare(act=act, actor=operator_user)
+        cancelled = api_as(operator_user).post(f"/api/v1/payments/{payment.pk}/cancel/", {"reason": "Неверный счёт"},
+                                               format="json")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled", cancelled.json()
+        assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CANCELLED
+
+    def test_a_payment_the_bank_failed_is_reissued_as_a_new_one(self, api_as, contract, school_a, school_user,
+                                                                department_user, operator_user, second_operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        failed = pay(act=act, preparer=operator_user, approver=second_operator_user, status="failed", message="Счёт закрыт")
+        assert failed.status == PaymentStatus.FAILED
+        reissued = api_as(operator_user).post(f"/api/v1/payments/{failed.pk}/reissue/")
+        assert reissued.status_code == 201, reissued.json()
+        body = reissued.json()
+        assert body["id"] != failed.pk and (body["act"], body["status"]) == (act.pk, "prepared")
+
+    def test_the_department_cancels_a_recovery_with_the_reason(self, api_as, contract, school_a, school_user,
+                                                               department_user, operator_user, second_operator_user):
+        enrolment = make_enrolment(school=school_a)
+        paid = accepted_act(contract=contract, month=dt.date(2025, 9, 1), school_user=school_user,
+                            department_user=department_user)
+        pay(act=paid, preparer=operator_user, approver=second_operator_user)
+        run = make_check_run(check_date=dt.date(2025, 10, 20))
+        make_finding(school=school_a, code="P03", enrolment=enrolment, run=run)
+        recoveries_detect(run=run)
+        client = api_as(department_user)
+        [recovery] = client.get("/api/v1/recoveries/").json()["results"]
+        assert recovery["status"] == "open"
+        cancelled = client.post(f"/api/v1/recoveries/{recovery['id']}/cancel/", {"reason": "Ученик учился"}, format="json")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled", cancelled.json()
