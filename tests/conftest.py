@@ -9,6 +9,8 @@ import pytest
 from tests.factories import RegionRef, make_school, make_user
 from tests.openapi import CheckedAPIClient
 
+pytest_plugins = ["tests.signatures.fixtures"]  # the test PKI, fake OCSP/CRL server, signers (also for browser tests)
+
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
