@@ -46,9 +46,14 @@ class UnknownQueryParameters(DomainError):
 
 
 def is_list(view) -> bool:
-    """Whether the view answers with a list (filters, ordering and pagination apply)."""
+    """Whether the view answers with a list (filters, ordering and pagination apply).
+
+    In a viewset: ``list`` and every other GET on the collection (``@action(detail=False)``), as
+    drf-spectacular documents them; such an action drops what it does not apply with
+    ``filter_backends=[]`` or ``pagination_class=None``.
+    """
     if hasattr(view, "action"):  # a viewset
-        return view.action == "list"
+        return view.action == "list" or (getattr(view, "detail", None) is False and view.request.method == "GET")
     return isinstance(view, ListModelMixin) and view.request.method == "GET"
 
 
@@ -68,7 +73,9 @@ def list_params(view) -> set[str]:
     names = set()
     for backend in getattr(view, "filter_backends", []):
         if issubclass(backend, DjangoFilterBackend):
-            filterset_class = backend().get_filterset_class(view)
+            # ``filterset_fields`` (no FilterSet class) are read from the view's queryset
+            queryset = view.get_queryset() if getattr(view, "filterset_fields", None) else None
+            filterset_class = backend().get_filterset_class(view, queryset)
             if filterset_class is not None:
                 names |= filter_names(filterset_class)
         elif issubclass(backend, OrderingFilter):
