@@ -1,5 +1,4 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -13,12 +12,12 @@ from checks.api.serializers import (
 from checks.filters import CheckRunFilterSet, FindingFilterSet
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(ReadOnlyModelViewSet):
     """Findings of the checks: a school sees its own, a department its region, operators and monitors all.
 
     A school explains its open warnings; the department of the school's region or an operator waives
@@ -65,7 +64,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_resolve(finding=finding, actor=request.user, reason=payload.validated_data["reason"]))
 
 
-class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):
+class CheckRunViewSet(ReadOnlyModelViewSet):
     """Check runs: date D, snapshot, rule versions, what was read, when, and the findings per code."""
 
     serializer_class = CheckRunSerializer

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from checks.choices import CheckRunTrigger
 from checks.models import CheckRun
 from checks.pipeline import check_pipeline_start
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import GenericAPIView
 
 
 class CheckRunStartSerializer(serializers.Serializer):
@@ -19,7 +19,7 @@ class CheckRunStartSerializer(serializers.Serializer):
 
 
 class StartedRunSerializer(serializers.ModelSerializer):
-    snapshot = serializers.PrimaryKeyRelatedField(read_only=True)
+    snapshot = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = CheckRun

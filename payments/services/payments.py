@@ -58,11 +58,12 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
     """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries."""
     require(actor, "prepare", Payment(act=act))
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract", "school").get(pk=act.pk)
+    # A live payment first: a paid act is "already paid", not merely "not payable".
+    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
+        raise ConflictError(_("This act already has a payment."), code="payment_exists")
     if locked.status not in PAYABLE_ACT_STATUSES:
         raise ConflictError(_("Only an accepted or partly accepted act can be paid; this one is “%(status)s”.")
                             % {"status": locked.get_status_display()}, code="act_not_payable")
-    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
-        raise ConflictError(_("This act already has a payment."), code="payment_exists")
     iban = normalize_iban(locked.school.iban)
     try:
         validate_kz_iban(iban)

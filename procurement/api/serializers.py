@@ -143,6 +143,8 @@ class DeliveryUnitSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="line.item_code", read_only=True)
     school = serializers.IntegerField(source="delivery.school_id", read_only=True)
     inspected_by = serializers.CharField(source="inspected_by.__str__", read_only=True, default=None)
+    # "" until the unit is rejected; declared here, as a read-only model field loses allow_blank and its schema refuses ""
+    reject_reason = serializers.ChoiceField(choices=RejectReason.choices, allow_blank=True, read_only=True)
     actions = serializers.SerializerMethodField()
 
     class Meta:

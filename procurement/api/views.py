@@ -8,13 +8,14 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
+from core.api.viewsets import ReadOnlyModelViewSet
 from core.errors import DomainError
 from procurement import selectors, services
 from procurement.api import serializers as s
@@ -67,7 +68,7 @@ def _scoped(queryset, pk, field: str):
     retrieve=extend_schema(summary="One procurement contract with the lines you may see",
                            responses={200: s.ProcurementContractSerializer, 404: ErrorSerializer}),
 )
-class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyModelViewSet):
     """Contracts a department records for its region: number, supplier (checked against the unreliable-supplier register), lines."""
 
     permission_actions = {"import_file": "import"}  # who may: ProcurementContract.scope
@@ -123,7 +124,7 @@ class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixi
     list=extend_schema(summary="Contract lines you may see, with their progress"),
     retrieve=extend_schema(summary="One contract line", responses={200: s.ContractLineSerializer, 404: ErrorSerializer}),
 )
-class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ReadOnlyModelViewSet):
     """Lines: one item for one school — quantity, unit price, delivery deadline, warranty, licensed software."""
 
     permission_actions = {"claim_penalty": (PenaltyClaim, "add")}
@@ -175,7 +176,7 @@ class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
 
     @extend_schema(summary="Overdue lines: past their deadline with units not accepted, with the penalty so far",
                    responses={200: s.LatenessLineSerializer(many=True), **ERRORS})
-    @action(detail=False, methods=["get"], filterset_class=None)
+    @action(detail=False, methods=["get"], filter_backends=[])  # paginated; neither filtered nor ordered
     def overdue(self, request):
         lines = selectors.overdue_lines(user=request.user)
         page = self.paginate_queryset(lines)
@@ -186,7 +187,7 @@ class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
     list=extend_schema(summary="Deliveries you may see"),
     retrieve=extend_schema(summary="One delivery with its units", responses={200: s.DeliverySerializer, 404: ErrorSerializer}),
 )
-class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DeliveryViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Deliveries: the serial number of every unit; the supplier checked against the register on the delivery day."""
 
     serializer_class = s.DeliverySerializer
@@ -244,7 +245,7 @@ class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Delivered units you may see (filter by serial number)"),
     retrieve=extend_schema(summary="One delivered unit", responses={200: s.DeliveryUnitSerializer, 404: ErrorSerializer}),
 )
-class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class DeliveryUnitViewSet(ReadOnlyModelViewSet):
     """Units: the receiving school inspects each against the checklist, then accepts or rejects it."""
 
     serializer_class = s.DeliveryUnitSerializer
@@ -281,7 +282,7 @@ class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Penalty claims you may see"),
     retrieve=extend_schema(summary="One penalty claim", responses={200: s.PenaltyClaimSerializer, 404: ErrorSerializer}),
 )
-class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class PenaltyClaimViewSet(ReadOnlyModelViewSet):
     """Late-delivery penalties claimed from suppliers (claim them at procurement-contract-lines/{id}/claim-penalty/)."""
 
     serializer_class = s.PenaltyClaimSerializer
@@ -311,7 +312,7 @@ class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Warranty claims you may see"),
     retrieve=extend_schema(summary="One warranty claim", responses={200: s.WarrantyClaimSerializer, 404: ErrorSerializer}),
 )
-class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WarrantyClaimViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Warranty claims on accepted units; the supplier's answer is due within the configured working days."""
 
     permission_actions = {"create": "file"}
@@ -357,7 +358,7 @@ class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     list=extend_schema(summary="Red flags (operators, monitors and administrators)"),
     retrieve=extend_schema(summary="One red flag with its evidence", responses={200: s.FlagSerializer, 404: ErrorSerializer}),
 )
-class ProcurementFlagViewSet(viewsets.ReadOnlyModelViewSet):
+class ProcurementFlagViewSet(ReadOnlyModelViewSet):
     """Red flags PR01–PR08: a stable id, a code, a key and the evidence of the latest search."""
 
     permission_actions = {"search": (FlagRun, "search")}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ReadOnlyModelViewSet
 from signatures import exports, selectors
 from signatures.api import serializers as s
 from signatures.api.mixins import ERRORS
@@ -32,7 +32,7 @@ def _file(content: bytes, content_type: str, name: str, sha256: str | None = Non
     retrieve=extend_schema(summary="One kept signature with its verification report",
                            responses={200: s.SignatureDetailSerializer, **FILE_ERRORS}),
 )
-class SignatureViewSet(viewsets.ReadOnlyModelViewSet):
+class SignatureViewSet(ReadOnlyModelViewSet):
     """Qualified electronic signatures kept by the portal (append-only), scoped like the documents they sign."""
 
     serializer_class = s.SignatureSerializer
