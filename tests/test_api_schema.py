@@ -28,8 +28,9 @@ from tests.factories import make_school, make_user
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api_schema():
+    """The schema, generated once for the module (drf-spectacular takes seconds for the whole API)."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
@@ -70,7 +71,7 @@ def role_tokens(db):
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_endpoint_answers_with_a_server_error_or_against_its_schema(case, role_tokens):
     case.call_and_validate(checks=CHECKS)  # anonymous
     for token in role_tokens.values():
