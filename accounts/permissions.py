@@ -13,9 +13,20 @@ A refusal is the decision's ``PermissionDeniedError``: a 403 whose message says 
 
 from __future__ import annotations
 
+from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from core.errors import PermissionDeniedError
 from core.scoping import require
+
+
+def _require(user, action: str, target) -> None:
+    """``require``, its refusal as DRF's own 403 (same code and message): DRF's answer to OPTIONS asks
+    the permission of each method and expects a refusal it knows."""
+    try:
+        require(user, action, target)
+    except PermissionDeniedError as error:
+        raise exceptions.PermissionDenied(detail=str(error.message), code=error.code) from None
 
 # A viewset's standard actions and the permission action they are.
 DEFAULT_ACTIONS = {"create": "add", "update": "change", "partial_update": "change", "destroy": "delete"}
@@ -33,6 +44,8 @@ def permission_target(view) -> tuple[type, str] | None:
     ``update`` is ``change``, ``destroy`` is ``delete``.
     """
     name = getattr(view, "action", None)
+    if name == "metadata":  # DRF answering OPTIONS asks as the method it describes: that method's action
+        name = (getattr(view, "action_map", None) or {}).get(view.request.method.lower())
     declared = getattr(view, "permission_actions", {}) or {}
     if name in declared:
         action = declared[name]
@@ -63,7 +76,7 @@ class PortalPermission(BasePermission):
         if target is None:
             return False
         model, action = target
-        require(user, action, model)
+        _require(user, action, model)
         return True
 
     def has_object_permission(self, request, view, obj) -> bool:
@@ -74,5 +87,5 @@ class PortalPermission(BasePermission):
             return False
         model, action = target
         if isinstance(obj, model):
-            require(request.user, action, obj)
+            _require(request.user, action, obj)
         return True
