@@ -43,11 +43,11 @@ def peak_rss_mb() -> tuple[float, float]:
 def reset_database() -> None:
     """Empty what the benchmark fills (its own database only)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                       "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'contingent_nobdrow'")
+        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'contingent\\_nobdstage\\_%'")
         for (name,) in cursor.fetchall():
             cursor.execute(f"DROP TABLE {name}")
         cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        cursor.execute("TRUNCATE contingent_nobdhistory")
         cursor.execute(
             "TRUNCATE checks_finding, checks_checkrun, contingent_enrolment, contingent_pupil, contingent_contingentimport, "
             "contingent_nobdsnapshot, orders_contractlevel, orders_contract, orders_applicationlevel, orders_application, "

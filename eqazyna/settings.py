@@ -315,8 +315,9 @@ NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
 NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))
 # Where fetched snapshots are assembled (pages are kept there until the import succeeds).
 NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd" / "downloads")))
-# Snapshots whose rows are kept; older ones keep only their metadata (date, source, SHA-256, rows).
-NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
+# Snapshots whose rows are kept (the NOBD history stores rows by change, so a year of nightly snapshots
+# costs little more than one); older ones keep only their metadata (date, source, SHA-256, rows).
+NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "400"))
 # A queued check run counts as in progress for this long without a sign of life (then a new one may start).
 CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
 # Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
