@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("risk.api.urls")),
 ]

@@ -23,6 +23,10 @@ CREATE TABLE contingent_nobdhistory (
     {", ".join(f"{name} text NOT NULL" for name in COLUMNS)},
     CONSTRAINT contingent_nobdhistory_valid_range CHECK (valid_to IS NULL OR valid_to > valid_from)
 );
+-- Each nightly import closes and adds about 0.5 % of the rows: vacuum after each, so that the space of the
+-- closed rows is reused (the default waits for 20 % of the table).
+ALTER TABLE contingent_nobdhistory SET (autovacuum_vacuum_scale_factor = 0.002, autovacuum_vacuum_insert_scale_factor = 0.002,
+                                        autovacuum_analyze_scale_factor = 0.02);
 COMMENT ON TABLE contingent_nobdhistory IS
   'NOBD rows stored by change: a row belongs to snapshot S when valid_from <= S < valid_to (NULL: still in the latest import). See contingent/history.py.';
 """

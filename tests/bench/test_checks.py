@@ -10,10 +10,12 @@ from bench.data import Plan, generate
 @pytest.mark.django_db(transaction=True)
 class BenchmarkTests:
     def test_a_small_benchmark_finds_exactly_the_planted_anomalies(self, tmp_path, capsys, transactional_db):
-        call_command("bench", "--scale", "0.02", "--here", "--data-dir", str(tmp_path))
+        call_command("bench", "--scale", "0.02", "--here", "--data-dir", str(tmp_path), "--days", "3")
         out = capsys.readouterr().out
-        assert "0 missing, 0 unexpected OK" in out
-        for figure in ("contingent bulk load", "floor:", "nobd_import", "run_checks", "(import + checks) / floor", "peak RSS"):
+        assert "findings exactly the planted anomalies" in out and "risk flags exactly the planted ones" in out
+        assert out.count("0 missing, 0 unexpected OK") == 2
+        for figure in ("contingent bulk load", "floor:", "nobd_import", "run_checks", "(import + checks) / floor", "peak RSS",
+                       "storage of the NOBD history", "run_risk / floor"):
             assert figure in out
 
     def test_the_data_is_generated_deterministically_with_every_code_planted(self, tmp_path):
@@ -22,4 +24,5 @@ class BenchmarkTests:
         assert first.nobd_path.read_bytes() == second.nobd_path.read_bytes()
         assert first.contingent_path.read_bytes() == second.contingent_path.read_bytes()
         assert {code for code, *_ in first.expected} == {"P01", "P02", "P03", "P04", "P05", "P06", "P07", "S04", "S05"}
+        assert {code for code, _key in first.risk_expected} == {"R01", "R02", "R03", "R05"}
         assert json.loads((tmp_path / "a" / "plan.json").read_text())["nobd_rows"] == first.nobd_rows
