@@ -102,7 +102,7 @@ class RiskFlag(models.Model):
     payment = models.ForeignKey("payments.Payment", verbose_name=_("payment"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"), null=True, blank=True)
-    evidence = models.JSONField(_("evidence"), default=dict)
+    evidence = models.JSONField(_("flag evidence"), default=dict)
     evidence_sha256 = models.CharField(_("SHA-256 of the evidence"), max_length=64)
     rule_version = models.CharField(_("rule version"), max_length=20)
     status = models.CharField(_("status"), max_length=20, choices=RiskFlagStatus.choices, default=RiskFlagStatus.OPEN)
@@ -157,7 +157,7 @@ class RiskFlagEvidence(models.Model):
 
     flag = models.ForeignKey(RiskFlag, on_delete=models.CASCADE, related_name="evidence_versions")
     run = models.ForeignKey(RiskRun, on_delete=models.PROTECT, related_name="+")
-    evidence = models.JSONField(_("evidence"))
+    evidence = models.JSONField(_("flag evidence"))
     evidence_sha256 = models.CharField(_("SHA-256 of the evidence"), max_length=64)
     rule_version = models.CharField(_("rule version"), max_length=20)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from core.exports import FORMATS, export_response
@@ -112,13 +113,14 @@ def flag_list(request):
     })
 
 
-EXPORT_HEADERS = ("id", "code", "status", "school BIN", "school", "region", "IIN", "payment", "month", "date D",
-                  "NOBD snapshot", "rule version", "what was found", "evidence SHA-256", "first raised by run",
-                  "last raised by run")
+EXPORT_HEADERS = (_lazy("id"), _lazy("code"), _lazy("status"), _lazy("school BIN"), _lazy("school"), _lazy("region"),
+                  _lazy("IIN"), _lazy("payment"), _lazy("month"), _lazy("date D"), _lazy("NOBD snapshot"),
+                  _lazy("rule version"), _lazy("what was found"), _lazy("SHA-256 of the evidence"),
+                  _lazy("first raised by"), _lazy("last raised by"))
 
 
 def _export(flags, fmt: str):
-    headers = [_(name) for name in EXPORT_HEADERS]
+    headers = [str(name) for name in EXPORT_HEADERS]
 
     def rows():
         for flag in flags.iterator(chunk_size=500):
