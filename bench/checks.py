@@ -60,7 +60,7 @@ def reset_database() -> None:
             "payments_payment, acts_act, schools_schoolchange, "
             "checks_finding, checks_checkrun, contingent_enrolment, contingent_pupil, contingent_contingentimport, "
             "contingent_nobdsnapshot, orders_contractlevel, orders_contract, orders_applicationlevel, orders_application, "
-            "orders_stateorderlevel, orders_stateorder, schools_school CASCADE"
+            "orders_stateorderlevel, orders_stateorder, schools_licence, schools_school CASCADE"
         )
 
 

@@ -1,8 +1,10 @@
+import datetime as dt
 import json
 
 import pytest
 from django.core.management import call_command
 
+from bench.checks import reset_database
 from bench.data import Plan, generate
 
 
@@ -26,3 +28,14 @@ class BenchmarkTests:
         assert {code for code, *_ in first.expected} == {"P01", "P02", "P03", "P04", "P05", "P06", "P07", "S04", "S05"}
         assert {code for code, _key in first.risk_expected} == {"R01", "R02", "R03", "R05"}
         assert json.loads((tmp_path / "a" / "plan.json").read_text())["nobd_rows"] == first.nobd_rows
+
+
+@pytest.mark.django_db
+class ResetDatabaseTests:
+    def test_it_empties_the_licences_a_stopped_run_left_so_the_next_run_can_start(self, school_a):
+        from schools.models import Licence, School
+
+        Licence.objects.create(bin=school_a.bin, number=f"BENCH-{school_a.bin}", issued_on=dt.date(2018, 1, 10),
+                               levels=["primary"], status="active")
+        reset_database()
+        assert not Licence.objects.exists() and not School.objects.exists()

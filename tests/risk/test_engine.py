@@ -83,7 +83,8 @@ class RiskEngineTests:
         load_snapshot(tmp_path, [], taken_on=D + DAY)
         assert set(NobdSnapshot.objects.filter(status="pruned").values_list("pk", flat=True)) >= {planted["previous"].pk}
         replay = flag_replay(flag=RiskFlag.objects.get(code="R05"))
-        assert not replay.identical and "pruned" in replay.problem
+        assert not replay.identical and replay.recomputed is None
+        assert str(planted["snapshot"].pk) in replay.problem and "NOBD_SNAPSHOT_KEEP" in replay.problem
 
     def test_a_run_on_a_pruned_snapshot_fails_and_records_why(self, planted, tmp_path, settings):
         settings.NOBD_SNAPSHOT_KEEP = 1
@@ -93,10 +94,11 @@ class RiskEngineTests:
             risk_run_create(snapshot=planted["snapshot"])
         run = RiskRun.objects.create(snapshot=planted["snapshot"], check_date=D, as_of=planted["payment"].approved_at,
                                      trigger=RiskRunTrigger.COMMAND)
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as refused:
             risk_run_execute(run=run)
         run.refresh_from_db()
-        assert run.status == RiskRunStatus.FAILED and "pruned" in run.error
+        assert refused.value.code == "snapshot_pruned"
+        assert run.status == RiskRunStatus.FAILED and run.error == str(refused.value)
 
     def test_pruning_keeps_the_snapshots_a_running_risk_run_reads(self, planted, tmp_path, settings):
         run = risk_run_create(snapshot=planted["snapshot"])
