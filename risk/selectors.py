@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from core.data.regions import TILE_GRID
 from core.models import Region
 from risk.choices import RiskCode, RiskFlagStatus, RiskRunStatus
 from risk.filters import RiskFlagFilterSet, RiskScoreFilterSet
@@ -64,6 +65,23 @@ def region_table(*, user, run: RiskRun | None = None) -> list[dict]:
                       "codes": [row[code] for code in RiskCode.values]})
     return table
 
+
+MAP_SHADES = 4
+
+
+def region_map(table: list[dict]) -> list[dict]:
+    """Every region on its tile (``core.data.regions.TILE_GRID``) with the row of ``region_table`` when the user
+    sees it (else None), shaded 0–4 by flagged schools: 0 none, 4 the region with the most."""
+    rows = {row["region"].code: row for row in table}
+    most = max((row["flagged"] for row in table), default=0)
+    tiles = []
+    for region in Region.objects.filter(code__in=TILE_GRID).order_by("code"):
+        row = rows.get(region.code)
+        flagged = row["flagged"] if row else 0
+        grid_row, grid_column = TILE_GRID[region.code]
+        tiles.append({"region": region, "row": row, "grid_row": grid_row + 1, "grid_column": grid_column + 1,
+                      "shade": -(-flagged * MAP_SHADES // most) if most and flagged else 0})
+    return tiles
 
 def trend(*, user, runs: int = TREND_RUNS) -> list[dict]:
     """The latest successful runs, oldest first: per run the schools flagged (in all and per code) in the user's scope."""

@@ -66,7 +66,7 @@ def overview(request):
                              for index, code in enumerate(RiskCode.values)]},
     }
     return render(request, "risk/overview.html", {
-        "run": run, "regions": regions, "trend": trend, "top": top, "codes": RiskCode.choices, "chart": chart,
+        "run": run, "regions": regions, "tiles": selectors.region_map(regions), "trend": trend, "top": top, "codes": RiskCode.choices, "chart": chart,
     })
 
 

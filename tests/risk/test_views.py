@@ -62,6 +62,8 @@ class DepartmentSeesItsRegionTests:
         assert client.get(reverse("risk:run-list")).status_code == 403
         overview = client.get(reverse("risk:overview"))
         assert [row["region"].code for row in overview.context["regions"]] == ["71"]
+        shown = {tile["region"].code for tile in overview.context["tiles"] if tile["row"]}
+        assert shown == {"71"} and b'data-region="75"' in overview.content and b"?region=75" not in overview.content
         assert {score.school_id for score in overview.context["top"]} == {flagged["a"].pk}
         listed = api_as(department_user).get("/api/v1/risk-flags/").json()
         assert {item["id"] for item in listed["results"]} == set(mine.values_list("pk", flat=True))
@@ -95,6 +97,9 @@ class OperatorsAndMonitorsTests:
         assert response.context["top"][0].score == 7
         assert [row["flagged"] for row in response.context["trend"]] == [2]
         assert b"risk-chart-data" in response.content
+        tiles = {tile["region"].code: tile for tile in response.context["tiles"]}
+        assert len(tiles) == 20 and (tiles["71"]["shade"], tiles["75"]["shade"]) == (4, 4) and tiles["10"]["row"] is None
+        assert response.content.count(b'data-testid="region-tile"') == 20 and b"?region=71&amp;status=open" in response.content
 
     def test_a_schools_risk_page_gives_each_flag_in_plain_words_and_a_monitor_may_replay_it(self, flagged, client,
                                                                                           monitor_user):
