@@ -72,12 +72,20 @@ class RiskRun(models.Model):
         """The named parameters every rule's SQL receives (``risk.rules.RiskRule``)."""
         from core.calendar import school_year_start
 
+        year_start = school_year_start(self.check_date)
+
+        def text(day):  # a date as NOBD writes it (``risk.rules.common``)
+            return day.isoformat() if day else None
+
         return {
             "snapshot_id": self.snapshot_id,
             "previous_snapshot_id": self.previous_snapshot_id,
             "check_date": self.check_date,
             "previous_date": self.previous_date,
-            "school_year_start": school_year_start(self.check_date),
+            "school_year_start": year_start,
+            "check_date_text": text(self.check_date),
+            "previous_date_text": text(self.previous_date),
+            "school_year_start_text": text(year_start),
             "as_of": self.as_of,
             **{f"t_{name}": value for name, value in self.thresholds.items()},
         }

@@ -11,7 +11,8 @@ school of the portal the flag is filed under), ``school_ids`` (bigint[]: every s
 concerns), ``pupil_iin``, ``payment_id``, ``month`` (each NULL when it does not apply) and
 ``evidence`` (jsonb with exactly the keys of the schema: the snapshot ids, the rows and the
 thresholds used). Its named parameters are those of ``RiskRun.params``: ``snapshot_id``,
-``previous_snapshot_id``, ``check_date`` (D), ``previous_date`` (D′), ``school_year_start`` (Y),
+``previous_snapshot_id``, ``check_date`` (D), ``previous_date`` (D′), ``school_year_start`` (Y), the same three
+as NOBD text (``check_date_text``, ``previous_date_text``, ``school_year_start_text``),
 ``as_of``, and ``t_<threshold>`` for each threshold of ``risk.thresholds``.
 """
 

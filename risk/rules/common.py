@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 
 from checks.rules.wording import SchoolRef, date_text
 
-# D, D′ and Y written as the NOBD history writes dates (computed once per statement); NOBD dates are
-# proven well formed by ``nobd_import``, so they compare as text in the "C" collation.
-D_TEXT = "(SELECT to_char(%(check_date)s::date, 'YYYY-MM-DD'))"
-PREVIOUS_TEXT = "(SELECT to_char(%(previous_date)s::date, 'YYYY-MM-DD'))"
-YEAR_START_TEXT = "(SELECT to_char(%(school_year_start)s::date, 'YYYY-MM-DD'))"
+# D, D′ and Y written as the NOBD history writes dates (``RiskRun.params``: ``YYYY-MM-DD`` text); NOBD
+# dates are proven well formed by ``nobd_import``, so they compare as text in the "C" collation. They
+# reach the SQL as constants, never computed in it: the planner then estimates from the column's
+# statistics how many rows of the 4 M a date range keeps (a computed value made it guess a few
+# thousand, and choose a nested loop over millions of rows).
+D_TEXT = "%(check_date_text)s::text"
+PREVIOUS_TEXT = "%(previous_date_text)s::text"
+YEAR_START_TEXT = "%(school_year_start_text)s::text"
 
 
 def nobd_row_json(row: str, school: str) -> str:
