@@ -313,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
         "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
         "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
+        "CheckRunTriggerEnum": "checks.choices.CheckRunTrigger",
+        "RiskRunTriggerEnum": "risk.choices.RiskRunTrigger",
     },
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.models import Region
 from risk.choices import RiskCode, RiskFlagStatus
@@ -17,8 +19,9 @@ class RiskFlagFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=RiskFlagStatus.choices)
     school = django_filters.NumberFilter(label=_("school (id)"), method="filter_school", min_value=1, max_value=MAX_ID)
     school_bin = django_filters.CharFilter(label=_("school BIN"), method="filter_school_bin", max_length=12)
-    region = django_filters.ModelChoiceFilter(label=_("region"), method="filter_region", queryset=Region.objects.all(),
-                                              to_field_name="code")
+    # the region's two-digit KATO code (the flag's schools are filtered, so the schema cannot read its type off a field)
+    region = extend_schema_field(OpenApiTypes.STR)(django_filters.ModelChoiceFilter(
+        label=_("region"), method="filter_region", queryset=Region.objects.all(), to_field_name="code"))
     iin = django_filters.CharFilter(label=_("IIN"), field_name="pupil_iin", max_length=12)
     run = django_filters.NumberFilter(label=_("risk run (id)"), field_name="last_run_id", min_value=1, max_value=MAX_ID)
     date_from = django_filters.DateFilter(label=_("date D from"), field_name="last_run__check_date", lookup_expr="gte")
