@@ -38,3 +38,10 @@ class RiskRunEvent(models.TextChoices):
     STARTED = "risk_run_started", _("Risk run started")
     SUCCEEDED = "risk_run_succeeded", _("Risk run succeeded")
     FAILED = "risk_run_failed", _("Risk run failed")
+
+
+class RiskFlagEvent(models.TextChoices):
+    """What happens to a risk flag (audit event types). A run raises, keeps and closes flags set-based; the
+    run's own events carry the counts (``RiskRunEvent``)."""
+
+    NO_LONGER_RAISED = "risk_flag_no_longer_raised", _("Risk flag no longer raised by a risk run")

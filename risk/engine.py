@@ -34,9 +34,11 @@ from contingent.choices import SnapshotStatus
 from contingent.models import NobdSnapshot
 from core.errors import ConflictError, DomainError
 from core.locks import AdvisoryLock
+from core.scoping import require
 from core.services import audit_record
+from core.workflow import transition_sql
 from risk.choices import RiskCode, RiskFlagStatus, RiskRunEvent, RiskRunStatus, RiskRunTrigger
-from risk.models import RiskRun
+from risk.models import RiskFlag, RiskRun
 from risk.rules import RiskRule, all_rules
 from risk.scores import scores_compute
 from risk.thresholds import current_score_settings, current_thresholds
@@ -44,6 +46,8 @@ from risk.thresholds import current_score_settings, current_thresholds
 logger = logging.getLogger(__name__)
 
 RISK_RUN_LOCK = AdvisoryLock(730_151, "one risk run at a time (its flags and scores)")
+# The open flags of a code a run no longer raises are closed by one UPDATE built from the declared transition.
+_CLOSE_FROM, _CLOSED = transition_sql(RiskFlag.TRANSITIONS, "close")
 
 
 class RiskRunInProgress(ConflictError):
@@ -66,6 +70,7 @@ def default_as_of(check_date: dt.date) -> dt.datetime:
 @transaction.atomic
 def risk_run_create(*, snapshot: NobdSnapshot, trigger: str = RiskRunTrigger.COMMAND, actor=None, check_run=None,
                     as_of: dt.datetime | None = None) -> RiskRun:
+    require(actor, "start", RiskRun)  # an operator or an administrator (or the system: the command, the pipeline)
     if trigger not in RiskRunTrigger.values:
         raise DomainError(_("Unknown trigger."))
     if snapshot.status != SnapshotStatus.READY:
@@ -113,7 +118,7 @@ def _refuse_evidence_off_schema(cursor, rule: RiskRule) -> None:
 
 def _apply_rule(cursor, run: RiskRun, rule: RiskRule, params: dict) -> dict:
     args = {**params, "run_id": run.pk, "code": rule.code, "version": rule.version, "open": RiskFlagStatus.OPEN,
-            "closed": RiskFlagStatus.CLOSED}
+            "closing": _CLOSE_FROM, "closed": _CLOSED}
     cursor.execute("DROP TABLE IF EXISTS risk_produced")
     cursor.execute(f"CREATE TEMP TABLE risk_produced ON COMMIT DROP AS {produce_sql(rule)}", args)
     cursor.execute("CREATE UNIQUE INDEX ON risk_produced (subject_key)")
@@ -159,7 +164,7 @@ def _apply_rule(cursor, run: RiskRun, rule: RiskRule, params: dict) -> dict:
          CROSS JOIN LATERAL unnest(p.school_ids) AS school(id)""", args)
     cursor.execute("""
         UPDATE risk_riskflag SET status = %(closed)s, closed_by_run_id = %(run_id)s, updated_at = now()
-         WHERE code = %(code)s AND status = %(open)s AND last_run_id <> %(run_id)s""", args)
+         WHERE code = %(code)s AND status = ANY(%(closing)s) AND last_run_id <> %(run_id)s""", args)
     closed = cursor.rowcount
     cursor.execute("SELECT count(*) FROM risk_riskflag WHERE code = %(code)s AND last_run_id = %(run_id)s AND status = %(open)s",
                    args)
@@ -178,21 +183,29 @@ def _lock_snapshots(run: RiskRun) -> None:
                               % {"id": snapshot_id}, code="snapshot_pruned")
 
 
-def _succeed(run: RiskRun, counts: dict, timings: dict) -> None:
-    run.status = RiskRunStatus.SUCCEEDED
-    run.counts, run.timings, run.finished_at = counts, timings, timezone.now()
-    run.save(update_fields=["status", "counts", "timings", "finished_at"])
-    audit_record(actor=run.started_by, action=RiskRunEvent.SUCCEEDED, subject=run, from_status=RiskRunStatus.RUNNING,
-                 to_status=run.status, data={"counts": counts})
-
-
 @transaction.atomic
-def _fail(run: RiskRun, message: str) -> None:
-    updated = RiskRun.objects.filter(pk=run.pk, status=RiskRunStatus.RUNNING).update(
-        status=RiskRunStatus.FAILED, error=message[:5000], finished_at=timezone.now())
+def run_transition(run: RiskRun, action: str, *, data: dict | None = None, **fields) -> bool:
+    """End ``run`` by ``action`` (``RiskRun.TRANSITIONS``: succeed/fail) if it is still running; audited with the
+    transition's event type. False if it had ended already.
+
+    A run ends by itself (the action is the system's, ``RiskRun.scope``): one conditional UPDATE, so that
+    only one of two processes that try moves it. The audit names who started the run.
+    """
+    spec = RiskRun.TRANSITIONS[action]
+    updated = RiskRun.objects.filter(pk=run.pk, status__in=spec.sources).update(status=spec.target, **fields)
     if updated:
-        audit_record(actor=run.started_by, action=RiskRunEvent.FAILED, subject=run, from_status=RiskRunStatus.RUNNING,
-                     to_status=RiskRunStatus.FAILED, data={"error": message[:500]})
+        audit_record(actor=run.started_by, action=spec.event, subject=run, from_status=spec.sources[0], to_status=spec.target,
+                     data=data)
+    return bool(updated)
+
+
+def _succeed(run: RiskRun, counts: dict, timings: dict, closed: dict) -> None:
+    run_transition(run, "succeed", data={"counts": counts, "closed": closed}, counts=counts, timings=timings,
+                   finished_at=timezone.now())
+
+
+def _fail(run: RiskRun, message: str) -> None:
+    run_transition(run, "fail", data={"error": message[:500]}, error=message[:5000], finished_at=timezone.now())
 
 
 def risk_run_execute(*, run: RiskRun) -> RiskRun:
@@ -205,6 +218,7 @@ def risk_run_execute(*, run: RiskRun) -> RiskRun:
         params = run.params()
         timings: dict[str, float] = {}
         counts = {code: 0 for code in RiskCode.values}
+        closed = {code: 0 for code in RiskCode.values}
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -217,13 +231,13 @@ def risk_run_execute(*, run: RiskRun) -> RiskRun:
                         timings[rule.code] = 0.0  # nothing to compare with: open flags of the code stay as they were
                         continue
                     result = _apply_rule(cursor, run, rule, params)
-                    counts[rule.code] = result["count"]
+                    counts[rule.code], closed[rule.code] = result["count"], result["closed"]
                     timings[rule.code] = round(time.monotonic() - started, 3)
                     logger.info("risk run %s: %s %s", run.pk, rule.code, result)
                 started = time.monotonic()
                 scores_compute(cursor, run=run)
                 timings["scores"] = round(time.monotonic() - started, 3)
-            _succeed(run, counts, timings)
+            _succeed(run, counts, timings, closed)
     except Exception as exc:
         _fail(run, str(exc))
         raise

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.form_styles import BootstrapFormMixin
 from core.models import Region
+from core.roles import Role
+from core.scoping import effective_role
 from risk.choices import RiskCode, RiskFlagStatus
 
 
@@ -22,5 +24,5 @@ class RiskFlagSearchForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.role == "department":
+        if effective_role(user) == Role.DEPARTMENT:  # a department sees its own region only
             del self.fields["region"]

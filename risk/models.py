@@ -1,8 +1,11 @@
 """Risk flags, the runs that raise them and the scores of schools (``risk.engine``, ``risk.scores``).
 
-Who sees what (``core.scoping``): operators, monitors and administrators everything; a department
-the flags and scores of schools of its region; a school nothing at all — a flag is a lead for
-oversight, never an accusation shown to the school.
+Who sees what and who does what (``core.scoping``, each model's ``scope``): operators, monitors and
+administrators see everything; a department the flags and scores of schools of its region; a school
+nothing at all — a flag is a lead for oversight, never an accusation shown to the school. Nobody
+changes a flag by hand: a run raises and closes flags (the system), and a run is started by the
+command, the pipeline, or an operator or administrator. Statuses move only through the declared
+``TRANSITIONS`` (``core.workflow``), each naming its audit event type (``risk.choices``).
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import Scope, ScopedQuerySet
-from risk.choices import RiskCode, RiskFlagStatus, RiskRunStatus, RiskRunTrigger
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
+from core.workflow import Transition
+from risk.choices import RiskCode, RiskFlagEvent, RiskFlagStatus, RiskRunEvent, RiskRunStatus, RiskRunTrigger
 
 
 def _nothing(user) -> Q:
@@ -56,9 +61,22 @@ class RiskRun(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    # A run is created running (event ``RiskRunEvent.STARTED``) and ends once, by itself
+    # (``risk.engine``: one conditional UPDATE built from these entries).
+    TRANSITIONS = {
+        "succeed": Transition(sources=(RiskRunStatus.RUNNING,), target=RiskRunStatus.SUCCEEDED, event=RiskRunEvent.SUCCEEDED),
+        "fail": Transition(sources=(RiskRunStatus.RUNNING,), target=RiskRunStatus.FAILED, event=RiskRunEvent.FAILED),
+    }
+
     objects = ScopedQuerySet.as_manager()
     # National totals: operators, monitors and administrators only.
-    scope = Scope(region=_nothing, school=_nothing)
+    scope = Scope(region=_nothing, school=_nothing, actions={
+        # started by an operator or an administrator (and by the command and the pipeline, as the system)
+        "start": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        # a run ends by itself
+        "succeed": Allow(),
+        "fail": Allow(),
+    })
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -121,8 +139,19 @@ class RiskFlag(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # A run closes the open flags of a code it no longer raises: set-based SQL built from this entry
+    # (``risk.engine``).
+    TRANSITIONS = {
+        "close": Transition(sources=(RiskFlagStatus.OPEN,), target=RiskFlagStatus.CLOSED,
+                            event=RiskFlagEvent.NO_LONGER_RAISED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region=_flags_of_region, school=_nothing)
+    # Only a risk run raises and closes flags (the system); nobody changes one by hand.
+    scope = Scope(region=_flags_of_region, school=_nothing, actions={
+        "raise": Allow(creates=True),
+        "close": Allow(),
+    })
 
     class Meta:
         ordering = ["-last_run_id", "code", "id"]
@@ -201,7 +230,8 @@ class RiskScore(models.Model):
     outlier = models.BooleanField(_("outlier among peers"))
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school=_nothing)
+    # Only a risk run computes scores (the system).
+    scope = Scope(region="region", school=_nothing, actions={"compute": Allow(creates=True)})
 
     class Meta:
         ordering = ["-score", "school_id"]

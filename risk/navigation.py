@@ -3,14 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.navigation import NavItem
-from core.roles import Role
+from risk.permissions import RISK_ROLES, RUN_ROLES
 
 GROUP = _("Risk")
 
-VIEWERS = frozenset({Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN})
-
 ITEMS: list = [
-    NavItem(_("Risk overview"), "risk:overview", VIEWERS),
-    NavItem(_("Risk flags"), "risk:flag-list", VIEWERS),
-    NavItem(_("Risk runs"), "risk:run-list", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
+    NavItem(_("Risk overview"), "risk:overview", RISK_ROLES),
+    NavItem(_("Risk flags"), "risk:flag-list", RISK_ROLES),
+    NavItem(_("Risk runs"), "risk:run-list", frozenset(RUN_ROLES)),
 ]

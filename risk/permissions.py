@@ -1,36 +1,34 @@
-"""Who may see risk flags and scores: the one decision, asked by pages, the API and the selectors.
+"""Who may reach the risk pages and endpoints at all, asked by pages, the API, the selectors and the menu.
 
 A flag is a lead for oversight, never an accusation shown to the school: school representatives see
-nothing of flags or scores. Departments see their region (``core.scoping`` through the models'
-scopes), operators, monitors and administrators everything. Nobody changes a flag by hand.
+nothing of flags or scores (403). Which rows the others see is the models' scopes (``core.scoping``:
+a department its region, operators, monitors and administrators everything); what may be done to them
+is declared there too (only a run raises and closes flags; nobody changes one by hand). The roles are
+read as the one decision reads them (``effective_role``: a superuser is an administrator).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from core.roles import NATIONWIDE_ROLES, Role
+from core.scoping import effective_role
 
+# Risk flags and scores: departments (their region) and the nationwide roles.
 RISK_ROLES = frozenset({Role.DEPARTMENT, *NATIONWIDE_ROLES})
+# Risk runs carry national totals: the nationwide roles only.
+RUN_ROLES = NATIONWIDE_ROLES
 
 
 def may_see_risk(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.role in NATIONWIDE_ROLES:
-        return True
-    return user.role == Role.DEPARTMENT and bool(user.region_id)
+    role = effective_role(user)
+    if role == Role.DEPARTMENT:
+        return bool(user.region_id)
+    return role in RISK_ROLES
 
 
 def may_see_runs(user) -> bool:
-    """Risk runs carry national totals: operators, monitors and administrators."""
-    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in NATIONWIDE_ROLES)
-
-
-def require_risk_viewer(user) -> None:
-    if not may_see_risk(user):
-        raise PermissionDenied
+    return effective_role(user) in RUN_ROLES
 
 
 class MaySeeRisk(BasePermission):

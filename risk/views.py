@@ -1,10 +1,10 @@
 """Risk pages: the overview (regions, top schools, trend), a school's risk, the flags with their evidence in
-plain words, the replay of a flag, the runs. Schools never reach any of them (``risk.permissions``)."""
+plain words, the replay of a flag, the runs. Schools never reach any of them: a 403 page with the translated
+reason (``core.decorators.role_required`` with the roles of ``risk.permissions``); the rows each page shows are the
+models' scopes (``core.scoping``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from core.decorators import role_required
 from core.exports import FORMATS, export_response
 from core.models import localized
 from risk import selectors
@@ -21,7 +22,7 @@ from risk.choices import RiskCode, RiskFlagStatus
 from risk.explanations import explain
 from risk.forms import RiskFlagSearchForm
 from risk.models import RiskFlag
-from risk.permissions import may_see_runs, require_risk_viewer
+from risk.permissions import RISK_ROLES, RUN_ROLES
 from risk.replay import flag_replay
 from schools.models import School
 
@@ -50,10 +51,9 @@ def case_link(flag: RiskFlag) -> str | None:
     return f"{url}?source=risk&flag={flag.pk}&code={flag.code}&reference={flag.case_key}"
 
 
-@login_required
+@role_required(*RISK_ROLES)
 @require_GET
 def overview(request):
-    require_risk_viewer(request.user)
     run = selectors.latest_run()
     regions = selectors.region_table(user=request.user, run=run)
     trend = selectors.trend(user=request.user)
@@ -70,10 +70,9 @@ def overview(request):
     })
 
 
-@login_required
+@role_required(*RISK_ROLES)
 @require_GET
 def school_risk(request, pk: int):
-    require_risk_viewer(request.user)
     if not 0 < pk <= MAX_ID:
         raise Http404
     school = School.objects.visible_to(request.user).select_related("region").filter(pk=pk).first()
@@ -92,10 +91,9 @@ def _filters(request) -> dict:
             for key in FILTER_KEYS if request.GET.get(key)}
 
 
-@login_required
+@role_required(*RISK_ROLES)
 @require_GET
 def flag_list(request):
-    require_risk_viewer(request.user)
     filters = _filters(request)
     form = RiskFlagSearchForm(filters, user=request.user)
     form.is_valid()
@@ -131,10 +129,9 @@ def _export(flags, fmt: str):
     return export_response(fmt=fmt, filename=f"risk-flags-{timezone.localdate():%Y-%m-%d}", headers=headers, rows=rows())
 
 
-@login_required
+@role_required(*RISK_ROLES)
 @require_GET
 def flag_detail(request, pk: int):
-    require_risk_viewer(request.user)
     flag = _flag_or_404(request.user, pk)
     versions = list(flag.evidence_versions.select_related("run").order_by("-run_id"))
     return render(request, "risk/flag_detail.html", {
@@ -144,11 +141,10 @@ def flag_detail(request, pk: int):
     })
 
 
-@login_required
+@role_required(*RISK_ROLES)
 @require_GET
 def flag_replay_view(request, pk: int):
     """Recompute the flag from the stored snapshots with what its run used, and compare (changes nothing)."""
-    require_risk_viewer(request.user)
     flag = _flag_or_404(request.user, pk)
     replay = flag_replay(flag=flag)
     context = {"flag": flag, "replay": replay,
@@ -157,10 +153,8 @@ def flag_replay_view(request, pk: int):
     return render(request, template, context)
 
 
-@login_required
+@role_required(*RUN_ROLES)
 @require_GET
 def run_list(request):
-    if not may_see_runs(request.user):
-        raise PermissionDenied
     page = Paginator(selectors.run_list(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "risk/run_list.html", {"page": page, "codes": RiskCode.values})

@@ -1,22 +1,26 @@
+"""Risk API: read only (a run raises and closes flags; nobody changes one by hand), on the strict bases
+(``core.api.viewsets``: an unknown query parameter is a 400) with the typed filters of ``risk.filters``."""
+
+from __future__ import annotations
+
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import PortalPermission
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from risk import selectors
 from risk.api.serializers import RiskFlagSerializer, RiskReplaySerializer, RiskRunSerializer, RiskScoreSerializer
-from risk.filters import RiskFlagFilterSet, RiskScoreFilterSet
+from risk.filters import RiskFlagFilterSet, RiskRunFilterSet, RiskScoreFilterSet
 from risk.models import RiskRun, RiskScore
 from risk.permissions import MaySeeRisk, MaySeeRuns
 from risk.replay import flag_replay
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {403: ErrorSerializer, 404: ErrorSerializer}
 
 
-class RiskFlagViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskFlagViewSet(ReadOnlyModelViewSet):
     """Risk flags R01–R05 with their evidence: a department sees its region, operators and monitors all, a school
     nothing (403)."""
 
@@ -36,7 +40,7 @@ class RiskFlagViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(RiskReplaySerializer(flag_replay(flag=self.get_object())).data)
 
 
-class RiskScoreViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskScoreViewSet(ReadOnlyModelViewSet):
     """Risk scores of schools in the latest successful run (or ``?run=``), ranked within their peers."""
 
     serializer_class = RiskScoreSerializer
@@ -55,13 +59,13 @@ class RiskScoreViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.score_list(user=self.request.user, run=run)
 
 
-class RiskRunViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskRunViewSet(ReadOnlyModelViewSet):
     """Risk runs: snapshots, dates, thresholds, rule versions and open flags per code (national: operators, monitors)."""
 
     serializer_class = RiskRunSerializer
     permission_classes = [PortalPermission, MaySeeRuns]
     lookup_value_regex = ID_REGEX
-    filterset_fields = ["status", "trigger"]
+    filterset_class = RiskRunFilterSet
 
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)

@@ -158,3 +158,42 @@ class AfterTheChecksTests:
         run = RiskRun.objects.get(pk=result["risk_run"])
         assert (run.trigger, run.check_run_id, run.snapshot_id) == (RiskRunTrigger.CHECKS, check_run.pk, planted["snapshot"].pk)
         assert result["counts"]["R01"] == 1
+
+
+@pytest.mark.django_db
+class DeclaredTransitionsTests:
+    """Runs end and flags close only through ``RiskRun.TRANSITIONS`` / ``RiskFlag.TRANSITIONS``, audited with their event types."""
+
+    def test_a_run_records_its_start_and_end_and_the_flags_it_closed(self, planted, tmp_path):
+        from core.models import AuditEvent
+        from risk.choices import RiskRunEvent
+
+        first = risk_run_now(snapshot=planted["snapshot"])
+        later = load_snapshot(tmp_path, [nobd(new_iin(), planted["school"].bin, enrolled_on=Y)], taken_on=D + DAY)
+        second = risk_run_now(snapshot=later)
+        events = list(AuditEvent.objects.filter(object_id=str(second.pk), action__startswith="risk_run")
+                      .order_by("id").values_list("action", "from_status", "to_status"))
+        assert events == [(RiskRunEvent.STARTED, "", RiskRunStatus.RUNNING),
+                          (RiskRunEvent.SUCCEEDED, RiskRunStatus.RUNNING, RiskRunStatus.SUCCEEDED)]
+        succeeded = AuditEvent.objects.get(object_id=str(second.pk), action=RiskRunEvent.SUCCEEDED)
+        closed = RiskFlag.objects.filter(closed_by_run=second).count()
+        assert closed and sum(succeeded.data["closed"].values()) == closed
+        assert first.status == RiskRunStatus.SUCCEEDED
+
+    def test_an_ended_run_does_not_end_twice(self, planted):
+        from risk.engine import run_transition
+
+        run = risk_run_now(snapshot=planted["snapshot"])
+        assert run_transition(run, "fail", error="late") is False
+        run.refresh_from_db()
+        assert run.status == RiskRunStatus.SUCCEEDED and run.error == ""
+
+    def test_only_operators_and_administrators_or_the_system_start_a_run(self, planted, department_user, monitor_user,
+                                                                       operator_user):
+        from core.errors import PermissionDeniedError
+
+        for user in (department_user, monitor_user):
+            with pytest.raises(PermissionDeniedError):
+                risk_run_create(snapshot=planted["snapshot"], actor=user)
+        assert RiskRun.objects.count() == 0
+        assert risk_run_create(snapshot=planted["snapshot"], actor=operator_user).started_by == operator_user

@@ -158,3 +158,37 @@ class OperatorsAndMonitorsTests:
             user = make_user(f"nav-{role}", role=role, **fields)
             names = {item["name"] for item in nav_items(user)}
             assert ("risk:overview" in names) is expected, role
+
+
+@pytest.mark.django_db
+class ApiConventionsTests:
+    """The risk endpoints on the portal's conventions: typed filters, strict query parameters, the one 403 reason."""
+
+    def test_a_school_is_named_by_bin_name_or_id_and_a_region_by_its_kato(self, flagged, api_as, operator_user):
+        api = api_as(operator_user)
+        at_b = {RiskFlag.objects.get(school=flagged["b"]).pk}
+        school_b = flagged["b"]
+        for value in (school_b.bin, str(school_b.pk), school_b.name_ru[-4:]):
+            listed = api.get("/api/v1/risk-flags/", {"school": value}).json()["results"]
+            assert {item["id"] for item in listed} == at_b, value
+        for value in ("75", school_b.region.kato):
+            listed = api.get("/api/v1/risk-flags/", {"region": value}).json()["results"]
+            assert {item["id"] for item in listed} == at_b, value
+        scores = api.get("/api/v1/risk-scores/", {"school": school_b.bin}).json()["results"]
+        assert [item["school"] for item in scores] == [school_b.pk]
+
+    def test_a_value_that_cannot_be_one_or_an_unknown_parameter_is_a_400(self, flagged, api_as, operator_user):
+        api = api_as(operator_user)
+        for params in ({"region": "7"}, {"iin": "12345"}, {"zz": "1"}):
+            response = api.get("/api/v1/risk-flags/", params)
+            assert response.status_code == 400, params
+        assert api.get("/api/v1/risk-runs/", {"status": "nonsense"}).status_code == 400
+        assert api.get("/api/v1/risk-runs/", {"status": "succeeded"}).json()["count"] == 1
+
+    def test_a_school_is_refused_with_the_translated_reason(self, flagged, client, school_user):
+        client.force_login(school_user)
+        with translation.override("ru"):
+            response = client.get(reverse("risk:overview"))
+        assert response.status_code == 403
+        with translation.override("ru"):
+            assert translation.gettext("Your role may not do this.") in response.content.decode()
