@@ -14,10 +14,6 @@ from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
 from schools.rules import level_of_grade
 
-# Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
-# per snapshot, created by ``contingent.services.nobd``; see migration 0002).
-NOBD_ROWS_TABLE = "contingent_nobdrow"
-
 
 class Pupil(models.Model):
     """A person taught under the state order, identified by IIN.
@@ -100,7 +96,10 @@ class Enrolment(models.Model):
 
 
 class NobdSnapshot(models.Model):
-    """One load of the National Education Database, taken on a date."""
+    """One load of the National Education Database, taken on a date.
+
+    Its rows live in the NOBD history, stored by change (``contingent.history``).
+    """
 
     taken_on = models.DateField(_("taken on"))
     source = models.CharField(_("source"), max_length=500)
@@ -114,6 +113,13 @@ class NobdSnapshot(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pruned_at = models.DateTimeField(_("rows pruned at"), null=True, blank=True)
+    # What the import changed in the history (``contingent.history``): rows new since the import before
+    # it, and rows of that import that this one no longer has.
+    rows_added = models.PositiveIntegerField(_("rows added"), default=0)
+    rows_removed = models.PositiveIntegerField(_("rows removed"), default=0)
+    # The fingerprint of the row checks that accepted the rows (``contingent.services.nobd``): an
+    # import checks again only the rows that are new, when the checks have not changed since.
+    checked_with = models.CharField(_("row checks"), max_length=64, blank=True)
 
     # A snapshot is created importing, becomes ready when its rows are loaded and checked (a failure
     # rolls the whole load back), and is pruned (rows dropped, metadata kept) by the retention rule.
@@ -141,9 +147,9 @@ class NobdSnapshot(models.Model):
         return f"NOBD {self.taken_on} #{self.pk}"
 
     @property
-    def rows_table(self) -> str:
-        """The partition of ``contingent_nobdrow`` that holds this snapshot's rows."""
-        return f"{NOBD_ROWS_TABLE}_{int(self.pk)}"
+    def staging_table(self) -> str:
+        """The unlogged table the import streams the file into (dropped when the import ends)."""
+        return f"contingent_nobdstage_{int(self.pk)}"
 
     @property
     def has_rows(self) -> bool:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("procurement.api.urls")),
+    path("", include("risk.api.urls")),
 ]

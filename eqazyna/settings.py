@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "acts",
     "payments",
     "procurement",
+    "risk",
     "portal",
     "demo",
     "bench",
@@ -192,6 +193,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     BASE_DIR / "static",
 ]
 STATICFILES_FINDERS = [
@@ -311,6 +313,8 @@ SPECTACULAR_SETTINGS = {
         "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
         "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
         "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
+        "CheckRunTriggerEnum": "checks.choices.CheckRunTrigger",
+        "RiskRunTriggerEnum": "risk.choices.RiskRunTrigger",
     },
 }
 
@@ -358,8 +362,9 @@ NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
 NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))
 # Where fetched snapshots are assembled (pages are kept there until the import succeeds).
 NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd" / "downloads")))
-# Snapshots whose rows are kept; older ones keep only their metadata (date, source, SHA-256, rows).
-NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
+# Snapshots whose rows are kept (the NOBD history stores rows by change, so a year of nightly snapshots
+# costs little more than one); older ones keep only their metadata (date, source, SHA-256, rows).
+NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "400"))
 # A queued check run counts as in progress for this long without a sign of life (then a new one may start).
 CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
 # Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
@@ -382,6 +387,43 @@ PROCUREMENT_FLAGS_CRONTAB = env("PROCUREMENT_FLAGS_CRONTAB", "30 3 * * *")
 CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
     "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
 }
+
+# --- Risk flags (risk/, CONTRACT "Risk flags") ----------------------------------------
+# Thresholds, with the CONTRACT's defaults (each run records the values it used).
+RISK_R01_MIN_ENROLMENTS = int(env("RISK_R01_MIN_ENROLMENTS", "4"))  # NOBD rows of one IIN in [1 Sept, D]
+RISK_R02_MIN = int(env("RISK_R02_MIN", "3"))  # month-end enrolments of one school gone in the first 5 days
+RISK_R03_GROWTH = int(env("RISK_R03_GROWTH", "30"))  # percent growth of the contingent within 30 days …
+RISK_R03_MIN = int(env("RISK_R03_MIN", "20"))  # … and at least this many pupils
+RISK_R04_DAYS = int(env("RISK_R04_DAYS", "30"))  # a payment approved less than this many days after an IBAN change
+
+
+def _risk_weights(text: str) -> dict[str, str]:
+    """``R01=1,R02=2.5,…`` → {code: weight as text}; every weight a non-negative number."""
+    from decimal import Decimal, InvalidOperation
+
+    weights = {}
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        code, _sep, value = item.partition("=")
+        try:
+            weight = Decimal(value.strip())
+        except InvalidOperation:
+            weight = Decimal(-1)
+        if not _sep or not code.strip() or not weight.is_finite() or weight < 0:
+            raise ImproperlyConfigured(f"RISK_WEIGHTS: '{item}' is not CODE=number (a number of at least 0).")
+        weights[code.strip().upper()] = str(weight)
+    return weights
+
+
+# A school's risk score: its open flags, each weighted by code (a code left out weighs 1) …
+RISK_WEIGHTS = _risk_weights(env("RISK_WEIGHTS", "R01=1,R02=2,R03=3,R04=5,R05=1"))
+# … compared within its peers: the same region and size band (pupils active on D; band limits) …
+RISK_SIZE_BANDS = sorted(int(limit) for limit in env_list("RISK_SIZE_BANDS", "100,300,1000"))
+# … a school is ranked only among at least this many peers (itself included) …
+RISK_MIN_PEERS = int(env("RISK_MIN_PEERS", "10"))
+# … and an outlier when its score is above this quantile of its peers' scores.
+RISK_OUTLIER_QUANTILE = float(env("RISK_OUTLIER_QUANTILE", "0.9"))
+if not 0 < RISK_OUTLIER_QUANTILE < 1:
+    raise ImproperlyConfigured("RISK_OUTLIER_QUANTILE must lie between 0 and 1.")
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(

@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("payments/", include("payments.urls")),
     path("signatures/", include("signatures.urls")),
     path("procurement/", include("procurement.urls")),
+    path("risk/", include("risk.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

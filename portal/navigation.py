@@ -18,11 +18,12 @@ from core.scoping import effective_role
 from orders import navigation as orders_navigation
 from payments import navigation as payments_navigation
 from procurement import navigation as procurement_navigation
+from risk import navigation as risk_navigation
 from schools import navigation as schools_navigation
 from signatures import navigation as signatures_navigation
 
 NAV_APPS = [orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,
-            payments_navigation, procurement_navigation, signatures_navigation]
+            payments_navigation, procurement_navigation, signatures_navigation, risk_navigation]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)

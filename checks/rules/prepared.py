@@ -5,12 +5,14 @@
   contingent that every pupil and capacity rule of the run reads.
 * ``checks_run_nobd`` — the snapshot's NOBD rows for the IINs of those pupils, typed (the
   snapshot keeps the rows as received; ``nobd_import`` proved every value well-formed), with
-  ``active`` = the row is active on D. One pass over the national snapshot instead of one per rule.
+  ``active`` = the row is active on D. One pass over the national snapshot instead of one per rule;
+  the rows of the snapshot come from the NOBD history (``contingent.history``).
 """
 
 from __future__ import annotations
 
 from checks.rules import Preparation
+from contingent.history import snapshot_rows_sql
 from contingent.rules import active_on_sql, nobd_active_on_sql
 
 ACTIVE = Preparation(
@@ -34,9 +36,8 @@ NOBD = Preparation(
     SELECT n.iin, n.school_bin, n.grade::smallint AS grade, n.enrolled_on::date AS enrolled_on,
            nullif(n.left_on, '')::date AS left_on,
            {nobd_active_on_sql("n", D_TEXT)} AS active
-      FROM contingent_nobdrow n
-     WHERE n.snapshot_id = %(snapshot_id)s
-       AND n.iin IN (SELECT iin FROM checks_run_active)
+      FROM {snapshot_rows_sql("%(snapshot_id)s")} n
+     WHERE n.iin IN (SELECT iin FROM checks_run_active)
     """,
 )
 
