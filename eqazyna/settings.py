@@ -291,7 +291,15 @@ NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "nightly-nobd-checks": {"task": "contingent.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},
 }
+
+# --- Audit chain: the published daily heads and their RFC 3161 timestamps ---------------------
+# The timestamp authority (TSA) that seals each published head; unset = heads are published unsealed.
+AUDIT_TSA_URL = env("AUDIT_TSA_URL", "")
+# PEM certificate the TSA must sign with (recommended); unset = any certificate the token includes.
+AUDIT_TSA_CERT = env("AUDIT_TSA_CERT", "")
+AUDIT_TSA_TIMEOUT = float(env("AUDIT_TSA_TIMEOUT", "15"))
 
 # --- NOBD (National Education Database) ---------------------------------------------
 # Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
