@@ -144,8 +144,9 @@ def _check_head(count: int, last, head: AuditChainHead | None) -> Problem | None
     last_hash = last[3] if last else GENESIS_HASH
     if head.seq > last_seq:
         return Problem(DELETED, last[0] if last else None, last_seq, _(
-            "the last %(missing)s event(s) were deleted: the chain ends at seq %(seq)s but its head records seq %(head)s"
-        ) % {"missing": head.seq - last_seq, "seq": last_seq, "head": head.seq})
+            "the last %(missing)s event(s) were deleted: the chain ends at event #%(id)s (seq %(seq)s) but its head "
+            "records seq %(head)s"
+        ) % {"missing": head.seq - last_seq, "id": last[0] if last else "-", "seq": last_seq, "head": head.seq})
     if head.seq < last_seq:
         return Problem(INSERTED, last[0], last_seq, _(
             "events were inserted after the chain head: the chain ends at seq %(seq)s but its head records seq %(head)s"

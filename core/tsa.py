@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from asn1crypto import cms, tsp, x509
+from asn1crypto import cms, core, tsp, x509
 from cryptography import x509 as crypto_x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -59,14 +59,16 @@ def request_timestamp(statement: bytes, *, url: str | None = None, timeout: floa
     except (urllib.error.URLError, OSError) as exc:
         raise TimestampError(f"the timestamp authority did not answer: {exc}") from exc
     try:
-        response = tsp.TimeStampResp.load(body)
-        status = response["status"]["status"].native
-    except (ValueError, TypeError, KeyError) as exc:
+        # A refusal has no token, which asn1crypto's TimeStampResp requires: read the two parts one by one.
+        parts = core.Sequence.load(body)
+        status_info = tsp.PKIStatusInfo.load(parts[0].dump())
+        status = status_info["status"].native
+        if status not in ("granted", "granted_with_mods"):
+            text = " ".join(status_info["status_string"].native or []) if status_info["status_string"] else ""
+            raise TimestampError(f"the timestamp authority refused: {status} {text}".strip())
+        token = cms.ContentInfo.load(parts[1].dump()).dump()
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
         raise TimestampError(f"the answer is not an RFC 3161 response: {exc}") from exc
-    if status not in ("granted", "granted_with_mods"):
-        text = response["status"]["status_string"].native if response["status"]["status_string"] else ""
-        raise TimestampError(f"the timestamp authority refused: {status} {text}".strip())
-    token = response["time_stamp_token"].dump()
     problem = token_problem(token, statement, nonce=nonce)
     if problem:
         raise TimestampError(problem)
