@@ -23,3 +23,10 @@ def role_required(*roles: str):
         return login_required(wrapped)
 
     return decorator
+
+
+def monitor_writes(view):
+    """Mark a page whose POST a monitor may send (monitoring cases): see ``accounts.permissions.monitor_may_write``.
+    Apply it outermost."""
+    view.monitor_writes = True
+    return view

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.choices import READ_ONLY_ROLES
+from accounts.permissions import monitor_may_write
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -12,14 +13,18 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 class ReadOnlyRoleMiddleware:
     """A monitor reads everything and changes nothing: refuse every unsafe web request.
 
-    Signing out and switching the language change no data and stay allowed. (The API
-    applies the same rule in ``PortalPermission``, after token authentication.)
+    Signing out and switching the language change no data and stay allowed, and so do the views
+    ``accounts.permissions.monitor_may_write`` names (monitoring cases). (The API applies the same
+    rule in ``PortalPermission``, after token authentication.)
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if (
             request.method not in SAFE_METHODS
@@ -28,9 +33,10 @@ class ReadOnlyRoleMiddleware:
             and user.role in READ_ONLY_ROLES
             and not request.path.startswith("/api/")
             and request.path not in self._allowed_paths()
+            and not monitor_may_write(view_func)
         ):
             return HttpResponseForbidden(render_to_string("403_read_only.html", request=request))
-        return self.get_response(request)
+        return None
 
     @staticmethod
     def _allowed_paths() -> set[str]:

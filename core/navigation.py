@@ -29,7 +29,7 @@ class NavItem:
 
 
 ALL_ROLES = frozenset(Role.values)
-NAV_APPS = ["orders", "schools", "contingent", "checks", "payments"]
+NAV_APPS = ["orders", "schools", "contingent", "checks", "payments", "oversight"]
 
 
 HOME = NavItem(_("Home"), "core:home", ALL_ROLES)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("contingent.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("oversight.api.urls")),
 ]

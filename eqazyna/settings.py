@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "contingent",
     "orders",
     "payments",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "CaseStatusEnum": "oversight.choices.CaseStatus",
     },
 }
 
@@ -357,3 +359,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# --- Monitoring cases (oversight) ------------------------------------------------------------------
+# Working days a school or department has to answer a monitor's question (the monitor may set another).
+OVERSIGHT_ANSWER_WORKING_DAYS = int(env("OVERSIGHT_ANSWER_WORKING_DAYS", "10"))
+# Largest attachment of a case, in bytes.
+OVERSIGHT_ATTACHMENT_MAX_BYTES = int(env("OVERSIGHT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("contingent/", include("contingent.urls")),
     path("orders/", include("orders.urls")),
     path("payments/", include("payments.urls")),
+    path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseGround(models.TextChoices):
+    """Why a monitoring case is opened (the grounds of the public procurement monitoring procedure)."""
+
+    RISK_INDICATOR = "risk_indicator", _("Risk indicator")
+    CITIZEN_COMPLAINT = "citizen_complaint", _("Citizen complaint")
+    MEDIA = "media", _("Media report")
+    AUDIT_REQUEST = "audit_request", _("Audit request")
+    OTHER = "other", _("Other")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DIALOGUE = "dialogue", _("In dialogue")
+    CONCLUDED = "concluded", _("Conclusion issued")
+    ELIMINATION = "elimination", _("Elimination report submitted")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINAL_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.CANCELLED})
+
+
+class Conclusion(models.TextChoices):
+    VIOLATION_FOUND = "violation_found", _("Violation found")
+    NOT_FOUND = "not_found", _("No violation found")
+
+
+class SubjectKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    CONTRACT = "contract", _("Contract")
+    ACT = "act", _("Act of services rendered")
+
+
+class Addressee(models.TextChoices):
+    SCHOOL = "school", _("The school")
+    DEPARTMENT = "department", _("The education department")
