@@ -12,7 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +41,8 @@ def tamper(sql: str, params=None) -> None:
 def run_verify() -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("verify_audit", stdout=out, stderr=err)
+        with translation.override("en"):
+            call_command("verify_audit", stdout=out, stderr=err)
         code = 0
     except SystemExit as exit_:
         code = exit_.code
