@@ -2,9 +2,9 @@
 
 Every ``AuditEvent`` carries ``seq`` (1, 2, 3 … with no gaps), ``prev_hash`` (the hash of the event
 before it; 64 zeros for the first) and ``hash`` = SHA-256 of its canonical text. The database
-assigns all three on INSERT (trigger ``core_audit_chain``, migration 0005), under a row lock on
-the one-row chain head, so that every writer — ``audit_record``, ``bulk_create``, raw SQL — appends
-in one total order, and a rolled-back writer leaves no gap.
+assigns all three on INSERT (trigger ``core_audit_chain``, migration 0005), under
+a transaction-level advisory lock, so that every writer — ``audit_record``, ``bulk_create``, raw SQL —
+appends in one total order, and a rolled-back writer leaves no gap.
 
 The canonical text is a version tag followed by each field as ``|<length in bytes>:<value>``:
 id, prev_hash, created_at (UTC, microseconds), actor id, action, content type id, object id,

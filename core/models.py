@@ -57,9 +57,9 @@ class AuditEvent(models.Model):
     UPDATE, DELETE and TRUNCATE on this table (triggers in migrations 0003 and 0005), and the
     portal's own role has no such privilege (migration 0006).
 
-    Events form one hash chain (``core.audit_chain``): on INSERT a trigger takes the chain head
-    (a row lock held until the writer's transaction ends), gives the event the next ``seq``, the
-    head's hash as ``prev_hash`` and ``hash`` = SHA-256 of its canonical content. A rolled-back
+    Events form one hash chain (``core.audit_chain``): on INSERT a trigger takes a transaction-level
+    advisory lock (held until the writer's transaction ends), gives the event the next ``seq``, the
+    last event's hash as ``prev_hash`` and ``hash`` = SHA-256 of its canonical content. A rolled-back
     writer leaves no gap; concurrent writers wait for each other, so the chain never forks.
     """
 
@@ -115,9 +115,9 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the audit chain: one row (id 1), written only by the chain trigger.
+    """The last link of the audit chain: one row (id 1), moved after each INSERT of events by a trigger.
 
-    Writers lock it (FOR UPDATE) inside their transaction to append in one total order.
+    ``verify_audit`` compares it with the last event: deleting the newest events shows.
     """
 
     id = models.SmallIntegerField(primary_key=True, default=1)

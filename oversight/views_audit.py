@@ -57,7 +57,7 @@ def audit_list(request):
 @require_safe
 @login_required
 def audit_verify(request):
-    """Re-compute the chain now (about a second per 100,000 events) and show the result."""
+    """Re-compute the chain now and show the result (200,000 events take about 3 s: no background task needed)."""
     _reader(request)
     return render(request, "oversight/_verify_result.html", {"result": verify_payload()})
 

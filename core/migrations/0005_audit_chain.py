@@ -1,8 +1,9 @@
 """The audit trail becomes one hash chain (see core/audit_chain.py for the canonical form).
 
 * ``seq``, ``prev_hash``, ``hash`` on every event, set by the BEFORE INSERT trigger
-  ``core_auditevent_chain`` under a row lock on the one-row chain head (total order, no forks, no
-  gaps: a rolled-back writer rolls back its head update too);
+  ``core_auditevent_chain`` under a transaction-level advisory lock, after the last event (total
+  order, no forks, no gaps: a rolled-back writer's events vanish with it and the next writer takes
+  their numbers); the one-row chain head follows each INSERT statement;
 * existing events are chained in the order they were written (created_at, id);
 * TRUNCATE is refused on the audit tables (a statement trigger; the test suite's flush between
   transactional tests sets ``eqazyna.audit_truncate = 'allow'`` on its own transaction);
@@ -49,25 +50,41 @@ CREATE OR REPLACE FUNCTION core_audit_hash(
                                                          reason, data), 'UTF8')), 'hex')
 $$;
 
--- Appends the new event to the chain. SECURITY DEFINER: the portal's role may not touch the head itself.
+-- Appends the new event after the last one. One writer at a time: a transaction-level advisory lock,
+-- held until the writer commits or rolls back (re-entrant within it). The last event is read from the
+-- events themselves (the unique index on seq), which a row trigger sees for the rows its own statement
+-- inserted before: a bulk INSERT chains its rows one after the other. SECURITY DEFINER: the portal's
+-- role may not write the chain head itself.
 CREATE OR REPLACE FUNCTION core_audit_chain() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
-    head_seq bigint;
-    head_hash text;
+    last_seq bigint;
+    last_hash text;
 BEGIN
-    SELECT seq, hash INTO head_seq, head_hash FROM public.core_auditchainhead WHERE id = 1 FOR UPDATE;
+    PERFORM pg_advisory_xact_lock(7301024801);
+    SELECT seq, hash INTO last_seq, last_hash FROM public.core_auditevent ORDER BY seq DESC LIMIT 1;
     IF NOT FOUND THEN
-        INSERT INTO public.core_auditchainhead (id, seq, hash) VALUES (1, 0, repeat('0', 64)) ON CONFLICT (id) DO NOTHING;
-        SELECT seq, hash INTO head_seq, head_hash FROM public.core_auditchainhead WHERE id = 1 FOR UPDATE;
+        last_seq := 0;
+        last_hash := repeat('0', 64);
     END IF;
-    NEW.seq := head_seq + 1;
-    NEW.prev_hash := head_hash;
+    NEW.seq := last_seq + 1;
+    NEW.prev_hash := last_hash;
     NEW.hash := public.core_audit_hash(NEW.id, NEW.prev_hash, NEW.created_at, NEW.actor_id, NEW.action,
                                        NEW.content_type_id, NEW.object_id, NEW.from_status, NEW.to_status,
                                        NEW.reason, NEW.data);
-    UPDATE public.core_auditchainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
     RETURN NEW;
+END;
+$$;
+
+-- After each INSERT statement the head row records the last event (once per statement, not per row:
+-- a row updated thousands of times in one transaction would cost quadratic time).
+CREATE OR REPLACE FUNCTION core_audit_move_head() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+    INSERT INTO public.core_auditchainhead (id, seq, hash)
+    SELECT 1, seq, hash FROM public.core_auditevent ORDER BY seq DESC LIMIT 1
+    ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash;
+    RETURN NULL;
 END;
 $$;
 
@@ -130,6 +147,8 @@ ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_update_delete;
 TRIGGERS = r"""
 CREATE TRIGGER core_auditevent_chain BEFORE INSERT ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION core_audit_chain();
+CREATE TRIGGER core_auditevent_head AFTER INSERT ON core_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_move_head();
 CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON core_auditevent
     FOR EACH STATEMENT EXECUTE FUNCTION core_audit_no_truncate();
 CREATE TRIGGER core_auditchainhead_no_truncate BEFORE TRUNCATE ON core_auditchainhead
@@ -144,6 +163,7 @@ CREATE TRIGGER core_publishedhead_append_only BEFORE UPDATE OR DELETE ON core_pu
 
 REVERSE_TRIGGERS = r"""
 DROP TRIGGER IF EXISTS core_auditevent_chain ON core_auditevent;
+DROP TRIGGER IF EXISTS core_auditevent_head ON core_auditevent;
 DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
 DROP TRIGGER IF EXISTS core_auditchainhead_no_truncate ON core_auditchainhead;
 DROP TRIGGER IF EXISTS core_auditchainhead_no_delete ON core_auditchainhead;
@@ -153,6 +173,7 @@ DROP TRIGGER IF EXISTS core_publishedhead_append_only ON core_publishedhead;
 
 REVERSE_FUNCTIONS = r"""
 DROP FUNCTION IF EXISTS core_audit_chain();
+DROP FUNCTION IF EXISTS core_audit_move_head();
 DROP FUNCTION IF EXISTS core_audit_no_truncate();
 DROP FUNCTION IF EXISTS core_audit_head_guard();
 DROP FUNCTION IF EXISTS core_audit_published_guard();

@@ -23,6 +23,7 @@ AUDIT_FUNCTIONS = (
     "core_audit_canonical(bigint, text, timestamptz, bigint, text, integer, text, text, text, text, jsonb)",
     "core_audit_hash(bigint, text, timestamptz, bigint, text, integer, text, text, text, text, jsonb)",
     "core_audit_chain()",
+    "core_audit_move_head()",
     "core_audit_no_truncate()",
     "core_audit_head_guard()",
     "core_audit_published_guard()",
