@@ -92,7 +92,10 @@ def postgres_settings() -> dict:
         roles_marker = root / "postgres" / ".eqazyna-app-role"
         if not roles_marker.exists():
             _psql(server, APP_ROLE_SQL)
-            _psql(server, HAND_OVER_SQL, database=DATABASE_NAME)
+            for name in _databases(server):
+                if name != DATABASE_NAME:  # benchmark and test databases are scratch: the role owns them
+                    _psql(server, f'ALTER DATABASE "{name}" OWNER TO {APP_ROLE}')
+                _psql(server, HAND_OVER_SQL, database=name)
             roles_marker.write_text("ok\n")
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -141,6 +144,18 @@ BEGIN
   END LOOP;
 END $$;
 """
+
+
+def _databases(server) -> list[str]:
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    info = server.get_postmaster_info()
+    result = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "psql"), "-h", str(info.socket_dir), "-p", str(info.port or 5432), "-U", "postgres",
+         "-d", "postgres", "-At", "-c", "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"],
+        capture_output=True, text=True, check=True,
+    )
+    return [line for line in result.stdout.splitlines() if line]
 
 
 def _psql(server, sql: str, ignore_errors: bool = False, database: str = "postgres") -> None:
