@@ -65,6 +65,7 @@ stop:
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 clean-data: stop
 	rm -rf .data

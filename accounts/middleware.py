@@ -4,8 +4,8 @@ from django.http import HttpResponseForbidden
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.choices import READ_ONLY_ROLES
 from accounts.permissions import monitor_may_write
+from core.roles import READ_ONLY_ROLES
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 

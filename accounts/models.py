@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
+from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
 
 
 class PortalUserManager(UserManager):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.choices import READ_ONLY_ROLES
+from core.roles import READ_ONLY_ROLES
 
 
 def monitor_may_write(view) -> bool:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from accounts.models import User
 from core.errors import DomainError
 from core.models import Region
+from core.roles import Role
 from core.services import audit_record
 
 

@@ -8,7 +8,10 @@ class Severity(models.TextChoices):
 
 
 class FindingCode(models.TextChoices):
-    """CONTRACT finding codes. Never rename or remove one; add new codes at the end."""
+    """CONTRACT finding codes. Never rename or remove one; add new codes at the end.
+
+    Each code's severity, SQL, details and explanation belong to its rule (``checks.rules``).
+    """
 
     P01 = "P01", _("IIN invalid or disagrees with the birth date")
     P02 = "P02", _("Pupil not found in NOBD")
@@ -24,20 +27,12 @@ class FindingCode(models.TextChoices):
     S05 = "S05", _("Contingent above the contracted places for a level")
 
 
-CODE_SEVERITY = {
-    FindingCode.P01: Severity.ERROR,
-    FindingCode.P02: Severity.ERROR,
-    FindingCode.P03: Severity.ERROR,
-    FindingCode.P04: Severity.ERROR,
-    FindingCode.P05: Severity.ERROR,
-    FindingCode.P06: Severity.WARNING,
-    FindingCode.P07: Severity.WARNING,
-    FindingCode.S01: Severity.ERROR,
-    FindingCode.S02: Severity.ERROR,
-    FindingCode.S03: Severity.ERROR,
-    FindingCode.S04: Severity.WARNING,
-    FindingCode.S05: Severity.ERROR,
-}
+class IinProblem(models.TextChoices):
+    """Why P01 found an IIN wrong (the ``reason`` of its details)."""
+
+    CHECK_DIGIT = "check_digit", _("its check digit is wrong")
+    IMPOSSIBLE_DATE = "impossible_date", _("the birth date it encodes is impossible")
+    BIRTH_DATE_DIFFERS = "birth_date_differs", _("the birth date it encodes differs from the pupil's birth date")
 
 
 class FindingStatus(models.TextChoices):
@@ -62,3 +57,20 @@ class CheckRunTrigger(models.TextChoices):
     NIGHTLY = "nightly", _("Nightly job")
     MANUAL = "manual", _("Started by an operator")
     ACT = "act", _("Act submission")
+
+
+class FindingEvent(models.TextChoices):
+    """What happens to a finding: the names of its transitions (``checks.transitions``) and audit events."""
+
+    EXPLAINED = "finding_explained", _("Explained by the school")
+    WAIVED = "finding_waived", _("Waived")
+    RESOLVED = "finding_resolved", _("Resolved by hand")
+    NO_LONGER_FOUND = "finding_no_longer_found", _("No longer found by a check run")
+
+
+class CheckRunEvent(models.TextChoices):
+    """What happens to a check run: the names of its transitions (``checks.transitions``) and audit events."""
+
+    STARTED = "check_run_started", _("Check run started")
+    SUCCEEDED = "check_run_succeeded", _("Check run succeeded")
+    FAILED = "check_run_failed", _("Check run failed")

@@ -10,70 +10,53 @@ Then for each rule, in its own transaction:
 4. live findings of that code that the run no longer finds are resolved, closed by this run.
 A partial unique index (one live finding per code and subject) makes duplicates impossible.
 
-One run at a time: a PostgreSQL advisory lock is held for the whole run; a second run
-started meanwhile is refused, naming the running one. A run whose process died (still
-"running" but without the lock) is marked failed by the next run; re-running gives the
-same findings.
+One run at a time: the run lock (``core.locks.CHECK_RUN_LOCK``) is held for the whole run; a
+second run started meanwhile is refused, naming the running one. A run whose process died is
+*stale* (``checks.runs``) and is marked failed by the next run — a run queued for a worker and
+not stale is left alone. Re-running gives the same findings. The run ends through its declared
+transitions (``checks.runs.run_transition``); findings no longer found are closed through
+``FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]``, set-based, with no English stored: the
+closing run (``closed_by_run``) is the reason, rendered in the reader's language.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import logging
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import LIVE_STATUSES, CheckRunStatus, FindingCode, FindingStatus
+from checks.choices import CheckRunEvent, FindingCode, FindingEvent, FindingStatus
 from checks.models import CheckRun
 from checks.rules import Preparation, Rule, all_rules, preparations
+from checks.rules.details import DetailsMismatch, details_match_sql, parse_details
+from checks.runs import RunInProgress, fail_stale_runs, heartbeat, run_fail, run_transition
 from checks.signals import check_run_succeeded
-from core.errors import ConflictError, DomainError
+from checks.transitions import FINDING_TRANSITIONS
+from core.calendar import school_year_start
+from core.errors import DomainError
+from core.locks import CHECK_RUN_LOCK
 
 logger = logging.getLogger(__name__)
 
-LOCK_KEY = 7_301_202_511  # any constant shared by every process that runs checks
 COUNTED_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED)
-
-
-def school_year_start(day: dt.date) -> dt.date:
-    """1 September of the school year containing ``day``."""
-    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
-class RunInProgress(ConflictError):
-    default_code = "check_run_in_progress"
-
-
-def _try_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
-        return bool(cursor.fetchone()[0])
-
-
-def _unlock() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+CLOSING = FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]
 
 
 def _snapshot_has_rows(snapshot_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT status = 'ready' FROM contingent_nobdsnapshot WHERE id = %s", [snapshot_id])
-        row = cursor.fetchone()
-    return bool(row and row[0])
+    from contingent.choices import SnapshotStatus
+    from contingent.models import NobdSnapshot
 
-
-def running_run() -> CheckRun | None:
-    return CheckRun.objects.filter(status=CheckRunStatus.RUNNING).order_by("-started_at").first()
+    return NobdSnapshot.objects.filter(pk=snapshot_id, status=SnapshotStatus.READY).exists()
 
 
 def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
-    live = list(LIVE_STATUSES)
+    live = list(CLOSING.sources)
     counted = list(COUNTED_STATUSES)
     args = {**params, "run_id": run.pk, "code": rule.code, "severity": rule.severity, "version": rule.version,
-            "live": live, "counted": counted,
-            "closed_reason": f"no longer found by check run #{run.pk} ({params['check_date']})"}
+            "live": live, "counted": counted, "closed": CLOSING.target, "opened": FindingStatus.OPEN}
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS checks_produced")
         cursor.execute(
@@ -84,6 +67,7 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
             args,
         )
         cursor.execute("CREATE UNIQUE INDEX ON checks_produced (subject_key)")
+        _refuse_details_off_schema(cursor, rule)
         cursor.execute("ANALYZE checks_produced")
         cursor.execute(
             """
@@ -102,7 +86,7 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
                                         rule_version, status, status_reason, first_run_id, last_run_id,
                                         created_at, updated_at)
             SELECT %(code)s, %(severity)s, p.school_id, p.enrolment_id, p.level, p.subject_key, p.details,
-                   %(version)s, 'open', '', %(run_id)s, %(run_id)s, now(), now()
+                   %(version)s, %(opened)s, '', %(run_id)s, %(run_id)s, now(), now()
               FROM checks_produced p
              WHERE NOT EXISTS (SELECT 1 FROM checks_finding f
                                 WHERE f.code = %(code)s AND f.subject_key = p.subject_key AND f.status = ANY(%(live)s))
@@ -113,8 +97,8 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
         cursor.execute(
             """
             UPDATE checks_finding
-               SET status = 'resolved', closed_by_run_id = %(run_id)s, status_changed_at = now(),
-                   status_changed_by_id = NULL, status_reason = %(closed_reason)s, updated_at = now()
+               SET status = %(closed)s, closed_by_run_id = %(run_id)s, status_changed_at = now(),
+                   status_changed_by_id = NULL, status_reason = '', updated_at = now()
              WHERE code = %(code)s AND status = ANY(%(live)s) AND last_run_id <> %(run_id)s
             """,
             args,
@@ -126,6 +110,23 @@ def _apply_rule(run: CheckRun, rule: Rule, params: dict) -> dict:
         )
         count = cursor.fetchone()[0]
     return {"count": count, "kept": kept, "added": added, "closed": closed}
+
+
+def _refuse_details_off_schema(cursor, rule: Rule) -> None:
+    """Every row the rule produced must carry exactly the details its schema declares (one set-based pass)."""
+    cursor.execute(
+        f"SELECT subject_key, details FROM checks_produced WHERE NOT {details_match_sql(rule.details)} LIMIT 1"
+    )
+    wrong = cursor.fetchone()
+    if wrong is None:
+        return
+    try:
+        parse_details(rule.details, json.loads(wrong[1]) if isinstance(wrong[1], str) else wrong[1])
+        problem = "jsonb types"
+    except DetailsMismatch as mismatch:
+        problem = str(mismatch)
+    raise DetailsMismatch(_("Rule %(code)s (version %(version)s) wrote details its schema does not declare (%(subject)s): "
+                            "%(problem)s") % {"code": rule.code, "version": rule.version, "subject": wrong[0], "problem": problem})
 
 
 def _prepare(run: CheckRun, preparation: Preparation, params: dict) -> dict:
@@ -151,14 +152,19 @@ def _inputs(run: CheckRun, params: dict) -> dict:
 
 
 def check_run_execute(*, run: CheckRun) -> CheckRun:
-    """Run every rule for ``run`` (already created, status running). Holds the one-run lock."""
-    if not _try_lock():
-        raise RunInProgress(_("Another check run is in progress."))
+    """Run every rule for ``run`` (already created, status running). Holds the run lock.
+
+    If another process holds the lock, ``run`` fails at once (it would never start) and
+    ``RunInProgress`` is raised.
+    """
+    if not CHECK_RUN_LOCK.try_acquire():
+        message = _("Another check run is in progress.")
+        run_fail(run, message)
+        raise RunInProgress(message)
     try:
-        # Runs left "running" by a process that died hold no lock any more: mark them failed.
-        CheckRun.objects.filter(status=CheckRunStatus.RUNNING).exclude(pk=run.pk).update(
-            status=CheckRunStatus.FAILED, finished_at=timezone.now(), error="interrupted (the process running it stopped)"
-        )
+        # Runs whose process died hold no lock and show no sign of life: mark them failed.
+        # A queued run that is not stale is left for its worker.
+        fail_stale_runs(exclude=run.pk)
         if run.snapshot_id is not None and not _snapshot_has_rows(run.snapshot_id):
             # Pruning drops a snapshot's rows only while it holds this lock, never under a running run.
             raise DomainError(_("NOBD snapshot #%(id)s has no rows any more (pruned); run the checks on a newer one.")
@@ -171,17 +177,15 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         rules = all_rules()
         run.rule_versions = {rule.code: rule.version for rule in rules}
         run.inputs = _inputs(run, params)
-        run.progress = {"done": 0, "total": len(rules), "current": None, "rules": {}, "prepared": {}}
-        run.save(update_fields=["rule_versions", "inputs", "progress"])
+        run.save(update_fields=["rule_versions", "inputs"])
+        heartbeat(run, done=0, total=len(rules), current=None, rules={}, prepared={})
         prepared = [p for p in preparations(rules) if not (p.needs_snapshot and run.snapshot_id is None)]
         for preparation in prepared:
-            run.progress["current"] = preparation.name
-            CheckRun.objects.filter(pk=run.pk).update(progress=run.progress)
+            heartbeat(run, current=preparation.name)
             run.progress["prepared"][preparation.name] = _prepare(run, preparation, params)
         counts = {code: 0 for code in FindingCode.values}
         for index, rule in enumerate(rules):
-            run.progress["current"] = rule.code
-            CheckRun.objects.filter(pk=run.pk).update(progress=run.progress)
+            heartbeat(run, current=rule.code)
             if rule.needs_snapshot and run.snapshot_id is None:
                 run.progress["rules"][rule.code] = {"skipped": "no NOBD snapshot"}
                 continue
@@ -194,22 +198,18 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
             run.progress["done"] = index + 1
             logger.info("check run %s: %s %s", run.pk, rule.code, result)
         _drop_preparations([p.name for p in prepared])
-        run.progress["current"] = None
-        run.progress["done"] = len(rules)
-        run.counts = counts
-        run.status = CheckRunStatus.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.save(update_fields=["progress", "counts", "status", "finished_at"])
+        heartbeat(run, current=None, done=len(rules))
+        with transaction.atomic():
+            run_transition(run, CheckRunEvent.SUCCEEDED, data={"counts": counts}, counts=counts, finished_at=timezone.now())
     except Exception as exc:
         try:
             _drop_preparations([p.name for p in preparations(all_rules())])
         except Exception:  # noqa: BLE001 - the next run drops them anyway
             logger.warning("check run %s: could not drop the prepared tables", run.pk)
-        CheckRun.objects.filter(pk=run.pk).update(
-            status=CheckRunStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000]
-        )
+        run_fail(run, str(exc))
         raise
     finally:
-        _unlock()
+        CHECK_RUN_LOCK.release()
+    run.refresh_from_db()
     check_run_succeeded.send(sender=CheckRun, run=run)
     return run

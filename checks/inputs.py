@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from contingent.rules import active_on_sql
+
 
 def describe_inputs(*, run, params: dict) -> dict:
     inputs: dict = {"check_date": str(params["check_date"]), "school_year_start": str(params["school_year_start"])}
@@ -16,10 +18,8 @@ def describe_inputs(*, run, params: dict) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM schools_school")
         inputs["schools"] = cursor.fetchone()[0]
-        cursor.execute(
-            "SELECT count(*) FROM contingent_enrolment WHERE enrolled_on <= %s AND (left_on IS NULL OR left_on >= %s)",
-            [params["check_date"], params["check_date"]],
-        )
+        cursor.execute(f"SELECT count(*) FROM contingent_enrolment e WHERE {active_on_sql('e', '%(day)s::date')}",
+                       {"day": params["check_date"]})
         inputs["active_enrolments"] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM schools_licence")
         inputs["licences"] = cursor.fetchone()[0]

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from checks.choices import LIVE_STATUSES, CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
+from core.scoping import Scope, ScopedQuerySet
 
 
 class CheckRun(models.Model):
@@ -107,6 +107,24 @@ class Finding(models.Model):
         return f"{self.code} {self.subject_key} ({self.status})"
 
     @property
+    def status_reason_text(self) -> str:
+        """Why the finding has its status, in the reader's language.
+
+        When a check run closed it (it no longer found the problem), nothing is stored as text: the
+        closing run (``closed_by_run``) is the reason, worded here. Otherwise the words of the person
+        who explained, waived or resolved it.
+        """
+        if self.closed_by_run_id is not None and self.status_changed_by_id is None and not self.status_reason:
+            from django.utils import formats
+            from django.utils.translation import gettext
+
+            return gettext("No longer found by check run #%(run)s (check date %(date)s).") % {
+                "run": self.closed_by_run_id, "date": formats.date_format(self.closed_by_run.check_date, "SHORT_DATE_FORMAT")}
+        return self.status_reason
+
+    @property
     def is_blocking(self) -> bool:
-        """An open error blocks payment for the lines it concerns."""
-        return self.severity == Severity.ERROR and self.status == FindingStatus.OPEN
+        """It blocks payment of the lines it concerns (``checks.blocking.finding_blocks``)."""
+        from checks.blocking import finding_blocks
+
+        return finding_blocks(severity=self.severity, status=self.status)

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
+from core.roles import Role
 
 GROUP = _("Checks")
 

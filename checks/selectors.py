@@ -8,7 +8,7 @@ from checks.models import CheckRun, Finding
 def finding_list(*, user, filters: dict | None = None):
     """Findings ``user`` may see (school: its own; department: its region; operator, monitor: all)."""
     queryset = Finding.objects.visible_to(user).select_related(
-        "school", "school__region", "enrolment", "enrolment__pupil", "last_run", "status_changed_by"
+        "school", "school__region", "enrolment", "enrolment__pupil", "last_run", "closed_by_run", "status_changed_by"
     )
     if filters is not None:
         from checks.filters import FindingFilterSet

@@ -1,3 +1,11 @@
+"""State changes of the checks app: starting check runs, and the decisions on findings.
+
+Who may act is decided by ``checks.permissions``; which status may become which by the
+transition tables of ``checks.transitions``; each change writes its audit event (an event type
+of ``checks.choices``) in the same transaction. The queued run of the nightly job and of the
+operators' page is started by ``checks.pipeline.check_pipeline_start``.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,13 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
-from checks.choices import CheckRunStatus, CheckRunTrigger, FindingStatus, Severity
-from checks.engine import RunInProgress, check_run_execute, running_run
+from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger, FindingEvent, Severity
+from checks.engine import check_run_execute
 from checks.models import CheckRun, Finding
-from core.errors import ConflictError, DomainError, PermissionDeniedError
+from checks.permissions import may_decide_finding, may_explain_finding
+from checks.runs import START_LOCK, refuse_if_in_progress
+from checks.transitions import FINDING_TRANSITIONS
+from core.errors import DomainError, PermissionDeniedError
 from core.services import audit_record
-from core.workflow import lock
+from core.workflow import transition_apply
 
 
 def latest_ready_snapshot():
@@ -23,89 +33,76 @@ def latest_ready_snapshot():
 
 
 @transaction.atomic
-def check_run_create(*, actor=None, trigger: str, snapshot=None, check_date: dt.date | None = None) -> CheckRun:
-    """Record a new run for ``snapshot`` (default: the latest ready one). D is the snapshot's date."""
+def check_run_create(*, actor=None, trigger: str, snapshot=None, check_date: dt.date | None = None,
+                     latest_snapshot: bool = True, progress: dict | None = None) -> CheckRun:
+    """Record a new run for ``snapshot`` (default: the latest ready one, unless ``latest_snapshot`` is
+    false: the run fetches its own). D is the snapshot's date.
+
+    Refuses (``RunInProgress``, naming it) while another run is in progress (``checks.runs``).
+    """
     if trigger not in CheckRunTrigger.values:
         raise DomainError(_("Unknown trigger."))
-    if snapshot is None:
+    START_LOCK.acquire_for_transaction()  # two triggers at once cannot both start a run
+    refuse_if_in_progress()
+    if snapshot is None and latest_snapshot:
         snapshot = latest_ready_snapshot()
     if check_date is None:
         check_date = snapshot.taken_on if snapshot is not None else timezone.localdate()
-    current = running_run()
-    if current is not None and trigger == CheckRunTrigger.MANUAL:
-        raise RunInProgress(
-            _("Check run #%(id)s is already in progress (started %(started)s).")
-            % {"id": current.pk, "started": timezone.localtime(current.started_at).strftime("%Y-%m-%d %H:%M")},
-            details={"run_id": current.pk},
-        )
     run = CheckRun.objects.create(
         check_date=check_date, snapshot=snapshot, trigger=trigger,
         started_by=actor if getattr(actor, "pk", None) else None, status=CheckRunStatus.RUNNING,
+        progress={**(progress or {}), "heartbeat": timezone.now().isoformat()},
     )
-    audit_record(actor=actor, action="check_run_started", subject=run, to_status=run.status,
-                 data={"snapshot": getattr(snapshot, "pk", None), "check_date": check_date, "trigger": trigger})
+    audit_record(actor=actor, action=CheckRunEvent.STARTED, subject=run, to_status=run.status,
+                 data={"snapshot": getattr(snapshot, "pk", None), "check_date": check_date, "trigger": trigger,
+                       **({"fetch": progress["fetch"]} if progress and "fetch" in progress else {})})
     return run
 
 
 def check_run_now(*, actor=None, trigger: str = CheckRunTrigger.COMMAND, snapshot=None) -> CheckRun:
-    """Create a run and execute it in this process (``run_checks`` and tests)."""
+    """Create a run and execute it in this process (``run_checks``, the demo, tests)."""
     run = check_run_create(actor=actor, trigger=trigger, snapshot=snapshot)
     return check_run_execute(run=run)
 
 
-def _may_decide_finding(actor, finding) -> bool:
-    if actor.role == Role.OPERATOR or actor.role == Role.ADMIN:
-        return True
-    return actor.role == Role.DEPARTMENT and finding.school.region_id == actor.region_id
+def _text(value: str, *, field: str, message: str, code: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError(message, field=field, code=code)
+    return text
+
+
+def _decide(finding: Finding, actor, event: str, text: str) -> Finding:
+    return transition_apply(
+        obj=finding, transitions=FINDING_TRANSITIONS, action=event, actor=actor, reason=text,
+        extra_fields={"status_reason": text, "status_changed_by": actor, "status_changed_at": timezone.now()},
+    )
 
 
 @transaction.atomic
 def finding_explain(*, finding: Finding, actor, explanation: str) -> Finding:
     """A school explains one of its warnings (status open → explained)."""
-    finding = lock(finding)
-    if actor.role != Role.SCHOOL or actor.school_id != finding.school_id:
+    if not may_explain_finding(actor, finding):
         raise PermissionDeniedError(_("Only the school concerned may explain its finding."))
     if finding.severity != Severity.WARNING:
         raise DomainError(_("Only a warning can be explained; an error must be resolved."), code="not_a_warning")
-    if finding.status != FindingStatus.OPEN:
-        raise ConflictError(_("Only an open finding can be explained."), code="not_open")
-    if not (explanation or "").strip():
-        raise DomainError(_("Write the explanation."), field="explanation", code="explanation_required")
-    return _set_status(finding, actor, FindingStatus.EXPLAINED, explanation.strip(), "finding_explained")
+    text = _text(explanation, field="explanation", message=_("Write the explanation."), code="explanation_required")
+    return _decide(finding, actor, FindingEvent.EXPLAINED, text)
 
 
 @transaction.atomic
 def finding_waive(*, finding: Finding, actor, reason: str) -> Finding:
-    """A department officer (its region) or an operator accepts a finding as not blocking, with a reason."""
-    finding = lock(finding)
-    if not _may_decide_finding(actor, finding):
+    """The department of the school's region or an operator accepts a finding as not blocking, with a reason."""
+    if not may_decide_finding(actor, finding):
         raise PermissionDeniedError(_("Only the department of the school's region or an operator may waive a finding."))
-    if finding.status not in (FindingStatus.OPEN, FindingStatus.EXPLAINED):
-        raise ConflictError(_("Only an open or explained finding can be waived."), code="not_open")
-    if not (reason or "").strip():
-        raise DomainError(_("A reason is required."), field="reason", code="reason_required")
-    return _set_status(finding, actor, FindingStatus.WAIVED, reason.strip(), "finding_waived")
+    text = _text(reason, field="reason", message=_("A reason is required."), code="reason_required")
+    return _decide(finding, actor, FindingEvent.WAIVED, text)
 
 
 @transaction.atomic
 def finding_resolve(*, finding: Finding, actor, reason: str) -> Finding:
-    """Mark a finding resolved by hand (the next run reopens it if the problem is still there)."""
-    finding = lock(finding)
-    if not _may_decide_finding(actor, finding):
+    """Mark a finding resolved by hand (the next run opens a new one if the problem is still there)."""
+    if not may_decide_finding(actor, finding):
         raise PermissionDeniedError(_("Only the department of the school's region or an operator may resolve a finding."))
-    if finding.status == FindingStatus.RESOLVED:
-        raise ConflictError(_("The finding is already resolved."), code="already_resolved")
-    if not (reason or "").strip():
-        raise DomainError(_("A reason is required."), field="reason", code="reason_required")
-    return _set_status(finding, actor, FindingStatus.RESOLVED, reason.strip(), "finding_resolved")
-
-
-def _set_status(finding: Finding, actor, status: str, reason: str, action: str) -> Finding:
-    previous = finding.status
-    finding.status = status
-    finding.status_reason = reason
-    finding.status_changed_by = actor
-    finding.status_changed_at = timezone.now()
-    finding.save(update_fields=["status", "status_reason", "status_changed_by", "status_changed_at", "updated_at"])
-    audit_record(actor=actor, action=action, subject=finding, from_status=previous, to_status=status, reason=reason)
-    return finding
+    text = _text(reason, field="reason", message=_("A reason is required."), code="reason_required")
+    return _decide(finding, actor, FindingEvent.RESOLVED, text)

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
 from checks import selectors
-from checks.choices import FindingStatus, Severity
+from checks.choices import FindingEvent, FindingStatus, Severity
 from checks.explanations import explain
 from checks.forms import FindingDecisionForm, FindingExplainForm, FindingSearchForm
 from checks.models import Finding
+from checks.permissions import may_decide_finding, may_explain_finding
 from checks.services import finding_explain, finding_resolve, finding_waive
+from checks.transitions import FINDING_TRANSITIONS
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.selectors import audit_events_for
@@ -70,7 +71,7 @@ def _export(findings, fmt: str):
             pupil = finding.enrolment.pupil if finding.enrolment_id else None
             yield [finding.pk, finding.code, finding.get_severity_display(), finding.get_status_display(), finding.school.bin,
                    finding.school.name, finding.school.region_id, finding.level, pupil.iin if pupil else "",
-                   str(pupil) if pupil else "", finding.last_run.check_date, explain(finding).summary, finding.status_reason]
+                   str(pupil) if pupil else "", finding.last_run.check_date, explain(finding).summary, finding.status_reason_text]
 
     return export_response(fmt=fmt, filename=f"findings-{timezone.localdate():%Y-%m-%d}", headers=headers, rows=rows())
 
@@ -84,25 +85,23 @@ def _finding_or_404(user, pk: int) -> Finding:
         raise Http404 from None
 
 
+def _allowed(finding, event: str) -> bool:
+    return finding.status in FINDING_TRANSITIONS[event].sources
+
+
 def _may_explain(user, finding) -> bool:
-    return (user.role == Role.SCHOOL and user.school_id == finding.school_id and finding.severity == Severity.WARNING
-            and finding.status == FindingStatus.OPEN)
-
-
-def _may_decide(user, finding) -> bool:
-    if finding.status == FindingStatus.RESOLVED:
-        return False
-    if user.is_superuser or user.role == Role.OPERATOR:
-        return True
-    return user.role == Role.DEPARTMENT and user.region_id == finding.school.region_id
+    return (may_explain_finding(user, finding) and finding.severity == Severity.WARNING
+            and _allowed(finding, FindingEvent.EXPLAINED))
 
 
 def _actions_context(request, finding, *, explain_form=None, decision_form=None) -> dict:
-    may_decide = _may_decide(request.user, finding)
+    decisions = {"waive": FindingEvent.WAIVED, "resolve": FindingEvent.RESOLVED}
+    allowed = [name for name, event in decisions.items() if _allowed(finding, event)]
+    may_decide = bool(allowed) and may_decide_finding(request.user, finding)
     decision_form = decision_form or FindingDecisionForm()
-    if may_decide and finding.status not in (FindingStatus.OPEN, FindingStatus.EXPLAINED):
+    if may_decide:
         # A waived finding can still be resolved, no longer waived again.
-        decision_form.fields["decision"].choices = [c for c in decision_form.fields["decision"].choices if c[0] == "resolve"]
+        decision_form.fields["decision"].choices = [c for c in decision_form.fields["decision"].choices if c[0] in allowed]
     return {
         "finding": finding,
         "may_explain": _may_explain(request.user, finding),

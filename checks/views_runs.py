@@ -12,18 +12,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.choices import NATIONWIDE_ROLES, Role
 from checks.choices import CheckRunStatus, CheckRunTrigger
-from checks.engine import RunInProgress
 from checks.models import CheckRun
+from checks.permissions import may_start_check_run
+from checks.pipeline import check_pipeline_start
+from checks.runs import RunInProgress
 from checks.selectors_runs import run_counts_for, run_get, run_list
 from core.errors import DomainError
-
-START_ROLES = {Role.OPERATOR, Role.ADMIN}
-
-
-def _may_start(user) -> bool:
-    return user.is_superuser or user.role in START_ROLES
+from core.roles import NATIONWIDE_ROLES
 
 
 def _get_run(request, pk) -> CheckRun:
@@ -39,15 +35,13 @@ def run_list_view(request):
     if not (request.user.is_superuser or request.user.role in NATIONWIDE_ROLES):
         raise PermissionDenied
     page = Paginator(run_list(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "checks/runs/list.html", {"page": page, "may_start": _may_start(request.user)})
+    return render(request, "checks/runs/list.html", {"page": page, "may_start": may_start_check_run(request.user)})
 
 
 @login_required
 @require_POST
 def run_start_view(request):
-    from contingent.services.nightly import check_pipeline_start
-
-    if not _may_start(request.user):
+    if not may_start_check_run(request.user):
         raise PermissionDenied
     try:
         run = check_pipeline_start(actor=request.user, trigger=CheckRunTrigger.MANUAL, fetch=request.POST.get("fetch") == "on")

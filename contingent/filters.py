@@ -8,18 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from contingent.choices import PupilCategory, SnapshotStatus
 from contingent.models import Enrolment, NobdSnapshot, Pupil
+from contingent.rules import active_on_q
 from schools.choices import Level
+from schools.rules import LEVEL_GRADES
 
-LEVEL_GRADES = {Level.PRIMARY: (0, 4), Level.BASIC: (5, 9), Level.GENERAL: (10, 11)}
+# The checks (an app above this one, never imported here) record findings about an enrolment; they
+# are reached through the reverse relation ``findings`` and named by their stored statuses.
+# tests/contingent/test_selectors.py binds these values to ``checks.choices``.
+LIVE_FINDING_STATUSES = ("open", "explained", "waived")  # live: the next check run keeps or closes them
+OPEN_FINDING_STATUSES = ("open", "explained")  # still to be dealt with
 
 
-def live_findings(enrolment_ref="pk"):
-    from checks.choices import FindingStatus
-    from checks.models import Finding
-
-    return Finding.objects.filter(
-        enrolment_id=OuterRef(enrolment_ref), status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED, FindingStatus.WAIVED]
-    )
+def has_live_findings(enrolment_ref="pk") -> Exists:
+    """Whether the enrolment ``enrolment_ref`` has a live finding."""
+    return Exists(Enrolment.objects.filter(pk=OuterRef(enrolment_ref), findings__status__in=LIVE_FINDING_STATUSES))
 
 
 def _visible_schools(request):
@@ -65,14 +67,13 @@ class EnrolmentFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(pupil__last_name__icontains=value) | Q(pupil__first_name__icontains=value))
 
     def filter_level(self, queryset, name, value):
-        low, high = LEVEL_GRADES[value]
-        return queryset.filter(grade__gte=low, grade__lte=high)
+        return queryset.filter(grade__in=list(LEVEL_GRADES[value]))
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(Q(left_on__isnull=True) | Q(left_on__gte=value), enrolled_on__lte=value)
+        return queryset.filter(active_on_q(value))
 
     def filter_has_findings(self, queryset, name, value):
-        exists = Exists(live_findings())
+        exists = has_live_findings()
         return queryset.filter(exists) if value else queryset.exclude(exists)
 
 

@@ -7,9 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
-from schools.choices import Level
+from contingent.rules import is_active_on
+from core.scoping import Scope, ScopedQuerySet
+from schools.rules import level_of_grade
 
 # Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
 # per snapshot, created by ``contingent.services.nobd``; see migration 0002).
@@ -81,13 +82,14 @@ class Enrolment(models.Model):
 
     @property
     def level(self) -> str:
-        return Level.for_grade(self.grade)
+        return level_of_grade(self.grade)
 
     def get_level_display(self) -> str:
-        return Level.for_grade(self.grade).label
+        return level_of_grade(self.grade).label
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.enrolled_on <= day and (self.left_on is None or self.left_on >= day)
+        """``contingent.rules.is_active_on``."""
+        return is_active_on(enrolled_on=self.enrolled_on, left_on=self.left_on, day=day)
 
 
 class NobdSnapshot(models.Model):

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 
 from contingent.choices import SnapshotStatus
-from contingent.filters import EnrolmentFilterSet, NobdSnapshotFilterSet, PupilFilterSet, live_findings
+from contingent.filters import (
+    OPEN_FINDING_STATUSES,
+    EnrolmentFilterSet,
+    NobdSnapshotFilterSet,
+    PupilFilterSet,
+    has_live_findings,
+)
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
 
 
 def enrolment_list(*, user, filters: dict | None = None):
-    """Enrolments ``user`` may see, with their pupil and school, and how many live findings each has."""
-    from checks.choices import FindingStatus
-
+    """Enrolments ``user`` may see, with their pupil and school, whether each has a live finding and how
+    many open ones (the checks' findings, through the reverse relation)."""
     queryset = (
         Enrolment.objects.visible_to(user)
         .select_related("pupil", "school")
         .annotate(
-            has_findings=Exists(live_findings()),
-            open_findings=Count("findings", filter=Q(findings__status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED]),
-                                distinct=True),
+            has_findings=has_live_findings(),
+            open_findings=Count("findings", filter=Q(findings__status__in=OPEN_FINDING_STATUSES), distinct=True),
         )
         .order_by("school__name_ru", "grade", "pupil__last_name", "pupil__first_name", "id")
     )

@@ -9,14 +9,19 @@ static tables of migration ``contingent.0004`` (``eq_dates``, ``eq_iin_prefix``,
 4 M rows a night affordable. ``eq_id12_valid`` and ``eq_iin_birth_date`` (migration 0003)
 check single values where speed does not matter.
 
-A valid date is written exactly ``YYYY-MM-DD``, so dates are compared as text.
+Dates and grades follow ``core.parsing``: a valid date is written exactly ``YYYY-MM-DD`` (the
+rows of ``eq_dates`` cover ``core.parsing.FIRST_DATE``–``LAST_DATE``), so dates are compared as
+text; a grade is one of the spellings ``core.parsing.whole_number_spellings`` gives for
+``GRADE_MIN``–``GRADE_MAX``. ``tests/contingent/test_validation.py`` binds both to the Python side
+over arbitrary strings.
 """
 
 from __future__ import annotations
 
-from contingent.validation import NAME_MAX_LENGTH
+from contingent.validation import GRADE_MAX, GRADE_MIN, NAME_MAX_LENGTH
+from core.parsing import whole_number_spellings
 
-GRADE_LIST = ", ".join(f"'{grade}'" for grade in range(12))
+GRADE_LIST = ", ".join(f"'{grade}'" for grade in whole_number_spellings(GRADE_MIN, GRADE_MAX))
 MONTH_LIST = ", ".join(f"'{month:02d}'" for month in range(1, 13))
 
 
@@ -66,7 +71,3 @@ def bin_ok(column: str) -> str:
             f"AND substr({column}, 5, 1) IN ('4', '5', '6') AND substr({column}, 6, 1) IN ('0', '1', '2', '3') "
             f"ELSE false END)")
 
-
-def level_of_grade(column: str) -> str:
-    """The level of a grade (``schools.choices.Level.for_grade``) as SQL."""
-    return f"(CASE WHEN {column} <= 4 THEN 'primary' WHEN {column} <= 9 THEN 'basic' ELSE 'general' END)"

@@ -2,45 +2,26 @@
 
 The importers check rows set-based in PostgreSQL (``contingent.sql``); the rows SQL refuses
 come back here to be explained, one message per wrong value, in the active language. Forms
-use the same functions. ``tests/contingent/test_validation.py`` proves that Python and SQL
-accept exactly the same values.
+use the same functions. Values are parsed with ``core.parsing`` (dates, whole numbers) and
+``core.identifiers`` (IIN, BIN) — the parsers and messages every importer shares.
+``tests/contingent/test_validation.py`` proves that Python and SQL accept exactly the same values.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from contingent.choices import PupilCategory
 from core.identifiers import parse_bin, parse_iin
+from core.parsing import parse_date, parse_int
+from integrations.nobd import NOBD_COLUMNS  # noqa: F401 - the NOBD file's columns belong to its client
 
 CONTINGENT_COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on", "category"]
 BULK_COLUMNS = [*CONTINGENT_COLUMNS, "school_bin"]
-NOBD_COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "school_bin", "grade", "enrolled_on", "left_on"]
 
-GRADES = frozenset(str(grade) for grade in range(12))
+GRADE_MIN, GRADE_MAX = 0, 11  # 0 = the pre-school class
 NAME_MAX_LENGTH = 100  # Pupil.last_name / first_name / middle_name
-# Dates the files may hold (the IIN centuries; ``eq_dates`` in migration contingent.0004).
-FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2099, 12, 31)
-
-
-def strict_date(value: str | None) -> dt.date:
-    """A date written exactly as YYYY-MM-DD (the CONTRACT file format) in 1800–2099, else ValueError."""
-    if not value:
-        raise ValueError(_("a date is required"))
-    day = None
-    if len(value) == 10 and value.isascii() and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            day = None
-    if day is None:
-        raise ValueError(_("“%(value)s” is not a date in the form YYYY-MM-DD") % {"value": value})
-    if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(_("%(value)s is outside the years 1800–2099") % {"value": value})
-    return day
 
 
 def _messages(error: ValidationError) -> str:
@@ -74,7 +55,7 @@ def row_problems(values: dict[str, str | None], *, columns: list[str], name_limi
 
     birth_date = None
     try:
-        birth_date = strict_date(get["birth_date"])
+        birth_date = parse_date(get["birth_date"])
     except ValueError as error:
         problems.append(("birth_date", str(error)))
     if iin_info is not None and birth_date is not None and iin_info.birth_date != birth_date:
@@ -82,17 +63,19 @@ def row_problems(values: dict[str, str | None], *, columns: list[str], name_limi
             "value": iin_info.iin, "encoded": iin_info.birth_date.isoformat(), "given": birth_date.isoformat(),
         }))
 
-    if get["grade"] not in GRADES:
-        problems.append(("grade", _("“%(value)s” is not a grade: write a whole number from 0 to 11") % {"value": get["grade"]}))
+    try:
+        parse_int(get["grade"], minimum=GRADE_MIN, maximum=GRADE_MAX)
+    except ValueError as error:
+        problems.append(("grade", str(error)))
 
     enrolled_on = None
     try:
-        enrolled_on = strict_date(get["enrolled_on"])
+        enrolled_on = parse_date(get["enrolled_on"])
     except ValueError as error:
         problems.append(("enrolled_on", str(error)))
     if get["left_on"]:
         try:
-            left_on = strict_date(get["left_on"])
+            left_on = parse_date(get["left_on"])
         except ValueError as error:
             problems.append(("left_on", str(error)))
         else:

@@ -13,8 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.choices import NATIONWIDE_ROLES, Role
-from checks.choices import LIVE_STATUSES
 from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
@@ -24,6 +22,7 @@ from contingent.services.enrolments import enrolment_add, enrolment_leave, enrol
 from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
 from core.errors import DomainError
 from core.exports import export_response
+from core.roles import NATIONWIDE_ROLES, Role
 from core.web import attempt, form_add_domain_error
 
 
@@ -76,13 +75,10 @@ def enrolment_list_view(request):
 @require_GET
 def enrolment_detail_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    from checks.models import Finding
-
-    findings = (Finding.objects.visible_to(request.user).filter(enrolment=enrolment, status__in=LIVE_STATUSES)
-                .select_related("last_run").order_by("code"))
     may_edit = request.user.role == Role.SCHOOL and request.user.school_id == enrolment.school_id
+    # The pupil's findings (the checks' data) are loaded by the page from the portal.
     return render(request, "contingent/enrolment_detail.html", {
-        "enrolment": enrolment, "pupil": enrolment.pupil, "findings": findings, "may_edit": may_edit,
+        "enrolment": enrolment, "pupil": enrolment.pupil, "may_edit": may_edit,
     })
 
 

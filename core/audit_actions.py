@@ -1,14 +1,17 @@
 """Translated labels of every audit action the portal records.
 
 Actions are the strings services pass to ``audit_record`` / ``transition_apply`` (the keys of the
-workflow transition tables included). The audit pages, API and exports show these labels;
-``tests/core/test_audit_actions.py`` reads the code base and fails when an action has no label here.
-(Data only: no app is imported. When each app declares its event types as choices, this table
-becomes their union.)
+workflow transition tables included). An app that declares its event types as ``TextChoices``
+(``checks.choices.FindingEvent``, ``CheckRunEvent``, ``acts.choices.InspectionEvent``) registers them
+in its ``AppConfig.ready`` with ``register_event_types``: their labels join ``ACTION_LABELS``, which
+holds the actions still written as bare strings. The audit pages, API and exports show these
+labels; ``tests/core/test_audit_actions.py`` reads the code base and fails when an action has no
+label. (No app is imported here: apps above core hand their choices in.)
 """
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -18,11 +21,6 @@ ACTION_LABELS = {
     # schools and registers
     "register_loaded": _("Register loaded"),
     "school_profile_updated": _("School profile updated"),
-    # checks
-    "check_run_started": _("Check run started"),
-    "finding_explained": _("Finding explained by the school"),
-    "finding_waived": _("Finding waived"),
-    "finding_resolved": _("Finding resolved"),
     # contingent and NOBD
     "enrolment_added": _("Pupil enrolled"),
     "enrolment_updated": _("Enrolment changed"),
@@ -85,11 +83,29 @@ ACTION_LABELS = {
 }
 
 
+EVENT_TYPES: list[type[models.TextChoices]] = []
+
+
+def register_event_types(*choices: type[models.TextChoices]) -> None:
+    """An app's event types (``TextChoices``: value = action, label = its words) join the labels."""
+    for choice in choices:
+        if choice not in EVENT_TYPES:
+            EVENT_TYPES.append(choice)
+
+
+def action_labels() -> dict:
+    """Every action's lazy label: the bare-string actions and the registered event types."""
+    labels = dict(ACTION_LABELS)
+    for choice in EVENT_TYPES:
+        labels.update((member.value, member.label) for member in choice)
+    return labels
+
+
 def action_label(action: str) -> str:
     """The translated label of ``action`` (the raw string if it has none)."""
-    label = ACTION_LABELS.get(action)
+    label = action_labels().get(action)
     return str(label) if label is not None else action
 
 
 def action_choices() -> list[tuple[str, str]]:
-    return sorted(((key, str(label)) for key, label in ACTION_LABELS.items()), key=lambda item: item[1])
+    return sorted(((key, str(label)) for key, label in action_labels().items()), key=lambda item: item[1])

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from core.navigation import nav_items, nav_menus
-
 
 def language_links(request) -> list[dict]:
     """This page in each language. Translated here, where the page's own language is active:
@@ -14,14 +12,3 @@ def language_links(request) -> list[dict]:
     for code, _name in settings.LANGUAGES:
         links.append({"code": code, "name_local": get_language_info(code)["name_local"], "next": translate_url(path, code)})
     return links
-
-
-def portal(request):
-    user = getattr(request, "user", None)
-    path = getattr(request, "path", "")
-    return {
-        "nav_items": nav_items(user, path),
-        "nav_menus": nav_menus(user, path),
-        "portal_environment": settings.ENVIRONMENT,
-        "language_links": language_links(request),
-    }

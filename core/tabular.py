@@ -6,6 +6,8 @@
 * Rows come with their line number in the file (the header is line 1).
 * ``RowErrors`` collects every problem with its line and column; importers check all rows
   first and save nothing if any row is wrong (all-or-nothing).
+* Cells are trimmed of surrounding spaces; their values are parsed with ``core.parsing`` (dates,
+  whole numbers, amounts) and ``core.identifiers`` (IIN, BIN, IBAN).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import BinaryIO
 
@@ -228,42 +229,3 @@ def row_width_error(row: Row, columns: list[str]) -> str | None:
             "found": row.data["__width__"], "expected": len(columns),
         }
     return None
-
-
-# --- value parsers: return the value or raise ValueError with a translated message ---
-
-
-def parse_date(value: str, *, required: bool = True) -> dt.date | None:
-    if not value:
-        if required:
-            raise ValueError(_("a date is required"))
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a date in the form YYYY-MM-DD") % {"value": value}) from None
-
-
-def parse_int(value: str, *, minimum: int | None = None, maximum: int | None = None, required: bool = True) -> int | None:
-    if not value:
-        if required:
-            raise ValueError(_("a whole number is required"))
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(_("“%(value)s” is not a whole number") % {"value": value}) from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise ValueError(_("%(value)s is outside %(min)s–%(max)s") % {"value": number, "min": minimum, "max": maximum})
-    return number
-
-
-def parse_decimal(value: str, *, required: bool = True) -> Decimal | None:
-    if not value:
-        if required:
-            raise ValueError(_("an amount is required"))
-        return None
-    try:
-        return Decimal(value.replace(" ", "").replace("\xa0", "").replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not an amount") % {"value": value}) from None

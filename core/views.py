@@ -4,18 +4,10 @@ import logging
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core.navigation import home_template
-
 logger = logging.getLogger(__name__)
-
-
-def home(request):
-    """Each role lands on its own home page; visitors see the public one."""
-    return render(request, home_template(request.user), {})
 
 
 def _check_database() -> str | None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("oversight.api.urls")),
 ]

@@ -73,12 +73,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "accounts",
+    "integrations",
     "schools",
     "checks",
     "contingent",
     "orders",
+    "acts",
     "payments",
     "oversight",
+    "portal",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -154,7 +159,7 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,7 +213,8 @@ LICENCE_REGISTER_URL = env("LICENCE_REGISTER_URL", "")
 LICENCE_REGISTER_TOKEN = env("LICENCE_REGISTER_TOKEN", "")
 RNU_REGISTER_URL = env("RNU_REGISTER_URL", "")
 RNU_REGISTER_TOKEN = env("RNU_REGISTER_TOKEN", "")
-REGISTER_HTTP_TIMEOUT = float(env("REGISTER_HTTP_TIMEOUT", "10"))  # seconds per request
+# Through integrations/http.py: a deadline for each WHOLE request (connect, wait, read every byte).
+REGISTER_HTTP_TIMEOUT = float(env("REGISTER_HTTP_TIMEOUT", "60"))  # seconds for each whole request
 REGISTER_HTTP_RETRIES = int(env("REGISTER_HTTP_RETRIES", "3"))  # further attempts after a failure
 REGISTER_HTTP_BACKOFF = float(env("REGISTER_HTTP_BACKOFF", "0.5"))  # first wait; doubles each retry
 # Register files an operator uploaded, kept between the preview and the confirmation.
@@ -254,11 +260,11 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.choices.OrderStatus",
         "ApplicationStatusEnum": "orders.choices.ApplicationStatus",
         "ContractStatusEnum": "orders.choices.ContractStatus",
-        "ActStatusEnum": "payments.choices.ActStatus",
-        "SubmissionOutcomeEnum": "payments.choices.SubmissionOutcome",
-        "LineDecisionEnum": "payments.choices.LineDecision",
-        "LineVerdictEnum": "payments.choices.LINE_VERDICT_CHOICES",
-        "LineRejectReasonEnum": "payments.choices.LineRejectReason",
+        "ActStatusEnum": "acts.choices.ActStatus",
+        "SubmissionOutcomeEnum": "acts.choices.SubmissionOutcome",
+        "LineDecisionEnum": "acts.choices.LineDecision",
+        "LineVerdictEnum": "acts.choices.LINE_VERDICT_CHOICES",
+        "LineRejectReasonEnum": "acts.choices.LineRejectReason",
         "PaymentStatusEnum": "payments.choices.PaymentStatus",
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
@@ -288,11 +294,11 @@ def _crontab(expression: str):
     return crontab(minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year, day_of_week=day_of_week)
 
 
-# The nightly NOBD fetch → import → checks → notify (contingent.tasks); cron syntax, Asia/Almaty.
+# The nightly NOBD fetch → import → checks → notify (checks.tasks); cron syntax, Asia/Almaty.
 NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
-    "nightly-nobd-checks": {"task": "contingent.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
     "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},
 }
 
@@ -305,12 +311,15 @@ AUDIT_TSA_TIMEOUT = float(env("AUDIT_TSA_TIMEOUT", "15"))
 
 # --- NOBD (National Education Database) ---------------------------------------------
 # Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
-# (paginated JSON at NOBD_URL with a bearer token); see contingent/nobd/.
+# (paginated JSON at NOBD_URL with a bearer token); see integrations/nobd/.
 NOBD_TRANSPORT = env("NOBD_TRANSPORT", "file")
 NOBD_FILE_PATH = env("NOBD_FILE_PATH", str(BASE_DIR / ".data" / "nobd" / "snapshot.csv"))
 NOBD_URL = env("NOBD_URL", "")
 NOBD_TOKEN = env("NOBD_TOKEN", "")
-NOBD_TIMEOUT = float(env("NOBD_TIMEOUT", "30"))
+# Through integrations/http.py: a deadline for each WHOLE request (a page must arrive complete
+# within NOBD_TIMEOUT seconds), retries of network errors, timeouts, 429 and 5xx, back-off
+# NOBD_BACKOFF × 2ⁿ seconds (at most a minute) or the server's Retry-After.
+NOBD_TIMEOUT = float(env("NOBD_TIMEOUT", "120"))
 NOBD_RETRIES = int(env("NOBD_RETRIES", "5"))
 NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
 NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))

@@ -1,9 +1,17 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import health
+
+
+def acts_moved(request, rest=""):
+    """Acts had their pages under /<lang>/payments/ until they became their own app: old links still work."""
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(reverse("acts:list") + rest + (f"?{query}" if query else ""))
+
 
 urlpatterns = [
     path("health/", health, name="health"),
@@ -14,12 +22,16 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("core.urls")),
+    path("", include("portal.urls")),
     path("accounts/", include("accounts.urls")),
     path("schools/", include("schools.urls")),
     path("checks/", include("checks.urls")),
     path("contingent/", include("contingent.urls")),
     path("orders/", include("orders.urls")),
+    path("acts/", include("acts.urls")),
+    path("payments/", acts_moved),
+    re_path(r"^payments/acts/(?P<rest>.*)$", acts_moved),
+    path("payments/overdue/", acts_moved, {"rest": "overdue/"}),
     path("payments/", include("payments.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),

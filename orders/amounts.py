@@ -11,35 +11,16 @@ special educational needs (``sen``) is not part of the total: it applies to the 
 monthly acts (CONTRACT "Money"), which the department accepts against the contract.
 
 The period is a run of whole calendar months inside one school year (1 September to 31 August):
-it starts on the 1st of a month and ends on the last day of a month.
+it starts on the 1st of a month and ends on the last day of a month (``core.calendar``: school
+years, whole months, month counts).
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
 from core.money import round_money
-
-
-def school_year_bounds(school_year: int) -> tuple[dt.date, dt.date]:
-    """1 September of ``school_year`` and 31 August of the next year."""
-    return dt.date(school_year, 9, 1), dt.date(school_year + 1, 8, 31)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def is_whole_months(start: dt.date, end: dt.date) -> bool:
-    return start.day == 1 and end == month_end(end) and start <= end
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Calendar months from ``start``'s month to ``end``'s month, both included."""
-    return (end.year - start.year) * 12 + (end.month - start.month) + 1
 
 
 def levels_total(rows: Iterable[tuple[int, Decimal]], months: int) -> Decimal:

@@ -1,9 +1,9 @@
-"""Navigation entries of this app (collected by core.navigation)."""
+"""Navigation entries of this app (collected by portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
+from core.roles import Role
 
 GROUP = _("State order")
 

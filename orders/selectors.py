@@ -7,7 +7,7 @@ from django.db.models import Case, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_queryset
+from core.scoping import scope_queryset
 from orders.choices import OrderStatus
 from orders.models import Application, ApplicationLevel, Contract, ContractLevel, StateOrder, StateOrderLevel
 
@@ -98,11 +98,11 @@ def queue_entries(*, filters: dict | None = None):
 
 def blocking_findings(*, school):
     """Open error findings on S01–S03 of ``school``: while any exists the school may not apply."""
-    from checks.choices import FindingStatus, Severity
+    from checks.blocking import blocking_q
     from checks.models import Finding
 
     return (
-        Finding.objects.filter(school=school, status=FindingStatus.OPEN, severity=Severity.ERROR, code__in=BLOCKING_CODES)
+        Finding.objects.filter(blocking_q(), school=school, code__in=BLOCKING_CODES)
         .select_related("last_run", "school")
         .order_by("code", "level", "id")
     )

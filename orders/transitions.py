@@ -6,7 +6,7 @@ pages and the API show an action only when ``available_actions`` lists it.
 
 from __future__ import annotations
 
-from accounts.choices import Role
+from core.roles import Role
 from core.workflow import Transition
 from orders.choices import ApplicationStatus, ContractStatus, OrderStatus
 

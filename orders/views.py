@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
 from core.errors import DomainError
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OversightConfig(AppConfig):
     """The monitors' workspace: the audit trail's pages and API, and monitoring cases.
 
-    Layer: above ``orders`` (and the coming ``acts``), below ``payments`` and ``portal``. Subjects of
-    cases (school, contract, act) are named by content type and id, never imported.
+    Layer: above ``acts``, below ``payments`` and ``portal`` (payments asks
+    ``oversight.selectors.payment_hold``). A case names its subject (school, contract, act) by content
+    type and id.
     """
 
     default_auto_field = "django.db.models.BigAutoField"

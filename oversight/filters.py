@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.audit_actions import ACTION_LABELS
+from core.audit_actions import action_choices
 from oversight.choices import CaseGround, CaseStatus, Conclusion, SubjectKind
 
 MAX_ID = 2**63 - 1
@@ -20,8 +20,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
                                             help_text=_("app_label.model, e.g. orders.contract"))
     object_id = django_filters.CharFilter(label=_("object id"), field_name="object_id", max_length=64)
     actor = django_filters.CharFilter(label=_("who (login)"), field_name="actor__username", max_length=150)
-    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=lambda: sorted(
-        ((key, str(label)) for key, label in ACTION_LABELS.items()), key=lambda item: item[1]))
+    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices)
     date_from = django_filters.DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
 

@@ -17,8 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
-from accounts.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
 from core.workflow import Transition
 from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
 

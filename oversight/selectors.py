@@ -13,9 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from accounts.choices import NATIONWIDE_ROLES, Role
-from accounts.scoping import Scope
 from core.models import AuditEvent
+from core.roles import NATIONWIDE_ROLES, Role
+from core.scoping import Scope
 from oversight.choices import CaseStatus, Conclusion
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
 

@@ -10,37 +10,30 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from acts.deadlines import add_working_days
+from acts.models import Act
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from oversight.calendar import add_working_days
+from orders.models import Contract
 from oversight.choices import FINAL_STATUSES, Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
+from schools.models import School
 
-# The models a case may concern, by name (the act model moves to the acts app: both names are tried).
-SUBJECT_MODELS = {
-    SubjectKind.SCHOOL: ("schools.School",),
-    SubjectKind.CONTRACT: ("orders.Contract",),
-    SubjectKind.ACT: ("acts.Act", "payments.Act"),
-}
+# The models a case may concern (all of them in apps below this one).
+SUBJECT_MODELS = {SubjectKind.SCHOOL: School, SubjectKind.CONTRACT: Contract, SubjectKind.ACT: Act}
 TEXT_LIMIT = 4000
 
 
 def subject_model(kind: str):
-    for name in SUBJECT_MODELS[kind]:
-        try:
-            return apps.get_model(name)
-        except LookupError:
-            continue
-    raise LookupError(kind)
+    return SUBJECT_MODELS[kind]
 
 
 def subject_content_type(kind: str) -> ContentType:

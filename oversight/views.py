@@ -1,6 +1,6 @@
 """Monitoring-case pages: list, open (by hand or from a finding), the case with its dialogue, and one
 POST view per step. Monitors write here — the one exception to their read-only rule, declared with
-``accounts.decorators.monitor_writes``; the services check every role again."""
+``core.decorators.monitor_writes``; the services check every role again."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.choices import NATIONWIDE_ROLES, Role
-from accounts.decorators import monitor_writes
+from core.decorators import monitor_writes
 from core.errors import DomainError
+from core.roles import NATIONWIDE_ROLES, Role
 from core.web import error_text, form_add_domain_error
 from oversight import selectors, services
 from oversight.choices import FINAL_STATUSES, CaseGround, CaseStatus, Conclusion, SubjectKind

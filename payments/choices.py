@@ -1,51 +1,5 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
-
-class ActStatus(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("act status", "Draft")
-    SUBMITTED = "submitted", pgettext_lazy("act status", "Submitted")
-    ACCEPTED = "accepted", pgettext_lazy("act status", "Accepted")
-    PARTLY_ACCEPTED = "partly_accepted", pgettext_lazy("act status", "Partly accepted")
-    RETURNED = "returned", pgettext_lazy("act status", "Returned for correction")
-    PAID = "paid", pgettext_lazy("act status", "Paid")
-
-
-# Acts whose accepted amount may be paid.
-PAYABLE_ACT_STATUSES = (ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED)
-# Acts the school still has to (re)submit.
-OPEN_ACT_STATUSES = (ActStatus.DRAFT, ActStatus.RETURNED)
-
-
-class SubmissionOutcome(models.TextChoices):
-    PENDING = "", pgettext_lazy("submission outcome", "Under review")
-    ACCEPTED = "accepted", pgettext_lazy("submission outcome", "Accepted")
-    PARTLY_ACCEPTED = "partly_accepted", pgettext_lazy("submission outcome", "Partly accepted")
-    RETURNED = "returned", pgettext_lazy("submission outcome", "Returned for correction")
-
-
-class LineDecision(models.TextChoices):
-    PENDING = "pending", pgettext_lazy("line decision", "Not decided")
-    ACCEPTED = "accepted", pgettext_lazy("line decision", "Accepted")
-    REJECTED = "rejected", pgettext_lazy("line decision", "Rejected")
-
-
-# What the department may decide about a line.
-LINE_VERDICT_CHOICES = [(LineDecision.ACCEPTED.value, pgettext_lazy("line verdict", "Accept")),
-                        (LineDecision.REJECTED.value, pgettext_lazy("line verdict", "Reject"))]
-
-
-class LineRejectReason(models.TextChoices):
-    """Why the department rejects a line of an act (the reason code of a partial acceptance)."""
-
-    CHECK_ERROR = "check_error", _("An open error finding of the checks")
-    NOT_TAUGHT = "not_taught", _("The pupil was not taught in this month")
-    WRONG_DAYS = "wrong_days", _("The days enrolled disagree with the records")
-    WRONG_LEVEL = "wrong_level", _("Wrong level or category")
-    DUPLICATE = "duplicate", _("Billed twice or funded elsewhere")
-    NO_DOCUMENTS = "no_documents", _("Supporting documents missing")
-    OTHER = "other", _("Other (explained in the note)")
 
 
 class PaymentStatus(models.TextChoices):

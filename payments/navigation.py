@@ -1,15 +1,13 @@
-"""Navigation entries of this app (collected by core.navigation)."""
+"""Navigation entries of this app (in one menu with the acts')."""
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
 from core.navigation import ALL_ROLES, NavItem
+from core.roles import Role
 
 GROUP = _("Acts and payments")
 
 ITEMS: list = [
-    NavItem(_("Acts"), "payments:acts", ALL_ROLES),
-    NavItem(_("Deadlines"), "payments:overdue", frozenset({Role.SCHOOL, Role.DEPARTMENT})),
     NavItem(_("Payments"), "payments:payments", ALL_ROLES),
     NavItem(_("Bank"), "payments:bank", frozenset({Role.OPERATOR, Role.MONITOR, Role.ADMIN})),
     NavItem(_("Recoveries"), "payments:recoveries", ALL_ROLES),

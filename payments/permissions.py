@@ -3,33 +3,17 @@ services enforce (the transitions tables and the object-level checks)."""
 
 from __future__ import annotations
 
-from accounts.choices import Role
-from core.errors import DomainError
-from core.workflow import transition_check
-from payments.choices import PAYABLE_ACT_STATUSES, PaymentStatus, RecoveryStatus
-from payments.models import Act, FinalReport, Payment, Recovery
+from acts.choices import PAYABLE_ACT_STATUSES
+from acts.models import Act
+from acts.permissions import allowed
+from core.roles import Role
+from payments.choices import PaymentStatus, RecoveryStatus
+from payments.models import FinalReport, Payment, Recovery
 
 
-def _allowed(obj, transitions, action, user) -> bool:
-    try:
-        transition_check(obj=obj, transitions=transitions, action=action, actor=user)
-    except DomainError:
-        return False
-    return True
-
-
-def act_actions(act: Act, user, *, has_live_payment: bool) -> set[str]:
-    """Names of what ``user`` may do with ``act`` now."""
-    actions = set()
-    role = getattr(user, "role", None)
-    if role == Role.SCHOOL and user.school_id == act.school_id:
-        actions |= {a for a in ("submit", "rebuild", "correct") if _allowed(act, Act.TRANSITIONS, a, user)}
-    if role == Role.DEPARTMENT and user.region_id == act.contract.order.region_id:
-        if _allowed(act, Act.TRANSITIONS, "accept", user):
-            actions |= {"decide", "accept", "partly_accept", "return"}
-    if role == Role.OPERATOR and act.status in PAYABLE_ACT_STATUSES and not has_live_payment:
-        actions.add("prepare_payment")
-    return actions
+def act_may_prepare_payment(act: Act, user, *, has_live_payment: bool) -> bool:
+    """An operator prepares the payment of an accepted act that has no live payment."""
+    return getattr(user, "role", None) == Role.OPERATOR and act.status in PAYABLE_ACT_STATUSES and not has_live_payment
 
 
 def payment_actions(payment: Payment, user) -> set[str]:
@@ -54,4 +38,4 @@ def recovery_may_cancel(recovery: Recovery, user) -> bool:
 
 def report_may_approve(report: FinalReport, user) -> bool:
     return (getattr(user, "role", None) == Role.DEPARTMENT and user.region_id == report.contract.order.region_id
-            and _allowed(report, FinalReport.TRANSITIONS, "approve", user))
+            and allowed(report, FinalReport.TRANSITIONS, "approve", user))

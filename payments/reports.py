@@ -22,10 +22,11 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Sum
 
-from payments.choices import ActStatus, LineDecision, PaymentStatus, RecoveryStatus
-from payments.deadlines import month_end, months_between
+from acts.choices import ActStatus, LineDecision
+from core.calendar import days_in_month, month_end, months_between
+from core.money import ZERO, round_money
+from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import Payment, Recovery, RecoveryOffset
-from payments.money import ZERO, days_in_month, round_money
 from schools.choices import Level
 
 COLUMNS = ("ordered", "contracted", "submitted", "accepted", "paid", "recovered")
@@ -36,7 +37,7 @@ SELECT a.month, l.level,
        coalesce(sum(l.amount) FILTER (WHERE l.decision = '{LineDecision.ACCEPTED}'
                                         AND a.status IN ('{ActStatus.ACCEPTED}', '{ActStatus.PARTLY_ACCEPTED}', '{ActStatus.PAID}')), 0),
        coalesce(sum(l.amount) FILTER (WHERE l.decision = '{LineDecision.ACCEPTED}' AND a.status = '{ActStatus.PAID}'), 0)
-  FROM payments_act a JOIN payments_actline l ON l.act_id = a.id AND l.version = a.version
+  FROM acts_act a JOIN acts_actline l ON l.act_id = a.id AND l.version = a.version
  WHERE a.contract_id = %s
  GROUP BY a.month, l.level
 """

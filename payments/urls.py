@@ -5,17 +5,9 @@ from payments import views
 app_name = "payments"
 
 urlpatterns = [
-    path("", views.act_list, name="acts"),
-    path("acts/build/", views.act_build, name="act_build"),
-    path("acts/<int:pk>/", views.act_detail, name="act_detail"),
-    path("acts/<int:pk>/pdf/", views.act_pdf_view, name="act_pdf"),
-    path("acts/<int:pk>/decide/", views.act_decide, name="act_decide"),
-    path("acts/<int:pk>/partly-accept/", views.act_partly_accept, name="act_partly_accept"),
-    path("acts/<int:pk>/return/", views.act_return, name="act_return"),
-    path("acts/<int:pk>/<slug:action>/", views.act_transition, name="act_transition"),
-    path("overdue/", views.overdue, name="overdue"),
     path("payments/", views.payment_list, name="payments"),
     path("payments/prepare/<int:act_pk>/", views.payment_prepare, name="payment_prepare"),
+    path("payments/of-act/<int:act_pk>/", views.act_payments, name="act_payments"),
     path("payments/<int:pk>/", views.payment_detail, name="payment_detail"),
     path("payments/<int:pk>/<slug:action>/", views.payment_transition, name="payment_transition"),
     path("bank/", views.bank, name="bank"),

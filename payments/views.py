@@ -1,4 +1,4 @@
-"""Pages for acts, payments, the bank exchange, recoveries and final reports.
+"""Pages of payments, the bank exchange, recoveries and final reports.
 
 Views parse the request, call one selector or service, and render; services enforce every rule
 and their ``DomainError`` becomes a message on the page.
@@ -11,24 +11,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.choices import Role
+from acts import selectors as act_selectors
+from acts.forms import ReasonForm
+from acts.models import Act
 from core.errors import DomainError
 from core.exports import export_response
+from core.roles import Role
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt
 from payments import selectors, services
-from payments.choices import DEAD_PAYMENT_STATUSES, LineDecision
-from payments.filters import ActFilterSet, LineFilterSet, PaymentFilterSet, RecoveryFilterSet
-from payments.forms import ActBuildForm, BankConfirmationForm, DecideLinesForm, ReasonForm, ReportPrepareForm
-from payments.models import Act
-from payments.pdf import act_pdf, report_headers, report_pdf, report_rows
-from payments.permissions import act_actions, payment_actions, recovery_may_cancel, report_may_approve
+from payments.choices import DEAD_PAYMENT_STATUSES
+from payments.filters import PaymentFilterSet, RecoveryFilterSet
+from payments.forms import BankConfirmationForm, ReportPrepareForm
+from payments.pdf import report_headers, report_pdf, report_rows
+from payments.permissions import act_may_prepare_payment, payment_actions, recovery_may_cancel, report_may_approve
 from payments.reports import report_figures
 
 PAGE_SIZE = 50
@@ -42,143 +42,6 @@ def _form_error(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-
-
-# --- acts -------------------------------------------------------------------------------------
-
-
-@login_required
-def act_list(request):
-    filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
-    overdue = selectors.overdue_items(user=request.user)
-    contracts = selectors.contracts_for_acts(user=request.user) if request.user.role == Role.SCHOOL else None
-    return render(request, "payments/act_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
-        "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,
-    })
-
-
-@login_required
-@require_POST
-def act_build(request):
-    form = ActBuildForm(request.POST, contracts=selectors.contracts_for_acts(user=request.user))
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("payments:acts")
-    built = {}
-
-    def build():
-        built["act"] = services.act_build(contract=form.cleaned_data["contract"], month=form.cleaned_data["month"],
-                                          actor=request.user)
-
-    if attempt(request, build, _("The act is built from the contingent; check it and submit it."))[0]:
-        return redirect("payments:act_detail", pk=built["act"].pk)
-    return redirect("payments:acts")
-
-
-@login_required
-def act_detail(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
-    version = act.version
-    if request.GET.get("version", "").isdigit():
-        version = min(max(int(request.GET["version"]), 1), act.version)
-    line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
-    lines = list(line_filter.qs)
-    selectors.attach_findings(lines)
-    payments = list(selectors.act_payments(act=act, user=request.user))
-    has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
-    actions = act_actions(act, request.user, has_live_payment=has_live_payment) if version == act.version else set()
-    counts = {decision: 0 for decision in LineDecision.values}
-    blocked = 0
-    for line in lines:
-        counts[line.decision] += 1
-        blocked += line.blocked
-    return render(request, "payments/act_detail.html", {
-        "act": act, "version": version, "lines": lines, "line_filter": line_filter, "counts": counts,
-        "blocked_count": blocked, "submissions": list(selectors.act_submissions(act=act)), "payments": payments,
-        "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
-        "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1),
-    })
-
-
-@login_required
-def act_pdf_view(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
-    content = act_pdf(act=act, lines=selectors.act_lines(act=act), submissions=list(selectors.act_submissions(act=act)))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="act-{act.pk}-{act.month:%Y-%m}.pdf"'
-    return response
-
-
-ACT_TRANSITIONS = {
-    "submit": (services.act_submit, gettext_lazy("The act was submitted to the education department.")),
-    "rebuild": (services.act_rebuild, gettext_lazy("The act was rebuilt from the current contingent.")),
-    "correct": (services.act_correct, gettext_lazy("A corrected version was built; check it and submit it again.")),
-    "accept": (services.act_accept, gettext_lazy("The act was accepted.")),
-}
-
-
-@login_required
-@require_POST
-def act_transition(request, pk, action):
-    act = selectors.act_get(user=request.user, pk=pk)
-    if action not in ACT_TRANSITIONS:
-        raise Http404
-    service, success = ACT_TRANSITIONS[action]
-    attempt(request, lambda: service(act=act, actor=request.user), str(success))
-    return redirect("payments:act_detail", pk=act.pk)
-
-
-@login_required
-@require_POST
-def act_partly_accept(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
-    attempt(request, lambda: services.act_partly_accept(act=act, actor=request.user),
-             _("The act was partly accepted: the rejected lines will not be paid."))
-    return redirect("payments:act_detail", pk=act.pk)
-
-
-@login_required
-@require_POST
-def act_return(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        attempt(request, lambda: services.act_return(act=act, actor=request.user, reason=form.cleaned_data["reason"]),
-                 _("The act was returned to the school for correction."))
-    else:
-        _form_error(request, form)
-    return redirect("payments:act_detail", pk=act.pk)
-
-
-@login_required
-@require_POST
-def act_decide(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
-    form = DecideLinesForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("payments:act_detail", pk=act.pk)
-    data = form.cleaned_data
-    decided = {}
-
-    def decide():
-        decided["count"] = services.act_lines_decide(
-            act=act, actor=request.user, decision=data["decision"], lines=data["lines"] if not data["selection"] else None,
-            selection=data["selection"] or None, reason=data["reason"], note=data["note"])
-
-    try:
-        decide()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(count)s line(s) decided.") % {"count": decided["count"]})
-    return redirect(reverse("payments:act_detail", kwargs={"pk": act.pk}) + "#lines")
-
-
-@login_required
-def overdue(request):
-    return render(request, "payments/overdue.html", {"items": selectors.overdue_items(user=request.user)})
 
 
 # --- payments ---------------------------------------------------------------------------------
@@ -213,6 +76,19 @@ def _awaiting_act(request, act_pk) -> Act:
     if act is None:
         raise Http404
     return act
+
+
+@login_required
+@require_GET
+def act_payments(request, act_pk):
+    """The payments of an act, and the operator's "prepare the payment" (a fragment the act page loads)."""
+    act = act_selectors.act_get(user=request.user, pk=act_pk)
+    payments = list(selectors.act_payments(act=act, user=request.user))
+    has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
+    return render(request, "payments/_act_payments.html", {
+        "act": act, "payments": payments,
+        "may_prepare": act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment),
+    })
 
 
 @login_required

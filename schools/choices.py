@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from integrations.registers import SourceKind
+
 
 class SchoolStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("school status", "Active")
@@ -13,22 +15,22 @@ class Level(models.TextChoices):
     PRIMARY = "primary", _("Primary (grades 0–4)")
     BASIC = "basic", _("Basic secondary (grades 5–9)")
     GENERAL = "general", _("General secondary (grades 10–11)")
-
-    @classmethod
-    def for_grade(cls, grade: int) -> "Level":
-        if 0 <= grade <= 4:
-            return cls.PRIMARY
-        if 5 <= grade <= 9:
-            return cls.BASIC
-        if 10 <= grade <= 11:
-            return cls.GENERAL
-        raise ValueError(f"grade {grade} is outside 0–11")
+    # The grades of each level: ``schools.rules.LEVEL_GRADES``.
 
 
 class LicenceStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("licence status", "Active")
     SUSPENDED = "suspended", pgettext_lazy("licence status", "Suspended")
     REVOKED = "revoked", pgettext_lazy("licence status", "Revoked")
+
+
+class LicenceGap(models.TextChoices):
+    """Why a licence does not cover a level on a day (the first reason that applies)."""
+
+    SUSPENDED = "suspended", _("suspended")
+    REVOKED = "revoked", _("revoked")
+    NOT_YET_ISSUED = "not_yet_issued", _("issued after the day")
+    LEVEL_NOT_LISTED = "level_not_listed", _("does not list the level")
 
 
 class RegisterKind(models.TextChoices):
@@ -50,7 +52,9 @@ class ChangeKind(models.TextChoices):
 
 
 class ChangeSource(models.TextChoices):
+    """Who or what changed a school's data: the school itself, or a register load (``SourceKind``)."""
+
     PROFILE = "profile", _("Edited by the school")
-    IMPORT = "import", _("Command-line import")
-    UPLOAD = "upload", _("Uploaded by an operator")
-    HTTP = "http", _("Loaded from the register's web service")
+    IMPORT = SourceKind.IMPORT.value, SourceKind.IMPORT.label
+    UPLOAD = SourceKind.UPLOAD.value, SourceKind.UPLOAD.label
+    HTTP = SourceKind.HTTP.value, SourceKind.HTTP.label

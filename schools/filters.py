@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Region
 from schools.choices import ChangeKind, Level, LicenceStatus, SchoolStatus
 from schools.models import Licence, School, SchoolChange, UnreliableSupplierEntry
+from schools.rules import register_entry_in_force_q
 
 
 class SchoolFilterSet(django_filters.FilterSet):
@@ -58,7 +59,7 @@ class UnreliableSupplierFilterSet(django_filters.FilterSet):
         fields = ["bin", "in_force_on"]
 
     def filter_in_force_on(self, queryset, name, value):
-        return queryset.filter(Q(included_on__lte=value) & (Q(excluded_on__isnull=True) | Q(excluded_on__gt=value)))
+        return queryset.filter(register_entry_in_force_q(value))
 
 
 class SchoolChangeFilterSet(django_filters.FilterSet):

@@ -1,6 +1,7 @@
 """Reading and planning register imports: the schools file, the licence register, the RNU register.
 
-``plan_import`` reads every row through a client (``schools.registers``), validates all of them
+``plan_import`` reads every row through a reader (``schools.records``) over a transport
+(``integrations.registers``: a file or the register's web service), validates all of them
 and compares them with what is stored: each valid row becomes new, changed (with old → new per
 field) or unchanged; each bad row an error with its line number. It changes nothing: the
 operator's upload shows the plan as a preview, and ``schools.services.register_import`` applies
@@ -13,93 +14,25 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from core.identifiers import normalize_iban, validate_kz_iban
-from core.tabular import Row, RowError, RowErrors, parse_int
+from core.tabular import RowError
+from integrations.registers import SourceInfo
 from schools.choices import RegisterKind
-from schools.models import Licence, School, UnreliableSupplierEntry, validate_oked
-from schools.registers.base import RegisterClient, SourceInfo, parse_bin_cell, parse_cell
-from schools.registers.licences import LicenceRecord, LicenceRegister
-from schools.registers.rnu import RnuRecord, UnreliableSupplierRegister
-
-SCHOOL_COLUMNS = ["bin", "name_kk", "name_ru", "region_kato", "address", "oked", "capacity", "iban"]
-CAPACITY_MAX = 100_000
+from schools.models import Licence, School, UnreliableSupplierEntry
+from schools.records import (
+    LicenceRecord,
+    LicenceRegister,
+    RegisterClient,
+    RnuRecord,
+    SchoolFile,
+    SchoolRecord,
+    UnreliableSupplierRegister,
+)
 
 
 class Action:
     NEW = "new"
     CHANGED = "changed"
     UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class SchoolRecord:
-    line: int
-    bin: str
-    name_kk: str
-    name_ru: str
-    kato: str
-    region_code: str
-    address: str
-    oked: str
-    capacity: int | None
-    iban: str  # "" = the file names no account: the one the school entered stays
-
-
-class SchoolFile(RegisterClient[SchoolRecord]):
-    """The schools file (CONTRACT): ``bin,name_kk,name_ru,region_kato,address,oked,capacity,iban``."""
-
-    columns = SCHOOL_COLUMNS
-
-    def __init__(self, transport):
-        super().__init__(transport)
-        from core.models import Region
-
-        self.regions = set(Region.objects.values_list("code", flat=True))
-
-    def key(self, record: SchoolRecord) -> tuple:
-        return (record.bin,)
-
-    def parse(self, row: Row, errors: RowErrors) -> SchoolRecord | None:
-        before = len(errors.errors)
-        bin_value = parse_bin_cell(row, errors)
-        names = {}
-        for column in ("name_kk", "name_ru"):
-            value = row.data.get(column, "")
-            if not value:
-                errors.add(row.line, column, _("a name is required"))
-            elif len(value) > 300:
-                errors.add(row.line, column, _("longer than %(max)s characters") % {"max": 300})
-            names[column] = value
-        kato = row.data.get("region_kato", "")
-        if not (len(kato) == 9 and kato.isdigit() and kato.isascii()):
-            errors.add(row.line, "region_kato", _("a KATO code is 9 digits, not “%(value)s”") % {"value": kato})
-        elif kato[:2] not in self.regions:
-            errors.add(row.line, "region_kato", _("KATO %(value)s: no region with code %(code)s") % {"value": kato, "code": kato[:2]})
-        address = row.data.get("address", "")
-        if len(address) > 500:
-            errors.add(row.line, "address", _("longer than %(max)s characters") % {"max": 500})
-        oked = row.data.get("oked", "")
-        if oked:
-            try:
-                validate_oked(oked)
-            except ValidationError as exc:
-                errors.add(row.line, "oked", " ".join(exc.messages))
-        capacity = parse_cell(row, errors, "capacity", parse_int, minimum=0, maximum=CAPACITY_MAX, required=False)
-        iban = normalize_iban(row.data.get("iban", ""))
-        if iban:
-            try:
-                validate_kz_iban(iban)
-            except ValidationError as exc:
-                errors.add(row.line, "iban", " ".join(exc.messages))
-        if len(errors.errors) > before:
-            return None
-        return SchoolRecord(
-            line=row.line, bin=bin_value, name_kk=names["name_kk"], name_ru=names["name_ru"], kato=kato,
-            region_code=kato[:2], address=address, oked=oked, capacity=capacity, iban=iban,
-        )
 
 
 def reader_for(kind: str, transport) -> RegisterClient:

@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import Scope, ScopedQuerySet
 from core.identifiers import validate_bin, validate_kz_iban
 from core.models import localized
+from core.scoping import Scope, ScopedQuerySet
 from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, RegisterKind, SchoolStatus
+from schools.rules import licence_covers, register_entry_in_force
 
 validate_oked = RegexValidator(
     r"^[0-9]{2}(\.[0-9]{1,2}(\.[0-9])?)?$|^[0-9]{5}$",
@@ -111,8 +112,8 @@ class Licence(models.Model):
         return f"{self.number} ({self.bin})"
 
     def covers(self, level: str, day) -> bool:
-        """Whether this licence lets the school teach ``level`` on ``day`` (the rule S01 applies)."""
-        return self.status == LicenceStatus.ACTIVE and self.issued_on <= day and level in self.levels
+        """Whether this licence lets the school teach ``level`` on ``day`` (``schools.rules.licence_covers``)."""
+        return licence_covers(status=self.status, issued_on=self.issued_on, levels=self.levels, level=level, day=day)
 
     def get_levels_display(self) -> list[str]:
         labels = dict(Level.choices)
@@ -154,8 +155,8 @@ class UnreliableSupplierEntry(models.Model):
         return f"{self.bin} {self.included_on}"
 
     def is_in_force_on(self, day) -> bool:
-        """On the register on ``day`` (the rule S03 applies)."""
-        return self.included_on <= day and (self.excluded_on is None or self.excluded_on > day)
+        """On the register on ``day`` (``schools.rules.register_entry_in_force``)."""
+        return register_entry_in_force(included_on=self.included_on, excluded_on=self.excluded_on, day=day)
 
 
 class RegisterLoad(models.Model):

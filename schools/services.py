@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from core.errors import DomainError, PermissionDeniedError
 from core.identifiers import normalize_iban, validate_kz_iban
+from core.roles import Role
 from core.services import audit_record
 from core.tabular import RowsInvalid
 from core.workflow import lock

@@ -6,9 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.school_list, name="list"),
-    path("mine/", views.school_mine, name="mine"),
     path("mine/profile/", views.school_profile, name="profile"),
-    path("<int:pk>/", views.school_detail, name="detail"),
     path("unreliable-suppliers/", views.unreliable_supplier_list, name="unreliable-suppliers"),
     path("registers/", views.registers, name="registers"),
     path("registers/uploads/<str:token>/", views.upload_preview, name="upload-preview"),

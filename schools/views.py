@@ -1,9 +1,9 @@
-"""School pages: directory, school page, a school's own profile, the operator's register uploads."""
+"""School pages: directory, a school's own profile, the operator's register uploads (a school's dossier,
+which shows the checks' findings too, is the portal's)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,21 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from accounts.decorators import role_required
-from checks.choices import LIVE_STATUSES
-from checks.explanations import explain
-from checks.selectors import finding_list
+from core.decorators import role_required
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
+from core.roles import Role
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
+from integrations.registers import FileTransport
 from schools import selectors
 from schools.choices import ChangeSource, RegisterKind
 from schools.forms import RegisterUploadForm, SchoolProfileForm, SchoolSearchForm
 from schools.importers import Action, plan_import
 from schools.models import School
-from schools.registers import FileTransport
 from schools.services import register_import, school_profile_update
 from schools.uploads import discard_upload, get_upload, store_upload
 
@@ -73,32 +70,6 @@ def _export_schools(schools, fmt: str):
     return export_response(fmt=fmt, filename=f"schools-{timezone.localdate():%Y-%m-%d}", headers=headers, rows=rows)
 
 
-@login_required
-def school_mine(request):
-    if request.user.role != Role.SCHOOL:
-        return redirect("schools:list")
-    return redirect("schools:detail", pk=request.user.school_id)
-
-
-@login_required
-def school_detail(request, pk: int):
-    school = _school_or_404(request.user, pk)
-    today = timezone.localdate()
-    entries = list(selectors.school_register_entries(user=request.user, school=school))
-    in_force = [entry for entry in entries if entry.is_in_force_on(today)]
-    findings = finding_list(user=request.user).filter(school=school, status__in=LIVE_STATUSES).order_by("severity", "code", "id")
-    return render(request, "schools/school_detail.html", {
-        "school": school,
-        "licences": selectors.school_licences(user=request.user, school=school),
-        "entries": entries,
-        "in_force": in_force,
-        "today": today,
-        "findings": [(finding, explain(finding)) for finding in findings[:200]],
-        "history": selectors.school_history(user=request.user, school=school)[:100],
-        "may_edit": request.user.role == Role.SCHOOL and request.user.school_id == school.pk,
-    })
-
-
 @role_required(Role.SCHOOL)
 def school_profile(request):
     school = _school_or_404(request.user, request.user.school_id)
@@ -111,7 +82,7 @@ def school_profile(request):
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("The school profile is saved."))
-            return redirect("schools:detail", pk=school.pk)
+            return redirect("portal:school", pk=school.pk)  # the school's dossier (composed by the portal)
     return render(request, "schools/school_profile.html", {"school": school, "form": form})
 
 

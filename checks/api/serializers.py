@@ -20,6 +20,8 @@ class FindingSerializer(serializers.ModelSerializer):
     pupil = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField(help_text="the finding in plain words, in the request's language")
     status_changed_by = serializers.SerializerMethodField()
+    status_reason = serializers.CharField(source="status_reason_text", read_only=True,
+                                          help_text="why the finding has its status, in the request's language")
 
     class Meta:
         model = Finding

@@ -3,7 +3,6 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from checks import selectors
 from checks.api.serializers import (
     CheckRunSerializer,
@@ -12,11 +11,11 @@ from checks.api.serializers import (
     FindingSerializer,
 )
 from checks.filters import CheckRunFilterSet, FindingFilterSet
+from checks.permissions import MayDecideFinding, MayExplainFinding
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.api.serializers import ErrorSerializer
 
 ID_REGEX = "[0-9]{1,18}"
-DECIDING_ROLES = {Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN}
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
@@ -32,10 +31,6 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["code", "severity", "status", "created_at", "updated_at"]
     lookup_value_regex = ID_REGEX
 
-    @property
-    def write_roles(self):
-        return {Role.SCHOOL} if self.action == "explain" else DECIDING_ROLES
-
     def get_queryset(self):
         return selectors.finding_list(user=self.request.user).order_by("-last_run_id", "code", "id")
 
@@ -44,7 +39,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FindingSerializer(finding, context=self.get_serializer_context()).data)
 
     @extend_schema(request=FindingExplainSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[MayExplainFinding])
     def explain(self, request, pk=None):
         """The school explains one of its open warnings (open → explained)."""
         finding = self.get_object()
@@ -53,7 +48,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_explain(finding=finding, actor=request.user, explanation=payload.validated_data["explanation"]))
 
     @extend_schema(request=FindingDecisionSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecideFinding])
     def waive(self, request, pk=None):
         """Accept the finding as not blocking, with a reason (department of the region, operator)."""
         finding = self.get_object()
@@ -62,7 +57,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_waive(finding=finding, actor=request.user, reason=payload.validated_data["reason"]))
 
     @extend_schema(request=FindingDecisionSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[MayDecideFinding])
     def resolve(self, request, pk=None):
         """Mark the finding resolved, with a reason; the next run reopens it if the problem is still there."""
         finding = self.get_object()

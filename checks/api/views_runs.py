@@ -1,4 +1,5 @@
-"""Starting a check run through the API (operators). The run list and detail are read elsewhere."""
+"""Starting a check run through the API (``checks.permissions.may_start_check_run``: operators and
+administrators, as on the page). The run list and detail are read elsewhere."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from checks.choices import CheckRunTrigger
 from checks.models import CheckRun
+from checks.permissions import MayStartCheckRun
+from checks.pipeline import check_pipeline_start
 from core.api.serializers import ErrorSerializer
 
 
@@ -33,13 +35,11 @@ class CheckRunStartView(GenericAPIView):
     """
 
     serializer_class = CheckRunStartSerializer
-    write_roles = {Role.OPERATOR}
+    permission_classes = [MayStartCheckRun]
 
     @extend_schema(request=CheckRunStartSerializer,
                    responses={202: StartedRunSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer})
     def post(self, request):
-        from contingent.services.nightly import check_pipeline_start
-
         data = CheckRunStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         run = check_pipeline_start(actor=request.user, trigger=CheckRunTrigger.MANUAL, fetch=data.validated_data["fetch"])

@@ -1,18 +1,22 @@
-"""The registry of check rules.
+"""The registry of check rules: one ``Rule`` object per finding code owns everything about it.
 
-Each rule is one set-based SQL query producing the findings of one code; rule modules
-live in this package (``school.py``, ``pupil.py`` …) and register themselves with
-``register``. ``all_rules()`` imports every module of the package, so adding a rule
-means adding a module or a ``register(...)`` call, nothing else.
+A rule is its code, severity and version, its set-based SQL, the schema of the ``details`` that SQL
+writes (a frozen dataclass, ``checks.rules.details``) and its explanation in plain words, which
+reads exactly those details. Each code lives in its own module of this package (``p01_iin.py`` …
+``s05_places.py``) and registers itself with ``register``; ``all_rules()`` imports every module
+of the package, so adding a rule means adding a module, nothing else. When a rule's details
+change, its version goes up (findings record the version that produced them).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from checks.choices import CODE_SEVERITY, FindingCode
+from checks.choices import FindingCode, Severity
+from checks.rules.details import schema_fields
 
 
 @dataclass(frozen=True)
@@ -33,24 +37,30 @@ class Preparation:
 
 @dataclass(frozen=True)
 class Rule:
-    """A check rule.
+    """A check rule: everything about one finding code.
 
     ``sql`` is a SELECT returning the columns ``school_id, enrolment_id, level, subject_key,
-    details`` (``details`` as jsonb), one row per finding, with the named parameters
-    ``%(check_date)s``, ``%(snapshot_id)s`` and ``%(school_year_start)s`` available.
-    ``subject_key`` must be unique within the result: ``school:<id>``,
-    ``school:<id>:<level>`` or ``enrolment:<id>``.
+    details`` (``details`` as jsonb with exactly the keys of the ``details`` dataclass), one row
+    per finding, with the named parameters ``%(check_date)s``, ``%(snapshot_id)s`` and
+    ``%(school_year_start)s`` available. ``subject_key`` must be unique within the result:
+    ``school:<id>``, ``school:<id>:<level>`` or ``enrolment:<id>``.
+
+    ``explain(finding, check_date, details)`` returns the finding in plain words
+    (``checks.rules.wording.Explanation``); ``details`` is an instance of the ``details`` dataclass,
+    or None when the stored details do not fit it (a finding of an older version of the rule).
     """
 
     code: FindingCode
+    severity: Severity
     version: str
     sql: str
+    details: type
+    explain: Callable
     needs_snapshot: bool = False
     prepares: tuple[Preparation, ...] = ()
 
-    @property
-    def severity(self) -> str:
-        return CODE_SEVERITY[self.code]
+    def __post_init__(self):
+        schema_fields(self.details)  # a frozen dataclass of supported types, or TypeError now
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -92,3 +102,17 @@ def all_rules() -> list[Rule]:
     _load_modules()
     order = {code: index for index, code in enumerate(FindingCode.values)}
     return sorted(_REGISTRY.values(), key=lambda rule: order.get(rule.code, len(order)))
+
+
+def rule_for(code: str) -> Rule | None:
+    """The registered rule of ``code``."""
+    _load_modules()
+    return _REGISTRY.get(code)
+
+
+def severity_of(code: str) -> str:
+    """The severity of ``code`` (CONTRACT "Finding codes"), as its rule declares it."""
+    rule = rule_for(code)
+    if rule is None:
+        raise KeyError(code)
+    return rule.severity

@@ -11,15 +11,16 @@
 from __future__ import annotations
 
 from checks.rules import Preparation
+from contingent.rules import active_on_sql, nobd_active_on_sql
 
 ACTIVE = Preparation(
     name="checks_run_active",
-    sql="""
+    sql=f"""
     SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin::text AS iin, p.birth_date, s.bin::text AS bin
       FROM contingent_enrolment e
       JOIN contingent_pupil p ON p.id = e.pupil_id
       JOIN schools_school s ON s.id = e.school_id
-     WHERE e.enrolled_on <= %(check_date)s AND (e.left_on IS NULL OR e.left_on >= %(check_date)s)
+     WHERE {active_on_sql("e", "%(check_date)s::date")}
     """,
 )
 
@@ -32,10 +33,12 @@ NOBD = Preparation(
     sql=f"""
     SELECT n.iin, n.school_bin, n.grade::smallint AS grade, n.enrolled_on::date AS enrolled_on,
            nullif(n.left_on, '')::date AS left_on,
-           (n.enrolled_on COLLATE "C" <= {D_TEXT}
-            AND (coalesce(n.left_on, '') = '' OR n.left_on COLLATE "C" >= {D_TEXT})) AS active
+           {nobd_active_on_sql("n", D_TEXT)} AS active
       FROM contingent_nobdrow n
      WHERE n.snapshot_id = %(snapshot_id)s
        AND n.iin IN (SELECT iin FROM checks_run_active)
     """,
 )
+
+# The first columns of every pupil rule: a finding is about one active enrolment (alias ``a``).
+PUPIL_COLUMNS = "a.school_id, a.id AS enrolment_id, NULL AS level, 'enrolment:' || a.id AS subject_key"

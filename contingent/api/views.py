@@ -13,7 +13,6 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from contingent.api.serializers import (
     ContingentImportSerializer,
     ContingentUploadSerializer,
@@ -29,6 +28,7 @@ from contingent.selectors import enrolment_list, import_list, pupil_list, snapsh
 from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
 from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
 from core.api.serializers import ErrorSerializer
+from core.roles import Role
 
 ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from contingent.choices import PupilCategory
 from contingent.models import Enrolment, Pupil
+from contingent.rules import active_during_q
 from contingent.validation import CONTINGENT_COLUMNS, row_problems
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 
 EDITABLE = ("last_name", "first_name", "middle_name", "grade", "category", "enrolled_on", "left_on")
@@ -58,11 +58,8 @@ def _validate(values: dict) -> None:
 
 
 def _check_overlap(*, school_id: int, pupil_id: int, enrolled_on: dt.date, left_on: dt.date | None, exclude: int | None) -> None:
-    overlapping = Enrolment.objects.filter(school_id=school_id, pupil_id=pupil_id).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=enrolled_on)
-    )
-    if left_on is not None:
-        overlapping = overlapping.filter(enrolled_on__lte=left_on)
+    # Another enrolment overlaps this one when it is active during this one's period.
+    overlapping = Enrolment.objects.filter(school_id=school_id, pupil_id=pupil_id).filter(active_during_q(enrolled_on, left_on))
     if exclude is not None:
         overlapping = overlapping.exclude(pk=exclude)
     other = overlapping.order_by("enrolled_on").first()

@@ -27,13 +27,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from contingent.choices import ImportStatus
 from contingent.loading import CHUNK, copy_rows
 from contingent.models import ContingentImport
 from contingent.sql import row_check
 from contingent.validation import BULK_COLUMNS, CONTINGENT_COLUMNS, row_problems
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_width_error
 

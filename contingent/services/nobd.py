@@ -25,15 +25,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from contingent.choices import SnapshotStatus
 from contingent.loading import copy_csv_file, expected_rows
 from contingent.models import NOBD_ROWS_TABLE, NobdSnapshot
+from contingent.signals import nobd_snapshots_in_use
 from contingent.sql import bin_ok, row_check
-from contingent.validation import NOBD_COLUMNS, row_problems
+from contingent.validation import row_problems
 from core.errors import PermissionDeniedError
+from core.locks import CHECK_RUN_LOCK
+from core.roles import Role
 from core.services import audit_record
 from core.tabular import FileFormatError, RowError, RowsInvalid
+from integrations.nobd import NOBD_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -159,16 +162,10 @@ def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = Non
 
 
 def _snapshots_in_use() -> set[int]:
-    """Snapshots a check run still needs: those of running runs and of the latest finished one."""
-    from checks.choices import CheckRunStatus
-    from checks.models import CheckRun
-
-    needed = set(
-        CheckRun.objects.filter(status=CheckRunStatus.RUNNING, snapshot__isnull=False).values_list("snapshot_id", flat=True)
-    )
-    latest = CheckRun.objects.filter(status=CheckRunStatus.SUCCEEDED, snapshot__isnull=False).order_by("-started_at", "-id").first()
-    if latest is not None:
-        needed.add(latest.snapshot_id)
+    """Snapshots that another app still needs (``contingent.signals.nobd_snapshots_in_use``)."""
+    needed: set[int] = set()
+    for _receiver, ids in nobd_snapshots_in_use.send(sender=NobdSnapshot):
+        needed.update(ids or ())
     return needed
 
 
@@ -176,20 +173,17 @@ def _snapshots_in_use() -> set[int]:
 def nobd_prune(*, actor=None, keep: int | None = None) -> list[int]:
     """Drop the rows of ready snapshots beyond the newest ``keep`` (``NOBD_SNAPSHOT_KEEP``).
 
-    Never the snapshot of a running check run, nor that of the latest successful run (its
-    findings are the current ones). The snapshot itself stays, status "pruned": date, source,
-    SHA-256 and row count keep every check run and finding traceable. Skipped while a check
-    run holds the engine's lock (a run must never lose its rows mid-way); the next import
+    Never a snapshot another app still needs (``nobd_snapshots_in_use``: the checks keep the
+    snapshots of running runs and of the latest successful run, whose findings are the current
+    ones). The snapshot itself stays, status "pruned": date, source, SHA-256 and row count keep
+    every check run and finding traceable. Skipped while a check run holds the run lock
+    (``core.locks.CHECK_RUN_LOCK``: a run must never lose its rows mid-way); the next import
     prunes instead. Returns the ids pruned.
     """
-    from checks.engine import LOCK_KEY
-
     keep = settings.NOBD_SNAPSHOT_KEEP if keep is None else keep
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
-        if not cursor.fetchone()[0]:
-            logger.info("NOBD pruning skipped: a check run is in progress")
-            return []
+    if not CHECK_RUN_LOCK.try_acquire_for_transaction():
+        logger.info("NOBD pruning skipped: a check run is in progress")
+        return []
     ready = list(NobdSnapshot.objects.select_for_update().filter(status=SnapshotStatus.READY).order_by("-taken_on", "-id"))
     protected = {snapshot.pk for snapshot in ready[: max(keep, 1)]} | _snapshots_in_use()
     pruned = []

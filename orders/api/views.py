@@ -16,9 +16,9 @@ from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.errors import DomainError
+from core.roles import Role
 from orders import selectors, services
 from orders.api import serializers as s
 from orders.filters import ApplicationFilterSet, ContractFilterSet, QueueFilterSet, StateOrderFilterSet

@@ -14,11 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from core.calendar import month_count
 from core.errors import ConflictError, DomainError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
-from orders.amounts import levels_total, months_between
+from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, OrderStatus
 from orders.models import Application, ApplicationLevel, StateOrder, StateOrderLevel
 from orders.selectors import blocking_findings, finding_explanation
@@ -159,7 +160,7 @@ def application_approve(*, application: Application, actor, places: dict[str, in
                 % {"level": _level_label(level), "remaining": remaining, "asked": value},
                 code="places_exhausted", field="levels", details={"level": level, "remaining": remaining},
             )
-    months = months_between(order.service_start, order.service_end)
+    months = month_count(order.service_start, order.service_end)
     amount = levels_total(((value, order_levels[level].monthly_norm) for level, value in cleaned.items()), months)
     if amount > order.remaining_amount:
         raise ConflictError(

@@ -14,11 +14,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from core.calendar import month_count
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
-from orders.amounts import levels_total, months_between
+from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
 from orders.services.common import ensure_in_scope
@@ -56,7 +57,7 @@ def contract_create(*, application: Application, actor) -> Contract:
     if application.status != ApplicationStatus.APPROVED:
         raise ConflictError(_("A contract is drawn up only from an approved application."), code="not_approved")
     order = application.order
-    months = months_between(order.service_start, order.service_end)
+    months = month_count(order.service_start, order.service_end)
     norms = {row.level: row.monthly_norm for row in order.levels.all()}
     rows = [(row.level, row.approved_places, norms[row.level]) for row in application.levels.all() if row.approved_places]
     contract = Contract.objects.create(

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from core.calendar import is_whole_months, school_year_bounds
 from core.errors import ConflictError, DomainError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
-from orders.amounts import is_whole_months, school_year_bounds
 from orders.choices import ApplicationStatus, OrderStatus
 from orders.models import StateOrder, StateOrderLevel
 from orders.services.common import ensure_in_scope, ensure_role

@@ -12,11 +12,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from accounts.choices import Role
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
 from core.audit_chain import verify
 from core.exports import export_response
 from core.models import PublishedHead
+from core.roles import Role
 from oversight import selectors, services
 from oversight.api.serializers import (
     AuditEventSerializer,

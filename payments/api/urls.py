@@ -3,8 +3,6 @@ from rest_framework.routers import DefaultRouter
 from payments.api import views
 
 router = DefaultRouter()
-router.register("acts", views.ActViewSet, basename="act")
-router.register("act-lines", views.ActLineViewSet, basename="act-line")
 router.register("payments", views.PaymentViewSet, basename="payment")
 router.register("payment-registries", views.PaymentRegistryViewSet, basename="payment-registry")
 router.register("bank-confirmations", views.BankConfirmationViewSet, basename="bank-confirmation")

@@ -1,4 +1,4 @@
-"""Acts, payments, registries, bank confirmations, recoveries and final reports.
+"""Payments, registries, bank confirmations, recoveries and final reports.
 
 Every transition is an action endpoint calling its service; reads go through the selectors.
 """
@@ -7,157 +7,23 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.choices import Role
+from acts.api.views import PortalViewSet, with_errors
 from core.api.serializers import ErrorSerializer, ReasonSerializer
 from core.exports import export_response
+from core.roles import Role
 from payments import selectors, services
 from payments.api import serializers as s
-from payments.filters import ActFilterSet, ActLineFilterSet, FinalReportFilterSet, PaymentFilterSet, RecoveryFilterSet
-from payments.models import Act, BankConfirmation, FinalReport, Payment, Recovery
-
-ID = "[0-9]{1,18}"
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-
-
-def _errors(ok):
-    return {**ok, **ERRORS}
-
-
-class PortalViewSet(viewsets.GenericViewSet):
-    lookup_value_regex = ID
-    filterset_class = None
-    ordering_fields: list[str] = []
-
-    def input(self, serializer_class, **kwargs):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Acts of services rendered you may see"),
-    retrieve=extend_schema(summary="One act", responses=_errors({200: s.ActSerializer})),
-)
-class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
-    """Monthly acts: the school builds and submits; the department decides every line, then accepts,
-    partly accepts or returns."""
-
-    serializer_class = s.ActSerializer
-    filterset_class = ActFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
-    ordering_fields = ["month", "status", "total_amount", "submitted_at"]
-
-    def get_queryset(self):
-        return selectors.act_list(user=self.request.user)
-
-    def _act(self) -> Act:
-        return selectors.act_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def _answer(self, act, code=status.HTTP_200_OK):
-        return Response(s.ActSerializer(selectors.act_get(user=self.request.user, pk=act.pk)).data, status=code)
-
-    @extend_schema(summary="Build the act of a month from the contingent (school)", request=s.ActBuildSerializer,
-                   responses=_errors({201: s.ActSerializer}))
-    def create(self, request):
-        data = self.input(s.ActBuildSerializer)
-        act = services.act_build(contract=data["contract"], month=data["month"], actor=request.user)
-        return self._answer(act, status.HTTP_201_CREATED)
-
-    @extend_schema(summary="Rebuild a draft from the current contingent (school)", request=None,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"])
-    def rebuild(self, request, pk=None):
-        return self._answer(services.act_rebuild(act=self._act(), actor=request.user))
-
-    @extend_schema(summary="Submit the act to the department (school)", request=None,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._answer(services.act_submit(act=self._act(), actor=request.user))
-
-    @extend_schema(summary="Correct a returned act: build its next version (school)", request=None,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        return self._answer(services.act_correct(act=self._act(), actor=request.user))
-
-    @extend_schema(summary="Accept or reject lines (department)", request=s.DecideLinesSerializer,
-                   responses=_errors({200: s.DecidedSerializer}))
-    @action(detail=True, methods=["post"], url_path="decide-lines")
-    def decide_lines(self, request, pk=None):
-        data = self.input(s.DecideLinesSerializer)
-        count = services.act_lines_decide(act=self._act(), actor=request.user, decision=data["decision"],
-                                          lines=data.get("lines"), selection=data.get("selection"),
-                                          reason=data["reason"], note=data["note"])
-        return Response({"decided": count})
-
-    @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        return self._answer(services.act_accept(act=self._act(), actor=request.user))
-
-    @extend_schema(summary="Accept the act without the rejected lines (department)", request=s.PartlyAcceptSerializer,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"], url_path="partly-accept")
-    def partly_accept(self, request, pk=None):
-        data = self.input(s.PartlyAcceptSerializer)
-        return self._answer(services.act_partly_accept(act=self._act(), actor=request.user,
-                                                       rejections=data["rejections"]))
-
-    @extend_schema(summary="Return the act to the school for correction (department)", request=ReasonSerializer,
-                   responses=_errors({200: s.ActSerializer}))
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
-        data = self.input(ReasonSerializer)
-        return self._answer(services.act_return(act=self._act(), actor=request.user, reason=data["reason"]))
-
-    @extend_schema(summary="What was submitted each time and what became of it",
-                   responses=_errors({200: s.ActSubmissionSerializer(many=True)}))
-    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
-    def submissions(self, request, pk=None):
-        return Response(s.ActSubmissionSerializer(selectors.act_submissions(act=self._act()), many=True).data)
-
-    @extend_schema(summary="Late acts and late reviews you may see", filters=False,
-                   responses={200: s.OverdueItemSerializer(many=True)})
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
-    def overdue(self, request):
-        return Response(s.OverdueItemSerializer(selectors.overdue_items(user=request.user), many=True).data)
-
-
-class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
-    """Lines of acts with the findings that concern them (``blocked``: an open error — not payable).
-
-    Without ``version`` only the lines of each act's current version are listed.
-    """
-
-    serializer_class = s.ActLineSerializer
-    filterset_class = ActLineFilterSet
-    ordering_fields = ["amount", "days", "iin", "pupil_name"]
-
-    def get_queryset(self):
-        return selectors.act_line_list(user=self.request.user, current_only="version" not in self.request.query_params)
-
-    @extend_schema(summary="Act lines you may see")
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        selectors.attach_findings(page)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(summary="One act line with its findings", responses=_errors({200: s.ActLineSerializer}))
-    def retrieve(self, request, pk=None):
-        line = self.get_object()
-        selectors.attach_findings([line])
-        return Response(self.get_serializer(line).data)
+from payments.filters import FinalReportFilterSet, PaymentFilterSet, RecoveryFilterSet
+from payments.models import BankConfirmation, FinalReport, Payment, Recovery
 
 
 @extend_schema_view(list=extend_schema(summary="Payments you may see"),
-                    retrieve=extend_schema(summary="One payment with its calculation", responses=_errors({200: s.PaymentSerializer})))
+                    retrieve=extend_schema(summary="One payment with its calculation", responses=with_errors({200: s.PaymentSerializer})))
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Payments of accepted acts: prepared by one operator, approved by another."""
 
@@ -176,26 +42,26 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
         return Response(s.PaymentSerializer(selectors.payment_get(user=self.request.user, pk=payment.pk)).data, status=code)
 
     @extend_schema(summary="Prepare the payment of an accepted act (operator)", request=s.PaymentPrepareSerializer,
-                   responses=_errors({201: s.PaymentSerializer}))
+                   responses=with_errors({201: s.PaymentSerializer}))
     def create(self, request):
         data = self.input(s.PaymentPrepareSerializer)
         return self._answer(services.payment_prepare(act=data["act"], actor=request.user), status.HTTP_201_CREATED)
 
     @extend_schema(summary="Approve a prepared payment (another operator)", request=None,
-                   responses=_errors({200: s.PaymentSerializer}))
+                   responses=with_errors({200: s.PaymentSerializer}))
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._answer(services.payment_approve(payment=self._payment(), actor=request.user))
 
     @extend_schema(summary="Cancel a prepared payment (operator)", request=ReasonSerializer,
-                   responses=_errors({200: s.PaymentSerializer}))
+                   responses=with_errors({200: s.PaymentSerializer}))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = self.input(ReasonSerializer)
         return self._answer(services.payment_cancel(payment=self._payment(), actor=request.user, reason=data["reason"]))
 
     @extend_schema(summary="Re-issue a failed payment as a new one (operator)", request=None,
-                   responses=_errors({201: s.PaymentSerializer}))
+                   responses=with_errors({201: s.PaymentSerializer}))
     @action(detail=True, methods=["post"])
     def reissue(self, request, pk=None):
         new = services.payment_reissue(payment=self._payment(), actor=request.user)
@@ -203,7 +69,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
 
 
 @extend_schema_view(list=extend_schema(summary="Payment registries (operators)"),
-                    retrieve=extend_schema(summary="One registry", responses=_errors({200: s.RegistrySerializer})))
+                    retrieve=extend_schema(summary="One registry", responses=with_errors({200: s.RegistrySerializer})))
 class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Registries of approved payments for the bank."""
 
@@ -214,7 +80,7 @@ class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
         return selectors.registry_list(user=self.request.user)
 
     @extend_schema(summary="Put the approved payments in a new registry (operator)", request=s.RegistryCreateSerializer,
-                   responses=_errors({201: s.RegistrySerializer}))
+                   responses=with_errors({201: s.RegistrySerializer}))
     def create(self, request):
         data = self.input(s.RegistryCreateSerializer)
         registry = services.registry_create(actor=request.user, payment_ids=data.get("payments"))
@@ -235,7 +101,7 @@ class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
 
 
 @extend_schema_view(list=extend_schema(summary="Bank confirmations (operators)"),
-                    retrieve=extend_schema(summary="One confirmation", responses=_errors({200: s.BankConfirmationSerializer})))
+                    retrieve=extend_schema(summary="One confirmation", responses=with_errors({200: s.BankConfirmationSerializer})))
 class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """The bank's confirmations: upload (checked, a preview), then apply — all rows or none."""
 
@@ -248,7 +114,7 @@ class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
     @extend_schema(summary="Upload a confirmation file: checked and previewed, applied if apply=true (operator)",
                    request={"multipart/form-data": s.BankConfirmationUploadSerializer},
-                   responses=_errors({201: s.BankConfirmationPreviewSerializer}))
+                   responses=with_errors({201: s.BankConfirmationPreviewSerializer}))
     def create(self, request):
         data = self.input(s.BankConfirmationUploadSerializer)
         confirmation, rows = services.confirmation_upload(file=data["file"], actor=request.user)
@@ -258,7 +124,7 @@ class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Apply a checked confirmation (operator)", request=None,
-                   responses=_errors({200: s.BankConfirmationSerializer}))
+                   responses=with_errors({200: s.BankConfirmationSerializer}))
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         confirmation: BankConfirmation = selectors.confirmation_get(user=request.user, pk=pk)
@@ -267,7 +133,7 @@ class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 
 
 @extend_schema_view(list=extend_schema(summary="Recoveries you may see"),
-                    retrieve=extend_schema(summary="One recovery", responses=_errors({200: s.RecoverySerializer})))
+                    retrieve=extend_schema(summary="One recovery", responses=with_errors({200: s.RecoverySerializer})))
 class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Money paid for lines later found in error, offset against the contract's next payments."""
 
@@ -279,7 +145,7 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVi
         return selectors.recovery_list(user=self.request.user)
 
     @extend_schema(summary="Cancel a recovery, with the reason (department or operator)", request=ReasonSerializer,
-                   responses=_errors({200: s.RecoverySerializer}))
+                   responses=with_errors({200: s.RecoverySerializer}))
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = self.input(ReasonSerializer)
@@ -290,7 +156,7 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVi
 
 @extend_schema_view(list=extend_schema(summary="Final reports you may see"),
                     retrieve=extend_schema(summary="One final report with its figures",
-                                           responses=_errors({200: s.FinalReportSerializer})))
+                                           responses=with_errors({200: s.FinalReportSerializer})))
 class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Final reports per contract and school year: ordered, contracted, accepted, paid, recovered."""
 
@@ -305,7 +171,7 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
         return s.FinalReportListSerializer if self.action == "list" else s.FinalReportSerializer
 
     @extend_schema(summary="Prepare the final report of a contract", request=s.FinalReportCreateSerializer,
-                   responses=_errors({201: s.FinalReportSerializer}))
+                   responses=with_errors({201: s.FinalReportSerializer}))
     def create(self, request):
         data = self.input(s.FinalReportCreateSerializer)
         report = services.final_report_prepare(contract=data["contract"], actor=request.user)
@@ -313,7 +179,7 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Approve the report; its figures are frozen (department)", request=None,
-                   responses=_errors({200: s.FinalReportSerializer}))
+                   responses=with_errors({200: s.FinalReportSerializer}))
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         report: FinalReport = selectors.report_get(user=request.user, pk=pk)

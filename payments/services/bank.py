@@ -7,7 +7,8 @@ File (CSV UTF-8 or XLSX, header row, via ``core.tabular``)::
     EQP000000013,failed,880000.00,,2025-10-14,account closed
 
 * ``payment_reference`` — the reference of the registry line (``EQP`` + 9 digits);
-* ``status`` — ``paid`` or ``failed``; ``amount`` — must equal the payment's amount, to the tiyn;
+* ``status`` — ``paid`` or ``failed``; ``amount`` — must equal the payment's amount, to the tiyn
+  (written as ``core.parsing.parse_amount`` accepts: ``1234567.50``, ``1 234 567,50``);
 * ``bank_reference`` — the bank's own reference (required when paid); ``date`` — ``YYYY-MM-DD``,
   not in the future; ``message`` — the bank's reason (required when failed).
 
@@ -27,13 +28,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from acts.access import require_operator
+from acts.models import Act
 from core.errors import ConflictError, DomainError
+from core.parsing import parse_amount, parse_date
 from core.services import audit_record
-from core.tabular import RowErrors, parse_date, parse_decimal, read_rows, row_width_error
+from core.tabular import RowErrors, read_rows, row_width_error
 from core.workflow import transition_apply
 from payments.choices import BankResult, ConfirmationStatus, PaymentStatus
-from payments.models import Act, BankConfirmation, Payment
-from payments.services._access import require_operator
+from payments.models import BankConfirmation, Payment
 
 CONFIRMATION_COLUMNS = ["payment_reference", "status", "amount", "bank_reference", "date"]
 CONFIRMATION_OPTIONAL = ["message"]
@@ -94,7 +97,7 @@ def confirmation_check(*, content: bytes, lock: bool = False) -> list[Confirmati
             errors.add(row.line, "status", _("“%(value)s” must be paid or failed") % {"value": row["status"][:20]})
         amount = None
         try:
-            amount = parse_decimal(row["amount"])
+            amount = parse_amount(row["amount"])
             if payment is not None and amount != payment.amount:
                 errors.add(row.line, "amount", _("%(amount)s differs from the payment's amount %(expected)s")
                            % {"amount": amount, "expected": payment.amount})

@@ -16,14 +16,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from acts.access import require_operator
+from acts.choices import PAYABLE_ACT_STATUSES
+from acts.models import Act
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.identifiers import normalize_iban, validate_kz_iban
+from core.money import ZERO
 from core.services import audit_record
 from core.workflow import transition_apply
-from payments.choices import DEAD_PAYMENT_STATUSES, PAYABLE_ACT_STATUSES, PaymentStatus, RecoveryStatus
-from payments.models import Act, Payment, PaymentRegistry, Recovery, RecoveryOffset
-from payments.money import ZERO
-from payments.services._access import require_operator
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
+from payments.models import Payment, PaymentRegistry, Recovery, RecoveryOffset
 from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
 
 

@@ -1,7 +1,7 @@
 """Recoveries: money paid for a line that a later check run found in error comes back.
 
 ``recoveries_detect`` scans the accepted lines of paid acts against the open error findings that
-block them (``payments.rules``) and records one recovery per line and finding — set-based, and
+block them (``acts.rules``) and records one recovery per line and finding — set-based, and
 idempotent: a second scan adds nothing, and a line's money is recovered at most once whatever the
 number of its findings (two unique indexes). The checks call it after every run through the task
 ``payments.tasks.detect_recoveries`` (``recoveries_detect_enqueue``); applying a bank confirmation
@@ -20,21 +20,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from acts.choices import LineDecision
+from acts.rules import FINDING_LINES_SQL
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
+from core.roles import Role
 from core.workflow import transition_apply
-from payments.choices import DEAD_PAYMENT_STATUSES, LineDecision, PaymentStatus, RecoveryStatus
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
 from payments.models import Recovery
-from payments.rules import FINDING_LINES_SQL
 
 DETECT_SQL = f"""
 INSERT INTO payments_recovery (contract_id, line_id, finding_id, amount, status, detected_by_run_id, created_at, status_reason)
 SELECT DISTINCT ON (hit.line_id) a.contract_id, hit.line_id, hit.finding_id, l.amount, '{RecoveryStatus.OPEN}',
        %(run)s, now(), ''
   FROM ({FINDING_LINES_SQL}) hit
-  JOIN payments_actline l ON l.id = hit.line_id
-  JOIN payments_act a ON a.id = l.act_id
+  JOIN acts_actline l ON l.id = hit.line_id
+  JOIN acts_act a ON a.id = l.act_id
  WHERE hit.blocking AND l.version = a.version
    AND l.decision = '{LineDecision.ACCEPTED}' AND l.amount > 0 AND a.month <= %(check_date)s
    AND EXISTS (SELECT 1 FROM payments_payment p WHERE p.act_id = a.id AND p.status = '{PaymentStatus.PAID}')

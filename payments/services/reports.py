@@ -9,15 +9,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
+from acts.access import require_department_of
+from acts.choices import ActStatus
+from acts.models import Act
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.roles import Role
 from core.services import audit_record
 from core.workflow import transition_apply
 from orders.models import Contract
-from payments.choices import ActStatus, PaymentStatus
-from payments.models import Act, FinalReport, Payment
+from payments.choices import PaymentStatus
+from payments.models import FinalReport, Payment
 from payments.reports import report_figures
-from payments.services._access import require_department_of
 
 
 def _may_prepare(actor, contract: Contract) -> bool:

@@ -1,14 +1,19 @@
+"""Filters of the payment pages: those of the act pages (``acts_tags``), with the payment,
+recovery and bank-confirmation statuses added to ``badge``."""
+
 from django import template
-from django.template.defaultfilters import floatformat
+
+from acts.templatetags import acts_tags
+from payments.choices import PaymentStatus
 
 register = template.Library()
+register.filters.update(acts_tags.register.filters)
 
 BADGES = {
-    "draft": "text-bg-secondary", "submitted": "text-bg-primary", "accepted": "text-bg-success",
-    "partly_accepted": "text-bg-info", "returned": "text-bg-warning", "paid": "text-bg-success",
+    **acts_tags.BADGES,
     "prepared": "text-bg-secondary", "approved": "text-bg-primary", "sent": "text-bg-info", "failed": "text-bg-danger",
     "cancelled": "text-bg-dark", "open": "text-bg-warning", "offset": "text-bg-success", "previewed": "text-bg-secondary",
-    "applied": "text-bg-success", "pending": "text-bg-light border", "rejected": "text-bg-danger",
+    "applied": "text-bg-success",
 }
 
 
@@ -19,37 +24,5 @@ def badge(status: str) -> str:
 
 
 @register.filter
-def money(value) -> str:
-    """An amount with two decimals and the language's grouping (1 234 567,50 in kk and ru)."""
-    if value in (None, ""):
-        return "—"
-    return floatformat(value, "2g")
-
-
-@register.filter
-def control(field):
-    """Render a form field's widget with Bootstrap classes."""
-    from django import forms
-
-    widget = field.field.widget
-    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
-        css = "form-check-input"
-    elif isinstance(widget, forms.Select):
-        css = "form-select form-select-sm"
-    else:
-        css = "form-control form-control-sm"
-    return field.as_widget(attrs={"class": css})
-
-
-@register.filter
-def level_label(value: str) -> str:
-    from schools.choices import Level
-
-    return dict(Level.choices).get(value, value)
-
-
-@register.filter
 def payment_status_label(value: str) -> str:
-    from payments.choices import PaymentStatus
-
     return dict(PaymentStatus.choices).get(value, value)

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from payments.models import Act, Payment
+from acts.models import Act
+from payments.models import Payment
+from tests.acts.factories import make_contract, make_enrolment, make_finding, make_iban
 from tests.browser.conftest import login
-from tests.payments.factories import make_contract, make_enrolment, make_finding, make_iban
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +39,7 @@ class MoneyPathBrowserTests:
 
         # The school builds the October act from its contingent and submits it.
         login(page, live_server, school_user.username, lang="en")
-        page.goto(f"{live_server.url}/en/payments/")
+        page.goto(f"{live_server.url}/en/acts/")
         page.select_option("#id_contract", str(contract.pk))
         page.fill("#id_month", "2025-10")
         page.click("[data-testid=build-form] button[type=submit]")
@@ -52,7 +53,7 @@ class MoneyPathBrowserTests:
 
         # The department inspects the lines: accepts the clean ones, rejects the one with an open error.
         switch_user(page, live_server, department_user.username)
-        page.goto(f"{live_server.url}/en/payments/acts/{act.pk}/")
+        page.goto(f"{live_server.url}/en/acts/{act.pk}/")
         page.check("[data-testid=decide-form] input[value=accepted]")
         page.select_option("#id_selection", "pending_payable")
         page.click("[data-testid=decide-apply]")
@@ -124,6 +125,6 @@ class MoneyPathBrowserTests:
         page.click("[data-testid=report-approve]")
         assert page.locator("[data-testid=report-status]").inner_text() == "Approved"
         screenshot("5-final-report-approved")
-        page.goto(f"{live_server.url}/kk/payments/acts/{act.pk}/")
+        page.goto(f"{live_server.url}/kk/acts/{act.pk}/")
         assert page.locator("[data-testid=act-status]").inner_text() == "Төленді"
         screenshot("6-act-paid-kk")

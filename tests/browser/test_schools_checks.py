@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.conftest import login
-from tests.schools.factories import make_finding, make_licence
+from tests.schools.factories import make_finding, make_licence, s02_details
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -10,7 +10,7 @@ class SchoolDirectoryBrowserTests:
     def test_a_department_officer_opens_the_school_directory_in_kazakh_and_russian(self, page, live_server, screenshot,
                                                                                   department_user, school_a, school_b):
         make_licence(school_a, number="KZ-LIC-1")
-        make_finding(school_a, code="S02", details={"oked": "86.10"})
+        make_finding(school_a, code="S02", details=s02_details(school_a))
         login(page, live_server, department_user.username, lang="kk")
         page.click("nav a.nav-link:text('Мектептер')")
         page.wait_for_url("**/kk/schools/")

@@ -1,7 +1,7 @@
 import pytest
 
 from checks.models import Finding
-from tests.schools.factories import make_enrolment, make_finding, make_run
+from tests.schools.factories import make_enrolment, make_finding, make_run, s02_details, s03_details
 
 
 def ids(response) -> set:
@@ -13,8 +13,8 @@ def ids(response) -> set:
 def findings(school_a, school_b):
     return {
         "warning_a": make_finding(school_a, code="S04", details={"pupils": 620, "capacity": 600}),
-        "error_a": make_finding(school_a, code="S02", details={"oked": "86.10"}),
-        "error_b": make_finding(school_b, code="S03", details={"included_on": "2024-01-01", "reason": "court"}),
+        "error_a": make_finding(school_a, code="S02", details=s02_details(school_a)),
+        "error_b": make_finding(school_b, code="S03", details=s03_details(school_b)),
     }
 
 
@@ -93,3 +93,14 @@ class CheckRunApiTests:
         assert client.post("/api/v1/check-runs/", {}).status_code in (403, 405)
         assert ids(client.get("/api/v1/check-runs/", {"status": "failed"})) == set()
         assert ids(client.get("/api/v1/check-runs/", {"date_from": "2025-11-01"})) == {run.pk}
+
+
+@pytest.mark.django_db
+class ClosingReasonApiTests:
+    def test_a_finding_closed_by_a_run_gives_its_reason_in_the_requests_language(self, api_as, school_a, operator_user):
+        run = make_run()
+        finding = make_finding(school_a, code="S04", details={"pupils": 620, "capacity": 600}, status="resolved")
+        Finding.objects.filter(pk=finding.pk).update(closed_by_run=run, status_reason="")
+        for lang, words in (("ru", "больше этого не выявляет"), ("kk", "бұдан былай анықтамады"), ("en", "No longer found")):
+            row = api_as(operator_user).get(f"/api/v1/findings/{finding.pk}/", HTTP_ACCEPT_LANGUAGE=lang).json()
+            assert words in row["status_reason"] and str(run.pk) in row["status_reason"]

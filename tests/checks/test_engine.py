@@ -1,12 +1,16 @@
+from dataclasses import dataclass
+
 import pytest
 
 import checks.rules as rules_module
-from checks.choices import FindingCode, FindingStatus
-from checks.engine import LOCK_KEY, RunInProgress
+from checks.choices import FindingCode, FindingStatus, Severity
 from checks.models import Finding
 from checks.rules import Rule
+from checks.rules.wording import Explanation
+from checks.runs import RunInProgress
 from checks.services import check_run_now, finding_explain, finding_resolve, finding_waive
 from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.locks import CHECK_RUN_LOCK
 from tests.factories import make_school
 
 # A stand-in rule, so that the engine is tested apart from the real rules.
@@ -17,12 +21,25 @@ SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id A
 """
 
 
+@dataclass(frozen=True)
+class ProbeDetails:
+    name: str
+
+
+def probe_explain(finding, d, details):
+    return Explanation(details.name if details else "?")
+
+
+def probe(code, severity, sql=PROBE_SQL):
+    return Rule(code=code, severity=severity, version="t1", sql=sql, details=ProbeDetails, explain=probe_explain)
+
+
 @pytest.fixture
 def probe_rules(monkeypatch):
     """Only the probe rules are registered while the test runs."""
     registry = {
-        "S04": Rule(code=FindingCode.S04, version="t1", sql=PROBE_SQL),  # a warning
-        "S02": Rule(code=FindingCode.S02, version="t1", sql=PROBE_SQL),  # an error
+        "S04": probe(FindingCode.S04, Severity.WARNING),
+        "S02": probe(FindingCode.S02, Severity.ERROR),
     }
     monkeypatch.setattr(rules_module, "_REGISTRY", registry)
     monkeypatch.setattr(rules_module, "_loaded", True)
@@ -93,11 +110,34 @@ class CheckEngineTests:
         other.connect()
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_lock(%s)", [CHECK_RUN_LOCK.key])
             with pytest.raises(RunInProgress):
                 check_run_now()
         finally:
             other.close()
+
+
+@pytest.mark.django_db
+class DetailsSchemaTests:
+    """The engine refuses details other than those the rule's schema declares: the run fails, naming the rule."""
+
+    @pytest.mark.parametrize("details, problem", [
+        ("jsonb_build_object('name', s.name_ru, 'extra', 1)", "undeclared keys ['extra']"),
+        ("jsonb_build_object('title', s.name_ru)", "missing keys ['name']"),
+        ("jsonb_build_object('name', 42)", "is not a"),
+    ])
+    def test_a_rule_writing_other_details_fails_the_run(self, monkeypatch, region_astana, details, problem):
+        from checks.models import CheckRun
+        from checks.rules.details import DetailsMismatch
+
+        sql = PROBE_SQL.replace("jsonb_build_object('name', s.name_ru)", details)
+        monkeypatch.setattr(rules_module, "_REGISTRY", {"S02": probe(FindingCode.S02, Severity.ERROR, sql)})
+        monkeypatch.setattr(rules_module, "_loaded", True)
+        make_school(region=region_astana, name="PROBE wrong")
+        with pytest.raises(DetailsMismatch, match="S02"):
+            check_run_now()
+        run = CheckRun.objects.get()
+        assert run.status == "failed" and problem in run.error and not Finding.objects.exists()
 
 
 @pytest.mark.django_db

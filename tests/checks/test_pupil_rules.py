@@ -130,7 +130,9 @@ class P03Tests:
         elsewhere = state_bin()
         check_run_now(snapshot=load_snapshot(tmp_path, [agreeing(enrolment, school_bin=elsewhere)]))
         assert found("P03") == {enrolment.pk}
-        assert Finding.objects.get(code="P03").details["nobd_rows"][0]["school_bin"] == elsewhere
+        assert Finding.objects.get(code="P03").details["other_schools"] == [{
+            "bin": elsewhere, "name_kk": None, "name_ru": None, "grade": enrolment.grade,
+            "enrolled_on": enrolment.enrolled_on.isoformat(), "left_on": None}]
 
     def test_edges_of_the_other_schools_row(self, school, tmp_path):
         left_on_d = make_enrolment(school=school)

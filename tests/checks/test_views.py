@@ -1,10 +1,11 @@
+import datetime as dt
 import io
 
 import pytest
 
 from checks.models import Finding
 from tests.factories import make_school
-from tests.schools.factories import make_enrolment, make_finding, make_run
+from tests.schools.factories import make_enrolment, make_finding, make_run, s02_details, s03_details
 
 
 @pytest.fixture
@@ -12,9 +13,9 @@ def findings(school_a, school_b, region_astana):
     """A warning and an error at school A (Astana), an error at school B (Almaty)."""
     return {
         "warning_a": make_finding(school_a, code="S04", details={"pupils": 620, "capacity": 600}),
-        "error_a": make_finding(school_a, code="S02", details={"oked": "86.10"}),
-        "error_b": make_finding(school_b, code="S03", details={"included_on": "2024-01-01", "reason": "court"}),
-        "other_a": make_finding(make_school(region=region_astana, name="Үшінші"), code="S02", details={"oked": ""}),
+        "error_a": make_finding(school_a, code="S02", details=s02_details(school_a)),
+        "error_b": make_finding(school_b, code="S03", details=s03_details(school_b)),
+        "other_a": make_finding(third := make_school(region=region_astana, name="Үшінші"), code="S02", details=s02_details(third, "")),
     }
 
 
@@ -91,6 +92,45 @@ class FindingDetailTests:
         client.force_login(school_user)
         assert 'data-testid="explain-form"' in client.get(f"/en/checks/findings/{findings['warning_a'].pk}/").content.decode()
         assert 'data-testid="explain-form"' not in client.get(f"/en/checks/findings/{findings['error_a'].pk}/").content.decode()
+
+
+@pytest.mark.django_db
+class OtherSchoolOnTheFindingPageTests:
+    """A school told that its pupil studies elsewhere is told where: BIN and name, on its finding page."""
+
+    @pytest.fixture
+    def planted(self, school_a, region_astana, tmp_path):
+        from tests.checks.factories import plant_every_code
+
+        return plant_every_code(tmp_path, home=school_a, region=region_astana)
+
+    @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+    @pytest.mark.parametrize("code", ["P03", "P05"])
+    def test_the_school_reads_the_other_schools_bin_and_name(self, client, planted, school_user, lang, code):
+        from django.utils.html import escape
+
+        finding = Finding.objects.get(code=code, enrolment=planted.enrolments[code])
+        client.force_login(school_user)
+        body = client.get(f"/{lang}/checks/findings/{finding.pk}/").content.decode()
+        summary = body.split('data-testid="finding-summary">', 1)[1].split("</p>", 1)[0]
+        name = planted.rival.name_kk if lang == "kk" else planted.rival.name_ru
+        assert planted.rival.bin in summary and escape(name) in summary
+
+    @pytest.mark.parametrize("lang", ["kk", "ru"])
+    def test_a_finding_closed_by_a_run_says_so_in_the_readers_language(self, client, planted, school_user, lang):
+        from checks.services import check_run_now
+        from contingent.models import Enrolment
+
+        enrolment = planted.enrolments["P02"]
+        finding = Finding.objects.get(code="P02", enrolment=enrolment)
+        Enrolment.objects.filter(pk=enrolment.pk).update(left_on=planted.run.check_date - dt.timedelta(days=1))
+        closing = check_run_now(snapshot=planted.run.snapshot)
+        finding.refresh_from_db()
+        assert finding.status == "resolved" and finding.closed_by_run == closing and finding.status_reason == ""
+        client.force_login(school_user)
+        body = client.get(f"/{lang}/checks/findings/{finding.pk}/").content.decode()
+        reason = body.split('data-testid="finding-reason">', 1)[1].split("</dd>", 1)[0]
+        assert str(closing.pk) in reason and "found" not in reason.lower()
 
 
 @pytest.mark.django_db

@@ -7,8 +7,8 @@ import itertools
 from decimal import Decimal
 from pathlib import Path
 
-from contingent.validation import NOBD_COLUMNS
 from core.identifiers import make_bin, make_iin
+from integrations.nobd import NOBD_COLUMNS
 
 _serial = itertools.count(1)
 
@@ -76,7 +76,7 @@ def make_contract(*, school, places: dict[str, int], status: str = "active", sta
     from django.utils import timezone
 
     from accounts.models import User
-    from orders.amounts import months_between
+    from core.calendar import month_count
     from orders.models import Application, Contract, ContractLevel, StateOrder
 
     officer = User.objects.filter(role="operator").first() or User.objects.create(username=f"officer{next(_serial)}", role="operator")
@@ -89,7 +89,7 @@ def make_contract(*, school, places: dict[str, int], status: str = "active", sta
     application = Application.objects.create(order=order, school=school, status="approved", submitted_at=now, submitted_by=officer)
     contract = Contract.objects.create(number=f"T-{next(_serial)}", order=order, school=school, application=application,
                                        status=status, period_start=start, period_end=end, total_amount=Decimal("0.00"),
-                                       months=min(12, months_between(start, end)))
+                                       months=min(12, month_count(start, end)))
     for level, count in places.items():
         ContractLevel.objects.create(contract=contract, level=level, places=count, monthly_norm=Decimal("100000.00"))
     return contract

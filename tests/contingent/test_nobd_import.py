@@ -155,17 +155,19 @@ class NobdRetentionTests:
     def test_pruning_waits_while_a_check_run_holds_the_lock(self, tmp_path, settings):
         from django.db import connections
 
-        from checks.engine import LOCK_KEY
+        from core.locks import CHECK_RUN_LOCK
 
         settings.NOBD_SNAPSHOT_KEEP = 1
         other = connections.create_connection("default")
         other.connect()
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_lock(%s)", [CHECK_RUN_LOCK.key])
             load_snapshot(tmp_path, [], taken_on=D)
             load_snapshot(tmp_path, [], taken_on=D + dt.timedelta(days=1))
             assert NobdSnapshot.objects.filter(status=SnapshotStatus.READY).count() == 2
+            with other.cursor() as cursor:  # released now (a closed session's locks go only when its backend ends)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [CHECK_RUN_LOCK.key])
         finally:
             other.close()
         assert len(nobd_prune()) == 1

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from contingent.sql import bin_ok, row_check
-from contingent.validation import BULK_COLUMNS, NOBD_COLUMNS, row_problems, strict_date
+from contingent.validation import BULK_COLUMNS, GRADE_MAX, GRADE_MIN, NOBD_COLUMNS, row_problems
 from core.identifiers import check_digit, make_bin, make_iin, parse_bin, parse_iin
+from core.parsing import parse_date, parse_int
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -131,13 +132,51 @@ class IdentifierFunctionTests:
         assert verdict is expected
 
 
-class StrictDateTests:
-    @pytest.mark.parametrize("value", ["2025-09-01", "1800-01-01", "2099-12-31", "2024-02-29"])
-    def test_accepted(self, value):
-        assert strict_date(value) == dt.date.fromisoformat(value)
+def _valid_row() -> dict:
+    birth = dt.date(2015, 3, 14)
+    return {"iin": make_iin(birth, "male", 7), "last_name": "Ахметов", "first_name": "Алихан", "middle_name": "",
+            "birth_date": birth.isoformat(), "school_bin": make_bin(15, 6, 3), "grade": "3", "enrolled_on": "2025-09-01",
+            "left_on": "", "category": ""}
 
-    @pytest.mark.parametrize("value", ["", "2025-9-1", "20250901", "2025-02-29", "1799-12-31", "2100-01-01", " 2025-09-01",
-                                       "٢٠٢٥-09-01", "2025/09/01"])
-    def test_refused(self, value):
-        with pytest.raises(ValueError):
-            strict_date(value)
+
+def _accepts(parser, value, **options) -> bool:
+    try:
+        parser(value, **options)
+    except ValueError:
+        return False
+    return True
+
+
+# Strings that look like dates and numbers, and strings that look like nothing at all.
+date_texts = st.one_of(
+    st.dates(min_value=dt.date(1700, 1, 1), max_value=dt.date(2200, 12, 31)).map(dt.date.isoformat),
+    st.builds("{}-{}-{}".format, st.integers(0, 99999), st.integers(0, 99), st.integers(0, 99)),
+    st.text(alphabet="0123456789-./ T", max_size=12),
+    st.text(alphabet="0123456789-٠١٢٣٤٥٦٧٨٩０１２３", max_size=10),
+    text,
+)
+number_texts = st.one_of(st.integers(-20, 40).map(str), st.text(alphabet="0123456789-+ .,e_１٣", max_size=4), text)
+
+
+@pytest.mark.django_db
+class ParserAgreementTests:
+    """SQL (``contingent.sql.row_check``, what the importers run) accepts exactly what ``core.parsing`` accepts."""
+
+    @FAST
+    @given(st.lists(date_texts, min_size=1, max_size=20))
+    @example(["2025-9-1", "20250901", "2025-02-30", " 2025-09-01", "2025-09-01 ", "٢٠٢٥-٠٩-٠١", "２０２５-０９-０１",
+              "1799-12-31", "1800-01-01", "2099-12-31", "2100-01-01", "2024-02-29", "2025-02-29", "+2025-09-01"])
+    def test_dates(self, values):
+        batch = [dict(_valid_row(), enrolled_on=value) for value in values]
+        verdicts = sql_verdicts(batch, columns=BULK_COLUMNS, category=True, school_bin=True, name_limit=True)
+        for value, verdict in zip(values, verdicts, strict=True):
+            assert verdict is _accepts(parse_date, value), value
+
+    @FAST
+    @given(st.lists(number_texts, min_size=1, max_size=20))
+    @example(["0", "11", "12", "-1", "05", " 5", "5 ", "+5", "5.0", "1e1", "１", "٣", "-0", ""])
+    def test_grades(self, values):
+        batch = [dict(_valid_row(), grade=value) for value in values]
+        verdicts = sql_verdicts(batch, columns=BULK_COLUMNS, category=True, school_bin=True, name_limit=True)
+        for value, verdict in zip(values, verdicts, strict=True):
+            assert verdict is _accepts(parse_int, value, minimum=GRADE_MIN, maximum=GRADE_MAX), value

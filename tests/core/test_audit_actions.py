@@ -1,9 +1,9 @@
 """Every audit action used in the code base has a translated label (core.audit_actions), and every label is used.
 
-Actions are collected from the source: ``action=`` literals (and ``x if c else y`` of literals) in calls of
-``audit_record``, ``AuditEvent``, ``transition_apply`` and ``transition_check``; literals passed for an
-``action`` parameter that a function hands on to ``audit_record``; and the keys of every transition table
-(dicts of ``Transition(...)``)."""
+Actions are collected from the source: ``action=`` literals (and ``x if c else y`` of literals), or members
+of a registered event-type class (``FindingEvent.WAIVED``), in calls of ``audit_record``, ``AuditEvent``,
+``transition_apply`` and ``transition_check``; the same passed for an ``action`` parameter that a function
+hands on to ``audit_record``; and the keys of every transition table (dicts of ``Transition(...)``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.audit_actions import ACTION_LABELS
+from core.audit_actions import ACTION_LABELS, EVENT_TYPES, action_label, action_labels
 
 CALLS = {"audit_record", "AuditEvent", "transition_apply", "transition_check"}
 SKIP = {".venv", "node_modules", "tests", "migrations", ".data", "staticfiles"}
@@ -27,6 +27,10 @@ def _literals(node) -> list[str]:
         return [node.value]
     if isinstance(node, ast.IfExp):
         return _literals(node.body) + _literals(node.orelse)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):  # FindingEvent.WAIVED
+        for choice in EVENT_TYPES:
+            if choice.__name__ == node.value.id and node.attr in choice.__members__:
+                return [choice[node.attr].value]
     return []
 
 
@@ -48,7 +52,8 @@ def collect() -> tuple[set[str], list[str]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict) and node.values and all(
                     isinstance(v, ast.Call) and _name(v.func) == "Transition" for v in node.values):
-                found.update(k.value for k in node.keys if isinstance(k, ast.Constant))
+                for key in node.keys:
+                    found.update(_literals(key))
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
@@ -74,8 +79,17 @@ class AuditActionLabelTests:
         used, unresolved = collect()
         assert not unresolved, f"actions the test cannot read: {unresolved}"
         assert {"order_created", "act_built", "recovery_recorded", "finding_resolved", "sign_school", "close_case"} <= used
-        assert sorted(used - set(ACTION_LABELS)) == [], "add these actions to core/audit_actions.py"
-        assert sorted(set(ACTION_LABELS) - used) == [], "these labels name no action of the code base"
+        labels = action_labels()
+        assert sorted(used - set(labels)) == [], "add these actions to core/audit_actions.py or an app's event types"
+        assert sorted(set(labels) - used) == [], "these labels name no action of the code base"
+
+    def test_the_event_types_of_the_apps_give_their_labels(self):
+        from django.utils import translation
+
+        assert {"FindingEvent", "CheckRunEvent"} <= {choice.__name__ for choice in EVENT_TYPES}
+        with translation.override("en"):
+            assert action_label("finding_waived") == "Waived"
+            assert action_label("check_run_failed") == "Check run failed"
 
     def test_labels_are_translated(self):
         from django.utils import translation

@@ -5,16 +5,7 @@ from decimal import Decimal
 import pytest
 
 from core.exports import csv_stream, export_response, xlsx_bytes
-from core.tabular import (
-    FileFormatError,
-    RowErrors,
-    RowsInvalid,
-    parse_date,
-    parse_decimal,
-    parse_int,
-    read_rows,
-    row_width_error,
-)
+from core.tabular import FileFormatError, RowErrors, RowsInvalid, read_rows, row_width_error
 
 COLUMNS = ["bin", "name", "capacity"]
 
@@ -68,21 +59,7 @@ class ReadRowsTests:
             list(read_rows(io.BytesIO(b"PK\x03\x04garbage"), columns=COLUMNS))
 
 
-class ParserTests:
-    def test_parsers_accept_good_values(self):
-        assert parse_date("2025-09-01") == dt.date(2025, 9, 1)
-        assert parse_date("", required=False) is None
-        assert parse_int("7", minimum=0, maximum=11) == 7
-        assert parse_decimal("1 234,50") == Decimal("1234.50")
-
-    @pytest.mark.parametrize(
-        "call", [lambda: parse_date("01.09.2025"), lambda: parse_int("12", minimum=0, maximum=11),
-                 lambda: parse_int("x"), lambda: parse_decimal("abc"), lambda: parse_date("")],
-    )
-    def test_parsers_refuse_bad_values_with_value_error(self, call):
-        with pytest.raises(ValueError):
-            call()
-
+class RowErrorTests:
     def test_row_errors_raise_all_problems_at_once(self):
         errors = RowErrors()
         errors.add(3, "iin", "bad check digit")

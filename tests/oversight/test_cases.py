@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from acts.deadlines import add_working_days
+from acts.models import Act, Holiday
 from core.models import AuditEvent
-from oversight.calendar import add_working_days
 from oversight.choices import CaseStatus
 from oversight.models import MonitoringCase
 from oversight.selectors import payment_hold
@@ -137,15 +138,12 @@ class CaseApiTests:
 
 class CaseRulesTests:
     def test_answers_are_due_in_working_days_without_the_holidays(self, school_a, monitor_user):
-        from payments.models import Holiday
-
         assert add_working_days(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 6)  # Friday + 2: Tuesday
         Holiday.objects.create(date=dt.date(2026, 10, 5), name_kk="Тест", name_ru="Тест", name_en="Test")
         assert add_working_days(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 7)  # Monday off: Wednesday
 
     def test_payment_waits_while_a_violation_on_the_act_awaits_its_report(self, school_a, monitor_user, school_user):
-        from payments.models import Act
-        from tests.payments.factories import make_contract
+        from tests.acts.factories import make_contract
 
         contract = make_contract(school=school_a)
 

@@ -9,10 +9,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from openpyxl import load_workbook
 
+from acts.choices import ActStatus
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
 from core.tabular import RowsInvalid
-from payments.choices import ActStatus, PaymentStatus
+from payments.choices import PaymentStatus
 from payments.models import BankConfirmation, Payment
 from payments.selectors import REGISTRY_HEADERS, registry_rows
 from payments.services import (
@@ -24,10 +25,11 @@ from payments.services import (
     payment_reissue,
     registry_create,
 )
+from tests.acts.conftest import OCTOBER
+from tests.acts.factories import make_enrolment
+from tests.acts.helpers import accepted_act
 from tests.factories import make_user
-from tests.payments.conftest import OCTOBER
-from tests.payments.factories import make_enrolment
-from tests.payments.helpers import Upload, accepted_act, confirmation_csv, pay
+from tests.payments.helpers import Upload, confirmation_csv, pay
 
 
 @pytest.fixture
@@ -67,7 +69,7 @@ class PaymentTests:
 
     def test_only_accepted_acts_of_schools_with_an_account_are_paid(self, contract, school_a, school_user, operator_user,
                                                                    department_user, act):
-        from payments.services import act_build
+        from acts.services import act_build
 
         draft = act_build(contract=contract, month=dt.date(2025, 9, 1), actor=school_user, today=dt.date(2025, 11, 20))
         with pytest.raises(ConflictError):

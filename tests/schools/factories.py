@@ -45,18 +45,24 @@ def make_run(*, check_date=dt.date(2025, 11, 1)):
 
 
 def make_finding(school, *, code: str = "S04", severity: str | None = None, status: str = "open", enrolment=None,
-                 level: str = "", details: dict | None = None, run=None):
-    """A finding as a rule would leave it (for pages and API tests that need one of any code)."""
-    from checks.choices import CODE_SEVERITY
-    from checks.models import Finding
+                 level: str = "", details: dict | None = None, run=None, legacy: bool = False):
+    """A finding as a rule would leave it (for pages and API tests that need one of any code).
 
+    ``details``, when given, must fit the rule's schema exactly (no invented keys), unless ``legacy``
+    (details of an older version of the rule)."""
+    from checks.models import Finding
+    from checks.rules import rule_for, severity_of
+    from checks.rules.details import parse_details
+
+    if details and not legacy:
+        parse_details(rule_for(code).details, details)
     run = run or make_run()
     if enrolment is not None:
         key = f"enrolment:{enrolment.pk}"
     else:
         key = f"school:{school.pk}" + (f":{level}" if level else "")
     return Finding.objects.create(
-        code=code, severity=severity or CODE_SEVERITY[code], school=school, enrolment=enrolment, level=level,
+        code=code, severity=severity or severity_of(code), school=school, enrolment=enrolment, level=level,
         subject_key=key, details=details or {}, rule_version="t", status=status, first_run=run, last_run=run,
     )
 
@@ -81,3 +87,12 @@ def xlsx_file(headers, rows, tmp_path, name: str = "file.xlsx"):
 
 def as_upload(path):
     return io.BytesIO(path.read_bytes())
+
+
+def s02_details(school, oked: str = "86.10") -> dict:
+    return {"bin": school.bin, "oked": oked}
+
+
+def s03_details(school, *, included_on: str = "2024-01-01", reason: str = "court", check_date: str = "2025-11-01") -> dict:
+    return {"bin": school.bin, "check_date": check_date, "included_on": included_on, "reason": reason,
+            "entries": [{"included_on": included_on, "reason": reason, "excluded_on": None}]}

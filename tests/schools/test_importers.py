@@ -8,9 +8,9 @@ from django.db import connection
 from django.utils import translation
 
 from core.errors import PermissionDeniedError
+from integrations.registers import FileTransport
 from schools.choices import ChangeKind, RegisterKind
 from schools.models import Licence, RegisterLoad, School, SchoolChange, UnreliableSupplierEntry
-from schools.registers import FileTransport
 from schools.services import register_import
 from tests.factories import make_bin, make_school, next_bin
 from tests.schools.factories import csv_file, make_licence, make_rnu, xlsx_file
@@ -283,7 +283,7 @@ class ImportRnuTests:
         message, err = run_failing("import_registry", "rnu", str(path))
         assert "5 error(s)" in message
         for line, text in {3: "check digit", 4: "a date is required", 5: "already on line 2", 6: "before the inclusion date",
-                           7: "YYYY-MM-DD"}.items():
+                           7: "not a real calendar date"}.items():
             assert any(row.startswith(f"line {line}") and text in row for row in err.splitlines()), (line, err)
         assert snapshot() == before
 

@@ -66,34 +66,6 @@ class SchoolDirectoryTests:
 
 
 @pytest.mark.django_db
-class SchoolPageTests:
-    def test_the_school_page_shows_profile_licences_register_status_and_findings_in_plain_words(self, client, school_user, school_a):
-        make_licence(school_a, number="LIC-777", levels=["primary", "basic"])
-        make_rnu(bin=school_a.bin, included_on=dt.date(2024, 2, 1), reason="Сот шешімі")
-        make_finding(school_a, code="S03", details={"bin": school_a.bin, "included_on": "2024-02-01", "reason": "Сот шешімі"})
-        body = page(client, school_user, f"/en/schools/{school_a.pk}/").content.decode()
-        assert "LIC-777" in body and "Primary (grades 0–4)" in body
-        assert "On the register on" in body and "Сот шешімі" in body
-        assert "is on the register of unreliable suppliers since 2024-02-01" in body
-        assert "Edit contacts and bank account" in body
-
-    def test_a_school_cannot_open_another_schools_page(self, client, school_user, school_b):
-        assert page(client, school_user, f"/en/schools/{school_b.pk}/").status_code == 404
-
-    def test_a_department_cannot_open_a_school_of_another_region(self, client, department_user, school_a, school_b):
-        assert page(client, department_user, f"/en/schools/{school_a.pk}/").status_code == 200
-        assert page(client, department_user, f"/en/schools/{school_b.pk}/").status_code == 404
-
-    def test_a_huge_id_is_not_found_rather_than_an_error(self, client, operator_user):
-        assert page(client, operator_user, "/en/schools/99999999999999999999999/").status_code == 404
-
-    @pytest.mark.parametrize("lang, word", [("kk", "Лицензиялар"), ("ru", "Лицензии"), ("en", "Licences")])
-    def test_the_page_works_in_three_languages(self, client, operator_user, school_a, lang, word):
-        response = page(client, operator_user, f"/{lang}/schools/{school_a.pk}/")
-        assert response.status_code == 200 and word in response.content.decode()
-
-
-@pytest.mark.django_db
 class SchoolProfileTests:
     def test_a_school_changes_its_contacts_and_iban_and_the_history_keeps_old_and_new(self, client, school_user, school_a):
         school_a.iban = IBAN_HALYK

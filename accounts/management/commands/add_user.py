@@ -4,9 +4,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.choices import Role
 from accounts.services import user_upsert
 from core.errors import DomainError
+from core.roles import Role
 
 
 class Command(BaseCommand):

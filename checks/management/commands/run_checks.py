@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from checks.choices import CheckRunTrigger, FindingCode
-from checks.engine import RunInProgress
+from checks.runs import RunInProgress
 from checks.services import check_run_now
 from core.errors import DomainError
 

@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from contingent.management.commands._output import fail_with
 from contingent.services.nobd import nobd_import
 from core.errors import DomainError
+from core.parsing import parse_date
 
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(_("--date must be YYYY-MM-DD, not “%(value)s”.") % {"value": value}) from None
+        return parse_date(value)
+    except ValueError as error:
+        raise CommandError(_("--date: %(problem)s.") % {"problem": error}) from None
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.parsing import parse_date
 from core.services import audit_head_publish, audit_head_seal
-from core.tabular import parse_date
 
 
 class Command(BaseCommand):

@@ -2,11 +2,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from integrations.registers import FileTransport
+from integrations.registers.licences import licence_register_http
+from integrations.registers.rnu import rnu_register_http
 from schools.choices import ChangeSource, RegisterKind
 from schools.management.importing import run_import
-from schools.registers import FileTransport
-from schools.registers.licences import licence_register_http
-from schools.registers.rnu import rnu_register_http
 
 REGISTERS = {"licences": RegisterKind.LICENCES, "rnu": RegisterKind.RNU}
 
@@ -32,8 +32,7 @@ class Command(BaseCommand):
             raise CommandError(_("Give either a FILE or --http."))
         try:
             if options["http"]:
-                client = licence_register_http() if kind == RegisterKind.LICENCES else rnu_register_http()
-                transport = client.transport
+                transport = licence_register_http() if kind == RegisterKind.LICENCES else rnu_register_http()
             else:
                 transport = FileTransport(options["file"], kind=ChangeSource.IMPORT)
         except DomainError as exc:

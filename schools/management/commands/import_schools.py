@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError
+from integrations.registers import FileTransport
 from schools.choices import ChangeSource, RegisterKind
 from schools.management.importing import run_import
-from schools.registers import FileTransport
 
 
 class Command(BaseCommand):

@@ -1,0 +1,168 @@
+"""Serializers of acts and act lines, and the fields the payments API shares (``MonthField``,
+``IdField``, ``ScopedPrimaryKeyField``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from acts import selectors
+from acts.choices import LINE_VERDICT_CHOICES, ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.deadlines import parse_month
+from acts.models import Act, ActLine, ActSubmission
+from acts.services.reviews import SELECTIONS
+from contingent.choices import PupilCategory
+from schools.choices import Level
+
+MAX_ID = 2**62
+MAX_LINES = 5000
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2025-10"})
+class MonthField(serializers.Field):
+    """A month as ``YYYY-MM``."""
+
+    default_error_messages = {"invalid": _("Give the month as YYYY-MM.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 10:
+            self.fail("invalid")
+        try:
+            month = parse_month(data)
+        except ValueError:
+            self.fail("invalid")
+        if not 2000 <= month.year <= 2100:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
+class IdField(serializers.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A related id that must be visible to the requesting user (the queryset comes from a selector)."""
+
+    def __init__(self, *, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.selector(user=self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not str(data).isdigit() or not 0 < int(data) <= MAX_ID:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+# --- acts -----------------------------------------------------------------------------------
+
+
+class ActSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True)
+    month = MonthField(read_only=True)
+    contract_number = serializers.CharField(source="contract.number", read_only=True)
+    school_bin = serializers.CharField(source="school.bin", read_only=True)
+    school_name = serializers.CharField(source="school.name", read_only=True)
+    status = serializers.ChoiceField(choices=ActStatus.choices, read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Act
+        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "month", "status",
+                  "status_display", "version", "line_count", "total_amount", "accepted_amount", "due_on",
+                  "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason"]
+        read_only_fields = fields
+
+
+class ActBuildSerializer(serializers.Serializer):
+    contract = ScopedPrimaryKeyField(selector=selectors.contracts_for_acts, help_text=_("an active contract of your school"))
+    month = MonthField(help_text=_("YYYY-MM"))
+
+
+class FindingBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    status = serializers.CharField()
+    label = serializers.CharField(source="get_code_display")
+
+
+class ActLineSerializer(serializers.ModelSerializer):
+    blocked = serializers.BooleanField(read_only=True, help_text=_("an open error finding: not payable"))
+    findings = serializers.SerializerMethodField()
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    category = serializers.ChoiceField(choices=PupilCategory.choices, read_only=True)
+    decision = serializers.ChoiceField(choices=LineDecision.choices, read_only=True)
+    reject_reason = serializers.ChoiceField(choices=LineRejectReason.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ActLine
+        fields = ["id", "version", "enrolment", "iin", "pupil_name", "grade", "level", "category", "first_day",
+                  "last_day", "days", "days_in_month", "norm", "coefficient", "amount", "decision", "reject_reason",
+                  "decision_note", "decided_at", "blocked", "findings"]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingBriefSerializer(many=True))
+    def get_findings(self, line):
+        return FindingBriefSerializer(getattr(line, "findings", []), many=True).data
+
+
+class ActSubmissionSerializer(serializers.ModelSerializer):
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    outcome = serializers.ChoiceField(choices=SubmissionOutcome.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = ActSubmission
+        fields = ["version", "submitted_at", "submitted_by", "line_count", "total_amount", "lines_sha256",
+                  "review_due_on", "outcome", "accepted_amount", "decided_at", "decided_by", "reason"]
+        read_only_fields = fields
+
+
+class DecideLinesSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=LINE_VERDICT_CHOICES)
+    lines = serializers.ListField(child=IdField(), required=False, max_length=MAX_LINES,
+                                  help_text=_("ids of the lines to decide"))
+    selection = serializers.ChoiceField(choices=SELECTIONS, required=False,
+                                        help_text=_("instead of ids: all undecided lines without / with an open error"))
+    reason = serializers.ChoiceField(choices=LineRejectReason.choices, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate(self, attrs):
+        if ("lines" in attrs) == ("selection" in attrs):
+            raise serializers.ValidationError(_("Give either the line ids or a selection."))
+        return attrs
+
+
+class DecidedSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+
+
+class RejectionSerializer(serializers.Serializer):
+    line = IdField()
+    reason = serializers.ChoiceField(choices=LineRejectReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PartlyAcceptSerializer(serializers.Serializer):
+    rejections = serializers.ListField(child=RejectionSerializer(), required=False, default=list, max_length=MAX_LINES)
+
+
+class OverdueItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["submission", "review"])
+    contract = serializers.IntegerField(source="contract_id")
+    contract_number = serializers.CharField()
+    school_name = serializers.CharField()
+    month = MonthField()
+    due_on = serializers.DateField()
+    days_late = serializers.IntegerField()
+    act = serializers.IntegerField(source="act.pk", default=None)

@@ -1,0 +1,155 @@
+"""Acts and their lines: the school builds and submits, the department decides every line.
+
+Every transition is an action endpoint calling its service; reads go through the selectors. The
+routes (``/api/v1/acts/``, ``/api/v1/act-lines/``) are those of the time the acts lived in the
+payments app: external clients use them.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from acts import selectors, services
+from acts.api import serializers as s
+from acts.filters import ActFilterSet, ActLineFilterSet
+from acts.models import Act
+from core.api.serializers import ErrorSerializer, ReasonSerializer
+from core.roles import Role
+
+ID = "[0-9]{1,18}"
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def with_errors(ok):
+    return {**ok, **ERRORS}
+
+
+class PortalViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = ID
+    filterset_class = None
+    ordering_fields: list[str] = []
+
+    def input(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Acts of services rendered you may see"),
+    retrieve=extend_schema(summary="One act", responses=with_errors({200: s.ActSerializer})),
+)
+class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
+    """Monthly acts: the school builds and submits; the department decides every line, then accepts,
+    partly accepts or returns."""
+
+    serializer_class = s.ActSerializer
+    filterset_class = ActFilterSet
+    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    ordering_fields = ["month", "status", "total_amount", "submitted_at"]
+
+    def get_queryset(self):
+        return selectors.act_list(user=self.request.user)
+
+    def _act(self) -> Act:
+        return selectors.act_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _answer(self, act, code=status.HTTP_200_OK):
+        return Response(s.ActSerializer(selectors.act_get(user=self.request.user, pk=act.pk)).data, status=code)
+
+    @extend_schema(summary="Build the act of a month from the contingent (school)", request=s.ActBuildSerializer,
+                   responses=with_errors({201: s.ActSerializer}))
+    def create(self, request):
+        data = self.input(s.ActBuildSerializer)
+        act = services.act_build(contract=data["contract"], month=data["month"], actor=request.user)
+        return self._answer(act, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Rebuild a draft from the current contingent (school)", request=None,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"])
+    def rebuild(self, request, pk=None):
+        return self._answer(services.act_rebuild(act=self._act(), actor=request.user))
+
+    @extend_schema(summary="Submit the act to the department (school)", request=None,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._answer(services.act_submit(act=self._act(), actor=request.user))
+
+    @extend_schema(summary="Correct a returned act: build its next version (school)", request=None,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        return self._answer(services.act_correct(act=self._act(), actor=request.user))
+
+    @extend_schema(summary="Accept or reject lines (department)", request=s.DecideLinesSerializer,
+                   responses=with_errors({200: s.DecidedSerializer}))
+    @action(detail=True, methods=["post"], url_path="decide-lines")
+    def decide_lines(self, request, pk=None):
+        data = self.input(s.DecideLinesSerializer)
+        count = services.act_lines_decide(act=self._act(), actor=request.user, decision=data["decision"],
+                                          lines=data.get("lines"), selection=data.get("selection"),
+                                          reason=data["reason"], note=data["note"])
+        return Response({"decided": count})
+
+    @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._answer(services.act_accept(act=self._act(), actor=request.user))
+
+    @extend_schema(summary="Accept the act without the rejected lines (department)", request=s.PartlyAcceptSerializer,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"], url_path="partly-accept")
+    def partly_accept(self, request, pk=None):
+        data = self.input(s.PartlyAcceptSerializer)
+        return self._answer(services.act_partly_accept(act=self._act(), actor=request.user,
+                                                       rejections=data["rejections"]))
+
+    @extend_schema(summary="Return the act to the school for correction (department)", request=ReasonSerializer,
+                   responses=with_errors({200: s.ActSerializer}))
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        data = self.input(ReasonSerializer)
+        return self._answer(services.act_return(act=self._act(), actor=request.user, reason=data["reason"]))
+
+    @extend_schema(summary="What was submitted each time and what became of it",
+                   responses=with_errors({200: s.ActSubmissionSerializer(many=True)}))
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def submissions(self, request, pk=None):
+        return Response(s.ActSubmissionSerializer(selectors.act_submissions(act=self._act()), many=True).data)
+
+    @extend_schema(summary="Late acts and late reviews you may see", filters=False,
+                   responses={200: s.OverdueItemSerializer(many=True)})
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def overdue(self, request):
+        return Response(s.OverdueItemSerializer(selectors.overdue_items(user=request.user), many=True).data)
+
+
+class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
+    """Lines of acts with the findings that concern them (``blocked``: an open error — not payable).
+
+    Without ``version`` only the lines of each act's current version are listed.
+    """
+
+    serializer_class = s.ActLineSerializer
+    filterset_class = ActLineFilterSet
+    ordering_fields = ["amount", "days", "iin", "pupil_name"]
+
+    def get_queryset(self):
+        return selectors.act_line_list(user=self.request.user, current_only="version" not in self.request.query_params)
+
+    @extend_schema(summary="Act lines you may see")
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        selectors.attach_findings(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(summary="One act line with its findings", responses=with_errors({200: s.ActLineSerializer}))
+    def retrieve(self, request, pk=None):
+        line = self.get_object()
+        selectors.attach_findings([line])
+        return Response(self.get_serializer(line).data)

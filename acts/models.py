@@ -1,0 +1,208 @@
+"""Monthly acts of services rendered.
+
+An ``Act`` is one contract's bill for one month; its ``ActLine`` rows (one per enrolment) are
+built set-based from the contingent. Lines carry the act's ``version``: a draft is rebuilt in
+place, but once a version was submitted its lines are never changed again — correcting a
+returned act builds the next version, so every submitted version stays readable
+(``ActSubmission`` records each submission and its outcome). ``Holiday`` holds the public
+holidays that the review deadline skips.
+
+The tables were created by the payments app (payments 0001) and moved here with their rows
+(acts 0001); payments pays accepted acts (``Payment.act``) and marks them paid (``mark_paid``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from acts.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from contingent.choices import PupilCategory
+from core.roles import Role
+from core.scoping import Scope, ScopedQuerySet
+from core.workflow import Transition
+from schools.choices import Level
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+USER = settings.AUTH_USER_MODEL
+
+SCHOOL, DEPARTMENT, OPERATOR = frozenset({Role.SCHOOL}), frozenset({Role.DEPARTMENT}), frozenset({Role.OPERATOR})
+
+
+def _public(user) -> Q:
+    return Q()
+
+
+class Holiday(models.Model):
+    """A public holiday (not a working day for the review deadline). Reference data."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region=_public, school=_public, public=Q())
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name_en}"
+
+
+class Act(models.Model):
+    """The act of services rendered of one contract for one month."""
+
+    TRANSITIONS = {
+        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, roles=SCHOOL),
+        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, roles=SCHOOL),
+        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, roles=DEPARTMENT),
+        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED, roles=DEPARTMENT),
+        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, roles=DEPARTMENT,
+                             reason_required=True),
+        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, roles=SCHOOL),
+        "mark_paid": Transition(sources=(ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED), target=ActStatus.PAID,
+                                roles=OPERATOR),
+    }
+
+    contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="acts")
+    # The contract's school, kept on the act for scoping and for the line/finding rule.
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="acts")
+    month = models.DateField(_("month"), help_text=_("the first day of the month"))
+    status = models.CharField(_("status"), max_length=20, choices=ActStatus.choices, default=ActStatus.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    line_count = models.PositiveIntegerField(_("lines"), default=0)
+    total_amount = models.DecimalField(_("total"), default=0, **MONEY)
+    accepted_amount = models.DecimalField(_("accepted amount"), default=0, **MONEY)
+    due_on = models.DateField(_("due by"))
+    review_due_on = models.DateField(_("review due by"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"))
+    built_by = models.ForeignKey(USER, verbose_name=_("built by"), on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(USER, verbose_name=_("submitted by"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="contract__order__region", school="school")
+
+    class Meta:
+        ordering = ["-month", "school_id", "-id"]
+        verbose_name = _("act of services rendered")
+        verbose_name_plural = _("acts of services rendered")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "month"], name="act_one_per_contract_and_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="act_month_first_day"),
+            models.CheckConstraint(condition=Q(total_amount__gte=0), name="act_total_not_negative"),
+            models.CheckConstraint(condition=Q(accepted_amount__gte=0, accepted_amount__lte=F("total_amount")),
+                                   name="act_accepted_within_total"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="act_version_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "month"]), models.Index(fields=["school", "month"])]
+
+    def __str__(self) -> str:
+        return _("Act %(number)s") % {"number": self.number}
+
+    @property
+    def number(self) -> str:
+        return f"{self.contract.number}/{self.month:%Y-%m}"
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status in (ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED, ActStatus.PAID)
+
+
+class ActSubmission(models.Model):
+    """What the school submitted each time (one row per submitted version) and what became of it."""
+
+    act = models.ForeignKey(Act, verbose_name=_("act"), on_delete=models.PROTECT, related_name="submissions")
+    version = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(USER, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+")
+    line_count = models.PositiveIntegerField(_("lines"))
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    # sha256 over the submitted lines (enrolment, days, norm, coefficient, amount), in line order.
+    lines_sha256 = models.CharField(_("SHA-256 of the lines"), max_length=64)
+    review_due_on = models.DateField(_("review due by"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=SubmissionOutcome.choices, blank=True,
+                               default=SubmissionOutcome.PENDING)
+    accepted_amount = models.DecimalField(_("accepted amount"), null=True, blank=True, **MONEY)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="act__contract__order__region", school="act__school")
+
+    class Meta:
+        ordering = ["act_id", "version"]
+        verbose_name = _("act submission")
+        verbose_name_plural = _("act submissions")
+        constraints = [models.UniqueConstraint(fields=["act", "version"], name="act_submission_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.act_id} v{self.version}"
+
+
+class ActLine(models.Model):
+    """One pupil's enrolment billed in an act version: days, norm, coefficient, amount, decision."""
+
+    act = models.ForeignKey(Act, verbose_name=_("act"), on_delete=models.CASCADE, related_name="lines",
+                            db_index=False)  # the unique (act, version, enrolment) index serves it
+    version = models.PositiveIntegerField(_("version"))
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
+    enrolment = models.ForeignKey("contingent.Enrolment", verbose_name=_("enrolment"), on_delete=models.PROTECT,
+                                  related_name="act_lines")
+    # What was billed, as it was at build time (the contingent may change later).
+    iin = models.CharField(_("IIN"), max_length=12)
+    pupil_name = models.CharField(_("pupil"), max_length=310)
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices)
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("until"))
+    days = models.PositiveSmallIntegerField(_("days enrolled"))
+    days_in_month = models.PositiveSmallIntegerField(_("days in the month"))
+    norm = models.DecimalField(_("monthly norm"), **MONEY)
+    coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    decision = models.CharField(_("decision"), max_length=10, choices=LineDecision.choices, default=LineDecision.PENDING)
+    reject_reason = models.CharField(_("reason for rejection"), max_length=20, choices=LineRejectReason.choices, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(USER, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", db_index=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="act__contract__order__region", school="school")
+
+    class Meta:
+        ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
+        verbose_name = _("act line")
+        verbose_name_plural = _("act lines")
+        constraints = [
+            models.UniqueConstraint(fields=["act", "version", "enrolment"], name="act_line_one_per_enrolment"),
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=F("days_in_month")), name="act_line_days_in_month"),
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="act_line_period_ordered"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="act_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(decision=LineDecision.REJECTED) & ~Q(reject_reason=""))
+                | (~Q(decision=LineDecision.REJECTED) & Q(reject_reason="")),
+                name="act_line_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iin} {self.days}/{self.days_in_month} {self.amount}"

@@ -1,0 +1,163 @@
+"""Reads of acts, their lines and deadlines — always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from acts.choices import OPEN_ACT_STATUSES, ActStatus
+from acts.deadlines import SUBMISSION_DAY, act_due_on
+from acts.models import Act, ActLine, ActSubmission
+from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
+from checks.models import Finding
+from core.calendar import day_of_next_month_sql
+from orders.choices import ContractStatus
+from orders.models import Contract
+
+
+def _filtered(queryset, filterset_class, filters):
+    if filters:
+        return filterset_class(filters, queryset=queryset).qs
+    return queryset
+
+
+# --- acts ---------------------------------------------------------------------------------
+
+
+def act_list(*, user, filters: dict | None = None):
+    from acts.filters import ActFilterSet
+
+    queryset = Act.objects.visible_to(user).select_related("contract", "school", "school__region")
+    return _filtered(queryset, ActFilterSet, filters)
+
+
+def act_get(*, user, pk) -> Act:
+    return get_object_or_404(
+        Act.objects.visible_to(user).select_related("contract__order__region", "school", "built_by", "submitted_by",
+                                                    "reviewed_by"),
+        pk=pk,
+    )
+
+
+def blocked_annotation() -> RawSQL:
+    return RawSQL(blocked_sql("acts_actline"), [], output_field=BooleanField())
+
+
+def act_lines(*, act: Act, version: int | None = None, filters: dict | None = None):
+    """The lines of an act version (default: the current one), each annotated ``blocked``."""
+    from acts.filters import ActLineFilterSet
+
+    queryset = (
+        ActLine.objects.filter(act_id=act.pk, version=version or act.version)
+        .annotate(blocked=blocked_annotation())
+        .select_related("decided_by")
+    )
+    return _filtered(queryset, ActLineFilterSet, filters)
+
+
+def line_findings(lines) -> dict[int, list[Finding]]:
+    """The live findings concerning each of ``lines`` (two queries, whatever the number of lines)."""
+    ids = [line.pk for line in lines]
+    if not ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.id, f.id FROM acts_actline l JOIN checks_finding f ON {concerns_sql('l')} "
+            f"AND f.status IN {LIVE_SQL} WHERE l.id = ANY(%s) ORDER BY l.id, f.code, f.id",
+            [ids],
+        )
+        pairs = cursor.fetchall()
+    findings = Finding.objects.in_bulk({finding_id for _line, finding_id in pairs})
+    result: dict[int, list[Finding]] = {}
+    for line_id, finding_id in pairs:
+        result.setdefault(line_id, []).append(findings[finding_id])
+    return result
+
+
+def attach_findings(lines) -> None:
+    findings = line_findings(lines)
+    for line in lines:
+        line.findings = findings.get(line.pk, [])
+
+
+def act_line_list(*, user, current_only: bool = True):
+    queryset = ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).order_by("act_id", "version", "id")
+    return queryset.filter(version=F("act__version")) if current_only else queryset
+
+
+def lines_with_findings(*, act: Act, version: int | None = None, filters: dict | None = None) -> list[ActLine]:
+    lines = list(act_lines(act=act, version=version, filters=filters))
+    attach_findings(lines)
+    return lines
+
+
+def act_submissions(*, act: Act):
+    return ActSubmission.objects.filter(act=act).select_related("submitted_by", "decided_by").order_by("version")
+
+
+def contracts_for_acts(*, user):
+    """Active contracts under which ``user`` may build acts (a school's own)."""
+    return Contract.objects.visible_to(user).filter(status=ContractStatus.ACTIVE).select_related("school", "order")
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+@dataclass
+class OverdueItem:
+    kind: str  # "submission" or "review"
+    contract_id: int
+    contract_number: str
+    school_name: str
+    month: dt.date
+    due_on: dt.date
+    days_late: int
+    act: Act | None = None
+
+
+MISSING_ACTS_SQL = f"""
+SELECT c.id, c.number, m.month::date
+  FROM orders_contract c
+ CROSS JOIN LATERAL generate_series(date_trunc('month', c.period_start), date_trunc('month', c.period_end),
+                                    interval '1 month') AS m(month)
+  LEFT JOIN acts_act a ON a.contract_id = c.id AND a.month = m.month::date
+ WHERE c.id IN ({{contracts}})
+   AND {day_of_next_month_sql('m.month', SUBMISSION_DAY)} < %s
+   AND (a.id IS NULL OR a.status IN ({", ".join(f"'{s}'" for s in OPEN_ACT_STATUSES)}))
+ ORDER BY m.month, c.number
+"""
+
+
+def overdue_items(*, user, today: dt.date | None = None) -> list[OverdueItem]:
+    """Acts not submitted by the 5th of the next month, and submitted acts not reviewed in time."""
+    today = today or timezone.localdate()
+    contracts = Contract.objects.visible_to(user).filter(status=ContractStatus.ACTIVE).values("id")
+    sub_sql, sub_params = contracts.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(MISSING_ACTS_SQL.replace("{contracts}", sub_sql), [*sub_params, today])
+        missing = cursor.fetchall()
+    contract_map = Contract.objects.select_related("school").in_bulk({row[0] for row in missing})
+    acts = {
+        (act.contract_id, act.month): act
+        for act in Act.objects.visible_to(user).filter(
+            contract_id__in=list(contract_map), status__in=OPEN_ACT_STATUSES)
+    }
+    items = []
+    for contract_id, number, month in missing:
+        due = act_due_on(month)
+        items.append(OverdueItem("submission", contract_id, number, contract_map[contract_id].school.name, month, due,
+                                 (today - due).days, acts.get((contract_id, month))))
+    late_reviews = (
+        Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED, review_due_on__lt=today)
+        .select_related("contract", "school").order_by("review_due_on")
+    )
+    for act in late_reviews:
+        items.append(OverdueItem("review", act.contract_id, act.contract.number, act.school.name, act.month,
+                                 act.review_due_on, (today - act.review_due_on).days, act))
+    return items

@@ -1,0 +1,176 @@
+"""Pages of acts: the list, building, the act with its lines and review, the printable act, deadlines.
+
+Views parse the request, call one selector or service, and render; services enforce every rule
+and their ``DomainError`` becomes a message on the page. The payments of an act are shown by the
+payments app (an HTMX fragment the act page loads by its URL name).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from acts import selectors, services
+from acts.choices import LineDecision
+from acts.filters import ActFilterSet, LineFilterSet
+from acts.forms import ActBuildForm, DecideLinesForm, ReasonForm
+from acts.pdf import act_pdf
+from acts.permissions import act_actions
+from core.errors import DomainError
+from core.roles import Role
+from core.selectors import audit_events_for
+from core.web import attempt
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_error(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# --- acts -------------------------------------------------------------------------------------
+
+
+@login_required
+def act_list(request):
+    filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
+    overdue = selectors.overdue_items(user=request.user)
+    contracts = selectors.contracts_for_acts(user=request.user) if request.user.role == Role.SCHOOL else None
+    return render(request, "acts/act_list.html", {
+        "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
+        "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,
+    })
+
+
+@login_required
+@require_POST
+def act_build(request):
+    form = ActBuildForm(request.POST, contracts=selectors.contracts_for_acts(user=request.user))
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("acts:list")
+    built = {}
+
+    def build():
+        built["act"] = services.act_build(contract=form.cleaned_data["contract"], month=form.cleaned_data["month"],
+                                          actor=request.user)
+
+    if attempt(request, build, _("The act is built from the contingent; check it and submit it."))[0]:
+        return redirect("acts:detail", pk=built["act"].pk)
+    return redirect("acts:list")
+
+
+@login_required
+def act_detail(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    version = act.version
+    if request.GET.get("version", "").isdigit():
+        version = min(max(int(request.GET["version"]), 1), act.version)
+    line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
+    lines = list(line_filter.qs)
+    selectors.attach_findings(lines)
+    actions = act_actions(act, request.user) if version == act.version else set()
+    counts = {decision: 0 for decision in LineDecision.values}
+    blocked = 0
+    for line in lines:
+        counts[line.decision] += 1
+        blocked += line.blocked
+    return render(request, "acts/act_detail.html", {
+        "act": act, "version": version, "lines": lines, "line_filter": line_filter, "counts": counts,
+        "blocked_count": blocked, "submissions": list(selectors.act_submissions(act=act)),
+        "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
+        "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1),
+    })
+
+
+@login_required
+def act_pdf_view(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    content = act_pdf(act=act, lines=selectors.act_lines(act=act), submissions=list(selectors.act_submissions(act=act)))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="act-{act.pk}-{act.month:%Y-%m}.pdf"'
+    return response
+
+
+ACT_TRANSITIONS = {
+    "submit": (services.act_submit, gettext_lazy("The act was submitted to the education department.")),
+    "rebuild": (services.act_rebuild, gettext_lazy("The act was rebuilt from the current contingent.")),
+    "correct": (services.act_correct, gettext_lazy("A corrected version was built; check it and submit it again.")),
+    "accept": (services.act_accept, gettext_lazy("The act was accepted.")),
+}
+
+
+@login_required
+@require_POST
+def act_transition(request, pk, action):
+    act = selectors.act_get(user=request.user, pk=pk)
+    if action not in ACT_TRANSITIONS:
+        raise Http404
+    service, success = ACT_TRANSITIONS[action]
+    attempt(request, lambda: service(act=act, actor=request.user), str(success))
+    return redirect("acts:detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_partly_accept(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    attempt(request, lambda: services.act_partly_accept(act=act, actor=request.user),
+             _("The act was partly accepted: the rejected lines will not be paid."))
+    return redirect("acts:detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_return(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        attempt(request, lambda: services.act_return(act=act, actor=request.user, reason=form.cleaned_data["reason"]),
+                 _("The act was returned to the school for correction."))
+    else:
+        _form_error(request, form)
+    return redirect("acts:detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def act_decide(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = DecideLinesForm(request.POST)
+    if not form.is_valid():
+        _form_error(request, form)
+        return redirect("acts:detail", pk=act.pk)
+    data = form.cleaned_data
+    decided = {}
+
+    def decide():
+        decided["count"] = services.act_lines_decide(
+            act=act, actor=request.user, decision=data["decision"], lines=data["lines"] if not data["selection"] else None,
+            selection=data["selection"] or None, reason=data["reason"], note=data["note"])
+
+    try:
+        decide()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)s line(s) decided.") % {"count": decided["count"]})
+    return redirect(reverse("acts:detail", kwargs={"pk": act.pk}) + "#lines")
+
+
+@login_required
+def overdue(request):
+    return render(request, "acts/overdue.html", {"items": selectors.overdue_items(user=request.user)})

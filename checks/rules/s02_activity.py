@@ -1,0 +1,42 @@
+"""S02 (error): the school's activity code (OKED) is not education — not in section 85; an empty
+code counts as "not education"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from checks.choices import FindingCode, Severity
+from checks.rules import Rule, register
+from checks.rules.wording import Explanation
+
+EDUCATION_SECTION = "85"
+
+
+@dataclass(frozen=True)
+class Details:
+    bin: str
+    oked: str  # as in the schools register; "" when the school has none
+
+
+SQL = f"""
+SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id AS subject_key,
+       jsonb_build_object('bin', s.bin, 'oked', coalesce(s.oked, '')) AS details
+  FROM schools_school s
+ WHERE left(coalesce(s.oked, ''), 2) <> '{EDUCATION_SECTION}'
+"""
+
+
+def explain(finding, d, details: Details | None) -> Explanation:
+    oked = details.oked if details else finding.school.oked
+    if oked:
+        summary = _("The school's activity code (OKED) is %(oked)s, which is not education (section 85).") % {"oked": oked}
+    else:
+        summary = _("The school has no activity code (OKED); only organisations in section 85 (education) may receive "
+                    "the state order.")
+    return Explanation(summary, [], _("Have the activity code in the state register of legal entities corrected, "
+                                      "then the schools register reloaded."))
+
+
+RULE = register(Rule(code=FindingCode.S02, severity=Severity.ERROR, version="1", sql=SQL, details=Details, explain=explain))

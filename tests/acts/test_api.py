@@ -1,0 +1,75 @@
+from decimal import Decimal
+
+import pytest
+
+from acts.services import act_build, act_submit
+from tests.acts.conftest import OCTOBER, TODAY
+from tests.acts.factories import make_enrolment, make_finding
+
+
+def submitted_act(contract, school, school_user, count=3):
+    for grade in range(1, count + 1):
+        make_enrolment(school=school, grade=grade)
+    return act_submit(act=act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY),
+                      actor=school_user, today=TODAY)
+
+
+@pytest.mark.django_db
+class ActApiTests:
+    def test_a_school_builds_its_act_through_the_api(self, api_as, contract, school_a, school_user):
+        make_enrolment(school=school_a, grade=4)
+        response = api_as(school_user).post("/api/v1/acts/", {"contract": contract.pk, "month": "2025-10"}, format="json")
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert (body["month"], body["status"], body["line_count"]) == ("2025-10", "draft", 1)
+        again = api_as(school_user).post("/api/v1/acts/", {"contract": contract.pk, "month": "2025-10"}, format="json")
+        assert again.status_code == 409 and again.json()["error"]["code"] == "act_exists"
+
+    def test_bad_input_is_a_400_never_a_500(self, api_as, contract, school_user):
+        client = api_as(school_user)
+        for payload in ({"contract": 10**20, "month": "2025-10"}, {"contract": contract.pk, "month": "octobre"},
+                        {"contract": "x", "month": "2025-10"}, {"contract": contract.pk, "month": "9999-99"}, {}):
+            assert client.post("/api/v1/acts/", payload, format="json").status_code == 400, payload
+        assert client.get("/api/v1/acts/?month=garbage").status_code == 200
+        assert client.get("/api/v1/acts/99999999999999999/").status_code == 404
+
+    def test_each_role_sees_only_its_acts_and_lines(self, api_as, contract, school_a, school_user, other_school_user,
+                                                    department_user, other_department_user, monitor_user):
+        act = submitted_act(contract, school_a, school_user)
+        for user, visible in ((school_user, 1), (department_user, 1), (monitor_user, 1), (other_school_user, 0),
+                              (other_department_user, 0)):
+            assert api_as(user).get("/api/v1/acts/").json()["count"] == visible, user
+            assert api_as(user).get(f"/api/v1/act-lines/?act={act.pk}").json()["count"] == 3 * visible
+        assert api_as(other_school_user).get(f"/api/v1/acts/{act.pk}/").status_code == 404
+
+    def test_lines_carry_their_findings_and_the_department_decides_them(self, api_as, contract, school_a, school_user,
+                                                                       department_user):
+        act = submitted_act(contract, school_a, school_user)
+        blocked_line = act.lines.order_by("id").first()
+        make_finding(school=school_a, code="P03", enrolment=blocked_line.enrolment)
+        client = api_as(department_user)
+        lines = client.get(f"/api/v1/act-lines/?act={act.pk}&blocked=true").json()["results"]
+        assert [(line["id"], [f["code"] for f in line["findings"]]) for line in lines] == [(blocked_line.pk, ["P03"])]
+        refused = client.post(f"/api/v1/acts/{act.pk}/decide-lines/", {"decision": "accepted", "lines": [blocked_line.pk]},
+                              format="json")
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "line_blocked"
+        decided = client.post(f"/api/v1/acts/{act.pk}/decide-lines/",
+                              {"decision": "accepted", "selection": "pending_payable"}, format="json")
+        assert decided.json() == {"decided": 2}
+        response = client.post(f"/api/v1/acts/{act.pk}/partly-accept/",
+                               {"rejections": [{"line": blocked_line.pk, "reason": "check_error"}]}, format="json")
+        assert response.status_code == 200, response.json()
+        assert Decimal(response.json()["accepted_amount"]) == act.total_amount - blocked_line.amount
+        history = client.get(f"/api/v1/acts/{act.pk}/submissions/").json()
+        assert [h["outcome"] for h in history] == ["partly_accepted"]
+
+    def test_the_school_cannot_review_and_a_monitor_cannot_write(self, api_as, contract, school_a, school_user,
+                                                                 monitor_user):
+        act = submitted_act(contract, school_a, school_user)
+        assert api_as(school_user).post(f"/api/v1/acts/{act.pk}/accept/").status_code == 403
+        assert api_as(monitor_user).post(f"/api/v1/acts/{act.pk}/return/", {"reason": "x"}, format="json").status_code == 403
+        assert api_as(monitor_user).get(f"/api/v1/acts/{act.pk}/").status_code == 200
+
+    def test_overdue_acts_are_listed(self, api_as, contract, school_user):
+        body = api_as(school_user).get("/api/v1/acts/overdue/").json()
+        assert body and body[0]["kind"] == "submission" and body[0]["month"] == "2025-09"

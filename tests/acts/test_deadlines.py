@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pytest
+
+from acts.deadlines import act_due_on, add_working_days, parse_month, review_due_on
+from acts.selectors import overdue_items
+from acts.services import act_build, act_submit
+from core.calendar import months_between
+from tests.acts.conftest import OCTOBER, TODAY
+from tests.acts.factories import make_enrolment
+
+
+class DeadlineTests:
+    def test_an_act_is_due_by_the_fifth_of_the_next_month(self):
+        assert act_due_on(dt.date(2025, 10, 1)) == dt.date(2025, 11, 5)
+        assert act_due_on(dt.date(2025, 12, 1)) == dt.date(2026, 1, 5)
+
+    def test_working_days_skip_weekends_and_holidays(self):
+        assert add_working_days(dt.date(2025, 11, 3), 10, holidays=set()) == dt.date(2025, 11, 17)
+        assert add_working_days(dt.date(2025, 11, 3), 10, holidays={dt.date(2025, 11, 5)}) == dt.date(2025, 11, 18)
+
+    @pytest.mark.django_db
+    def test_the_review_deadline_uses_the_holiday_table(self):
+        # Submitted Friday 12 December 2025: 16 December (Independence Day) is not a working day.
+        assert review_due_on(dt.date(2025, 12, 12)) == dt.date(2025, 12, 29)
+        # Nauryz 2026: 21–23 March (Saturday to Monday) and the day off moved to Tuesday 24 and Wednesday 25.
+        assert review_due_on(dt.date(2026, 3, 19)) == dt.date(2026, 4, 7)
+
+    def test_months_and_month_parsing(self):
+        assert months_between(dt.date(2025, 9, 15), dt.date(2025, 11, 1)) == [
+            dt.date(2025, 9, 1), dt.date(2025, 10, 1), dt.date(2025, 11, 1)]
+        assert parse_month("2025-10") == dt.date(2025, 10, 1)
+        with pytest.raises(ValueError):
+            parse_month("2025-13")
+
+
+@pytest.mark.django_db
+class OverdueTests:
+    def test_missing_late_and_unreviewed_acts_are_shown_to_both_sides(self, contract, other_contract, school_a,
+                                                                      school_user, department_user,
+                                                                      other_department_user, operator_user):
+        make_enrolment(school=school_a)
+        october = act_submit(act=act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY),
+                             actor=school_user, today=dt.date(2025, 11, 3))
+        act_build(contract=contract, month=dt.date(2025, 9, 1), actor=school_user, today=TODAY)  # a draft, late
+        today = dt.date(2025, 11, 20)
+        for user in (school_user, department_user):
+            items = overdue_items(user=user, today=today)
+            kinds = sorted((item.kind, item.month, item.contract_id) for item in items)
+            assert kinds == [("review", OCTOBER, contract.pk), ("submission", dt.date(2025, 9, 1), contract.pk)]
+        review = next(i for i in overdue_items(user=school_user, today=today) if i.kind == "review")
+        assert (review.act, review.due_on, review.days_late) == (october, dt.date(2025, 11, 17), 3)
+        # The other region sees its own contract: September and October missing.
+        other = overdue_items(user=other_department_user, today=today)
+        assert sorted((i.kind, i.month) for i in other) == [("submission", dt.date(2025, 9, 1)), ("submission", OCTOBER)]
+        assert len(overdue_items(user=operator_user, today=today)) == 4
+        # Before the 6th of November October is not late yet.
+        assert [i.month for i in overdue_items(user=school_user, today=dt.date(2025, 11, 5))] == [dt.date(2025, 9, 1)]
