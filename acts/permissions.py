@@ -27,5 +27,5 @@ def act_actions(act: Act, user) -> set[str]:
         actions |= {a for a in ("submit", "rebuild", "correct") if allowed(act, Act.TRANSITIONS, a, user)}
     if role == Role.DEPARTMENT and user.region_id == act.contract.order.region_id:
         if allowed(act, Act.TRANSITIONS, "accept", user):
-            actions |= {"decide", "accept", "partly_accept", "return"}
+            actions |= {"decide", "inspect", "accept", "partly_accept", "return"}
     return actions

@@ -374,3 +374,8 @@ LOGGING = {
 OVERSIGHT_ANSWER_WORKING_DAYS = int(env("OVERSIGHT_ANSWER_WORKING_DAYS", "10"))
 # Largest attachment of a case, in bytes.
 OVERSIGHT_ATTACHMENT_MAX_BYTES = int(env("OVERSIGHT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Acceptance after inspection (acts) ---------------------------------------------------------------
+# Lines drawn at random, weighted by risk, into the inspection sample of an act version, besides every
+# line with an open finding (acts/inspection.py).
+ACT_INSPECTION_SAMPLE_SIZE = int(env("ACT_INSPECTION_SAMPLE_SIZE", "10"))

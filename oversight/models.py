@@ -22,6 +22,11 @@ from core.scoping import Scope, ScopedQuerySet
 from core.workflow import Transition
 from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
 
+# A case holds the payment of its act while a conclusion says "violation found" and the elimination
+# report is pending (not submitted, or submitted and not yet accepted by closing the case).
+HOLDING_STATUSES = (CaseStatus.CONCLUDED, CaseStatus.ELIMINATION)
+HOLDS_PAYMENT = Q(conclusion=Conclusion.VIOLATION_FOUND, status__in=HOLDING_STATUSES)
+
 MONITORS = frozenset({Role.MONITOR})
 PARTIES = frozenset({Role.SCHOOL, Role.DEPARTMENT})
 
@@ -89,7 +94,7 @@ class MonitoringCase(models.Model):
     @property
     def violation_pending(self) -> bool:
         """A conclusion says "violation found" and the elimination report is not accepted yet."""
-        return self.conclusion == Conclusion.VIOLATION_FOUND and self.status in (CaseStatus.CONCLUDED, CaseStatus.ELIMINATION)
+        return self.conclusion == Conclusion.VIOLATION_FOUND and self.status in HOLDING_STATUSES  # = HOLDS_PAYMENT
 
 
 class CaseQuestion(models.Model):

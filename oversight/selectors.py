@@ -13,11 +13,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
+from acts.models import Act
 from core.models import AuditEvent
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import Scope
-from oversight.choices import CaseStatus, Conclusion
-from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
+from orders.models import Contract
+from oversight.choices import SubjectKind
+from oversight.models import HOLDS_PAYMENT, CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
+from schools.models import School
 
 AUDIT_READERS = NATIONWIDE_ROLES | {Role.DEPARTMENT}
 
@@ -118,20 +121,36 @@ def case_events(*, user, case):
             .select_related("actor", "content_type").order_by("seq"))
 
 
-def payment_hold(act_id: int) -> bool:
-    """True while a case on this act has concluded "violation found" and its elimination report is pending
-    (not submitted yet, or submitted and not yet accepted by closing the case). Payment preparation waits."""
-    from oversight.choices import SubjectKind
-    from oversight.services import subject_content_type
+# The models a case may concern (all of them in apps below this one).
+SUBJECT_MODELS = {SubjectKind.SCHOOL: School, SubjectKind.CONTRACT: Contract, SubjectKind.ACT: Act}
 
-    return MonitoringCase.objects.filter(
-        subject_type=subject_content_type(SubjectKind.ACT), subject_id=act_id, conclusion=Conclusion.VIOLATION_FOUND,
-        status__in=[CaseStatus.CONCLUDED, CaseStatus.ELIMINATION],
-    ).exists()
+
+def subject_model(kind: str):
+    return SUBJECT_MODELS[kind]
+
+
+def subject_content_type(kind: str) -> ContentType:
+    return ContentType.objects.get_for_model(subject_model(kind), for_concrete_model=True)
+
+
+def payment_holds(act_ids) -> dict[int, MonitoringCase]:
+    """{act id: the case that holds its payment} for those of ``act_ids`` whose payment waits: a case on the act
+    concluded "violation found" and its elimination report is pending (not submitted yet, or submitted and not
+    yet accepted by closing the case). One query. Payments asks it before preparing, approving and exporting a
+    payment (no scoping: it is a rule, not a view)."""
+    holds: dict[int, MonitoringCase] = {}
+    cases = (MonitoringCase.objects.filter(HOLDS_PAYMENT, subject_type=subject_content_type(SubjectKind.ACT),
+                                           subject_id__in=list(act_ids)).order_by("opened_at", "id"))
+    for case in cases:
+        holds.setdefault(case.subject_id, case)
+    return holds
+
+
+def payment_hold(act_id: int) -> MonitoringCase | None:
+    """The case that holds this act's payment, or None (``payment_holds``)."""
+    return payment_holds([act_id]).get(act_id)
 
 
 def cases_about(*, user, kind: str, subject_id: int):
     """Cases on one school, contract or act that ``user`` may see (for the subject's page)."""
-    from oversight.services import subject_content_type
-
     return case_list(user=user).filter(subject_type=subject_content_type(kind), subject_id=subject_id)

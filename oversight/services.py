@@ -17,27 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acts.deadlines import add_working_days
-from acts.models import Act
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from orders.models import Contract
 from oversight.choices import FINAL_STATUSES, Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
-from schools.models import School
+from oversight.selectors import subject_model
 
-# The models a case may concern (all of them in apps below this one).
-SUBJECT_MODELS = {SubjectKind.SCHOOL: School, SubjectKind.CONTRACT: Contract, SubjectKind.ACT: Act}
 TEXT_LIMIT = 4000
-
-
-def subject_model(kind: str):
-    return SUBJECT_MODELS[kind]
-
-
-def subject_content_type(kind: str) -> ContentType:
-    return ContentType.objects.get_for_model(subject_model(kind), for_concrete_model=True)
 
 
 def _ensure_monitor(actor) -> None:

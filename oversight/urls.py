@@ -14,4 +14,5 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:step>/", views.case_step, name="case-step"),
     path("questions/<int:pk>/answer/", views.question_answer, name="question-answer"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("acts/<int:act_pk>/cases/", views.act_cases, name="act-cases"),
 ]

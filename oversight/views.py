@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from acts.selectors import act_get
 from core.decorators import monitor_writes
 from core.errors import DomainError
 from core.roles import NATIONWIDE_ROLES, Role
@@ -68,6 +69,8 @@ def case_open(request):
     initial = {}
     if finding is not None:
         initial = {"subject_kind": SubjectKind.SCHOOL, "subject_id": finding.school_id, "ground": CaseGround.RISK_INDICATOR}
+    elif request.GET.get("subject_kind") in SubjectKind.values and request.GET.get("subject_id", "").isdigit():
+        initial = {"subject_kind": request.GET["subject_kind"], "subject_id": request.GET["subject_id"]}  # from the subject's page
     form = CaseOpenForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,3 +196,17 @@ def attachment_download(request, pk: int):
     if attachment is None:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+@require_safe
+@login_required
+def act_cases(request, act_pk: int):
+    """The monitoring cases in progress on an act, and whether its payment waits: a fragment the act page
+    loads by URL name (the acts app sits below this one)."""
+    act = act_get(user=request.user, pk=act_pk)
+    cases = (selectors.cases_about(user=request.user, kind=SubjectKind.ACT, subject_id=act.pk)
+             .exclude(status__in=FINAL_STATUSES).select_related("opened_by"))
+    hold = selectors.payment_hold(act.pk)
+    return render(request, "oversight/_act_cases.html", {
+        "act": act, "cases": cases, "hold_id": getattr(hold, "pk", None), "may_open": request.user.role == Role.MONITOR,
+    })

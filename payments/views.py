@@ -23,8 +23,9 @@ from core.roles import Role
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt
+from oversight.selectors import payment_hold
 from payments import selectors, services
-from payments.choices import DEAD_PAYMENT_STATUSES
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus
 from payments.filters import PaymentFilterSet, RecoveryFilterSet
 from payments.forms import BankConfirmationForm, ReportPrepareForm
 from payments.pdf import report_headers, report_pdf, report_rows
@@ -85,18 +86,23 @@ def act_payments(request, act_pk):
     act = act_selectors.act_get(user=request.user, pk=act_pk)
     payments = list(selectors.act_payments(act=act, user=request.user))
     has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
+    may_prepare = act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment)
+    hold = payment_hold(act.pk) if may_prepare or has_live_payment else None
     return render(request, "payments/_act_payments.html", {
-        "act": act, "payments": payments,
-        "may_prepare": act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment),
+        "act": act, "payments": payments, "may_prepare": may_prepare and hold is None, "hold": hold,
     })
 
 
 @login_required
 def payment_detail(request, pk):
     payment = selectors.payment_get(user=request.user, pk=pk)
+    actions = payment_actions(payment, request.user)
+    hold = payment_hold(payment.act_id) if payment.status in (PaymentStatus.PREPARED, PaymentStatus.APPROVED) else None
+    if hold is not None:
+        actions.discard("approve")
     return render(request, "payments/payment_detail.html", {
         "payment": payment, "offsets": list(selectors.payment_offsets(payment=payment)),
-        "actions": payment_actions(payment, request.user), "reason_form": ReasonForm(),
+        "actions": actions, "reason_form": ReasonForm(), "hold": hold,
         "events": audit_events_for(subject=payment),
     })
 

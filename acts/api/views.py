@@ -7,9 +7,11 @@ payments app: external clients use them.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from acts import selectors, services
@@ -94,6 +96,35 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
                                           lines=data.get("lines"), selection=data.get("selection"),
                                           reason=data["reason"], note=data["note"])
         return Response({"decided": count})
+
+    @extend_schema(summary="The inspection sample of the act's current version (or ?version=N)",
+                   responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["get"], url_path="inspection-sample", filterset_class=None, pagination_class=None)
+    def inspection_sample(self, request, pk=None):
+        act = self._act()
+        version = request.query_params.get("version", "")
+        version = int(version) if version.isdigit() and 0 < int(version) <= act.version else None
+        sample = selectors.inspection_sample(act=act, user=request.user, version=version)
+        if sample is None:
+            raise NotFound(_("No inspection sample is drawn for this version, or you may not see it yet."))
+        return Response(s.InspectionSampleSerializer(sample).data)
+
+    @extend_schema(summary="Draw the inspection sample; drawn already: add the lines with new open findings "
+                           "(department)", request=None, responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["post"], url_path="draw-sample")
+    def draw_sample(self, request, pk=None):
+        act = self._act()
+        services.act_sample_draw(act=act, actor=request.user)
+        return Response(s.InspectionSampleSerializer(selectors.inspection_sample(act=act, user=request.user)).data)
+
+    @extend_schema(summary="Record the inspection result of a sampled line (department)",
+                   request=s.InspectLineSerializer, responses=with_errors({200: s.InspectionItemSerializer}))
+    @action(detail=True, methods=["post"], url_path="inspect-line")
+    def inspect_line(self, request, pk=None):
+        data = self.input(s.InspectLineSerializer)
+        item = services.act_line_inspect(act=self._act(), actor=request.user, line=data["line"], result=data["result"],
+                                         note=data["note"])
+        return Response(s.InspectionItemSerializer(item).data)
 
     @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
                    responses=with_errors({200: s.ActSerializer}))

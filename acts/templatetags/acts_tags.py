@@ -10,6 +10,7 @@ BADGES = {
     "draft": "text-bg-secondary", "submitted": "text-bg-primary", "accepted": "text-bg-success",
     "partly_accepted": "text-bg-info", "returned": "text-bg-warning", "paid": "text-bg-success",
     "pending": "text-bg-light border", "rejected": "text-bg-danger",
+    "present": "text-bg-success", "absent": "text-bg-danger", "other": "text-bg-warning",  # inspection results
 }
 
 

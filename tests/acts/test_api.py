@@ -56,8 +56,13 @@ class ActApiTests:
         decided = client.post(f"/api/v1/acts/{act.pk}/decide-lines/",
                               {"decision": "accepted", "selection": "pending_payable"}, format="json")
         assert decided.json() == {"decided": 2}
-        response = client.post(f"/api/v1/acts/{act.pk}/partly-accept/",
-                               {"rejections": [{"line": blocked_line.pk, "reason": "check_error"}]}, format="json")
+        rejections = {"rejections": [{"line": blocked_line.pk, "reason": "check_error"}]}
+        not_inspected = client.post(f"/api/v1/acts/{act.pk}/partly-accept/", rejections, format="json")
+        assert not_inspected.status_code == 400 and not_inspected.json()["error"]["code"] == "sample_missing"
+        sample = client.post(f"/api/v1/acts/{act.pk}/draw-sample/").json()
+        for line in sample["lines"]:
+            client.post(f"/api/v1/acts/{act.pk}/inspect-line/", {"line": line["line"], "result": "present"}, format="json")
+        response = client.post(f"/api/v1/acts/{act.pk}/partly-accept/", rejections, format="json")
         assert response.status_code == 200, response.json()
         assert Decimal(response.json()["accepted_amount"]) == act.total_amount - blocked_line.amount
         history = client.get(f"/api/v1/acts/{act.pk}/submissions/").json()

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from acts.choices import ActStatus
-from acts.models import Act, ActLine
+from acts.models import Act, ActLine, InspectionItem
 from acts.services import act_build, act_submit
 from tests.acts.conftest import OCTOBER, TODAY
 from tests.acts.factories import make_contract, make_enrolment, make_finding
@@ -65,6 +65,11 @@ class ActPageTests:
         assert b"cannot be accepted" in refused.content
         client.post(f"/en/acts/{act.pk}/decide/", {"decision": "rejected", "lines": [blocked.pk],
                                                             "reason": "check_error"})
+        not_inspected = client.post(f"/en/acts/{act.pk}/partly-accept/", follow=True)
+        assert b"Draw the inspection sample" in not_inspected.content
+        client.post(f"/en/acts/{act.pk}/inspection/draw/")
+        for line in InspectionItem.objects.filter(sample__act=act).values_list("line_id", flat=True):
+            client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line, "result": "present"})
         client.post(f"/en/acts/{act.pk}/partly-accept/")
         act.refresh_from_db()
         assert act.status == ActStatus.PARTLY_ACCEPTED
