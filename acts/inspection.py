@@ -11,8 +11,9 @@ Risk weight of a line (``WEIGHTS``; the weights in force are stored with each sa
 later change of them never changes how an old sample reads):
 
 * ``base`` 1;
-* ``+ newly_enrolled`` (2) when its enrolment began in the act's month or the month before
-  (month-end enrolments and quick transfers are where pupils were billed who studied elsewhere);
+* ``+ newly_enrolled`` (2) when its enrolment began in the act's month or the month before, after
+  the first day of the school year (the usual intake on 1 September does not count): mid-year
+  enrolments and quick transfers are where pupils were billed who studied elsewhere;
 * ``+ part_month`` (1) when it is billed for part of the month only (the pupil joined or left);
 * ``+ cleared_finding`` (2) for each live finding that no longer blocks it (an explained warning,
   a waived error): cleared on paper, worth a look on site;
@@ -40,7 +41,7 @@ from django.db import connection
 from acts.models import Act
 from checks.blocking import LIVE_SQL, concerns_sql
 from checks.choices import FindingStatus
-from core.calendar import month_start
+from core.calendar import month_start, school_year_start
 
 WEIGHTS: dict[str, str] = {
     "base": "1",
@@ -83,7 +84,7 @@ def cleared_findings_sql(subject: str) -> str:
 
 CANDIDATES_SQL = f"""
 SELECT l.id, l.amount, {open_findings_sql('l')}, {cleared_findings_sql('l')},
-       e.enrolled_on >= %(recent)s,
+       e.enrolled_on >= %(recent)s AND e.enrolled_on > %(year_start)s,
        l.days < l.days_in_month
   FROM acts_actline l JOIN contingent_enrolment e ON e.id = l.enrolment_id
  WHERE l.act_id = %(act)s AND l.version = %(version)s
@@ -95,7 +96,8 @@ def candidates(act: Act, version: int | None = None) -> list[Candidate]:
     """Every line of the act version with its risk features (one query)."""
     recent = month_start(act.month - dt.timedelta(days=1))  # the first day of the month before
     with connection.cursor() as cursor:
-        cursor.execute(CANDIDATES_SQL, {"recent": recent, "act": act.pk, "version": version or act.version})
+        cursor.execute(CANDIDATES_SQL, {"recent": recent, "year_start": school_year_start(act.month), "act": act.pk,
+                                        "version": version or act.version})
         return [Candidate(line_id, amount, open_count, cleared, newly, part)
                 for line_id, amount, open_count, cleared, newly, part in cursor.fetchall()]
 
@@ -130,7 +132,8 @@ class Drawn:
 def draw(lines: list[Candidate], *, seed: int, size: int, weights: dict[str, str] = WEIGHTS) -> list[Drawn]:
     """The sample of ``lines``: every line with an open finding, then ``size`` others by weighted draw."""
     mean = (sum((c.amount for c in lines), Decimal(0)) / len(lines)) if lines else Decimal(0)
-    flagged = [Drawn(c.line_id, True, line_weight(c, mean, weights), 0) for c in lines if c.open_findings]
+    flagged = sorted((Drawn(c.line_id, True, line_weight(c, mean, weights), 0) for c in lines if c.open_findings),
+                     key=lambda d: d.line_id)
     others = [(c.line_id, line_weight(c, mean, weights)) for c in lines if not c.open_findings]
     others = [(line_id, weight) for line_id, weight in others if weight > 0]
     others.sort(key=lambda item: (draw_key(seed, item[0], item[1]), item[0]))

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_actions import action_label
 from core.choices import RegionKind
 
 
@@ -112,6 +113,11 @@ class AuditEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._status_label(self.to_status)
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (``core.audit_actions``)."""
+        return action_label(self.action)
 
 
 class AuditChainHead(models.Model):

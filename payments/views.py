@@ -23,7 +23,7 @@ from core.roles import Role
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt
-from oversight.selectors import payment_hold
+from oversight.selectors import payment_hold, payment_holds
 from payments import selectors, services
 from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus
 from payments.filters import PaymentFilterSet, RecoveryFilterSet
@@ -51,7 +51,12 @@ def _form_error(request, form) -> None:
 @login_required
 def payment_list(request):
     filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
-    awaiting = selectors.acts_awaiting_payment(user=request.user) if request.user.role in (Role.OPERATOR, Role.MONITOR) else None
+    awaiting = None
+    if request.user.role in (Role.OPERATOR, Role.MONITOR):
+        awaiting = list(selectors.acts_awaiting_payment(user=request.user))
+        holds = payment_holds(act.pk for act in awaiting)  # a monitoring case holds some of them
+        for act in awaiting:
+            act.held_by = holds.get(act.pk)
     return render(request, "payments/payment_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
         "may_prepare": request.user.role == Role.OPERATOR,

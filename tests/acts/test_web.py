@@ -118,6 +118,36 @@ class ActPageTests:
         assert counts[10] == counts[1000], counts
 
 
+class InspectionPageTests:
+    def test_the_department_draws_and_inspects_the_sample_in_the_panel(self, client, contract, school_a, school_user,
+                                                                      department_user):
+        act = submitted_act(contract, school_a, school_user)
+        client.force_login(department_user)
+        assert b'data-testid="inspection-draw"' in client.get(f"/en/acts/{act.pk}/").content
+        panel = client.post(f"/en/acts/{act.pk}/inspection/draw/", HTTP_HX_REQUEST="true").content.decode()
+        assert '<section id="inspection"' in panel and "<html" not in panel  # the panel alone, swapped in place
+        assert panel.count("data-sampled-line=") == 3
+        line = InspectionItem.objects.filter(sample__act=act).first().line
+        refused = client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line.pk, "result": "absent"},
+                              HTTP_HX_REQUEST="true").content.decode()
+        assert 'data-testid="inspection-error"' in refused and "Say in the note" in refused
+        client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line.pk, "result": "absent", "note": "Not in class"},
+                    HTTP_HX_REQUEST="true")
+        page = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert "1 of 3 sampled lines inspected." in page and "Not in class" in page and department_user.username in page
+
+    def test_the_school_does_not_see_the_sample_while_its_act_is_under_review(self, client, contract, school_a,
+                                                                             school_user, department_user):
+        act = submitted_act(contract, school_a, school_user)
+        client.force_login(department_user)
+        client.post(f"/en/acts/{act.pk}/inspection/draw/")
+        client.force_login(school_user)
+        page = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert "data-sampled-line=" not in page and "inspects a sample of the lines" in page
+        refused = client.post(f"/en/acts/{act.pk}/inspection/draw/", follow=True).content.decode()
+        assert "Only the education department" in refused
+
+
 class MovedPageTests:
     def test_the_old_addresses_under_payments_lead_to_the_act_pages(self, client, contract, school_a, school_user):
         make_enrolment(school=school_a)

@@ -219,3 +219,31 @@ class MonitorWriteExceptionTests:
         assert client.post(f"/en/oversight/questions/{question.pk}/answer/", {"text": "Yes."}).status_code == 302
         question.refresh_from_db()
         assert question.answer == "Yes." and question.answered_by == department_user
+
+
+class ActCasesFragmentTests:
+    def test_the_act_page_shows_the_cases_in_progress_and_whether_the_payment_waits(
+            self, client, school_a, school_user, department_user, other_department_user, monitor_user):
+        from oversight.services import case_close
+        from tests.acts.factories import make_contract
+
+        contract = make_contract(school=school_a)
+        act = Act.objects.create(contract=contract, school=school_a, month=dt.date(2025, 10, 1), due_on=dt.date(2025, 11, 5),
+                                 built_at=dt.datetime(2025, 11, 1, tzinfo=dt.UTC), built_by=school_user)
+        case = case_open(actor=monitor_user, subject_kind="act", subject_id=act.pk, ground="media", ground_details="x")
+        url = f"/en/oversight/acts/{act.pk}/cases/"
+        for user in (school_user, department_user, monitor_user):
+            client.force_login(user)
+            fragment = client.get(url).content.decode()
+            assert case.number in fragment and 'data-testid="act-payment-hold"' not in fragment, user
+        client.force_login(other_department_user)
+        assert client.get(url).status_code == 404
+        case_conclude(case=case, actor=monitor_user, conclusion="violation_found", text="Billed twice.")
+        client.force_login(department_user)
+        assert 'data-testid="act-payment-hold"' in client.get(url).content.decode()
+        case.refresh_from_db()
+        case_report_elimination(case=case, actor=school_user, text="Fixed.")
+        case_close(case=case, actor=monitor_user)
+        assert case.number not in client.get(url).content.decode()  # closed: no longer in progress
+        page = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert f'hx-get="{url}"' in page
