@@ -38,3 +38,16 @@ class SubjectKind(models.TextChoices):
 class Addressee(models.TextChoices):
     SCHOOL = "school", _("The school")
     DEPARTMENT = "department", _("The education department")
+
+
+class CaseStep(models.TextChoices):
+    """The steps of a case that are notified by e-mail (``oversight.notifications``)."""
+
+    OPENED = "opened", _("A monitoring case is opened")
+    QUESTION_ASKED = "question_asked", _("A question awaits your answer")
+    QUESTION_ANSWERED = "question_answered", _("A question is answered")
+    CONCLUDED = "concluded", _("The conclusion of the case is issued")
+    REPORT_SUBMITTED = "report_submitted", _("An elimination report is submitted")
+    REPORT_REJECTED = "report_rejected", _("The elimination report is sent back")
+    CLOSED = "closed", _("The case is closed")
+    CANCELLED = "cancelled", _("The case is cancelled")

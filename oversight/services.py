@@ -21,8 +21,9 @@ from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.roles import Role
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from oversight.choices import FINAL_STATUSES, Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from oversight.choices import FINAL_STATUSES, Addressee, CaseGround, CaseStatus, CaseStep, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
+from oversight.notifications import case_notify
 from oversight.selectors import subject_model
 
 TEXT_LIMIT = 4000
@@ -83,6 +84,7 @@ def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_
         "subject": subject_kind, "subject_id": subject.pk, "school": school_id, "ground": ground,
         "finding": finding.pk if finding is not None else None,
     })
+    case_notify(case=case, step=CaseStep.OPENED)
     return case
 
 
@@ -106,6 +108,7 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
                                            due_on=add_working_days(timezone.localdate(), days))
     audit_record(actor=actor, action="case_question_asked", subject=case, data={
         "question": question.pk, "to": addressee, "due_on": question.due_on, "working_days": days})
+    case_notify(case=case, step=CaseStep.QUESTION_ASKED, question=question)
     return question
 
 
@@ -125,6 +128,7 @@ def case_answer(*, question: CaseQuestion, actor, text: str) -> CaseQuestion:
     question.save(update_fields=["answer", "answered_by", "answered_at"])
     audit_record(actor=actor, action="case_question_answered", subject=question.case, data={
         "question": question.pk, "late": timezone.localdate() > question.due_on})
+    case_notify(case=question.case, step=CaseStep.QUESTION_ANSWERED, question=question)
     return question
 
 
@@ -179,10 +183,12 @@ def case_conclude(*, case: MonitoringCase, actor, conclusion: str, text: str) ->
     if open_questions.exists():
         raise ConflictError(_("A question is still waiting for its answer, and its deadline has not passed."),
                             code="questions_pending")
-    return transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="conclude", actor=actor,
+    case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="conclude", actor=actor,
                             data={"conclusion": conclusion},
                             extra_fields={"conclusion": conclusion, "conclusion_text": body, "concluded_at": timezone.now(),
                                           "concluded_by": actor})
+    case_notify(case=case, step=CaseStep.CONCLUDED)
+    return case
 
 
 @transaction.atomic
@@ -194,16 +200,20 @@ def case_report_elimination(*, case: MonitoringCase, actor, text: str) -> Monito
     if case.conclusion != Conclusion.VIOLATION_FOUND:
         raise ConflictError(_("An elimination report answers a conclusion that found a violation."), code="no_violation")
     body = _text(text, "text", _("Write what was done to eliminate the violation."))
-    return transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="report_elimination", actor=actor,
+    case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="report_elimination", actor=actor,
                             extra_fields={"elimination_report": body, "reported_at": timezone.now(), "reported_by": actor})
+    case_notify(case=case, step=CaseStep.REPORT_SUBMITTED)
+    return case
 
 
 @transaction.atomic
 def case_reject_report(*, case: MonitoringCase, actor, reason: str) -> MonitoringCase:
     """The report does not show the violation eliminated: back to the party, with the reason."""
     _ensure_monitor(actor)
-    return transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="reject_report", actor=actor,
+    case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="reject_report", actor=actor,
                             reason=(reason or "").strip()[:TEXT_LIMIT], extra_fields={"status_reason": (reason or "").strip()[:TEXT_LIMIT]})
+    case_notify(case=case, step=CaseStep.REPORT_REJECTED)
+    return case
 
 
 @transaction.atomic
@@ -214,13 +224,17 @@ def case_close(*, case: MonitoringCase, actor, note: str = "") -> MonitoringCase
     if locked.status == CaseStatus.CONCLUDED and locked.conclusion == Conclusion.VIOLATION_FOUND:
         raise ConflictError(_("A violation was found: the case closes once its elimination report is accepted."),
                             code="report_pending")
-    return transition_apply(obj=locked, transitions=MonitoringCase.TRANSITIONS, action="close_case", actor=actor,
+    case = transition_apply(obj=locked, transitions=MonitoringCase.TRANSITIONS, action="close_case", actor=actor,
                             reason=(note or "").strip()[:TEXT_LIMIT])
+    case_notify(case=case, step=CaseStep.CLOSED)
+    return case
 
 
 @transaction.atomic
 def case_cancel(*, case: MonitoringCase, actor, reason: str) -> MonitoringCase:
     _ensure_monitor(actor)
     reason = (reason or "").strip()[:TEXT_LIMIT]
-    return transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="cancel_case", actor=actor,
+    case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="cancel_case", actor=actor,
                             reason=reason, extra_fields={"status_reason": reason})
+    case_notify(case=case, step=CaseStep.CANCELLED)
+    return case
