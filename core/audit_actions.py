@@ -18,6 +18,10 @@ ACTION_LABELS = {
     # accounts
     "user_created": _("User created"),
     "user_updated": _("User updated"),
+    "user_iin_set": _("User's IIN recorded"),
+    "department_bin_set": _("Department's BIN recorded"),
+    # qualified electronic signatures
+    "signature_accepted": _("Signature accepted"),
     # schools and registers
     "register_loaded": _("Register loaded"),
     "school_profile_updated": _("School profile updated"),

@@ -8,8 +8,10 @@ urlpatterns = [
     path("", include("schools.api.urls")),
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
+    path("", include("signatures.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("oversight.api.urls")),
+    path("", include("procurement.api.urls")),
 ]

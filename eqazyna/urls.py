@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("payments/overdue/", acts_moved, {"rest": "overdue/"}),
     path("payments/", include("payments.urls")),
     path("oversight/", include("oversight.urls")),
+    path("signatures/", include("signatures.urls")),
+    path("procurement/", include("procurement.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

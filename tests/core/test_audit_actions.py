@@ -3,7 +3,8 @@
 Actions are collected from the source: ``action=`` literals (and ``x if c else y`` of literals), or members
 of a registered event-type class (``FindingEvent.WAIVED``), in calls of ``audit_record``, ``AuditEvent``,
 ``transition_apply`` and ``transition_check``; the same passed for an ``action`` parameter that a function
-hands on to ``audit_record``; and the keys of every transition table (dicts of ``Transition(...)``)."""
+hands on to ``audit_record``; the keys of every transition table (dicts of ``Transition(...)``); and
+event-type members used as the keys of a dict (a table a service loops over to record its events)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,10 @@ def collect() -> tuple[set[str], list[str]]:
                     isinstance(v, ast.Call) and _name(v.func) == "Transition" for v in node.values):
                 for key in node.keys:
                     found.update(_literals(key))
+            if isinstance(node, ast.Dict):  # {ProcurementEvent.FLAG_RAISED: …}: event types handed on by a table
+                for key in node.keys:
+                    if isinstance(key, ast.Attribute):
+                        found.update(_literals(key))
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
