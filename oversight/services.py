@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.deadlines import add_working_days
+from acts.deadlines import working_day_after
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.roles import Role
 from core.services import audit_record
@@ -105,7 +105,7 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
     if case.status == CaseStatus.OPEN:
         case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="start_dialogue", actor=actor)
     question = CaseQuestion.objects.create(case=case, addressee=addressee, text=body, asked_by=actor,
-                                           due_on=add_working_days(timezone.localdate(), days))
+                                           due_on=working_day_after(timezone.localdate(), days))
     audit_record(actor=actor, action="case_question_asked", subject=case, data={
         "question": question.pk, "to": addressee, "due_on": question.due_on, "working_days": days})
     case_notify(case=case, step=CaseStep.QUESTION_ASKED, question=question)

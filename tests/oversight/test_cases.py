@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from acts.deadlines import add_working_days
+from acts.deadlines import working_day_after
 from acts.models import Act, Holiday
 from core.models import AuditEvent
 from oversight.choices import CaseStatus
@@ -138,9 +138,19 @@ class CaseApiTests:
 
 class CaseRulesTests:
     def test_answers_are_due_in_working_days_without_the_holidays(self, school_a, monitor_user):
-        assert add_working_days(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 6)  # Friday + 2: Tuesday
+        assert working_day_after(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 6)  # Friday + 2: Tuesday
         Holiday.objects.create(date=dt.date(2026, 10, 5), name_kk="Тест", name_ru="Тест", name_en="Test")
-        assert add_working_days(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 7)  # Monday off: Wednesday
+        assert working_day_after(dt.date(2026, 10, 2), 2) == dt.date(2026, 10, 7)  # Monday off: Wednesday
+
+    def test_a_question_asked_before_a_holiday_is_due_a_working_day_later(self, school_a, monitor_user):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        without = working_day_after(today, 1)
+        Holiday.objects.create(date=without, name_kk="Тест", name_ru="Тест", name_en="Test")
+        case = case_open(actor=monitor_user, subject_kind="school", subject_id=school_a.pk, ground="media", ground_details="x")
+        question = case_ask(case=case, actor=monitor_user, addressee="school", text="?", working_days=1)
+        assert question.due_on == working_day_after(today, 1) > without
 
     def test_payment_waits_while_a_violation_on_the_act_awaits_its_report(self, school_a, monitor_user, school_user):
         from tests.acts.factories import make_contract
