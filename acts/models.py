@@ -20,17 +20,25 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from acts.choices import INSPECTION_NOTE_REQUIRED, ActStatus, InspectionResult, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import (
+    INSPECTION_NOTE_REQUIRED,
+    ActEvent,
+    ActStatus,
+    InspectionEvent,
+    InspectionResult,
+    LineDecision,
+    LineRejectReason,
+    SubmissionOutcome,
+)
 from contingent.choices import PupilCategory
+from core.choices import ChoiceColour
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
 from schools.choices import Level
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
-
-SCHOOL, DEPARTMENT, OPERATOR = frozenset({Role.SCHOOL}), frozenset({Role.DEPARTMENT}), frozenset({Role.OPERATOR})
 
 
 def _public(user) -> Q:
@@ -60,16 +68,22 @@ class Holiday(models.Model):
 class Act(models.Model):
     """The act of services rendered of one contract for one month."""
 
+    # From which statuses each action may be taken and where it leads (who may: ``scope`` below).
     TRANSITIONS = {
-        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, roles=SCHOOL),
-        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, roles=SCHOOL),
-        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, roles=DEPARTMENT),
-        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED, roles=DEPARTMENT),
-        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, roles=DEPARTMENT,
+        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, event=ActEvent.REBUILT),
+        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, event=ActEvent.SUBMITTED),
+        # the department decides lines while the act is submitted (the status stays)
+        "decide": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=ActEvent.LINES_DECIDED),
+        # … and inspects its sample before accepting (draw the sample, record each sampled line's result)
+        "inspect": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=InspectionEvent.LINE_INSPECTED),
+        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, event=ActEvent.ACCEPTED),
+        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED,
+                                    event=ActEvent.PARTLY_ACCEPTED),
+        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, event=ActEvent.RETURNED,
                              reason_required=True),
-        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, roles=SCHOOL),
+        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, event=ActEvent.CORRECTED),
         "mark_paid": Transition(sources=(ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED), target=ActStatus.PAID,
-                                roles=OPERATOR),
+                                event=ActEvent.PAID),
     }
 
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="acts")
@@ -96,7 +110,23 @@ class Act(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__order__region", school="school")
+    scope = Scope(region="contract__order__region", school="school", actions={
+        # the school builds its own act of a month; an operator builds a whole month at once
+        "build": Allow(Role.SCHOOL, creates=True),
+        "build_month": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        "rebuild": Allow(Role.SCHOOL),
+        "submit": Allow(Role.SCHOOL),
+        "correct": Allow(Role.SCHOOL),
+        # the department of the contract's region reviews
+        "decide": Allow(Role.DEPARTMENT),
+        "inspect": Allow(Role.DEPARTMENT),
+        "accept": Allow(Role.DEPARTMENT),
+        "partly_accept": Allow(Role.DEPARTMENT),
+        "return": Allow(Role.DEPARTMENT),
+        # an operator's payment (or the bank's confirmation of it) marks the act paid
+        "mark_paid": Allow(Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", ActStatus)
 
     class Meta:
         ordering = ["-month", "school_id", "-id"]
@@ -189,6 +219,7 @@ class ActLine(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="act__contract__order__region", school="school")
+    decision_colour = ChoiceColour("decision", LineDecision)
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
@@ -268,6 +299,8 @@ class InspectionItem(models.Model):
     inspected_by = models.ForeignKey(USER, verbose_name=_("inspected by"), null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+
+    result_colour = ChoiceColour("result", InspectionResult)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="sample__act__contract__order__region", school=_sample_shown_to_school("sample__"))

@@ -34,7 +34,7 @@ def _filtered(queryset, filterset_class, filters):
 def act_list(*, user, filters: dict | None = None):
     from acts.filters import ActFilterSet
 
-    queryset = Act.objects.visible_to(user).select_related("contract", "school", "school__region")
+    queryset = Act.objects.visible_to(user).select_related("contract__order", "school", "school__region")
     return _filtered(queryset, ActFilterSet, filters)
 
 
@@ -102,7 +102,8 @@ def iins_text(lines) -> str:
 
 
 def act_line_list(*, user, current_only: bool = True):
-    queryset = ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).order_by("act_id", "version", "id")
+    queryset = (ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).select_related("act__contract")
+                .order_by("act_id", "version", "id"))
     return queryset.filter(version=F("act__version")) if current_only else queryset
 
 

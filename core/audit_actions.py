@@ -1,108 +1,78 @@
-"""Translated labels of every audit action the portal records.
+"""Every audit action in words: the registry pages, the API and exports use to show history.
 
-Actions are the strings services pass to ``audit_record`` / ``transition_apply`` (the keys of the
-workflow transition tables included). An app that declares its event types as ``TextChoices``
-(``checks.choices.FindingEvent``, ``CheckRunEvent``, ``acts.choices.InspectionEvent``) registers them
-in its ``AppConfig.ready`` with ``register_event_types``: their labels join ``ACTION_LABELS``, which
-holds the actions still written as bare strings. The audit pages, API and exports show these
-labels; ``tests/core/test_audit_actions.py`` reads the code base and fails when an action has no
-label. (No app is imported here: apps above core hand their choices in.)
+An audit event type is a member of a ``TextChoices`` class in its app's ``choices.py``, named
+``<entity>_<past participle>`` (``ActEvent.SUBMITTED = "act_submitted"``); services pass the member
+to ``audit_record`` and transition tables name it (``Transition(event=…)``), never a bare string.
+Each app registers its event types in its ``AppConfig.ready`` with ``register_event_types``.
+
+Audit rows already written keep the action they were written with, forever (the trail is
+append-only). The strings used before the event types were declared as choices are listed in
+``LEGACY_ACTION_LABELS`` so that old history is shown in words too; they are never written again.
+``tests/core/test_audit_actions.py`` reads the code base and fails when an action passed to
+``audit_record``, ``AuditEvent`` or a transition table is not a registered choice, and when an
+action (current or legacy) has no Kazakh or Russian label. No app is imported here: the apps
+above core hand their choices in.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-ACTION_LABELS = {
-    # accounts
-    "user_created": _("User created"),
-    "user_updated": _("User updated"),
-    "user_iin_set": _("User's IIN recorded"),
-    "department_bin_set": _("Department's BIN recorded"),
-    # qualified electronic signatures
-    "signature_accepted": _("Signature accepted"),
-    # schools and registers
-    "register_loaded": _("Register loaded"),
-    "school_profile_updated": _("School profile updated"),
-    # contingent and NOBD
-    "enrolment_added": _("Pupil enrolled"),
-    "enrolment_updated": _("Enrolment changed"),
-    "enrolment_left": _("Pupil left"),
-    "contingent_uploaded": _("Contingent file uploaded"),
-    "contingent_imported": _("Contingent imported"),
-    "contingent_upload_discarded": _("Contingent upload discarded"),
-    "nobd_snapshot_imported": _("NOBD snapshot loaded"),
-    "nobd_snapshot_pruned": _("NOBD snapshot rows removed"),
+# Actions recorded before the event types were choices (the keys of the transition tables, which
+# were the audit actions then). Kept for the rows that carry them; no code writes them any more.
+LEGACY_ACTION_LABELS = {
     # state orders, applications, contracts
-    "order_created": _("State order created"),
-    "order_updated": _("State order edited"),
-    "publish": _("Published"),
-    "close": _("Closed"),
-    "application_submitted": _("Application submitted"),
-    "approve": _("Approved"),
-    "reject": _("Rejected"),
-    "withdraw": _("Withdrawn"),
-    "contract_created": _("Contract drawn up"),
-    "sign_school": _("Signed by the school"),
-    "sign_department": _("Signed by the department"),
-    "suspend": _("Suspended"),
-    "resume": _("Resumed"),
-    "terminate": _("Terminated"),
-    # acts of services rendered
-    "act_built": _("Act built"),
-    "rebuild": _("Act rebuilt"),
-    "submit": _("Submitted"),
-    "act_lines_decided": _("Act lines decided"),
-    "accept": _("Accepted"),
-    "partly_accept": _("Partly accepted"),
-    "return": _("Returned for correction"),
-    "correct": _("Correction started"),
-    "mark_paid": _("Marked paid"),
-    # payments, registries, bank confirmations, recoveries, final reports
-    "payment_prepared": _("Payment prepared"),
-    "settle": _("Settled without transfer"),
-    "cancel": _("Cancelled"),
-    "export": _("Exported to a registry"),
-    "registry_created": _("Payment registry created"),
-    "payment_reissued": _("Payment re-issued"),
-    "bank_confirmation_uploaded": _("Bank confirmation uploaded"),
-    "bank_confirmation_applied": _("Bank confirmation applied"),
-    "confirm_paid": _("Confirmed paid by the bank"),
-    "confirm_failed": _("Payment failed at the bank"),
-    "recovery_recorded": _("Recovery recorded"),
-    "final_report_prepared": _("Final report prepared"),
-    # monitoring cases (oversight)
-    "case_opened": _("Monitoring case opened"),
-    "case_question_asked": _("Question asked"),
-    "case_question_answered": _("Question answered"),
-    "case_note_added": _("Internal note added"),
-    "case_attachment_added": _("Attachment added"),
-    "start_dialogue": _("Dialogue started"),
-    "conclude": _("Conclusion issued"),
-    "report_elimination": _("Elimination report submitted"),
-    "reject_report": _("Elimination report sent back"),
-    "close_case": _("Case closed"),
-    "cancel_case": _("Case cancelled"),
+    "publish": pgettext_lazy("audit action", "Published"),
+    "close": pgettext_lazy("audit action", "Closed"),
+    "approve": pgettext_lazy("audit action", "Approved"),
+    "reject": pgettext_lazy("audit action", "Rejected"),
+    "withdraw": pgettext_lazy("audit action", "Withdrawn"),
+    "sign_school": pgettext_lazy("audit action", "Signed by the school"),
+    "sign_department": pgettext_lazy("audit action", "Signed by the department"),
+    "suspend": pgettext_lazy("audit action", "Suspended"),
+    "resume": pgettext_lazy("audit action", "Resumed"),
+    "terminate": pgettext_lazy("audit action", "Terminated"),
+    # acts
+    "rebuild": pgettext_lazy("audit action", "Act rebuilt"),
+    "submit": pgettext_lazy("audit action", "Submitted"),
+    "accept": pgettext_lazy("audit action", "Accepted"),
+    "partly_accept": pgettext_lazy("audit action", "Partly accepted"),
+    "return": pgettext_lazy("audit action", "Returned for correction"),
+    "correct": pgettext_lazy("audit action", "Correction started"),
+    "mark_paid": pgettext_lazy("audit action", "Marked paid"),
+    # payments, recoveries
+    "cancel": pgettext_lazy("audit action", "Cancelled"),
+    "export": pgettext_lazy("audit action", "Exported to a registry"),
+    "settle": pgettext_lazy("audit action", "Settled without transfer"),
+    "confirm_paid": pgettext_lazy("audit action", "Confirmed paid by the bank"),
+    "confirm_failed": pgettext_lazy("audit action", "Payment failed at the bank"),
 }
-
 
 EVENT_TYPES: list[type[models.TextChoices]] = []
 
 
 def register_event_types(*choices: type[models.TextChoices]) -> None:
-    """An app's event types (``TextChoices``: value = action, label = its words) join the labels."""
+    """An app's event types (``TextChoices``: value = action, label = its words) join the registry."""
     for choice in choices:
         if choice not in EVENT_TYPES:
             EVENT_TYPES.append(choice)
 
 
-def action_labels() -> dict:
-    """Every action's lazy label: the bare-string actions and the registered event types."""
-    labels = dict(ACTION_LABELS)
+def current_actions() -> dict[str, object]:
+    """The actions code may write now: every registered event type, with its label."""
+    labels: dict[str, object] = {}
     for choice in EVENT_TYPES:
-        labels.update((member.value, member.label) for member in choice)
+        for member in choice:
+            if member.value in labels or member.value in LEGACY_ACTION_LABELS:
+                raise ValueError(f"audit action {member.value!r} is declared twice")
+            labels[member.value] = member.label
     return labels
+
+
+def action_labels() -> dict[str, object]:
+    """Every action's lazy label: the registered event types and the legacy strings."""
+    return {**LEGACY_ACTION_LABELS, **current_actions()}
 
 
 def action_label(action: str) -> str:
@@ -112,4 +82,11 @@ def action_label(action: str) -> str:
 
 
 def action_choices() -> list[tuple[str, str]]:
+    """(action, label) pairs for a filter, sorted by label in the active language."""
     return sorted(((key, str(label)) for key, label in action_labels().items()), key=lambda item: item[1])
+
+
+def is_event_type(value) -> bool:
+    """Whether ``value`` is a member of a registered event type (what ``audit_record`` accepts)."""
+    return any(isinstance(value, choice) for choice in EVENT_TYPES)
+

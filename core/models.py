@@ -62,6 +62,9 @@ class AuditEvent(models.Model):
     advisory lock (held until the writer's transaction ends), gives the event the next ``seq``, the
     last event's hash as ``prev_hash`` and ``hash`` = SHA-256 of its canonical content. A rolled-back
     writer leaves no gap; concurrent writers wait for each other, so the chain never forks.
+
+    ``action`` is an event type of ``core.audit_actions`` (a choice of the app that wrote it, or a legacy
+    string of older rows).
     """
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

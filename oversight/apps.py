@@ -13,3 +13,9 @@ class OversightConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "oversight"
     verbose_name = _("Oversight")
+
+    def ready(self):
+        from core.audit_actions import register_event_types
+        from oversight.choices import CaseEvent
+
+        register_event_types(CaseEvent)

@@ -51,3 +51,19 @@ class CaseStep(models.TextChoices):
     REPORT_REJECTED = "report_rejected", _("The elimination report is sent back")
     CLOSED = "closed", _("The case is closed")
     CANCELLED = "cancelled", _("The case is cancelled")
+
+
+class CaseEvent(models.TextChoices):
+    """Audit event types of monitoring cases (``AuditEvent.action``; registered in ``oversight.apps``)."""
+
+    OPENED = "case_opened", _("Monitoring case opened")
+    DIALOGUE_STARTED = "case_dialogue_started", _("Dialogue started")
+    QUESTION_ASKED = "case_question_asked", _("Question asked")
+    QUESTION_ANSWERED = "case_question_answered", _("Question answered")
+    NOTE_ADDED = "case_note_added", _("Internal note added")
+    ATTACHMENT_ADDED = "case_attachment_added", _("Attachment added")
+    CONCLUDED = "case_concluded", _("Conclusion issued")
+    REPORT_SUBMITTED = "case_report_submitted", _("Elimination report submitted")
+    REPORT_REJECTED = "case_report_rejected", _("Elimination report sent back")
+    CLOSED = "case_closed", _("Case closed")
+    CANCELLED = "case_cancelled", _("Case cancelled")

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_actions import action_choices
-from oversight.choices import CaseGround, CaseStatus, Conclusion, SubjectKind
-
-MAX_ID = 2**63 - 1
+from core.filters import MAX_ID
+from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from schools.filters import SchoolFilter
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
@@ -51,7 +51,7 @@ class CaseFilterSet(django_filters.FilterSet):
     conclusion = django_filters.ChoiceFilter(label=_("conclusion"), choices=Conclusion.choices)
     subject_kind = django_filters.ChoiceFilter(label=_("subject"), choices=SubjectKind.choices)
     subject_id = django_filters.NumberFilter(label=_("subject id"), min_value=1, max_value=MAX_ID)
-    school = django_filters.NumberFilter(label=_("school (id)"), field_name="school_id", min_value=1, max_value=MAX_ID)
+    school = SchoolFilter()
     school_bin = django_filters.CharFilter(label=_("school BIN"), field_name="school__bin", max_length=12)
     finding = django_filters.NumberFilter(label=_("finding (id)"), field_name="finding_id", min_value=1, max_value=MAX_ID)
     open = django_filters.BooleanFilter(label=_("in progress"), method="filter_open")
@@ -62,3 +62,27 @@ class CaseFilterSet(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         final = Q(status__in=[CaseStatus.CLOSED, CaseStatus.CANCELLED])
         return queryset.exclude(final) if value else queryset.filter(final)
+
+
+class PublishedHeadFilterSet(django_filters.FilterSet):
+    day = django_filters.DateFilter(label=_("day"), field_name="day")
+
+    class Meta:
+        fields = ["day"]
+
+
+class CaseQuestionFilterSet(django_filters.FilterSet):
+    case = django_filters.NumberFilter(label=_("case (id)"), field_name="case_id", min_value=1, max_value=MAX_ID)
+    addressee = django_filters.ChoiceFilter(label=_("to"), choices=Addressee.choices)
+
+    class Meta:
+        fields = ["case", "addressee"]
+
+
+class CaseAttachmentFilterSet(django_filters.FilterSet):
+    case = django_filters.NumberFilter(label=_("case (id)"), field_name="case_id", min_value=1, max_value=MAX_ID)
+    question = django_filters.NumberFilter(label=_("question (id)"), field_name="question_id", min_value=1,
+                                           max_value=MAX_ID)
+
+    class Meta:
+        fields = ["case", "question"]

@@ -18,17 +18,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Condition, Scope, ScopedQuerySet
 from core.workflow import Transition
-from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from oversight.choices import Addressee, CaseEvent, CaseGround, CaseStatus, Conclusion, SubjectKind
 
 # A case holds the payment of its act while a conclusion says "violation found" and the elimination
 # report is pending (not submitted, or submitted and not yet accepted by closing the case).
 HOLDING_STATUSES = (CaseStatus.CONCLUDED, CaseStatus.ELIMINATION)
 HOLDS_PAYMENT = Q(conclusion=Conclusion.VIOLATION_FOUND, status__in=HOLDING_STATUSES)
 
-MONITORS = frozenset({Role.MONITOR})
-PARTIES = frozenset({Role.SCHOOL, Role.DEPARTMENT})
+
+
+def _addressed_to_you(user) -> Q:
+    """A question is answered by the party it is addressed to (the school, or the department)."""
+    return Q(addressee=Addressee.SCHOOL if getattr(user, "role", None) == Role.SCHOOL else Addressee.DEPARTMENT)
+
+
+ADDRESSED_TO_YOU = Condition(_addressed_to_you, _("The question is addressed to someone else."), "not_addressee")
 
 
 class MonitoringCase(models.Model):
@@ -58,18 +64,36 @@ class MonitoringCase(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    # Who may do what (``core.scoping``): monitors run the case (the monitor's exceptions to "read only"
+    # are listed in ``core.scoping.MONITOR_ACTIONS``); the school of the case, or the education department
+    # of its region, reports the elimination and adds shared files. Operators and administrators read.
+    scope = Scope(region="school__region", school="school", actions={
+        "open": Allow(Role.MONITOR, creates=True),
+        "ask": Allow(Role.MONITOR),
+        "note": Allow(Role.MONITOR),
+        "attach": Allow(Role.MONITOR, Role.SCHOOL, Role.DEPARTMENT),
+        "attach_internal": Allow(Role.MONITOR),
+        "start_dialogue": Allow(Role.MONITOR),
+        "conclude": Allow(Role.MONITOR),
+        "report_elimination": Allow(Role.SCHOOL, Role.DEPARTMENT),
+        "reject_report": Allow(Role.MONITOR),
+        "close_case": Allow(Role.MONITOR),
+        "cancel_case": Allow(Role.MONITOR),
+    })
 
+    # From which statuses each step may be taken and where it leads (who may: ``scope`` above).
     TRANSITIONS = {
-        "start_dialogue": Transition(sources=(CaseStatus.OPEN,), target=CaseStatus.DIALOGUE, roles=MONITORS),
-        "conclude": Transition(sources=(CaseStatus.OPEN, CaseStatus.DIALOGUE), target=CaseStatus.CONCLUDED, roles=MONITORS),
-        "report_elimination": Transition(sources=(CaseStatus.CONCLUDED,), target=CaseStatus.ELIMINATION, roles=PARTIES),
-        "reject_report": Transition(sources=(CaseStatus.ELIMINATION,), target=CaseStatus.CONCLUDED, roles=MONITORS,
-                                    reason_required=True),
+        "start_dialogue": Transition(sources=(CaseStatus.OPEN,), target=CaseStatus.DIALOGUE, event=CaseEvent.DIALOGUE_STARTED),
+        "conclude": Transition(sources=(CaseStatus.OPEN, CaseStatus.DIALOGUE), target=CaseStatus.CONCLUDED,
+                               event=CaseEvent.CONCLUDED),
+        "report_elimination": Transition(sources=(CaseStatus.CONCLUDED,), target=CaseStatus.ELIMINATION,
+                                         event=CaseEvent.REPORT_SUBMITTED),
+        "reject_report": Transition(sources=(CaseStatus.ELIMINATION,), target=CaseStatus.CONCLUDED,
+                                    event=CaseEvent.REPORT_REJECTED, reason_required=True),
         "close_case": Transition(sources=(CaseStatus.CONCLUDED, CaseStatus.ELIMINATION), target=CaseStatus.CLOSED,
-                                 roles=MONITORS),
+                                 event=CaseEvent.CLOSED),
         "cancel_case": Transition(sources=(CaseStatus.OPEN, CaseStatus.DIALOGUE, CaseStatus.CONCLUDED, CaseStatus.ELIMINATION),
-                                  target=CaseStatus.CANCELLED, roles=MONITORS, reason_required=True),
+                                  target=CaseStatus.CANCELLED, event=CaseEvent.CANCELLED, reason_required=True),
     }
 
     class Meta:
@@ -112,7 +136,9 @@ class CaseQuestion(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="case__school__region", school="case__school")
+    scope = Scope(region="case__school__region", school="case__school", actions={
+        "answer": Allow(Role.SCHOOL, Role.DEPARTMENT, only=[ADDRESSED_TO_YOU]),
+    })
 
     class Meta:
         ordering = ["asked_at", "id"]

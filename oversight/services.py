@@ -2,7 +2,9 @@
 
 Monitors open, ask, note, conclude, send back, close and cancel; the school of the case, or the
 education department of its region, answers the questions addressed to it and submits the
-elimination report. Operators and administrators read.
+elimination report. Operators and administrators read. Who may is declared once, in the scopes of
+``MonitoringCase`` and ``CaseQuestion``, and asked here with ``core.scoping.require`` (transitions ask
+it in ``core.workflow.transition_apply``).
 """
 
 from __future__ import annotations
@@ -17,21 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acts.deadlines import working_day_after
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from oversight.choices import FINAL_STATUSES, Addressee, CaseGround, CaseStatus, CaseStep, Conclusion, SubjectKind
+from oversight.choices import FINAL_STATUSES, Addressee, CaseEvent, CaseGround, CaseStatus, CaseStep, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
 from oversight.notifications import case_notify
 from oversight.selectors import subject_model
 
 TEXT_LIMIT = 4000
-
-
-def _ensure_monitor(actor) -> None:
-    if getattr(actor, "role", None) != Role.MONITOR:
-        raise PermissionDeniedError(_("Only a monitor may do this."), code="role")
 
 
 def _text(value: str, field: str, message: str, limit: int = TEXT_LIMIT) -> str:
@@ -49,20 +46,10 @@ def _ensure_open(case: MonitoringCase) -> None:
                             code="case_final")
 
 
-def is_party(user, case: MonitoringCase, addressee: str | None = None) -> bool:
-    """The school of the case, or the education department of its region (the one ``addressee`` names)."""
-    role = getattr(user, "role", None)
-    if role == Role.SCHOOL and addressee in (None, Addressee.SCHOOL):
-        return user.school_id == case.school_id
-    if role == Role.DEPARTMENT and addressee in (None, Addressee.DEPARTMENT):
-        return user.region_id == case.school.region_id
-    return False
-
-
 @transaction.atomic
 def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_details: str, finding=None) -> MonitoringCase:
     """Open a case on a school, a contract or an act (from a finding, or by hand)."""
-    _ensure_monitor(actor)
+    require(actor, "open", MonitoringCase)
     if subject_kind not in SubjectKind.values:
         raise DomainError(_("Choose what the case is about: a school, a contract or an act."), field="subject_kind")
     if ground not in CaseGround.values:
@@ -80,7 +67,7 @@ def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_
         subject_kind=subject_kind, subject_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
         subject_id=subject.pk, school_id=school_id, finding=finding, ground=ground, ground_details=details, opened_by=actor,
     )
-    audit_record(actor=actor, action="case_opened", subject=case, to_status=case.status, data={
+    audit_record(actor=actor, action=CaseEvent.OPENED, subject=case, to_status=case.status, data={
         "subject": subject_kind, "subject_id": subject.pk, "school": school_id, "ground": ground,
         "finding": finding.pk if finding is not None else None,
     })
@@ -91,8 +78,8 @@ def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_
 @transaction.atomic
 def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_days: int | None = None) -> CaseQuestion:
     """Put a question to the school or the department; the answer is due in ``working_days`` working days."""
-    _ensure_monitor(actor)
     case = lock(case)
+    require(actor, "ask", case)
     if case.status not in (CaseStatus.OPEN, CaseStatus.DIALOGUE):
         raise ConflictError(_("Questions are asked before the conclusion; the case is “%(status)s”.")
                             % {"status": case.get_status_display()}, code="invalid_transition")
@@ -106,7 +93,7 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
         case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="start_dialogue", actor=actor)
     question = CaseQuestion.objects.create(case=case, addressee=addressee, text=body, asked_by=actor,
                                            due_on=working_day_after(timezone.localdate(), days))
-    audit_record(actor=actor, action="case_question_asked", subject=case, data={
+    audit_record(actor=actor, action=CaseEvent.QUESTION_ASKED, subject=case, data={
         "question": question.pk, "to": addressee, "due_on": question.due_on, "working_days": days})
     case_notify(case=case, step=CaseStep.QUESTION_ASKED, question=question)
     return question
@@ -116,9 +103,7 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
 def case_answer(*, question: CaseQuestion, actor, text: str) -> CaseQuestion:
     """The addressee answers (once)."""
     question = CaseQuestion.objects.select_for_update().select_related("case__school").get(pk=question.pk)
-    if not is_party(actor, question.case, question.addressee):
-        raise PermissionDeniedError(_("The question is addressed to %(to)s.") % {"to": question.get_addressee_display()},
-                                    code="not_addressee")
+    require(actor, "answer", question)
     _ensure_open(question.case)
     if question.answered:
         raise ConflictError(_("The question is already answered."), code="already_answered")
@@ -126,7 +111,7 @@ def case_answer(*, question: CaseQuestion, actor, text: str) -> CaseQuestion:
     question.answered_by = actor
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])
-    audit_record(actor=actor, action="case_question_answered", subject=question.case, data={
+    audit_record(actor=actor, action=CaseEvent.QUESTION_ANSWERED, subject=question.case, data={
         "question": question.pk, "late": timezone.localdate() > question.due_on})
     case_notify(case=question.case, step=CaseStep.QUESTION_ANSWERED, question=question)
     return question
@@ -135,21 +120,17 @@ def case_answer(*, question: CaseQuestion, actor, text: str) -> CaseQuestion:
 @transaction.atomic
 def case_note_add(*, case: MonitoringCase, actor, text: str) -> CaseNote:
     """A monitors' internal note (audited on the note itself, which only monitors and operators see)."""
-    _ensure_monitor(actor)
+    require(actor, "note", case)
     _ensure_open(case)
     note = CaseNote.objects.create(case=case, author=actor, text=_text(text, "text", _("Write the note."), 8000))
-    audit_record(actor=actor, action="case_note_added", subject=note, data={"case": case.pk})
+    audit_record(actor=actor, action=CaseEvent.NOTE_ADDED, subject=note, data={"case": case.pk})
     return note
 
 
 @transaction.atomic
 def case_attach(*, case: MonitoringCase, actor, upload, question: CaseQuestion | None = None, internal: bool = False) -> CaseAttachment:
     """Keep a file with the case: monitors (internal or shared), the school or the department (shared)."""
-    monitor = getattr(actor, "role", None) == Role.MONITOR
-    if not monitor and not is_party(actor, case):
-        raise PermissionDeniedError(_("You may not add files to this case."), code="role")
-    if internal and not monitor:
-        raise PermissionDeniedError(_("Only monitors keep internal files."), code="role")
+    require(actor, "attach_internal" if internal else "attach", case)
     _ensure_open(case)
     if question is not None and question.case_id != case.pk:
         raise DomainError(_("The question belongs to another case."), field="question")
@@ -168,14 +149,14 @@ def case_attach(*, case: MonitoringCase, actor, upload, question: CaseQuestion |
                                 sha256=digest.hexdigest(), uploaded_by=actor)
     attachment.file.save(name, upload, save=False)
     attachment.save()
-    audit_record(actor=actor, action="case_attachment_added", subject=attachment, data={
+    audit_record(actor=actor, action=CaseEvent.ATTACHMENT_ADDED, subject=attachment, data={
         "case": case.pk, "name": name, "size": upload.size, "sha256": attachment.sha256, "internal": internal})
     return attachment
 
 
 @transaction.atomic
 def case_conclude(*, case: MonitoringCase, actor, conclusion: str, text: str) -> MonitoringCase:
-    _ensure_monitor(actor)
+    require(actor, "conclude", case)
     if conclusion not in Conclusion.values:
         raise DomainError(_("Choose the conclusion: violation found or not."), field="conclusion")
     body = _text(text, "text", _("Write the conclusion."))
@@ -195,8 +176,7 @@ def case_conclude(*, case: MonitoringCase, actor, conclusion: str, text: str) ->
 def case_report_elimination(*, case: MonitoringCase, actor, text: str) -> MonitoringCase:
     """The school or the department reports how the violation was eliminated."""
     case = lock(case)
-    if not is_party(actor, case):
-        raise PermissionDeniedError(_("Only the school of the case or the department of its region reports."), code="role")
+    require(actor, "report_elimination", case)
     if case.conclusion != Conclusion.VIOLATION_FOUND:
         raise ConflictError(_("An elimination report answers a conclusion that found a violation."), code="no_violation")
     body = _text(text, "text", _("Write what was done to eliminate the violation."))
@@ -209,7 +189,6 @@ def case_report_elimination(*, case: MonitoringCase, actor, text: str) -> Monito
 @transaction.atomic
 def case_reject_report(*, case: MonitoringCase, actor, reason: str) -> MonitoringCase:
     """The report does not show the violation eliminated: back to the party, with the reason."""
-    _ensure_monitor(actor)
     case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="reject_report", actor=actor,
                             reason=(reason or "").strip()[:TEXT_LIMIT], extra_fields={"status_reason": (reason or "").strip()[:TEXT_LIMIT]})
     case_notify(case=case, step=CaseStep.REPORT_REJECTED)
@@ -219,8 +198,8 @@ def case_reject_report(*, case: MonitoringCase, actor, reason: str) -> Monitorin
 @transaction.atomic
 def case_close(*, case: MonitoringCase, actor, note: str = "") -> MonitoringCase:
     """Close: no violation found, or the elimination report accepted."""
-    _ensure_monitor(actor)
     locked = lock(case)
+    require(actor, "close_case", locked)
     if locked.status == CaseStatus.CONCLUDED and locked.conclusion == Conclusion.VIOLATION_FOUND:
         raise ConflictError(_("A violation was found: the case closes once its elimination report is accepted."),
                             code="report_pending")
@@ -232,7 +211,6 @@ def case_close(*, case: MonitoringCase, actor, note: str = "") -> MonitoringCase
 
 @transaction.atomic
 def case_cancel(*, case: MonitoringCase, actor, reason: str) -> MonitoringCase:
-    _ensure_monitor(actor)
     reason = (reason or "").strip()[:TEXT_LIMIT]
     case = transition_apply(obj=case, transitions=MonitoringCase.TRANSITIONS, action="cancel_case", actor=actor,
                             reason=reason, extra_fields={"status_reason": reason})

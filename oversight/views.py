@@ -1,12 +1,12 @@
 """Monitoring-case pages: list, open (by hand or from a finding), the case with its dialogue, and one
-POST view per step. Monitors write here — the one exception to their read-only rule, declared with
-``core.decorators.monitor_writes``; the services check every role again."""
+POST view per step. Monitors write here — the one exception to their read-only rule, declared in
+``core.scoping.MONITOR_ACTIONS``. Each POST view names its action (``permission_required``: the role
+may take it at all); the service asks the same decision on the case itself (``require``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from acts.selectors import act_get
-from core.decorators import monitor_writes
+from core.decorators import permission_required
 from core.errors import DomainError
-from core.roles import NATIONWIDE_ROLES, Role
+from core.roles import NATIONWIDE_ROLES
+from core.scoping import effective_role, may
 from core.web import error_text, form_add_domain_error
 from oversight import selectors, services
-from oversight.choices import FINAL_STATUSES, CaseGround, CaseStatus, Conclusion, SubjectKind
+from oversight.choices import FINAL_STATUSES, CaseGround, SubjectKind
 from oversight.forms import AttachForm, CaseAskForm, CaseConcludeForm, CaseOpenForm, CaseSearchForm, ReasonForm, TextForm
 from oversight.models import CaseAttachment, CaseQuestion, MonitoringCase
+from oversight.permissions import case_actions
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
@@ -46,7 +48,7 @@ def case_list(request):
     cases = selectors.case_list(user=request.user, filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "oversight/case_list.html", {
-        "form": form, "page": page, "total": page.paginator.count, "may_open": request.user.role == Role.MONITOR,
+        "form": form, "page": page, "total": page.paginator.count, "may_open": may(request.user, "open", MonitoringCase),
     })
 
 
@@ -60,11 +62,8 @@ def _finding(request, value):
         raise Http404 from None
 
 
-@monitor_writes
-@login_required
+@permission_required(MonitoringCase, "open")
 def case_open(request):
-    if request.user.role != Role.MONITOR:
-        raise PermissionDenied
     finding = _finding(request, request.GET.get("finding") or request.POST.get("finding"))
     initial = {}
     if finding is not None:
@@ -86,25 +85,20 @@ def case_open(request):
 
 def _context(request, case, **forms) -> dict:
     user = request.user
-    monitor = user.role == Role.MONITOR
-    party = services.is_party(user, case)
+    actions = case_actions(case, user)
     live = case.status not in FINAL_STATUSES
     questions = list(selectors.case_questions(user=user, case=case))
     for question in questions:
-        question.may_answer = live and not question.answered and services.is_party(user, case, question.addressee)
+        question.may_answer = live and not question.answered and may(user, "answer", question)
     return {
         "case": case, "questions": questions, "notes": selectors.case_notes(user=user, case=case),
         "attachments": selectors.case_attachments(user=user, case=case), "events": selectors.case_events(user=user, case=case),
-        "monitor": monitor, "party": party, "live": live,
-        "nationwide": user.is_superuser or user.role in NATIONWIDE_ROLES,
-        "may_ask": monitor and case.status in (CaseStatus.OPEN, CaseStatus.DIALOGUE),
-        "may_conclude": monitor and case.status in (CaseStatus.OPEN, CaseStatus.DIALOGUE),
-        "may_report": party and case.status == CaseStatus.CONCLUDED and case.conclusion == Conclusion.VIOLATION_FOUND,
-        "may_close": monitor and (case.status == CaseStatus.ELIMINATION or (
-            case.status == CaseStatus.CONCLUDED and case.conclusion == Conclusion.NOT_FOUND)),
-        "may_reject": monitor and case.status == CaseStatus.ELIMINATION,
-        "may_cancel": monitor and live,
-        "may_attach": live and (monitor or party),
+        "monitor": "note" in actions, "live": live,
+        "nationwide": effective_role(user) in NATIONWIDE_ROLES,
+        "may_ask": "ask" in actions, "may_conclude": "conclude" in actions,
+        "may_report": "report_elimination" in actions, "may_close": "close_case" in actions,
+        "may_reject": "reject_report" in actions, "may_cancel": "cancel_case" in actions,
+        "may_attach": "attach" in actions,
         "ask_form": forms.get("ask") or CaseAskForm(), "note_form": forms.get("note") or TextForm(),
         "conclude_form": forms.get("conclude") or CaseConcludeForm(), "report_form": forms.get("report") or TextForm(),
         "reason_form": forms.get("reason") or ReasonForm(), "attach_form": forms.get("attach") or AttachForm(),
@@ -140,19 +134,19 @@ STEPS = {
 }
 
 
-@monitor_writes
-@require_POST
-@login_required
-def case_step(request, pk: int, step: str):
+# step name → the action it is (``MonitoringCase.scope``)
+STEP_ACTIONS = {"ask": "ask", "note": "note", "conclude": "conclude", "report": "report_elimination",
+                "reject-report": "reject_report", "close": "close_case", "cancel": "cancel_case", "attach": "attach"}
+
+
+def _case_step(request, pk: int, step: str):
     case = _case_or_404(request.user, pk)
     if step == "attach":
         form = AttachForm(request.POST, request.FILES)
         key, call, success = "attach", None, _("The file is attached.")
-    elif step in STEPS:
+    else:
         form_class, key, call, success = STEPS[step]
         form = form_class(request.POST)
-    else:
-        raise Http404
     if form.is_valid():
         try:
             if call is None:
@@ -170,8 +164,23 @@ def case_step(request, pk: int, step: str):
     return render(request, "oversight/case_detail.html", _context(request, case, **{key: form}), status=400)
 
 
+def _step_view(step: str):
+    @permission_required(MonitoringCase, STEP_ACTIONS[step])
+    @require_POST
+    def view(request, pk: str, step: str):  # the URL's step is this view's own (one pattern per step)
+        return _case_step(request, int(pk), step)
+
+    view.__name__ = view.__qualname__ = f"case_{step.replace('-', '_')}"
+    return view
+
+
+# One view per step, each marked with its action (the read-only middleware lets a monitor's POST reach
+# only a view whose action a monitor may take).
+STEP_VIEWS = {step: _step_view(step) for step in STEP_ACTIONS}
+
+
+@permission_required(CaseQuestion, "answer")
 @require_POST
-@login_required
 def question_answer(request, pk: int):
     question = CaseQuestion.objects.visible_to(request.user).select_related("case").filter(pk=pk).first()
     if question is None:
@@ -208,5 +217,5 @@ def act_cases(request, act_pk: int):
              .exclude(status__in=FINAL_STATUSES).select_related("opened_by"))
     hold = selectors.payment_hold(act.pk)
     return render(request, "oversight/_act_cases.html", {
-        "act": act, "cases": cases, "hold_id": getattr(hold, "pk", None), "may_open": request.user.role == Role.MONITOR,
+        "act": act, "cases": cases, "hold_id": getattr(hold, "pk", None), "may_open": may(request.user, "open", MonitoringCase),
     })

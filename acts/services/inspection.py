@@ -19,11 +19,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import lock_for_review
 from acts.choices import INSPECTION_NOTE_REQUIRED, InspectionEvent, InspectionResult
 from acts.inspection import WEIGHTS, candidates, draw, new_seed
 from acts.models import Act, ActLine, InspectionItem, InspectionSample
 from acts.selectors import iins_text, open_finding_annotation
+from acts.services.locking import lock_for_review
 from core.errors import ConflictError, DomainError
 from core.services import audit_record
 
@@ -39,7 +39,7 @@ def _items(drawn, sample: InspectionSample, now) -> list[InspectionItem]:
 def act_sample_draw(*, act: Act, actor) -> InspectionSample:
     """Draw the inspection sample of the act's current version (department of its region, act under
     review); when it is drawn already, add the lines that got an open finding since."""
-    locked = lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "inspect")
     lines = candidates(locked)
     now = timezone.now()
     sample = InspectionSample.objects.select_for_update().filter(act=locked, version=locked.version).first()
@@ -69,7 +69,7 @@ def act_sample_draw(*, act: Act, actor) -> InspectionSample:
 @transaction.atomic
 def act_line_inspect(*, act: Act, actor, line: int, result: str, note: str = "") -> InspectionItem:
     """Record what the inspection of one sampled line of the act's current version found."""
-    locked = lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "inspect")
     if result not in InspectionResult.values or result == InspectionResult.PENDING:
         raise DomainError(_("Choose the inspection result: present, absent or other."), field="result",
                           code="bad_result")

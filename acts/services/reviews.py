@@ -14,12 +14,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import lock_for_review
-from acts.choices import LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import ActEvent, LineDecision, LineRejectReason, SubmissionOutcome
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import ZERO
 from acts.selectors import blocked_annotation, iins_text
 from acts.services.inspection import sample_require_inspected
+from acts.services.locking import lock_for_review
 from core.errors import DomainError
 from core.services import audit_record
 from core.workflow import transition_apply
@@ -38,7 +38,7 @@ def current_lines(act: Act):
 def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None = None, selection: str | None = None,
                      reason: str = "", note: str = "") -> int:
     """Accept or reject lines of a submitted act (named by id, or a ready-made ``selection``). Returns how many."""
-    locked = lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "decide")
     note = (note or "").strip()
     if decision not in (LineDecision.ACCEPTED, LineDecision.REJECTED):
         raise DomainError(_("Choose whether to accept or reject the lines."), code="bad_decision", field="decision")
@@ -74,7 +74,7 @@ def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None 
         raise DomainError(_("Explain the reason in the note."), code="note_required", field="note")
     count = selected.update(decision=decision, reject_reason=reason, decision_note=note, decided_by=actor,
                             decided_at=timezone.now())
-    audit_record(actor=actor, action="act_lines_decided", subject=locked, reason=note,
+    audit_record(actor=actor, action=ActEvent.LINES_DECIDED, subject=locked, reason=note,
                  data={"version": locked.version, "decision": decision, "reject_reason": reason, "count": count,
                        "lines": sorted(ids)})
     return count
@@ -114,7 +114,7 @@ def _close_submission(act: Act, *, outcome: str, actor, accepted_amount=None, re
 @transaction.atomic
 def act_accept(*, act: Act, actor) -> Act:
     """Accept the whole act: every line was inspected and accepted."""
-    locked = lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
     sample_require_inspected(locked)
@@ -135,7 +135,7 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
     for item in rejections or []:
         act_lines_decide(act=act, actor=actor, decision=LineDecision.REJECTED, lines=[item["line"]],
                          reason=item.get("reason", ""), note=item.get("note", ""))
-    locked = lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "partly_accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
     sample_require_inspected(locked)
@@ -156,10 +156,8 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
 @transaction.atomic
 def act_return(*, act: Act, actor, reason: str) -> Act:
     """Return the act to the school for correction, with the reason."""
-    locked = lock_for_review(act, actor)
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."), code="reason_required", field="reason")
+    locked = lock_for_review(act, actor, "return", reason)
     _close_submission(locked, outcome=SubmissionOutcome.RETURNED, actor=actor, reason=reason)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="return", actor=actor, reason=reason,

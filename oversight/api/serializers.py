@@ -1,11 +1,13 @@
 import base64
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import AuditEvent, PublishedHead
 from oversight.choices import Addressee, CaseGround, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
+from oversight.permissions import case_actions
 from oversight.presenters import describe
 
 
@@ -134,6 +136,13 @@ class CaseAttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The API names of what may be done to a case now (``oversight.permissions.case_actions``): each is an
+# action endpoint, POST /api/v1/monitoring-cases/{id}/<name>/.
+CASE_API_ACTIONS = {"ask": "ask", "note": "notes", "attach": "attachments", "attach_internal": "attachments",
+                    "conclude": "conclude", "report_elimination": "report-elimination", "reject_report": "reject-report",
+                    "close_case": "close", "cancel_case": "cancel"}
+
+
 class MonitoringCaseSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     school_bin = serializers.CharField(source="school.bin", read_only=True)
@@ -144,17 +153,23 @@ class MonitoringCaseSerializer(serializers.ModelSerializer):
     questions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField(help_text="internal notes: monitors, operators and administrators only")
+    actions = serializers.SerializerMethodField(
+        help_text=_("The actions you may take now (POST …/monitoring-cases/{id}/<action>/)."))
 
     class Meta:
         model = MonitoringCase
         fields = ["id", "number", "subject_kind", "subject_id", "school", "school_bin", "school_name", "region", "finding",
                   "ground", "ground_details", "status", "conclusion", "conclusion_text", "concluded_at",
                   "elimination_report", "reported_at", "status_reason", "opened_by", "opened_at", "updated_at",
-                  "payment_hold", "questions", "attachments", "notes"]
+                  "payment_hold", "questions", "attachments", "notes", "actions"]
         read_only_fields = fields
 
     def _user(self):
         return self.context["request"].user
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=sorted(set(CASE_API_ACTIONS.values())))))
+    def get_actions(self, obj) -> list[str]:
+        return sorted({CASE_API_ACTIONS[name] for name in case_actions(obj, self._user())})
 
     @extend_schema_field(CaseQuestionSerializer(many=True))
     def get_questions(self, obj):

@@ -7,16 +7,16 @@ import time
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from core.audit_chain import verify
 from core.exports import export_response
 from core.models import PublishedHead
-from core.roles import Role
 from oversight import selectors, services
 from oversight.api.serializers import (
     AuditEventSerializer,
@@ -33,12 +33,15 @@ from oversight.api.serializers import (
     VerifySerializer,
 )
 from oversight.exports import audit_export_rows
-from oversight.filters import AuditEventFilterSet, CaseFilterSet
+from oversight.filters import (
+    AuditEventFilterSet,
+    CaseAttachmentFilterSet,
+    CaseFilterSet,
+    CaseQuestionFilterSet,
+    PublishedHeadFilterSet,
+)
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-MONITORS = {Role.MONITOR}
-PARTIES = {Role.SCHOOL, Role.DEPARTMENT}
 
 
 def verify_payload() -> dict:
@@ -53,7 +56,7 @@ def verify_payload() -> dict:
     }
 
 
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+class AuditEventViewSet(ReadOnlyModelViewSet):
     """The audit trail: monitors, operators and administrators read every event, a department the events
     about objects of its region; schools none (403). Each event carries its chain links (``prev_hash``,
     ``hash``) and reads in words (``action_label``, ``from_label`` → ``to_label``, ``changes``)."""
@@ -94,38 +97,32 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(verify_payload())
 
 
-class PublishedHeadViewSet(viewsets.ReadOnlyModelViewSet):
+class PublishedHeadViewSet(ReadOnlyModelViewSet):
     """Published heads of the audit chain (public): day, number of events, head hash and, when sealed,
     the RFC 3161 timestamp token over ``statement``. Anyone may keep a copy and compare later."""
 
     serializer_class = PublishedHeadSerializer
     public = True
     lookup_value_regex = ID_REGEX
-    filterset_fields = ["day"]
+    filterset_class = PublishedHeadFilterSet
 
     def get_queryset(self):
         return PublishedHead.objects.order_by("-seq")
 
 
-class MonitoringCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class MonitoringCaseViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Monitoring cases. Monitors open, question, conclude, send back, close and cancel (the one place
-    where a monitor writes: ``monitor_writes``); the school of the case or the department of its region
-    answers and reports the elimination; operators read. The school and the department never see the
-    internal notes (nor internal files)."""
+    where a monitor writes: ``core.scoping.MONITOR_ACTIONS``); the school of the case or the department of
+    its region answers and reports the elimination; operators read. The school and the department never
+    see the internal notes (nor internal files)."""
 
     serializer_class = MonitoringCaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["opened_at", "updated_at", "status"]
     lookup_value_regex = ID_REGEX
-    monitor_writes = True
-
-    @property
-    def write_roles(self):
-        if self.action == "report_elimination":
-            return PARTIES
-        if self.action == "attachments":
-            return MONITORS | PARTIES
-        return MONITORS
+    # who may: MonitoringCase.scope (an internal file is the service's further question: ``attach_internal``)
+    permission_actions = {"create": "open", "close": "close_case", "cancel": "cancel_case", "notes": "note",
+                          "attachments": "attach"}
 
     def get_queryset(self):
         return selectors.case_list(user=self.request.user).order_by("-opened_at", "-id")
@@ -219,13 +216,13 @@ class MonitoringCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return Response(CaseAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
-class CaseQuestionViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseQuestionViewSet(ReadOnlyModelViewSet):
     """Questions of monitoring cases; the addressee answers (``answer``)."""
 
     serializer_class = CaseQuestionSerializer
-    filterset_fields = ["case", "addressee"]
+    filterset_class = CaseQuestionFilterSet
     lookup_value_regex = ID_REGEX
-    write_roles = PARTIES
+    permission_actions = {"answer": "answer"}  # who may: CaseQuestion.scope (the addressee)
 
     def get_queryset(self):
         from oversight.models import CaseQuestion
@@ -241,11 +238,11 @@ class CaseQuestionViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CaseQuestionSerializer(question).data)
 
 
-class CaseAttachmentViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseAttachmentViewSet(ReadOnlyModelViewSet):
     """Files of monitoring cases (internal ones for monitors and operators only); ``download`` gives the bytes."""
 
     serializer_class = CaseAttachmentSerializer
-    filterset_fields = ["case", "question"]
+    filterset_class = CaseAttachmentFilterSet
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
