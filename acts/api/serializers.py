@@ -192,7 +192,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
     amount = serializers.DecimalField(source="line.amount", max_digits=16, decimal_places=2, read_only=True)
     result = serializers.ChoiceField(choices=InspectionResult.choices, read_only=True)
     result_display = serializers.CharField(source="get_result_display", read_only=True)
-    inspected_by = serializers.CharField(source="inspected_by.username", read_only=True, default=None)
+    inspected_by = serializers.CharField(source="inspected_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = InspectionItem

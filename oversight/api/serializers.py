@@ -150,6 +150,8 @@ class MonitoringCaseSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="school.region_id", read_only=True)
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
     payment_hold = serializers.BooleanField(source="violation_pending", read_only=True)
+    conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True, read_only=True,
+                                         help_text="blank until the conclusion is issued")
     questions = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField(help_text="internal notes: monitors, operators and administrators only")

@@ -145,7 +145,7 @@ class InspectionPageTests:
         page = client.get(f"/en/acts/{act.pk}/").content.decode()
         assert "data-sampled-line=" not in page and "inspects a sample of the lines" in page
         refused = client.post(f"/en/acts/{act.pk}/inspection/draw/", follow=True).content.decode()
-        assert "Only the education department" in refused
+        assert "Your role may not do this." in refused
 
 
 class MovedPageTests:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.choices import UserEvent
 from core.services import audit_record
+from schools.choices import SchoolEvent
 from tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
@@ -12,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def events(school_a, school_b, operator_user):
-    audit_record(actor=operator_user, action="school_profile_updated", subject=school_a,
+    audit_record(actor=operator_user, action=SchoolEvent.PROFILE_UPDATED, subject=school_a,
                  data={"before": {"phone": "1"}, "after": {"phone": "2"}})
-    audit_record(actor=operator_user, action="school_profile_updated", subject=school_b,
+    audit_record(actor=operator_user, action=SchoolEvent.PROFILE_UPDATED, subject=school_b,
                  data={"before": {"phone": "3"}, "after": {"phone": "4"}})
-    audit_record(actor=operator_user, action="user_created", subject=operator_user)
+    audit_record(actor=operator_user, action=UserEvent.CREATED, subject=operator_user)
 
 
 class AuditEventApiTests:
