@@ -7,7 +7,7 @@ class ActsConfig(AppConfig):
     verbose_name = _("Acts")
 
     def ready(self):
-        from acts.choices import ActEvent
+        from acts.choices import ActEvent, InspectionEvent
         from core.audit_actions import register_event_types
 
-        register_event_types(ActEvent)
+        register_event_types(ActEvent, InspectionEvent)

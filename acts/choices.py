@@ -64,3 +64,24 @@ class LineRejectReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Billed twice or funded elsewhere")
     NO_DOCUMENTS = "no_documents", _("Supporting documents missing")
     OTHER = "other", _("Other (explained in the note)")
+
+
+class InspectionResult(ColouredChoices):
+    """What the department found when it inspected a sampled line (the pupil, on site or by the records)."""
+
+    PENDING = "pending", "light", pgettext_lazy("inspection result", "Not inspected yet")
+    PRESENT = "present", "success", pgettext_lazy("inspection result", "Present")
+    ABSENT = "absent", "danger", pgettext_lazy("inspection result", "Absent")
+    OTHER = "other", "warning", pgettext_lazy("inspection result", "Other (see the note)")
+
+
+# Results that need a note saying what was found.
+INSPECTION_NOTE_REQUIRED = (InspectionResult.ABSENT, InspectionResult.OTHER)
+
+
+class InspectionEvent(models.TextChoices):
+    """Audit event types of the inspection before acceptance (registered in ``acts.apps``)."""
+
+    SAMPLE_DRAWN = "act_sample_drawn", _("Inspection sample drawn")
+    SAMPLE_EXTENDED = "act_sample_extended", _("Lines with new open findings added to the inspection sample")
+    LINE_INSPECTED = "act_line_inspected", _("Sampled line inspected")

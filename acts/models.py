@@ -5,7 +5,9 @@ built set-based from the contingent. Lines carry the act's ``version``: a draft 
 place, but once a version was submitted its lines are never changed again — correcting a
 returned act builds the next version, so every submitted version stays readable
 (``ActSubmission`` records each submission and its outcome). ``Holiday`` holds the public
-holidays that the review deadline skips.
+holidays that the review deadline skips. Before accepting a submitted version the department
+inspects a sample of its lines (``InspectionSample``, ``InspectionItem``; the rule of the sample is
+``acts.inspection``).
 
 The tables were created by the payments app (payments 0001) and moved here with their rows
 (acts 0001); payments pays accepted acts (``Payment.act``) and marks them paid (``mark_paid``).
@@ -18,7 +20,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from acts.choices import ActEvent, ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import (
+    INSPECTION_NOTE_REQUIRED,
+    ActEvent,
+    ActStatus,
+    InspectionEvent,
+    InspectionResult,
+    LineDecision,
+    LineRejectReason,
+    SubmissionOutcome,
+)
 from contingent.choices import PupilCategory
 from core.choices import ChoiceColour
 from core.roles import Role
@@ -63,6 +74,8 @@ class Act(models.Model):
         "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, event=ActEvent.SUBMITTED),
         # the department decides lines while the act is submitted (the status stays)
         "decide": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=ActEvent.LINES_DECIDED),
+        # … and inspects its sample before accepting (draw the sample, record each sampled line's result)
+        "inspect": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=InspectionEvent.LINE_INSPECTED),
         "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, event=ActEvent.ACCEPTED),
         "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED,
                                     event=ActEvent.PARTLY_ACCEPTED),
@@ -106,6 +119,7 @@ class Act(models.Model):
         "correct": Allow(Role.SCHOOL),
         # the department of the contract's region reviews
         "decide": Allow(Role.DEPARTMENT),
+        "inspect": Allow(Role.DEPARTMENT),
         "accept": Allow(Role.DEPARTMENT),
         "partly_accept": Allow(Role.DEPARTMENT),
         "return": Allow(Role.DEPARTMENT),
@@ -225,3 +239,87 @@ class ActLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.iin} {self.days}/{self.days_in_month} {self.amount}"
+
+
+def _sample_shown_to_school(prefix: str = ""):
+    """A school sees the inspection of its acts once the version is reviewed, never while it is under review
+    (it must not learn which pupils will be looked at)."""
+
+    def rule(user) -> Q:
+        return Q(**{f"{prefix}act__school": user.school_id}) & ~Q(
+            **{f"{prefix}act__status": ActStatus.SUBMITTED, f"{prefix}version": F(f"{prefix}act__version")})
+
+    return rule
+
+
+class InspectionSample(models.Model):
+    """The lines of one submitted act version that the department inspects before it accepts the act.
+
+    Drawn once per version by the department (``acts.services.act_sample_draw``) from ``seed``, with
+    the risk ``weights`` and the random ``size`` in force then (``acts.inspection``): the same seed,
+    lines and weights give the same sample. Lines that get an open finding later are added to it.
+    """
+
+    act = models.ForeignKey(Act, verbose_name=_("act"), on_delete=models.PROTECT, related_name="inspection_samples")
+    version = models.PositiveIntegerField(_("version"))
+    seed = models.BigIntegerField(_("seed of the draw"))
+    size = models.PositiveIntegerField(_("lines drawn at random"))
+    weights = models.JSONField(_("risk weights"))
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by = models.ForeignKey(USER, verbose_name=_("drawn by"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="act__contract__order__region", school=_sample_shown_to_school())
+
+    class Meta:
+        verbose_name = _("inspection sample")
+        verbose_name_plural = _("inspection samples")
+        constraints = [
+            models.UniqueConstraint(fields=["act", "version"], name="inspection_sample_one_per_version"),
+            models.CheckConstraint(condition=Q(seed__gte=0), name="inspection_sample_seed_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.act_id} v{self.version} seed {self.seed}"
+
+
+class InspectionItem(models.Model):
+    """One sampled line: why it is in the sample, and what the inspector found, who and when."""
+
+    sample = models.ForeignKey(InspectionSample, verbose_name=_("inspection sample"), on_delete=models.PROTECT,
+                               related_name="items")
+    line = models.ForeignKey(ActLine, verbose_name=_("act line"), on_delete=models.PROTECT, related_name="inspections")
+    open_finding = models.BooleanField(_("sampled for an open finding"))
+    weight = models.DecimalField(_("risk weight"), max_digits=12, decimal_places=4)
+    rank = models.PositiveIntegerField(_("order of the draw"), help_text=_("0 for a line sampled for its open finding"))
+    added_at = models.DateTimeField(_("added at"))
+    result = models.CharField(_("inspection result"), max_length=10, choices=InspectionResult.choices,
+                              default=InspectionResult.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    inspected_by = models.ForeignKey(USER, verbose_name=_("inspected by"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+
+    result_colour = ChoiceColour("result", InspectionResult)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="sample__act__contract__order__region", school=_sample_shown_to_school("sample__"))
+
+    class Meta:
+        ordering = ["sample_id", "rank", "line_id"]
+        verbose_name = _("inspected line")
+        verbose_name_plural = _("inspected lines")
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "line"], name="inspection_item_one_per_line"),
+            models.CheckConstraint(
+                condition=(Q(result=InspectionResult.PENDING) & Q(inspected_at__isnull=True) & Q(inspected_by__isnull=True))
+                | (~Q(result=InspectionResult.PENDING) & Q(inspected_at__isnull=False) & Q(inspected_by__isnull=False)),
+                name="inspection_item_result_has_inspector",
+            ),
+            models.CheckConstraint(condition=~Q(result__in=INSPECTION_NOTE_REQUIRED) | ~Q(note=""),
+                                   name="inspection_item_finding_has_note"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="inspection_item_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.line_id} {self.result}"

@@ -8,7 +8,7 @@ from acts.models import Act
 from core.scoping import allowed_actions
 
 # What the act's page and API offer (``mark_paid`` is taken by the payments, not by a button).
-ACT_PAGE_ACTIONS = ("submit", "rebuild", "correct", "decide", "accept", "partly_accept", "return")
+ACT_PAGE_ACTIONS = ("submit", "rebuild", "correct", "decide", "inspect", "accept", "partly_accept", "return")
 
 
 def act_actions(act: Act, user) -> set[str]:

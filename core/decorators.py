@@ -63,3 +63,4 @@ def role_required(*roles: str):
         return login_required(wrapped)
 
     return decorator
+

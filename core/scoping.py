@@ -73,8 +73,13 @@ QFactory = Callable[[object], Q]
 VIEW = "view"
 
 # The one list of exceptions to "a monitor only reads": (app_label.ModelName, action) pairs an
-# ``Allow(Role.MONITOR, …)`` may grant. Empty until the monitoring cases (``oversight``) land.
-MONITOR_ACTIONS: frozenset[tuple[str, str]] = frozenset()
+# ``Allow(Role.MONITOR, …)`` may grant — the monitors' own procedure, the monitoring cases (``oversight``).
+MONITOR_ACTIONS: frozenset[tuple[str, str]] = frozenset(
+    ("oversight.MonitoringCase", action) for action in (
+        "open", "ask", "note", "attach", "attach_internal", "start_dialogue", "conclude", "reject_report", "close_case",
+        "cancel_case",
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("oversight.api.urls")),
     path("", include("procurement.api.urls")),
     path("", include("risk.api.urls")),
 ]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "orders",
     "acts",
     "payments",
+    "oversight",
     "procurement",
     "risk",
     "portal",
@@ -304,6 +305,7 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "CaseStatusEnum": "oversight.choices.CaseStatus",
         "RoleEnum": "core.roles.Role",
         "ProcurementContractStatusEnum": "procurement.choices.ContractStatus",
         "ProcurementUnitStatusEnum": "procurement.choices.UnitStatus",
@@ -344,7 +346,15 @@ NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},
 }
+
+# --- Audit chain: the published daily heads and their RFC 3161 timestamps ---------------------
+# The timestamp authority (TSA) that seals each published head; unset = heads are published unsealed.
+AUDIT_TSA_URL = env("AUDIT_TSA_URL", "")
+# PEM certificate the TSA must sign with (recommended); unset = any certificate the token includes.
+AUDIT_TSA_CERT = env("AUDIT_TSA_CERT", "")
+AUDIT_TSA_TIMEOUT = float(env("AUDIT_TSA_TIMEOUT", "15"))
 
 # --- NOBD (National Education Database) ---------------------------------------------
 # Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
@@ -461,3 +471,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# --- Monitoring cases (oversight) ------------------------------------------------------------------
+# Working days a school or department has to answer a monitor's question (the monitor may set another).
+OVERSIGHT_ANSWER_WORKING_DAYS = int(env("OVERSIGHT_ANSWER_WORKING_DAYS", "10"))
+# Largest attachment of a case, in bytes.
+OVERSIGHT_ATTACHMENT_MAX_BYTES = int(env("OVERSIGHT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Acceptance after inspection (acts) ---------------------------------------------------------------
+# Lines drawn at random, weighted by risk, into the inspection sample of an act version, besides every
+# line with an open finding (acts/inspection.py).
+ACT_INSPECTION_SAMPLE_SIZE = int(env("ACT_INSPECTION_SAMPLE_SIZE", "10"))

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     re_path(r"^payments/acts/(?P<rest>.*)$", acts_moved),
     path("payments/overdue/", acts_moved, {"rest": "overdue/"}),
     path("payments/", include("payments.urls")),
+    path("oversight/", include("oversight.urls")),
     path("signatures/", include("signatures.urls")),
     path("procurement/", include("procurement.urls")),
     path("risk/", include("risk.urls")),

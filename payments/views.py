@@ -24,6 +24,7 @@ from core.scoping import allowed_actions, denial, effective_role, may
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt
+from oversight.selectors import payment_hold, payment_holds
 from payments import selectors, services
 from payments.choices import DEAD_PAYMENT_STATUSES, ConfirmationStatus, PaymentStatus
 from payments.filters import PaymentFilterSet, RecoveryFilterSet
@@ -52,8 +53,12 @@ def _form_error(request, form) -> None:
 @login_required
 def payment_list(request):
     filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
-    shows_awaiting = effective_role(request.user) in (Role.OPERATOR, Role.MONITOR)
-    awaiting = selectors.acts_awaiting_payment(user=request.user) if shows_awaiting else None
+    awaiting = None
+    if effective_role(request.user) in (Role.OPERATOR, Role.MONITOR):
+        awaiting = list(selectors.acts_awaiting_payment(user=request.user))
+        holds = payment_holds(act.pk for act in awaiting)  # a monitoring case holds some of them
+        for act in awaiting:
+            act.held_by = holds.get(act.pk)
     return render(request, "payments/payment_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
         "may_prepare": may(request.user, "prepare", Payment),
@@ -88,18 +93,23 @@ def act_payments(request, act_pk):
     act = act_selectors.act_get(user=request.user, pk=act_pk)
     payments = list(selectors.act_payments(act=act, user=request.user))
     has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
+    may_prepare = act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment)
+    hold = payment_hold(act.pk) if may_prepare or has_live_payment else None
     return render(request, "payments/_act_payments.html", {
-        "act": act, "payments": payments,
-        "may_prepare": act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment),
+        "act": act, "payments": payments, "may_prepare": may_prepare and hold is None, "hold": hold,
     })
 
 
 @login_required
 def payment_detail(request, pk):
     payment = selectors.payment_get(user=request.user, pk=pk)
+    actions = payment_actions(payment, request.user)
+    hold = payment_hold(payment.act_id) if payment.status in (PaymentStatus.PREPARED, PaymentStatus.APPROVED) else None
+    if hold is not None:
+        actions.discard("approve")
     return render(request, "payments/payment_detail.html", {
         "payment": payment, "offsets": list(selectors.payment_offsets(payment=payment)),
-        "actions": payment_actions(payment, request.user), "reason_form": ReasonForm(),
+        "actions": actions, "reason_form": ReasonForm(), "hold": hold,
         "events": audit_events_for(subject=payment),
         # why this user may not approve it (four eyes: the preparer is told another operator must)
         "approve_refusal": denial(request.user, "approve", payment) if payment.status == PaymentStatus.PREPARED else None,

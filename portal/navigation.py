@@ -16,6 +16,7 @@ from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
 from core.scoping import effective_role
 from orders import navigation as orders_navigation
+from oversight import navigation as oversight_navigation
 from payments import navigation as payments_navigation
 from procurement import navigation as procurement_navigation
 from risk import navigation as risk_navigation
@@ -23,7 +24,8 @@ from schools import navigation as schools_navigation
 from signatures import navigation as signatures_navigation
 
 NAV_APPS = [orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,
-            payments_navigation, procurement_navigation, signatures_navigation, risk_navigation]
+            payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
+            oversight_navigation]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)

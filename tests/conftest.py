@@ -12,6 +12,22 @@ from tests.openapi import CheckedAPIClient
 pytest_plugins = ["tests.signatures.fixtures"]  # the test PKI, fake OCSP/CRL server, signers (also for browser tests)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_guard():
+    """Transactional tests empty every table with TRUNCATE; the audit tables refuse it (core migrations
+    0005-0006). The flush between tests runs as the session's own role and tells the guard it may."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        original(self, ["SET LOCAL ROLE NONE", "SET LOCAL eqazyna.audit_truncate = 'allow'", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the tables, data migrations included: put the regions back."""

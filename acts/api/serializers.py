@@ -9,9 +9,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from acts import selectors
-from acts.choices import LINE_VERDICT_CHOICES, ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import (
+    LINE_VERDICT_CHOICES,
+    ActStatus,
+    InspectionResult,
+    LineDecision,
+    LineRejectReason,
+    SubmissionOutcome,
+)
 from acts.deadlines import parse_month
-from acts.models import Act, ActLine, ActSubmission
+from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionSample
 from acts.permissions import act_actions
 from acts.services.reviews import SELECTIONS
 from contingent.choices import PupilCategory
@@ -68,9 +75,11 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
 
 # The API names of what may be done to an act now (``acts.permissions.act_actions``): each is an
-# action endpoint, POST /api/v1/acts/{id}/<name>/.
-ACT_API_ACTIONS = {"submit": "submit", "rebuild": "rebuild", "correct": "correct", "decide": "decide-lines",
-                   "accept": "accept", "partly_accept": "partly-accept", "return": "return"}
+# action endpoint, POST /api/v1/acts/{id}/<name>/ (inspecting is two: drawing the sample, recording a line).
+ACT_API_ACTIONS = {"submit": ("submit",), "rebuild": ("rebuild",), "correct": ("correct",),
+                   "decide": ("decide-lines",),
+                   "inspect": ("draw-sample", "inspect-line"), "accept": ("accept",), "partly_accept": ("partly-accept",),
+                   "return": ("return",)}
 
 
 class ActSerializer(serializers.ModelSerializer):
@@ -90,10 +99,11 @@ class ActSerializer(serializers.ModelSerializer):
                   "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason", "actions"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=sorted(ACT_API_ACTIONS.values()))))
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=sorted(name for names in ACT_API_ACTIONS.values() for name in names))))
     def get_actions(self, act) -> list[str]:
         request = self.context.get("request")
-        return sorted(ACT_API_ACTIONS[name] for name in act_actions(act, getattr(request, "user", None)))
+        return sorted(n for name in act_actions(act, getattr(request, "user", None)) for n in ACT_API_ACTIONS[name])
 
 
 class ActBuildSerializer(serializers.Serializer):
@@ -171,6 +181,49 @@ class RejectionSerializer(serializers.Serializer):
 
 class PartlyAcceptSerializer(serializers.Serializer):
     rejections = serializers.ListField(child=RejectionSerializer(), required=False, default=list, max_length=MAX_LINES)
+
+
+# --- acceptance after inspection -----------------------------------------------------------
+
+
+class InspectionItemSerializer(serializers.ModelSerializer):
+    iin = serializers.CharField(source="line.iin", read_only=True)
+    pupil_name = serializers.CharField(source="line.pupil_name", read_only=True)
+    amount = serializers.DecimalField(source="line.amount", max_digits=16, decimal_places=2, read_only=True)
+    result = serializers.ChoiceField(choices=InspectionResult.choices, read_only=True)
+    result_display = serializers.CharField(source="get_result_display", read_only=True)
+    inspected_by = serializers.CharField(source="inspected_by.username", read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = InspectionItem
+        fields = ["line", "iin", "pupil_name", "amount", "open_finding", "weight", "rank", "result", "result_display",
+                  "note", "inspected_by", "inspected_at"]
+        read_only_fields = fields
+
+
+class InspectionSampleSerializer(serializers.ModelSerializer):
+    drawn_by = serializers.CharField(source="drawn_by.username", read_only=True)
+    lines = serializers.SerializerMethodField(help_text=_("lines with an open finding first (rank 0), then the "
+                                                          "random part in the order of the draw"))
+
+    class Meta:
+        model = InspectionSample
+        fields = ["version", "seed", "size", "weights", "drawn_at", "drawn_by", "lines"]
+        read_only_fields = fields
+
+    @extend_schema_field(InspectionItemSerializer(many=True))
+    def get_lines(self, sample):
+        return InspectionItemSerializer(getattr(sample, "entries", []), many=True).data
+
+
+INSPECTION_RESULTS = [(value, label) for value, label in InspectionResult.choices if value != InspectionResult.PENDING]
+
+
+class InspectLineSerializer(serializers.Serializer):
+    line = IdField(help_text=_("id of a sampled line of the act's current version"))
+    result = serializers.ChoiceField(choices=INSPECTION_RESULTS)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000,
+                                 help_text=_("required when the pupil is absent or the result is other"))
 
 
 class OverdueItemSerializer(serializers.Serializer):

@@ -8,9 +8,11 @@ payments app: external clients use them.
 from __future__ import annotations
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from acts import selectors, services
@@ -21,6 +23,7 @@ from acts.pdf import act_pdf
 from core.api.documents import PDF, document_action
 from core.api.serializers import ErrorSerializer, ReasonSerializer
 from core.api.viewsets import PortalViewSet
+from core.errors import DomainError
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -39,7 +42,8 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
 
     serializer_class = s.ActSerializer
     filterset_class = ActFilterSet
-    permission_actions = {"create": "build", "decide_lines": "decide", "return_": "return"}  # who may: Act.scope
+    permission_actions = {"create": "build", "decide_lines": "decide", "draw_sample": "inspect", "inspect_line": "inspect",
+                          "return_": "return"}  # who may: Act.scope
     ordering_fields = ["month", "status", "total_amount", "submitted_at"]
 
     def get_queryset(self):
@@ -86,6 +90,39 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
                                           lines=data.get("lines"), selection=data.get("selection"),
                                           reason=data["reason"], note=data["note"])
         return Response({"decided": count})
+
+    @extend_schema(summary="The inspection sample of the act's current version (or ?version=N)",
+                   parameters=[OpenApiParameter("version", int, description="a version of the act (default: the current one)")],
+                   responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["get"], url_path="inspection-sample", filterset_class=None, pagination_class=None)
+    def inspection_sample(self, request, pk=None):
+        act = self._act()
+        version = request.query_params.get("version", "")
+        if version and not (version.isdigit() and 0 < int(version) <= act.version):
+            raise DomainError(_("The act has versions 1 to %(last)s.") % {"last": act.version}, field="version",
+                              code="bad_version")
+        version = int(version) if version else None
+        sample = selectors.inspection_sample(act=act, user=request.user, version=version)
+        if sample is None:
+            raise NotFound(_("No inspection sample is drawn for this version, or you may not see it yet."))
+        return Response(s.InspectionSampleSerializer(sample).data)
+
+    @extend_schema(summary="Draw the inspection sample; drawn already: add the lines with new open findings "
+                           "(department)", request=None, responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["post"], url_path="draw-sample")
+    def draw_sample(self, request, pk=None):
+        act = self._act()
+        services.act_sample_draw(act=act, actor=request.user)
+        return Response(s.InspectionSampleSerializer(selectors.inspection_sample(act=act, user=request.user)).data)
+
+    @extend_schema(summary="Record the inspection result of a sampled line (department)",
+                   request=s.InspectLineSerializer, responses=with_errors({200: s.InspectionItemSerializer}))
+    @action(detail=True, methods=["post"], url_path="inspect-line")
+    def inspect_line(self, request, pk=None):
+        data = self.input(s.InspectLineSerializer)
+        item = services.act_line_inspect(act=self._act(), actor=request.user, line=data["line"], result=data["result"],
+                                         note=data["note"])
+        return Response(s.InspectionItemSerializer(item).data)
 
     @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
                    responses=with_errors({200: s.ActSerializer}))

@@ -6,6 +6,9 @@ Guarantees, each held by the database as well as by the code:
 * the approver is never the preparer — check constraint ``payment_four_eyes``;
 * amount = accepted amount − recoveries offset ≥ 0 — check constraints;
 * concurrent requests on one act or payment are serialised by row locks (``SELECT … FOR UPDATE``).
+
+A payment waits while a monitoring case on its act found a violation and the elimination report
+is pending (``oversight.selectors.payment_holds``): it is not prepared, approved or exported.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from core.money import ZERO
 from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
+from oversight.selectors import payment_holds
 from payments.choices import DEAD_PAYMENT_STATUSES, PaymentEvent, PaymentStatus, RecoveryStatus, RegistryEvent
 from payments.models import Payment, PaymentRegistry, Recovery, RecoveryOffset
 from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
@@ -35,6 +39,20 @@ def payment_purpose(act: Act) -> str:
         return _("State educational order: services of %(month)s under contract %(contract)s, act %(act)s") % {
             "month": f"{act.month:%m.%Y}", "contract": act.contract.number, "act": act.number,
         }
+
+
+def _held_error(act: Act, case) -> ConflictError:
+    return ConflictError(
+        _("The payment of act %(act)s waits: monitoring case %(case)s found a violation, and its elimination report "
+          "is not accepted yet.") % {"act": act.number, "case": case.number},
+        code="payment_held", details={"act": act.pk, "case": case.pk},
+    )
+
+
+def _refuse_if_held(act: Act) -> None:
+    case = payment_holds([act.pk]).get(act.pk)
+    if case is not None:
+        raise _held_error(act, case)
 
 
 def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
@@ -64,6 +82,7 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
     if locked.status not in PAYABLE_ACT_STATUSES:
         raise ConflictError(_("Only an accepted or partly accepted act can be paid; this one is “%(status)s”.")
                             % {"status": locked.get_status_display()}, code="act_not_payable")
+    _refuse_if_held(locked)
     iban = normalize_iban(locked.school.iban)
     try:
         validate_kz_iban(iban)
@@ -101,7 +120,9 @@ def _act_paid(payment: Payment, actor) -> None:
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor) -> Payment:
     """A second operator approves the prepared payment (never the one who prepared it: ``FOUR_EYES``)."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    locked = Payment.objects.select_for_update(of=("self",)).select_related("act__contract").get(pk=payment.pk)
+    require(actor, "approve", locked)  # who may (four eyes) first; then whether a monitoring case holds the act
+    _refuse_if_held(locked.act)
     approved = transition_apply(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor,
                                 data={"amount": locked.amount},
                                 extra_fields={"approved_by": actor, "approved_at": timezone.now()})
@@ -138,15 +159,23 @@ def payment_reissue(*, payment: Payment, actor) -> Payment:
 
 @transaction.atomic
 def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRegistry:
-    """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent"."""
+    """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent".
+
+    A payment whose act is held by a monitoring case stays out (named, it is refused)."""
     require(actor, "add", PaymentRegistry)
-    queryset = Payment.objects.select_for_update().filter(status=PaymentStatus.APPROVED, registry__isnull=True)
+    queryset = Payment.objects.select_for_update(of=("self",)).select_related("act__contract").filter(
+        status=PaymentStatus.APPROVED, registry__isnull=True)
     if payment_ids is not None:
         queryset = queryset.filter(pk__in=payment_ids)
     payments = list(queryset.order_by("id"))
     if payment_ids is not None and len(payments) != len(set(payment_ids)):
         raise ConflictError(_("Some of the payments named are not approved payments waiting for a registry."),
                             code="not_approved")
+    holds = payment_holds(p.act_id for p in payments)
+    if holds and payment_ids is not None:
+        held = next(p for p in payments if p.act_id in holds)
+        raise _held_error(held.act, holds[held.act_id])
+    payments = [p for p in payments if p.act_id not in holds]
     if not payments:
         raise DomainError(_("There is no approved payment to put in a registry."), code="nothing_to_export")
     registry = PaymentRegistry.objects.create(

@@ -56,8 +56,13 @@ class ActApiTests:
         decided = client.post(f"/api/v1/acts/{act.pk}/decide-lines/",
                               {"decision": "accepted", "selection": "pending_payable"}, format="json")
         assert decided.json() == {"decided": 2}
-        response = client.post(f"/api/v1/acts/{act.pk}/partly-accept/",
-                               {"rejections": [{"line": blocked_line.pk, "reason": "check_error"}]}, format="json")
+        rejections = {"rejections": [{"line": blocked_line.pk, "reason": "check_error"}]}
+        not_inspected = client.post(f"/api/v1/acts/{act.pk}/partly-accept/", rejections, format="json")
+        assert not_inspected.status_code == 400 and not_inspected.json()["error"]["code"] == "sample_missing"
+        sample = client.post(f"/api/v1/acts/{act.pk}/draw-sample/").json()
+        for line in sample["lines"]:
+            client.post(f"/api/v1/acts/{act.pk}/inspect-line/", {"line": line["line"], "result": "present"}, format="json")
+        response = client.post(f"/api/v1/acts/{act.pk}/partly-accept/", rejections, format="json")
         assert response.status_code == 200, response.json()
         assert Decimal(response.json()["accepted_amount"]) == act.total_amount - blocked_line.amount
         history = client.get(f"/api/v1/acts/{act.pk}/submissions/").json()
@@ -73,6 +78,51 @@ class ActApiTests:
     def test_overdue_acts_are_listed(self, api_as, contract, school_user):
         body = api_as(school_user).get("/api/v1/acts/overdue/").json()
         assert body and body[0]["kind"] == "submission" and body[0]["month"] == "2025-09"
+
+
+@pytest.mark.django_db
+class InspectionApiTests:
+    def test_the_department_draws_inspects_and_only_then_accepts(self, api_as, contract, school_a, school_user,
+                                                                  department_user, monitor_user):
+        act = submitted_act(contract, school_a, school_user)
+        client = api_as(department_user)
+        client.post(f"/api/v1/acts/{act.pk}/decide-lines/", {"decision": "accepted", "selection": "pending_payable"},
+                    format="json")
+        refused = client.post(f"/api/v1/acts/{act.pk}/accept/")
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "sample_missing"
+        assert client.get(f"/api/v1/acts/{act.pk}/inspection-sample/").status_code == 404
+        drawn = client.post(f"/api/v1/acts/{act.pk}/draw-sample/")
+        assert drawn.status_code == 200, drawn.json()
+        sample = drawn.json()
+        assert len(sample["lines"]) == 3 and {line["result"] for line in sample["lines"]} == {"pending"}
+        assert client.post(f"/api/v1/acts/{act.pk}/draw-sample/").status_code == 409
+        first, *rest = sample["lines"]
+        bad = client.post(f"/api/v1/acts/{act.pk}/inspect-line/", {"line": first["line"], "result": "absent"}, format="json")
+        assert bad.status_code == 400 and bad.json()["error"]["fields"]["note"]
+        for body in ({"line": first["line"], "result": "pending"}, {"line": "x", "result": "present"}, {}):
+            assert client.post(f"/api/v1/acts/{act.pk}/inspect-line/", body, format="json").status_code == 400, body
+        assert api_as(monitor_user).post(f"/api/v1/acts/{act.pk}/inspect-line/",
+                                         {"line": first["line"], "result": "present"}, format="json").status_code == 403
+        recorded = client.post(f"/api/v1/acts/{act.pk}/inspect-line/",
+                               {"line": first["line"], "result": "absent", "note": "Сыныпта жоқ"}, format="json").json()
+        assert (recorded["result"], recorded["inspected_by"]) == ("absent", department_user.username)
+        pending = client.post(f"/api/v1/acts/{act.pk}/accept/")
+        assert pending.status_code == 400 and pending.json()["error"]["code"] == "sample_pending"
+        for line in rest:
+            client.post(f"/api/v1/acts/{act.pk}/inspect-line/", {"line": line["line"], "result": "present"}, format="json")
+        accepted = client.post(f"/api/v1/acts/{act.pk}/accept/")
+        assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+        shown = api_as(monitor_user).get(f"/api/v1/acts/{act.pk}/inspection-sample/").json()
+        assert {line["inspected_by"] for line in shown["lines"]} == {department_user.username}
+
+    def test_the_school_sees_no_sample_while_its_act_is_under_review(self, api_as, contract, school_a, school_user,
+                                                                     department_user):
+        act = submitted_act(contract, school_a, school_user)
+        api_as(department_user).post(f"/api/v1/acts/{act.pk}/draw-sample/")
+        assert api_as(school_user).get(f"/api/v1/acts/{act.pk}/inspection-sample/").status_code == 404
+        assert api_as(school_user).post(f"/api/v1/acts/{act.pk}/draw-sample/").status_code == 403
+        api_as(department_user).post(f"/api/v1/acts/{act.pk}/return/", {"reason": "Күндер"}, format="json")
+        assert api_as(school_user).get(f"/api/v1/acts/{act.pk}/inspection-sample/?version=1").status_code == 200
 
 
 @pytest.mark.django_db
@@ -92,12 +142,13 @@ class ActLinksAndActionsApiTests:
         act_id = draft.json()["id"]
         submitted = api_as(school_user).post(f"/api/v1/acts/{act_id}/submit/")
         assert submitted.json()["actions"] == []
-        for user, actions in ((department_user, ["accept", "decide-lines", "partly-accept", "return"]),
+        for user, actions in ((department_user, ["accept", "decide-lines", "draw-sample", "inspect-line", "partly-accept",
+                                                 "return"]),
                               (monitor_user, []), (school_user, [])):
             assert api_as(user).get(f"/api/v1/acts/{act_id}/").json()["actions"] == actions, user
             assert api_as(user).get("/api/v1/acts/").json()["results"][0]["actions"] == actions, user
         assert api_as(other_department_user).get("/api/v1/acts/").json()["count"] == 0
-        for action in ("accept", "decide-lines", "partly-accept", "return"):  # each name is an endpoint
+        for action in ("accept", "decide-lines", "draw-sample", "inspect-line", "partly-accept", "return"):  # endpoints
             assert api_as(monitor_user).post(f"/api/v1/acts/{act_id}/{action}/").status_code == 403
 
 
@@ -141,6 +192,10 @@ class ActCorrectionApiTests:
         decided = department.post(f"/api/v1/acts/{act_id}/decide-lines/",
                                   {"decision": "accepted", "selection": "pending_payable"}, format="json")
         assert decided.json() == {"decided": 2}
+        sample = department.post(f"/api/v1/acts/{act_id}/draw-sample/").json()
+        for line in sample["lines"]:
+            department.post(f"/api/v1/acts/{act_id}/inspect-line/", {"line": line["line"], "result": "present"},
+                            format="json")
         accepted = department.post(f"/api/v1/acts/{act_id}/accept/")
         assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.json()
         history = department.get(f"/api/v1/acts/{act_id}/submissions/").json()

@@ -19,7 +19,8 @@ def _ensure_database(name: str) -> None:
 
     db = connection.settings_dict
     server = psycopg2.connect(dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None,
-                              host=db["HOST"] or None, port=db["PORT"] or None)
+                              host=db["HOST"] or None, port=db["PORT"] or None,
+                              options=(db.get("OPTIONS") or {}).get("options"))  # created as the portal's role
     server.autocommit = True
     try:
         with server.cursor() as cursor:
