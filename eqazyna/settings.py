@@ -56,6 +56,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
+# The instruments a regional department may run programmes of (programmes.services.department_instruments).
+PROGRAMME_DEPARTMENT_INSTRUMENTS = env_list("PROGRAMME_DEPARTMENT_INSTRUMENTS", "school_per_capita,dormitory_place,scholarship,grant")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "accounts",
     "integrations",
     "schools",
+    "programmes",
     "checks",
     "contingent",
     "orders",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Scope, ScopedQuerySet
 from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
-from schools.choices import Level
+from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -26,6 +26,10 @@ def _orders_for_school(user) -> Q:
 
 
 class StateOrder(models.Model):
+    """A call for applications under a funding programme (for ``school_per_capita``: the state order)."""
+
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="orders")
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)
@@ -78,9 +82,11 @@ class StateOrder(models.Model):
 
 class StateOrderLevel(models.Model):
     order = models.ForeignKey(StateOrder, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
     # Places given by approvals so far; CHECK keeps it within ``places`` (see StateOrder.committed_amount).
     approved_places = models.PositiveIntegerField(_("places approved"), default=0)
 
@@ -104,7 +110,11 @@ class StateOrderLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.order.programme)
 
     @property
     def remaining_places(self) -> int:
@@ -147,7 +157,8 @@ class Application(models.Model):
 
 class ApplicationLevel(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     requested_places = models.PositiveIntegerField(_("places requested"))
     approved_places = models.PositiveIntegerField(_("places approved"), null=True, blank=True)
 
@@ -166,7 +177,11 @@ class ApplicationLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.requested_places}"
+        return f"{self.level_label}: {self.requested_places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.application.order.programme)
 
 
 class Contract(models.Model):
@@ -213,9 +228,11 @@ class Contract(models.Model):
 
 class ContractLevel(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="contract__order__region", school="contract__school")
@@ -228,7 +245,11 @@ class ContractLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.contract.order.programme)
 
 
 class ContractDocument(models.Model):
