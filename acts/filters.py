@@ -11,7 +11,7 @@ from acts.choices import ActStatus, LineDecision
 from acts.deadlines import parse_month
 from acts.models import Act, ActLine
 from contingent.choices import PupilCategory
-from schools.choices import Level
+from programmes.filters import InstrumentFilter, ProgrammeFilter
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -35,10 +35,12 @@ class ActFilterSet(django_filters.FilterSet):
     school = django_filters.CharFilter(field_name="school__bin", label=_("school BIN"), max_length=12)
     contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract"), min_value=1,
                                            max_value=2**62)
+    programme = ProgrammeFilter(field_name="contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="contract__order__programme__instrument")
 
     class Meta:
         model = Act
-        fields = ["status", "month", "region", "school", "contract"]
+        fields = ["status", "month", "region", "school", "contract", "programme", "instrument"]
 
 
 class YesNoWidget(BooleanWidget):
@@ -53,7 +55,7 @@ class LineFilterSet(django_filters.FilterSet):
     """Filters of the lines on an act's page."""
 
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
+    level = django_filters.CharFilter(label=_("category"), max_length=20)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
     blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked", widget=YesNoWidget)
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
@@ -75,6 +77,8 @@ class ActLineFilterSet(LineFilterSet):
 
     act = django_filters.NumberFilter(field_name="act_id", label=_("act"), min_value=1, max_value=2**62)
     version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
+    programme = ProgrammeFilter(field_name="act__contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="act__contract__order__programme__instrument")
 
     class Meta(LineFilterSet.Meta):
-        fields = ["act", "version", *LineFilterSet.Meta.fields]
+        fields = ["act", "version", *LineFilterSet.Meta.fields, "programme", "instrument"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.choices import ApplicationStatus, ContractStatus, OrderStatus
 from orders.models import Application, Contract, StateOrder
+from programmes.filters import InstrumentFilter, ProgrammeFilter
 
 MAX_ID = 2**63 - 1
 
@@ -44,10 +45,12 @@ class StateOrderFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, label=_("Status"))
     school_year = SchoolYearFilter()
     region = RegionFilter(field_name="region_id")
+    programme = ProgrammeFilter(field_name="programme_id")
+    instrument = InstrumentFilter(field_name="programme__instrument")
 
     class Meta:
         model = StateOrder
-        fields = ["status", "school_year", "region"]
+        fields = ["status", "school_year", "region", "programme", "instrument"]
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
@@ -55,10 +58,12 @@ class ApplicationFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     school = IdFilter(field_name="school_id", label=_("School"))
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
 
     class Meta:
         model = Application
-        fields = ["status", "order", "school", "school_year"]
+        fields = ["status", "order", "school", "school_year", "programme", "instrument"]
 
 
 class ContractFilterSet(django_filters.FilterSet):
@@ -66,10 +71,12 @@ class ContractFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     school = IdFilter(field_name="school_id", label=_("School"))
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
 
     class Meta:
         model = Contract
-        fields = ["status", "order", "school", "school_year"]
+        fields = ["status", "order", "school", "school_year", "programme", "instrument"]
 
 
 class QueueFilterSet(django_filters.FilterSet):
@@ -78,7 +85,9 @@ class QueueFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     region = RegionFilter(field_name="order__region_id")
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
 
     class Meta:
         model = Application
-        fields = ["order", "region", "school_year"]
+        fields = ["order", "region", "school_year", "programme", "instrument"]

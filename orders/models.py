@@ -218,6 +218,13 @@ class Contract(models.Model):
         return self.number
 
     @property
+    def periods(self) -> int:
+        """How many periods of its programme the contract pays (months, or academic terms)."""
+        from programmes.periods import periods_between
+
+        return len(periods_between(self.order.programme, self.period_start, self.period_end))
+
+    @property
     def document(self) -> ContractDocument | None:
         """The document the parties sign (the latest version; there is one today)."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("documents")

@@ -27,7 +27,6 @@ from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFi
 from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
-from schools.choices import Level
 
 PAGE_SIZE = 50
 
@@ -51,11 +50,28 @@ def order_list(request):
     })
 
 
+def _call_programme(request):
+    """The programme a new call is made under: ``?programme=ID`` (or the posted one), else the state order."""
+    from programmes.defaults import default_programme
+    from programmes.selectors import programmes_for_calls
+
+    value = request.POST.get("programme") or request.GET.get("programme")
+    if value:
+        programme = programmes_for_calls(user=request.user).filter(pk=value if str(value).isdigit() else 0).first()
+        if programme is None:
+            raise Http404
+        return programme
+    return default_programme()
+
+
 @login_required
 def order_create(request):
     if request.user.role != Role.DEPARTMENT:
         raise Http404
-    form = OrderForm(request.POST or None)
+    from programmes.selectors import programmes_for_calls
+
+    programme = _call_programme(request)
+    form = OrderForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_create(data=form.to_input(), actor=request.user)
@@ -64,7 +80,8 @@ def order_create(request):
         else:
             messages.success(request, _("The draft order is saved. Check it, then publish it."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": None})
+    return render(request, "orders/order_form.html", {"form": form, "order": None, "programme": programme,
+                                                      "programmes": programmes_for_calls(user=request.user)})
 
 
 @login_required
@@ -75,7 +92,7 @@ def order_edit(request, pk: int):
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
         return redirect("orders:order_detail", pk=order.pk)
-    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order))
+    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order), programme=order.programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_update(order=order, data=form.to_input(), actor=request.user)
@@ -84,7 +101,7 @@ def order_edit(request, pk: int):
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": order})
+    return render(request, "orders/order_form.html", {"form": form, "order": order, "programme": order.programme})
 
 
 @login_required
@@ -123,7 +140,7 @@ def application_create(request, pk: int):
     if request.user.role != Role.SCHOOL:
         raise Http404
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
-    levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]
+    levels = [(row.level, row.level_label, row.places) for row in _sorted(order.levels.all())]
     form = PlacesForm(request.POST or None, levels=levels)
     blocking = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=request.user.school)]
     if request.method == "POST" and form.is_valid():
@@ -153,7 +170,7 @@ def application_detail(request, pk: int):
     approve_form = None
     if "approve" in actions:
         approve_form = ApproveForm(
-            levels=[(row.level, row.get_level_display(), row.requested_places) for row in requested],
+            levels=[(row.level, row.level_label, row.requested_places) for row in requested],
             initial={f"places_{row.level}": min(row.requested_places, remaining.get(row.level, 0)) for row in requested},
         )
     return render(request, "orders/application_detail.html", {
@@ -172,7 +189,7 @@ def application_transition(request, pk: int, action: str):
 
     def act():
         if action == "approve":
-            form = ApproveForm(request.POST, levels=[(row.level, row.get_level_display(), row.requested_places)
+            form = ApproveForm(request.POST, levels=[(row.level, row.level_label, row.requested_places)
                                                      for row in application.levels.all()])
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -282,7 +299,7 @@ def queue_detail(request, pk: int):
     order = get_object_or_404(selectors.public_orders(), pk=pk)
     entries = selectors.queue_entries().filter(order_id=order.pk)
     return render(request, "orders/queue_detail.html", {
-        "order": order, "levels": _sorted(order.levels.all()), "entries": entries, "level_choices": Level.choices,
+        "order": order, "levels": _sorted(order.levels.all()), "entries": entries,
     })
 
 

@@ -14,7 +14,6 @@ from acts.deadlines import parse_month
 from acts.models import Act, ActLine, ActSubmission
 from acts.services.reviews import SELECTIONS
 from contingent.choices import PupilCategory
-from schools.choices import Level
 
 MAX_ID = 2**62
 MAX_LINES = 5000
@@ -99,7 +98,7 @@ class FindingBriefSerializer(serializers.Serializer):
 class ActLineSerializer(serializers.ModelSerializer):
     blocked = serializers.BooleanField(read_only=True, help_text=_("an open error finding: not payable"))
     findings = serializers.SerializerMethodField()
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
     category = serializers.ChoiceField(choices=PupilCategory.choices, read_only=True)
     decision = serializers.ChoiceField(choices=LineDecision.choices, read_only=True)
     reject_reason = serializers.ChoiceField(choices=LineRejectReason.choices, read_only=True, allow_blank=True)
