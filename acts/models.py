@@ -122,6 +122,11 @@ class Act(models.Model):
     def number(self) -> str:
         return f"{self.contract.number}/{self.month:%Y-%m}"
 
+    def save(self, *args, **kwargs):
+        if self.period_end is None and self.month is not None:  # a monthly act (the default period)
+            self.period_end = month_end(self.month)
+        super().save(*args, **kwargs)
+
     @property
     def is_month(self) -> bool:
         """The act covers one calendar month (else a term)."""

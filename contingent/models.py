@@ -65,10 +65,10 @@ class Enrolment(models.Model):
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="enrolments")
     pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="enrolments")
     kind = models.CharField(_("beneficiary kind"), max_length=20, choices=BeneficiaryKind.choices,
-                            default=BeneficiaryKind.PUPIL)
+                            default=BeneficiaryKind.PUPIL, db_default=BeneficiaryKind.PUPIL)
     grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices, default=PupilCategory.REGULAR)
-    specialty_group = models.CharField(_("specialty group"), max_length=20, blank=True, default="")
+    specialty_group = models.CharField(_("specialty group"), max_length=20, blank=True, default="", db_default="")
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import Scope, ScopedQuerySet
 from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
+from programmes.defaults import default_programme_id
 from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -28,8 +29,9 @@ def _orders_for_school(user) -> Q:
 class StateOrder(models.Model):
     """A call for applications under a funding programme (for ``school_per_capita``: the state order)."""
 
+    # An order made without naming a programme is a state order (school_per_capita), as before issue 10.
     programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT,
-                                  related_name="orders")
+                                  related_name="orders", default=default_programme_id)
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)

@@ -40,6 +40,11 @@ SPC_NORMS = [
 ]
 
 
+def default_programme_id() -> int:
+    """The id of ``default_programme()`` (the default of ``StateOrder.programme``)."""
+    return default_programme().pk
+
+
 def default_programme():
     """The national ``school_per_capita`` programme (created if missing, e.g. after a test flush)."""
     from programmes.models import Programme, ProgrammeNorm

@@ -42,7 +42,7 @@ class School(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
     # The same table holds every funded provider: schools, colleges, dormitory operators, universities.
     kind = models.CharField(_("kind of organisation"), max_length=20, choices=ProviderKind.choices,
-                            default=ProviderKind.SCHOOL, db_index=True)
+                            default=ProviderKind.SCHOOL, db_default=ProviderKind.SCHOOL, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -61,12 +61,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enrolment',
             name='kind',
-            field=models.CharField(choices=[('pupil', 'Pupil'), ('resident', 'Dormitory resident'), ('scholarship_holder', 'Scholarship holder'), ('grant_holder', 'Grant holder')], default='pupil', max_length=20, verbose_name='beneficiary kind'),
+            field=models.CharField(choices=[('pupil', 'Pupil'), ('resident', 'Dormitory resident'), ('scholarship_holder', 'Scholarship holder'), ('grant_holder', 'Grant holder')], db_default='pupil', default='pupil', max_length=20, verbose_name='beneficiary kind'),
         ),
         migrations.AddField(
             model_name='enrolment',
             name='specialty_group',
-            field=models.CharField(blank=True, default='', max_length=20, verbose_name='specialty group'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=20, verbose_name='specialty group'),
         ),
         migrations.AlterField(
             model_name='enrolment',

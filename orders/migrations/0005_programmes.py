@@ -9,6 +9,7 @@ own instrument.
 
 import django.core.validators
 import django.db.models.deletion
+import programmes.defaults
 from django.db import migrations, models
 
 
@@ -61,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='stateorder',
             name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='programmes.programme', verbose_name='programme'),
+            field=models.ForeignKey(default=programmes.defaults.default_programme_id, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='programmes.programme', verbose_name='programme'),
         ),
         migrations.AlterField(
             model_name='applicationlevel',

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='school',
             name='kind',
-            field=models.CharField(choices=[('school', 'School'), ('college', 'College'), ('dormitory', 'Dormitory operator'), ('university', 'University')], db_index=True, default='school', max_length=20, verbose_name='kind of organisation'),
+            field=models.CharField(choices=[('school', 'School'), ('college', 'College'), ('dormitory', 'Dormitory operator'), ('university', 'University')], db_default='school', db_index=True, default='school', max_length=20, verbose_name='kind of organisation'),
         ),
     ]
