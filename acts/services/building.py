@@ -172,7 +172,7 @@ def act_build(*, contract: Contract, month: dt.date, actor, today: dt.date | Non
     month = month_start(month)
     contract = Contract.objects.select_for_update().select_related("order", "order__programme").get(pk=contract.pk)
     require_school_of(school_id=contract.school_id, actor=actor)
-    _, period_end = _contract_period(contract, month, today)
+    period_end = _contract_period(contract, month, today)[1]
     if Act.objects.filter(contract=contract, month=month).exists():
         raise ConflictError(_("The act for this contract and month already exists."), code="act_exists")
     try:
