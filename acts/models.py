@@ -118,14 +118,14 @@ class Act(models.Model):
     def __str__(self) -> str:
         return _("Act %(number)s") % {"number": self.number}
 
-    @property
-    def number(self) -> str:
-        return f"{self.contract.number}/{self.month:%Y-%m}"
-
     def save(self, *args, **kwargs):
         if self.period_end is None and self.month is not None:  # a monthly act (the default period)
             self.period_end = month_end(self.month)
         super().save(*args, **kwargs)
+
+    @property
+    def number(self) -> str:
+        return f"{self.contract.number}/{self.month:%Y-%m}"
 
     @property
     def is_month(self) -> bool:

@@ -15,8 +15,8 @@ from checks import navigation as checks_navigation
 from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
 from orders import navigation as orders_navigation
-from programmes import navigation as programmes_navigation
 from payments import navigation as payments_navigation
+from programmes import navigation as programmes_navigation
 from schools import navigation as schools_navigation
 
 NAV_APPS = [programmes_navigation, orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,

@@ -73,10 +73,13 @@ class ActSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     status = serializers.ChoiceField(choices=ActStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    programme = serializers.IntegerField(source="contract.order.programme_id", read_only=True)
+    instrument = serializers.CharField(source="contract.order.programme.instrument", read_only=True)
 
     class Meta:
         model = Act
-        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "month", "status",
+        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "programme", "instrument",
+                  "month", "period_end", "status",
                   "status_display", "version", "line_count", "total_amount", "accepted_amount", "due_on",
                   "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason"]
         read_only_fields = fields
@@ -84,7 +87,7 @@ class ActSerializer(serializers.ModelSerializer):
 
 class ActBuildSerializer(serializers.Serializer):
     contract = ScopedPrimaryKeyField(selector=selectors.contracts_for_acts, help_text=_("an active contract of your school"))
-    month = MonthField(help_text=_("YYYY-MM"))
+    month = MonthField(help_text=_("YYYY-MM: the month, or the month a term of the programme starts"))
 
 
 class FindingBriefSerializer(serializers.Serializer):
