@@ -87,7 +87,8 @@ class LeaveForm(BootstrapForm):
 
 
 class UploadForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("beneficiaries"), choices=BeneficiaryKind.choices, initial=BeneficiaryKind.PUPIL)
+    kind = forms.ChoiceField(label=_("beneficiaries"), choices=BeneficiaryKind.choices, initial=BeneficiaryKind.PUPIL,
+                             required=False)
     file = forms.FileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
                            help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
 
@@ -100,6 +101,10 @@ class UploadForm(BootstrapForm):
             self.fields["file"].help_text = " ".join(
                 _("%(kind)s — columns: %(columns)s.") % {"kind": BeneficiaryKind(kind).label,
                                                          "columns": ",".join(beneficiary_columns(kind))} for kind in kinds)
+
+    def clean_kind(self):
+        """Not given: the provider's first kind (a school's pupils)."""
+        return self.cleaned_data.get("kind") or self.fields["kind"].initial
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -59,3 +59,61 @@ def load_beneficiaries(*, school, kind: str, rows: list[dict]):
     upload = io.BytesIO(beneficiaries_csv(kind, rows))
     upload.name = "beneficiaries.csv"
     return contingent_import(source=upload, school=school, kind=kind)
+
+
+# --- ORM-level builders for the checks (no services: planted data) ---------------------------
+
+def programme_of(instrument: str, *, code: str | None = None, terms=()):
+    """An active national programme of ``instrument`` running all its codes (created once per code)."""
+    from programmes.instruments import INSTRUMENTS
+    from programmes.models import Programme, ProgrammeNorm, ProgrammeTerm
+
+    item = INSTRUMENTS[instrument]
+    programme, created = Programme.objects.get_or_create(code=code or f"P-{instrument[:12]}", defaults={
+        "name_kk": "Бағдарлама", "name_ru": "Программа", "instrument": instrument, "status": "active",
+        "unit": item.unit, "period": item.period, "proration": item.proration, "provider_kind": item.provider_kinds[0],
+        "beneficiary_kind": item.beneficiary_kind, "finding_codes": list(item.finding_codes)})
+    if created:
+        for key, amount in NORMS[instrument].items():
+            ProgrammeNorm.objects.create(programme=programme, key=key, label_kk=key, label_ru=key, label_en=key,
+                                         amount=Decimal(amount))
+        for name, start, end in terms:
+            ProgrammeTerm.objects.create(programme=programme, name=name, start=start, end=end)
+    return programme
+
+
+def make_programme_contract(*, programme, school, places: dict[str, int], status: str = "active",
+                            start: dt.date = dt.date(2025, 9, 1), end: dt.date = dt.date(2026, 5, 31)):
+    from django.utils import timezone
+
+    from accounts.models import User
+    from core.calendar import month_count
+    from orders.models import Application, Contract, ContractLevel, StateOrder
+
+    officer = User.objects.filter(role="operator").first() or User.objects.create(username=f"officer-{school.pk}", role="operator")
+    now = timezone.now()
+    order = StateOrder.objects.create(
+        programme=programme, region=school.region, school_year=start.year, programme_code="226", budget=Decimal("1000000.00"),
+        applications_open_at=now - dt.timedelta(days=30), applications_close_at=now - dt.timedelta(days=20),
+        service_start=start, service_end=end, status="published", created_by=officer,
+    )
+    application = Application.objects.create(order=order, school=school, status="approved", submitted_at=now,
+                                             submitted_by=officer)
+    contract = Contract.objects.create(number=f"P-{order.pk}", order=order, school=school, application=application,
+                                       status=status, period_start=start, period_end=end, total_amount=Decimal("0.00"),
+                                       months=min(12, month_count(start, end)))
+    for key, count in places.items():
+        ContractLevel.objects.create(contract=contract, level=key, places=count, monthly_norm=Decimal("1000.00"))
+    return contract
+
+
+def make_beneficiary(*, school, kind: str, pupil=None, enrolled_on: dt.date = dt.date(2025, 9, 1),
+                     left_on: dt.date | None = None, category: str = "regular", specialty_group: str = ""):
+    from contingent.models import Enrolment
+    from tests.contingent.factories import make_pupil
+
+    if kind == "grant_holder" and not specialty_group:
+        specialty_group = "B001"
+    return Enrolment.objects.create(school=school, pupil=pupil or make_pupil(birth_date=dt.date(2006, 4, 10)), kind=kind,
+                                    grade=None, category=category, specialty_group=specialty_group,
+                                    enrolled_on=enrolled_on, left_on=left_on)
