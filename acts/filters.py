@@ -55,7 +55,7 @@ class LineFilterSet(django_filters.FilterSet):
     """Filters of the lines on an act's page."""
 
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
-    level = django_filters.CharFilter(label=_("category"), max_length=20)
+    level = django_filters.CharFilter(label=_("level / norm category"), max_length=20)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
     blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked", widget=YesNoWidget)
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
