@@ -272,6 +272,12 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "ProgrammeStatusEnum": "programmes.choices.ProgrammeStatus",
+        "InstrumentEnum": "programmes.choices.InstrumentCode",
+        "BeneficiaryKindEnum": "programmes.choices.BeneficiaryKind",
+        "BeneficiaryCategoryEnum": "programmes.choices.BeneficiaryCategory",
+        "ProviderKindEnum": "schools.choices.ProviderKind",
+        "SchoolChangeKindEnum": "schools.choices.ChangeKind",
     },
 }
 
