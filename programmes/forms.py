@@ -7,6 +7,7 @@ Norms and terms are entered one per line (``key;norm;label kk;label ru;label en`
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.parsing import parse_amount, parse_date
@@ -56,7 +57,10 @@ class ProgrammeForm(forms.Form):
                 raise forms.ValidationError(_("Line %(line)s: %(error)s") % {"line": number, "error": error}) from None
             labels = (parts[2:] + ["", "", ""])[:3]
             if not any(labels) and parts[0] in FIXED_CATEGORY_LABELS:
-                labels = [str(FIXED_CATEGORY_LABELS[parts[0]])] * 3
+                labels = []
+                for language in ("kk", "ru", "en"):  # the category's own label in each language
+                    with translation.override(language):
+                        labels.append(str(FIXED_CATEGORY_LABELS[parts[0]]))
             rows.append(NormInput(key=parts[0], amount=amount, label_kk=labels[0], label_ru=labels[1], label_en=labels[2]))
         return rows
 
