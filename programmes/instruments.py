@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.choices import BeneficiaryCategory, BeneficiaryKind, InstrumentCode, Period, Proration, Unit
 from schools.choices import Level, ProviderKind
-from schools.rules import level_of_grade, level_of_grade_sql
+from schools.rules import grade_levels_sql, level_of_grade, level_of_grade_sql
 
 # How a beneficiary maps to the norm category of its line.
 BY_LEVEL = "level"  # the level of the pupil's grade (primary / basic / general)
@@ -163,6 +163,20 @@ def norm_category_sql(instrument_expr: str, alias: str) -> str:
     """SQL: the norm category of the enrolment row ``alias`` under the instrument in ``instrument_expr``."""
     whens = " ".join(f"WHEN '{item.code}' THEN {_source_sql(item.category_source, alias)}" for item in INSTRUMENTS.values())
     return f"(CASE {instrument_expr} {whens} END)::varchar"
+
+
+def category_join_sql(code: str, enrolment: str, contract: str) -> str:
+    """SQL: ``JOIN orders_contractlevel cl`` on the contract's row of the enrolment's norm category under the
+    instrument ``code`` — the join form of ``norm_category_sql`` for a query that knows its instrument.
+
+    The level of a grade is joined through the ``VALUES`` table of ``schools.rules`` (the planner estimates a
+    join on it well, which a CASE expression hides); the other sources are plain columns.
+    """
+    source = INSTRUMENTS[code].category_source
+    if source == BY_LEVEL:
+        return (f"JOIN {grade_levels_sql()} ON grade_level.grade = {enrolment}.grade "
+                f"JOIN orders_contractlevel cl ON cl.contract_id = {contract}.id AND cl.level = grade_level.level")
+    return f"JOIN orders_contractlevel cl ON cl.contract_id = {contract}.id AND cl.level = {_source_sql(source, enrolment)}"
 
 
 def coefficient(code: str, *, category: str, order_coefficient) -> object:

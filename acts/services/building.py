@@ -31,48 +31,63 @@ from core.workflow import transition_apply, transition_check
 from orders.choices import ContractStatus
 from orders.models import Contract
 from programmes.choices import Period
-from programmes.instruments import billable_days_sql, coefficient_sql, norm_category_sql
+from programmes.instruments import INSTRUMENTS, billable_days_sql, category_join_sql, coefficient_sql
 from programmes.periods import period_starting
+
 
 # One line per enrolment of the provider that overlaps the act's period and the contract period, of the
 # programme's beneficiary kind, in a norm category the contract funds. Days enrolled are counted
 # inclusively (left_on is the last day, as in CONTRACT); the days paid are those, or every day of the
 # period (``programmes.instruments.billable_days``). A beneficiary-period is billed once: an
 # enrolment already billed (not rejected) on another act of the same period start is left out.
-INSERT_LINES_SQL = f"""
-WITH inserted AS (
-INSERT INTO acts_actline (act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category,
-                              first_day, last_day, days, days_in_month, norm, coefficient, amount,
-                              decision, reject_reason, decision_note)
-SELECT a.id, a.version, a.school_id, e.id, p.iin,
-       concat_ws(' ', p.last_name, p.first_name, nullif(p.middle_name, '')),
+def _lines_of(instrument: str) -> str:
+    """The lines of the acts whose programme is of ``instrument`` (one branch of ``INSERT_LINES_SQL``)."""
+    return f"""
+SELECT a.id AS act_id, a.version, a.school_id, e.id AS enrolment_id, p.iin,
+       concat_ws(' ', p.last_name, p.first_name, nullif(p.middle_name, '')) AS pupil_name,
        e.grade, cl.level, e.category, span.first_day, span.last_day,
-       paid.days, m.period_days, cl.monthly_norm, coef.value,
-       {SQL_LINE_AMOUNT}(cl.monthly_norm, coef.value, paid.days, m.period_days),
-       '{LineDecision.PENDING}', '', ''
+       paid.days, m.period_days, cl.monthly_norm AS norm, coef.value AS coefficient,
+       {SQL_LINE_AMOUNT}(cl.monthly_norm, coef.value, paid.days, m.period_days) AS amount
   FROM acts_act a
   JOIN orders_contract c ON c.id = a.contract_id
   JOIN orders_stateorder o ON o.id = c.order_id
-  JOIN programmes_programme pr ON pr.id = o.programme_id
+  JOIN programmes_programme pr ON pr.id = o.programme_id AND pr.instrument = '{instrument}'
  CROSS JOIN LATERAL (
        SELECT greatest(a.month, c.period_start) AS lo,
               least(a.period_end, c.period_end) AS hi,
               (a.period_end - a.month + 1) AS period_days) m
   JOIN contingent_enrolment e
-    ON e.school_id = a.school_id AND e.kind = pr.beneficiary_kind AND {active_during_sql('e', 'm.lo', 'm.hi')}
-  JOIN orders_contractlevel cl ON cl.contract_id = c.id AND cl.level = {norm_category_sql('pr.instrument', 'e')}
+    ON e.school_id = a.school_id AND e.kind = '{INSTRUMENTS[instrument].beneficiary_kind}'
+   AND {active_during_sql('e', 'm.lo', 'm.hi')}
+  {category_join_sql(instrument, 'e', 'c')}
   JOIN contingent_pupil p ON p.id = e.pupil_id
  CROSS JOIN LATERAL (
        SELECT greatest(e.enrolled_on, m.lo) AS first_day, least(coalesce(e.left_on, m.hi), m.hi) AS last_day) span
  CROSS JOIN LATERAL (
        SELECT {billable_days_sql('pr.proration', 'span.last_day - span.first_day + 1', 'm.period_days')} AS days) paid
- CROSS JOIN LATERAL (SELECT {coefficient_sql('pr.instrument', 'e', 'o.sen_coefficient')} AS value) coef
+ CROSS JOIN LATERAL (SELECT {coefficient_sql(f"'{instrument}'", 'e', 'o.sen_coefficient')} AS value) coef
  WHERE a.id = ANY(%(acts)s)
    AND NOT EXISTS (
        SELECT 1 FROM acts_actline x JOIN acts_act xa ON xa.id = x.act_id
         WHERE x.enrolment_id = e.id AND xa.month = a.month AND xa.id <> a.id AND x.version = xa.version
-          AND x.decision <> '{LineDecision.REJECTED}')
- ORDER BY a.id, e.id  -- line ids follow the enrolments: the same contingent always gives the same order
+          AND x.decision <> '{LineDecision.REJECTED}')"""
+
+
+# One line per enrolment of the provider that overlaps the act's period and the contract period, of the
+# programme's beneficiary kind, in a norm category the contract funds; one branch per instrument (each
+# joins its categories its own way, so that the planner estimates every join). Days enrolled are
+# counted inclusively (left_on is the last day, as in CONTRACT); the days paid are those, or every day of
+# the period (``programmes.instruments.billable_days``). A beneficiary-period is billed once: an
+# enrolment already billed (not rejected) on another act of the same period start is left out.
+INSERT_LINES_SQL = f"""
+WITH inserted AS (
+INSERT INTO acts_actline (act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category,
+                              first_day, last_day, days, days_in_month, norm, coefficient, amount,
+                              decision, reject_reason, decision_note)
+SELECT act_id, version, school_id, enrolment_id, iin, pupil_name, grade, level, category, first_day, last_day,
+       days, period_days, norm, coefficient, amount, '{LineDecision.PENDING}', '', ''
+  FROM ({" UNION ALL ".join(_lines_of(code) for code in INSTRUMENTS)}) lines
+ ORDER BY act_id, enrolment_id  -- line ids follow the enrolments: the same contingent always gives the same order
 RETURNING act_id, amount)
 UPDATE acts_act a
    SET line_count = s.line_count, total_amount = s.total_amount, updated_at = now()
