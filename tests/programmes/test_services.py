@@ -47,11 +47,13 @@ class ProgrammeServiceTests:
     def test_a_grant_programme_needs_whole_month_terms_that_do_not_overlap(self, department_user):
         data = programme_input("grant")
         data.terms = []
-        with pytest.raises(DomainError, match="terms"):
+        with pytest.raises(DomainError) as refused:
             programme_create(data=data, actor=department_user)
+        assert refused.value.code == "no_terms"
         data.terms = [TermInput(name="A", start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 30))]
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as refused:
             programme_create(data=data, actor=department_user)
+        assert (refused.value.field, refused.value.details) == ("terms", {"term": "A"})
         data.terms = [TermInput(name="A", start=dt.date(2025, 9, 1), end=dt.date(2025, 12, 31)),
                       TermInput(name="B", start=dt.date(2025, 12, 1), end=dt.date(2026, 5, 31))]
         with pytest.raises(DomainError) as refused:
