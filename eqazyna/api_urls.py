@@ -9,7 +9,9 @@ urlpatterns = [
     path("", include("programmes.api.urls")),
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
+    path("", include("signatures.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("procurement.api.urls")),
 ]
