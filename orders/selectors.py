@@ -71,7 +71,7 @@ def contract_list(*, user, filters: dict | None = None):
 
 def public_orders():
     """Orders as anyone (anonymous) sees them: published and closed, never drafts."""
-    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region").prefetch_related(_levels(StateOrderLevel))
+    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region", "programme").prefetch_related(_levels(StateOrderLevel))
 
 
 def queue_entries(*, filters: dict | None = None):

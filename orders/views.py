@@ -291,8 +291,10 @@ def contract_pdf_view(request, pk: int, lang: str):
 # --- the public queue (no sign-in) -------------------------------------------------------
 
 def queue_index(request):
-    orders = selectors.public_orders().order_by("-school_year", "region_id", "-id")
-    return render(request, "orders/queue_index.html", {"page": _page(request, orders)})
+    """Published calls of every funding programme; filters by programme, instrument, region, year and status."""
+    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.public_orders())
+    orders = filterset.qs.order_by("-school_year", "region_id", "-id")
+    return render(request, "orders/queue_index.html", {"filterset": filterset, "page": _page(request, orders)})
 
 
 def queue_detail(request, pk: int):

@@ -80,3 +80,17 @@ class FilterByProgrammeTests:
         assert dorm_contract.number in page and school_contract.number not in page
         assert client.get("/en/acts/?instrument=grant").status_code == 200
         assert client.get("/en/checks/findings/?instrument=scholarship").status_code == 200
+
+    def test_the_public_queue_lists_the_calls_of_every_instrument_with_their_programme_and_filters_by_it(
+            self, client, two_programmes):
+        dormitory, dorm_contract, school_contract = two_programmes
+        page = client.get("/ru/orders/queue/").content.decode()
+        assert f'href="/ru/orders/queue/{dorm_contract.order_id}/"' in page
+        assert f'href="/ru/orders/queue/{school_contract.order_id}/"' in page
+        assert "Программа<br><span class=\"text-muted small\">Места в общежитии (за занятое место в месяц)</span>" in page
+        page = client.get("/ru/orders/queue/?instrument=dormitory_place").content.decode()
+        assert f"/ru/orders/queue/{dorm_contract.order_id}/" in page and f"/ru/orders/queue/{school_contract.order_id}/" not in page
+        page = client.get(f"/ru/orders/queue/?programme={dormitory.pk}").content.decode()
+        assert f"/ru/orders/queue/{school_contract.order_id}/" not in page
+        detail = client.get(f"/ru/orders/queue/{dorm_contract.order_id}/").content.decode()
+        assert "Программа — Места в общежитии (за занятое место в месяц)" in detail
