@@ -184,6 +184,35 @@ class G01Tests:
 
 
 @pytest.mark.django_db
+class ProgrammeFindingsBlockPaymentTests:
+    def test_a_resident_finding_blocks_that_line_and_an_occupancy_finding_every_place_line_of_the_dormitory(
+            self, region_astana, tmp_path):
+        from acts.selectors import act_lines
+        from acts.services import act_build
+        from tests.factories import make_user
+
+        programme = programme_of("dormitory_place")
+        over, exact = (make_school(region=region_astana, name=name, kind="dormitory", oked="55.90") for name in ("Over", "Exact"))
+        college = make_school(region=region_astana, name="College", kind="college")
+        contracts = {dorm: make_programme_contract(programme=programme, school=dorm, places={"place": 2})
+                     for dorm in (over, exact)}
+        crowded = [make_beneficiary(school=over, kind="resident") for _ in range(3)]  # 3 > 2 places: D03
+        studying, not_studying = (make_beneficiary(school=exact, kind="resident") for _ in range(2))  # D01 on one
+        load = load_snapshot(tmp_path, [nobd(e.pupil, college.bin) for e in (*crowded, studying)])
+        check_run_now(snapshot=load)
+        assert subjects("D03") == {f"school:{over.pk}:place"} and subjects("D01") == {f"enrolment:{not_studying.pk}"}
+
+        blocked = {}
+        for dorm, contract in contracts.items():
+            act = act_build(contract=contract, month=dt.date(2025, 11, 1), actor=make_user(f"u{dorm.pk}", role="school",
+                                                                                             school=dorm),
+                            today=dt.date(2025, 12, 1))
+            blocked[dorm] = {line.enrolment_id: line.blocked for line in act_lines(act=act)}
+        assert blocked[over] == {e.pk: True for e in crowded}
+        assert blocked[exact] == {studying.pk: False, not_studying.pk: True}
+
+
+@pytest.mark.django_db
 class RunChecksCommandTests:
     def test_the_extension_codes_are_printed_after_the_twelve_contract_codes_zeros_included(self, school_a, tmp_path,
                                                                                            capsys):
