@@ -18,18 +18,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from acts.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import ActEvent, ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
 from contingent.choices import PupilCategory
 from core.calendar import month_end
+from core.choices import ChoiceColour
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
 from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
-
-SCHOOL, DEPARTMENT, OPERATOR = frozenset({Role.SCHOOL}), frozenset({Role.DEPARTMENT}), frozenset({Role.OPERATOR})
 
 
 def _public(user) -> Q:
@@ -59,16 +58,20 @@ class Holiday(models.Model):
 class Act(models.Model):
     """The act of services rendered of one contract for one month."""
 
+    # From which statuses each action may be taken and where it leads (who may: ``scope`` below).
     TRANSITIONS = {
-        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, roles=SCHOOL),
-        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, roles=SCHOOL),
-        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, roles=DEPARTMENT),
-        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED, roles=DEPARTMENT),
-        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, roles=DEPARTMENT,
+        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, event=ActEvent.REBUILT),
+        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, event=ActEvent.SUBMITTED),
+        # the department decides lines while the act is submitted (the status stays)
+        "decide": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=ActEvent.LINES_DECIDED),
+        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, event=ActEvent.ACCEPTED),
+        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED,
+                                    event=ActEvent.PARTLY_ACCEPTED),
+        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, event=ActEvent.RETURNED,
                              reason_required=True),
-        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, roles=SCHOOL),
+        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, event=ActEvent.CORRECTED),
         "mark_paid": Transition(sources=(ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED), target=ActStatus.PAID,
-                                roles=OPERATOR),
+                                event=ActEvent.PAID),
     }
 
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="acts")
@@ -98,7 +101,22 @@ class Act(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__order__region", school="school")
+    scope = Scope(region="contract__order__region", school="school", actions={
+        # the school builds its own act of a month; an operator builds a whole month at once
+        "build": Allow(Role.SCHOOL, creates=True),
+        "build_month": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        "rebuild": Allow(Role.SCHOOL),
+        "submit": Allow(Role.SCHOOL),
+        "correct": Allow(Role.SCHOOL),
+        # the department of the contract's region reviews
+        "decide": Allow(Role.DEPARTMENT),
+        "accept": Allow(Role.DEPARTMENT),
+        "partly_accept": Allow(Role.DEPARTMENT),
+        "return": Allow(Role.DEPARTMENT),
+        # an operator's payment (or the bank's confirmation of it) marks the act paid
+        "mark_paid": Allow(Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", ActStatus)
 
     class Meta:
         ordering = ["-month", "school_id", "-id"]
@@ -204,6 +222,7 @@ class ActLine(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="act__contract__order__region", school="school")
+    decision_colour = ChoiceColour("decision", LineDecision)
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]

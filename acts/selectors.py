@@ -88,7 +88,8 @@ def attach_findings(lines) -> None:
 
 
 def act_line_list(*, user, current_only: bool = True):
-    queryset = ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).order_by("act_id", "version", "id")
+    queryset = (ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).select_related("act__contract")
+                .order_by("act_id", "version", "id"))
     return queryset.filter(version=F("act__version")) if current_only else queryset
 
 

@@ -21,10 +21,11 @@ from acts import selectors, services
 from acts.choices import LineDecision
 from acts.filters import ActFilterSet, LineFilterSet
 from acts.forms import ActBuildForm, DecideLinesForm, ReasonForm
+from acts.models import Act
 from acts.pdf import act_pdf
 from acts.permissions import act_actions
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import may
 from core.selectors import audit_events_for
 from core.web import attempt
 
@@ -48,7 +49,7 @@ def _form_error(request, form) -> None:
 def act_list(request):
     filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
     overdue = selectors.overdue_items(user=request.user)
-    contracts = selectors.contracts_for_acts(user=request.user) if request.user.role == Role.SCHOOL else None
+    contracts = selectors.contracts_for_acts(user=request.user) if may(request.user, "build", Act) else None
     return render(request, "acts/act_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
         "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,

@@ -17,7 +17,7 @@ second run started meanwhile is refused, naming the running one. A run whose pro
 *stale* (``checks.runs``) and is marked failed by the next run — a run queued for a worker and
 not stale is left alone. Re-running gives the same findings. The run ends through its declared
 transitions (``checks.runs.run_transition``); findings no longer found are closed through
-``FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]``, set-based, with no English stored: the
+``FINDING_TRANSITIONS["close"]``, set-based, with no English stored: the
 closing run (``closed_by_run``) is the reason, rendered in the reader's language.
 """
 
@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import CONTRACT_CODES, CheckRunEvent, FindingCode, FindingEvent, FindingStatus
+from checks.choices import CONTRACT_CODES, FindingCode, FindingStatus
 from checks.models import CheckRun
 from checks.rules import Preparation, Rule, all_rules, preparations
 from checks.rules.details import DetailsMismatch, details_match_sql, parse_details
@@ -45,7 +45,7 @@ from core.locks import CHECK_RUN_LOCK
 logger = logging.getLogger(__name__)
 
 COUNTED_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED)
-CLOSING = FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]
+CLOSING = FINDING_TRANSITIONS["close"]
 
 
 # What a rule that no active programme runs finds: nothing (so its live findings close).
@@ -217,7 +217,7 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         _drop_preparations([p.name for p in prepared])
         heartbeat(run, current=None, done=len(rules))
         with transaction.atomic():
-            run_transition(run, CheckRunEvent.SUCCEEDED, data={"counts": counts}, counts=counts, finished_at=timezone.now())
+            run_transition(run, "succeed", data={"counts": counts}, counts=counts, finished_at=timezone.now())
     except Exception as exc:
         try:
             _drop_preparations([p.name for p in preparations(all_rules())])

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from checks.choices import CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
 from checks.models import CheckRun, Finding
-from core.models import Region
+from contingent.filters import IinFilter
+from core.filters import RegionFilter
 from programmes.filters import InstrumentFilter, ProgrammeFilter
 from programmes.instruments import instrument
 from programmes.models import Programme
+from schools.filters import SchoolFilter
 
 BIN_REGEX = r"^[0-9]{12}$"
 
@@ -19,11 +21,10 @@ class FindingFilterSet(django_filters.FilterSet):
     code = django_filters.MultipleChoiceFilter(label=_("code"), choices=FindingCode.choices)
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=FindingStatus.choices)
-    school = django_filters.NumberFilter(label=_("school (id)"), field_name="school_id", min_value=1, max_value=2**63 - 1)
+    school = SchoolFilter()
     school_bin = django_filters.CharFilter(label=_("school BIN"), field_name="school__bin", max_length=12)
-    region = django_filters.ModelChoiceFilter(
-        label=_("region"), field_name="school__region", queryset=Region.objects.all(), to_field_name="code"
-    )
+    region = RegionFilter(field_name="school__region", label=_("region"))
+    iin = IinFilter(field_name="enrolment__pupil__iin")
     date_from = django_filters.DateFilter(
         label=_("checked from"), field_name="last_run__check_date", lookup_expr="gte",
         help_text=_("date D of the run that last found it, from"),
@@ -38,7 +39,7 @@ class FindingFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Finding
-        fields = ["code", "severity", "status", "school", "school_bin", "region", "date_from", "date_to", "run",
+        fields = ["code", "severity", "status", "school", "school_bin", "region", "iin", "date_from", "date_to", "run",
                   "programme", "instrument"]
 
     def filter_instrument(self, queryset, name, value):

@@ -9,9 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
+from contingent.choices import ContingentImportEvent, ImportStatus, NobdSnapshotEvent, PupilCategory, SnapshotStatus
 from contingent.rules import is_active_on
-from core.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
+from core.workflow import Transition
 from programmes.choices import BeneficiaryKind
 from programmes.instruments import KIND_CATEGORIES
 from schools.rules import level_of_grade
@@ -75,7 +77,12 @@ class Enrolment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    # only the school itself writes its contingent
+    scope = Scope(region="school__region", school="school", actions={
+        "add": Allow(Role.SCHOOL, creates=True),
+        "change": Allow(Role.SCHOOL),
+        "leave": Allow(Role.SCHOOL),
+    })
 
     class Meta:
         ordering = ["school_id", "grade", "pupil__last_name"]
@@ -135,9 +142,22 @@ class NobdSnapshot(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pruned_at = models.DateTimeField(_("rows pruned at"), null=True, blank=True)
 
+    # A snapshot is created importing, becomes ready when its rows are loaded and checked (a failure
+    # rolls the whole load back), and is pruned (rows dropped, metadata kept) by the retention rule.
+    TRANSITIONS = {
+        "finish": Transition(sources=(SnapshotStatus.IMPORTING,), target=SnapshotStatus.READY,
+                             event=NobdSnapshotEvent.IMPORTED),
+        "prune": Transition(sources=(SnapshotStatus.READY,), target=SnapshotStatus.PRUNED, event=NobdSnapshotEvent.PRUNED),
+    }
+
     objects = ScopedQuerySet.as_manager()
     # Snapshot metadata (date, size, checksum) is visible to every signed-in role; rows are not.
-    scope = Scope(region=lambda user: Q(), school=lambda user: Q())
+    scope = Scope(region=lambda user: Q(), school=lambda user: Q(), actions={
+        # an operator or an administrator loads one (the nightly job and the command as the system)
+        "import": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        "finish": Allow(Role.OPERATOR, Role.ADMIN),
+        "prune": Allow(Role.OPERATOR, Role.ADMIN),
+    })
 
     class Meta:
         ordering = ["-taken_on", "-id"]
@@ -184,8 +204,24 @@ class ContingentImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("applied or discarded at"), null=True, blank=True)
 
+    # An uploaded file waits for the school's confirmation; a file with errors is recorded rejected; the
+    # command's load is recorded applied at once.
+    TRANSITIONS = {
+        "apply": Transition(sources=(ImportStatus.PENDING,), target=ImportStatus.APPLIED,
+                            event=ContingentImportEvent.IMPORTED),
+        "discard": Transition(sources=(ImportStatus.PENDING,), target=ImportStatus.DISCARDED,
+                              event=ContingentImportEvent.DISCARDED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    scope = Scope(region="school__region", school="school", actions={
+        # the school uploads, confirms or discards its own file
+        "upload": Allow(Role.SCHOOL, creates=True),
+        "apply": Allow(Role.SCHOOL),
+        "discard": Allow(Role.SCHOOL),
+        # the command loads a school's file, or (operators, administrators) a bulk file for many schools
+        "import": Allow(Role.SCHOOL, Role.OPERATOR, Role.ADMIN, creates=True),
+    })
 
     class Meta:
         ordering = ["-created_at", "-id"]

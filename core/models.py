@@ -51,7 +51,8 @@ class AuditEvent(models.Model):
     """An append-only record of a state change: who, when, what, from, to, why.
 
     Written by services in the same transaction as the change. The database refuses
-    UPDATE and DELETE on this table (trigger in migration 0002).
+    UPDATE and DELETE on this table (trigger in migration 0003). ``action`` is an event type of
+    ``core.audit_actions`` (a choice of the app that wrote it, or a legacy string of older rows).
     """
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -95,6 +96,13 @@ class AuditEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._status_label(self.to_status)
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (``core.audit_actions``)."""
+        from core.audit_actions import action_label
+
+        return action_label(self.action)
 
 
 class WorkerHeartbeat(models.Model):

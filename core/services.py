@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 
 from core.models import AuditEvent
@@ -18,7 +19,14 @@ def audit_record(
     reason: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    """Append an audit event for ``subject``. Call inside the transaction that made the change."""
+    """Append an audit event for ``subject``. Call inside the transaction that made the change.
+
+    ``action`` is a registered event type (``core.audit_actions``), never a bare string.
+    """
+    from core.audit_actions import is_event_type
+
+    if not is_event_type(action):
+        raise ImproperlyConfigured(f"audit action {action!r} is not a registered event type (core.audit_actions)")
     payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

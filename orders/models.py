@@ -13,8 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
 from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
+from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS
 from programmes.defaults import default_programme_id
 from programmes.labels import category_label
 
@@ -53,8 +55,16 @@ class StateOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = ORDER_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school=_orders_for_school, public=~Q(status=OrderStatus.DRAFT))
+    scope = Scope(region="region", school=_orders_for_school, public=~Q(status=OrderStatus.DRAFT), actions={
+        # the department of the region drafts, edits, publishes and closes its orders
+        "add": Allow(Role.DEPARTMENT, creates=True),
+        "change": Allow(Role.DEPARTMENT),
+        "publish": Allow(Role.DEPARTMENT),
+        "close": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-school_year", "region_id", "-id"]
@@ -137,9 +147,17 @@ class Application(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = APPLICATION_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
     # The queue is public: school names, places and status (no personal data on this model).
-    scope = Scope(region="order__region", school="school", public=~Q(order__status=OrderStatus.DRAFT))
+    scope = Scope(region="order__region", school="school", public=~Q(order__status=OrderStatus.DRAFT), actions={
+        # a school applies and withdraws its own applications; the department of the order's region decides
+        "submit": Allow(Role.SCHOOL, creates=True),
+        "withdraw": Allow(Role.SCHOOL),
+        "approve": Allow(Role.DEPARTMENT),
+        "reject": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["order_id", "submitted_at", "id"]
@@ -203,8 +221,18 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = CONTRACT_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="order__region", school="school")
+    scope = Scope(region="order__region", school="school", actions={
+        # the school signs first, then the department of the order's region, which alone moves it further
+        "sign_school": Allow(Role.SCHOOL),
+        "sign_department": Allow(Role.DEPARTMENT),
+        "suspend": Allow(Role.DEPARTMENT),
+        "resume": Allow(Role.DEPARTMENT),
+        "terminate": Allow(Role.DEPARTMENT),
+        "close": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-created_at", "-id"]

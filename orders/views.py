@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.decorators import page_require
 from core.errors import DomainError
 from core.roles import Role
+from core.scoping import allowed_actions, effective_role, may
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services
@@ -25,6 +27,7 @@ from orders.amounts import levels_total
 from orders.choices import OrderStatus, level_sort_key
 from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFilterSet
 from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
+from orders.models import Application, StateOrder
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
 
@@ -46,7 +49,7 @@ def order_list(request):
     filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user))
     return render(request, "orders/order_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs),
-        "may_create": request.user.role == Role.DEPARTMENT,
+        "may_create": may(request.user, "add", StateOrder),
     })
 
 
@@ -66,8 +69,7 @@ def _call_programme(request):
 
 @login_required
 def order_create(request):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
+    page_require(request.user, "add", StateOrder)
     from programmes.selectors import programmes_for_calls
 
     programme = _call_programme(request)
@@ -86,8 +88,7 @@ def order_create(request):
 
 @login_required
 def order_edit(request, pk: int):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
+    page_require(request.user, "change", StateOrder)
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
@@ -112,11 +113,14 @@ def order_detail(request, pk: int):
         "order": order,
         "levels": _sorted(order.levels.all()),
         "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
-        "may_edit": user.role == Role.DEPARTMENT and order.status == OrderStatus.DRAFT,
+        "may_edit": "change" in allowed_actions(user, order),
+        # the apply form (the service also checks the window, the school and its findings)
+        "may_apply": order.status == OrderStatus.PUBLISHED and may(
+            user, "submit", Application(order=order, school_id=getattr(user, "school_id", None))),
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }
-    if user.role == Role.SCHOOL:
+    if effective_role(user) == Role.SCHOOL:
         context["blocking"] = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=user.school)]
     return render(request, "orders/order_detail.html", context)
 
@@ -137,8 +141,7 @@ def order_transition(request, pk: int, action: str):
 
 @login_required
 def application_create(request, pk: int):
-    if request.user.role != Role.SCHOOL:
-        raise Http404
+    page_require(request.user, "submit", Application)
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
     levels = [(row.level, row.level_label, row.places) for row in _sorted(order.levels.all())]
     form = PlacesForm(request.POST or None, levels=levels)

@@ -14,6 +14,7 @@ from acts import navigation as acts_navigation
 from checks import navigation as checks_navigation
 from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
+from core.scoping import effective_role
 from orders import navigation as orders_navigation
 from payments import navigation as payments_navigation
 from procurement import navigation as procurement_navigation
@@ -43,7 +44,7 @@ def navigation() -> list[tuple[str, list[NavItem]]]:
 def _visible(items: list[NavItem], user, path: str) -> list[dict]:
     visible = []
     for item in items:
-        if user.role in item.roles:
+        if effective_role(user) in item.roles:
             url = item.url()
             if url:
                 visible.append({"label": item.label, "url": url, "name": item.url_name, "active": path == url})

@@ -33,6 +33,13 @@ class LicenceGap(models.TextChoices):
     LEVEL_NOT_LISTED = "level_not_listed", _("does not list the level")
 
 
+class SchoolEvent(models.TextChoices):
+    """Audit event types of schools and registers (``AuditEvent.action``)."""
+
+    REGISTER_LOADED = "register_loaded", _("Register loaded")
+    PROFILE_UPDATED = "school_profile_updated", _("School profile updated")
+
+
 class RegisterKind(models.TextChoices):
     """What an import or an upload loads."""
 

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import validate_bin, validate_kz_iban
 from core.models import localized
-from core.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
 from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, ProviderKind, RegisterKind, SchoolStatus
 from schools.rules import licence_covers, register_entry_in_force
 
@@ -47,7 +48,8 @@ class School(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school="pk")
+    # the school keeps its own contacts and bank account; its registry data come from the registers
+    scope = Scope(region="region", school="pk", actions={"edit_profile": Allow(Role.SCHOOL)})
 
     class Meta:
         ordering = ["name_ru"]
@@ -183,8 +185,9 @@ class RegisterLoad(models.Model):
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    # Load metadata (when, how many rows, checksum) is visible to every signed-in role.
-    scope = Scope(region=_everyone, school=_everyone)
+    # Load metadata (when, how many rows, checksum) is visible to every signed-in role; operators and
+    # administrators load the registers (the command as the system).
+    scope = Scope(region=_everyone, school=_everyone, actions={"load": Allow(Role.OPERATOR, Role.ADMIN, creates=True)})
 
     class Meta:
         ordering = ["-loaded_at", "-id"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import RegionRef, make_school, make_user
+from tests.openapi import CheckedAPIClient
 
 pytest_plugins = ["tests.signatures.fixtures"]  # the test PKI, fake OCSP/CRL server, signers (also for browser tests)
 
@@ -87,14 +87,14 @@ def admin_user_portal(db):
 
 @pytest.fixture
 def api():
-    """An API client; call ``api.force_authenticate(user)`` to act as someone."""
-    return APIClient()
+    """An API client (its answers checked against the schema); ``api.force_authenticate(user)`` acts as someone."""
+    return CheckedAPIClient()
 
 
 @pytest.fixture
 def api_as():
-    def _client(user) -> APIClient:
-        client = APIClient()
+    def _client(user) -> CheckedAPIClient:
+        client = CheckedAPIClient()
         client.force_authenticate(user)
         return client
 

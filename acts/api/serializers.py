@@ -12,6 +12,7 @@ from acts import selectors
 from acts.choices import LINE_VERDICT_CHOICES, ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
 from acts.deadlines import parse_month
 from acts.models import Act, ActLine, ActSubmission
+from acts.permissions import act_actions
 from acts.services.reviews import SELECTIONS
 from contingent.choices import PupilCategory
 
@@ -65,6 +66,12 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 # --- acts -----------------------------------------------------------------------------------
 
 
+# The API names of what may be done to an act now (``acts.permissions.act_actions``): each is an
+# action endpoint, POST /api/v1/acts/{id}/<name>/.
+ACT_API_ACTIONS = {"submit": "submit", "rebuild": "rebuild", "correct": "correct", "decide": "decide-lines",
+                   "accept": "accept", "partly_accept": "partly-accept", "return": "return"}
+
+
 class ActSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     month = MonthField(read_only=True)
@@ -73,6 +80,7 @@ class ActSerializer(serializers.ModelSerializer):
     school_name = serializers.CharField(source="school.name", read_only=True)
     status = serializers.ChoiceField(choices=ActStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    actions = serializers.SerializerMethodField(help_text=_("The actions you may take now (POST …/acts/{id}/<action>/)."))
     programme = serializers.IntegerField(source="contract.order.programme_id", read_only=True)
     instrument = serializers.CharField(source="contract.order.programme.instrument", read_only=True)
 
@@ -81,8 +89,13 @@ class ActSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "programme", "instrument",
                   "month", "period_end", "status",
                   "status_display", "version", "line_count", "total_amount", "accepted_amount", "due_on",
-                  "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason"]
+                  "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason", "actions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=sorted(ACT_API_ACTIONS.values()))))
+    def get_actions(self, act) -> list[str]:
+        request = self.context.get("request")
+        return sorted(ACT_API_ACTIONS[name] for name in act_actions(act, getattr(request, "user", None)))
 
 
 class ActBuildSerializer(serializers.Serializer):
@@ -99,6 +112,9 @@ class FindingBriefSerializer(serializers.Serializer):
 
 
 class ActLineSerializer(serializers.ModelSerializer):
+    act_number = serializers.CharField(source="act.number", read_only=True)
+    act_url = serializers.HyperlinkedRelatedField(source="act", view_name="act-detail", read_only=True,
+                                                  help_text=_("the act of this line in the API"))
     blocked = serializers.BooleanField(read_only=True, help_text=_("an open error finding: not payable"))
     findings = serializers.SerializerMethodField()
     level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
@@ -108,7 +124,7 @@ class ActLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActLine
-        fields = ["id", "version", "enrolment", "iin", "pupil_name", "grade", "level", "category", "first_day",
+        fields = ["id", "act", "act_number", "act_url", "version", "enrolment", "iin", "pupil_name", "grade", "level", "category", "first_day",
                   "last_day", "days", "days_in_month", "norm", "coefficient", "amount", "decision", "reject_reason",
                   "decision_note", "decided_at", "blocked", "findings"]
         read_only_fields = fields
@@ -120,7 +136,7 @@ class ActLineSerializer(serializers.ModelSerializer):
 
 class ActSubmissionSerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
     outcome = serializers.ChoiceField(choices=SubmissionOutcome.choices, read_only=True, allow_blank=True)
 
     class Meta:
@@ -167,4 +183,5 @@ class OverdueItemSerializer(serializers.Serializer):
     month = MonthField()
     due_on = serializers.DateField()
     days_late = serializers.IntegerField()
-    act = serializers.IntegerField(source="act.pk", default=None)
+    act = serializers.IntegerField(source="act.pk", default=None, allow_null=True,
+                                   help_text=_("the act, when one was built (null: none yet)"))

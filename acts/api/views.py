@@ -7,8 +7,9 @@ payments app: external clients use them.
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,26 +17,16 @@ from acts import selectors, services
 from acts.api import serializers as s
 from acts.filters import ActFilterSet, ActLineFilterSet
 from acts.models import Act
+from acts.pdf import act_pdf
+from core.api.documents import PDF, document_action
 from core.api.serializers import ErrorSerializer, ReasonSerializer
-from core.roles import Role
+from core.api.viewsets import PortalViewSet
 
-ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def with_errors(ok):
     return {**ok, **ERRORS}
-
-
-class PortalViewSet(viewsets.GenericViewSet):
-    lookup_value_regex = ID
-    filterset_class = None
-    ordering_fields: list[str] = []
-
-    def input(self, serializer_class, **kwargs):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 @extend_schema_view(
@@ -48,7 +39,7 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
 
     serializer_class = s.ActSerializer
     filterset_class = ActFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    permission_actions = {"create": "build", "decide_lines": "decide", "return_": "return"}  # who may: Act.scope
     ordering_fields = ["month", "status", "total_amount", "submitted_at"]
 
     def get_queryset(self):
@@ -58,7 +49,8 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
         return selectors.act_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def _answer(self, act, code=status.HTTP_200_OK):
-        return Response(s.ActSerializer(selectors.act_get(user=self.request.user, pk=act.pk)).data, status=code)
+        act = selectors.act_get(user=self.request.user, pk=act.pk)
+        return Response(s.ActSerializer(act, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(summary="Build the act of a month from the contingent (school)", request=s.ActBuildSerializer,
                    responses=with_errors({201: s.ActSerializer}))
@@ -116,7 +108,16 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
         data = self.input(ReasonSerializer)
         return self._answer(services.act_return(act=self._act(), actor=request.user, reason=data["reason"]))
 
-    @extend_schema(summary="What was submitted each time and what became of it",
+    @document_action(url_path="pdf", media_type=PDF,
+                     summary="Printable PDF of the act: its lines, decisions and submissions")
+    def pdf(self, request, pk=None):
+        act = self._act()
+        content = act_pdf(act=act, lines=selectors.act_lines(act=act), submissions=list(selectors.act_submissions(act=act)))
+        response = HttpResponse(content, content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="act-{act.pk}-{act.month:%Y-%m}.pdf"'
+        return response
+
+    @extend_schema(summary="What was submitted each time and what became of it", filters=False,
                    responses=with_errors({200: s.ActSubmissionSerializer(many=True)}))
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def submissions(self, request, pk=None):

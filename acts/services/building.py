@@ -17,8 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import require_operator_or_admin, require_school_of
-from acts.choices import ActStatus, LineDecision, SubmissionOutcome
+from acts.choices import ActEvent, ActStatus, LineDecision, SubmissionOutcome
 from acts.deadlines import act_due_on, review_due_on
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import SQL_LINE_AMOUNT
@@ -26,6 +25,7 @@ from contingent.rules import active_during_sql
 from core.calendar import month_end, month_start
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply, transition_check
 from orders.choices import ContractStatus
@@ -186,7 +186,7 @@ def act_build(*, contract: Contract, month: dt.date, actor, today: dt.date | Non
     today = today or timezone.localdate()
     month = month_start(month)
     contract = Contract.objects.select_for_update().select_related("order", "order__programme").get(pk=contract.pk)
-    require_school_of(school_id=contract.school_id, actor=actor)
+    require(actor, "build", Act(contract=contract, school_id=contract.school_id))
     period_end = _contract_period(contract, month, today)[1]
     if Act.objects.filter(contract=contract, month=month).exists():
         raise ConflictError(_("The act for this contract and month already exists."), code="act_exists")
@@ -201,14 +201,13 @@ def act_build(*, contract: Contract, month: dt.date, actor, today: dt.date | Non
     _refuse_overlaps(act)
     _fill_lines([act.pk])
     act.refresh_from_db()
-    audit_record(actor=actor, action="act_built", subject=act, to_status=act.status, data=_act_summary(act))
+    audit_record(actor=actor, action=ActEvent.BUILT, subject=act, to_status=act.status, data=_act_summary(act))
     return act
 
 
 @transaction.atomic
 def act_rebuild(*, act: Act, actor) -> Act:
     """Rebuild a draft from the current contingent (its lines are replaced; nothing was submitted yet)."""
-    require_school_of(school_id=act.school_id, actor=actor)
     locked = Act.objects.select_for_update().get(pk=act.pk)
     transition_check(obj=locked, transitions=Act.TRANSITIONS, action="rebuild", actor=actor)
     before = _act_summary(locked)
@@ -224,7 +223,6 @@ def act_rebuild(*, act: Act, actor) -> Act:
 @transaction.atomic
 def act_correct(*, act: Act, actor) -> Act:
     """A returned act is corrected: the next version is built from the current contingent (the old one stays)."""
-    require_school_of(school_id=act.school_id, actor=actor)
     locked = Act.objects.select_for_update().select_related("contract").get(pk=act.pk)
     transition_check(obj=locked, transitions=Act.TRANSITIONS, action="correct", actor=actor)
     before = _act_summary(locked)
@@ -242,7 +240,6 @@ def act_correct(*, act: Act, actor) -> Act:
 def act_submit(*, act: Act, actor, today: dt.date | None = None) -> Act:
     """The school submits the act to the department; the submitted version is frozen and recorded."""
     today = today or timezone.localdate()
-    require_school_of(school_id=act.school_id, actor=actor)
     locked = Act.objects.select_for_update().get(pk=act.pk)
     transition_check(obj=locked, transitions=Act.TRANSITIONS, action="submit", actor=actor)
     if today < locked.period_end:
@@ -273,7 +270,7 @@ def acts_build_month(*, month: dt.date, actor, today: dt.date | None = None) -> 
     Contracts that already have an act for the month are left alone; a school whose contingent
     enrols a pupil twice on overlapping dates is skipped and reported.
     """
-    require_operator_or_admin(actor)
+    require(actor, "build_month", Act)
     today = today or timezone.localdate()
     month = month_start(month)
     if month > month_start(today):
@@ -317,7 +314,7 @@ def acts_build_month(*, month: dt.date, actor, today: dt.date | None = None) -> 
     content_type = ContentType.objects.get_for_model(Act)
     built = [act_id for batch in rounds for act_id in batch]
     AuditEvent.objects.bulk_create(
-        [AuditEvent(actor=actor, action="act_built", content_type=content_type, object_id=str(act_id),
+        [AuditEvent(actor=actor, action=ActEvent.BUILT, content_type=content_type, object_id=str(act_id),
                     to_status=ActStatus.DRAFT, data={"month": str(month), "bulk": True}) for act_id in built],
         batch_size=1000,
     )

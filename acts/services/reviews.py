@@ -13,8 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import require_department_of
-from acts.choices import LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import ActEvent, LineDecision, LineRejectReason, SubmissionOutcome
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import ZERO
 from acts.selectors import blocked_annotation
@@ -33,10 +32,10 @@ def current_lines(act: Act):
     return ActLine.objects.filter(act_id=act.pk, version=act.version)
 
 
-def _lock_for_review(act: Act, actor) -> Act:
+def _lock_for_review(act: Act, actor, action: str, reason: str = "") -> Act:
+    """The act locked, once ``actor`` may take the review ``action`` on it now (permission, status, reason)."""
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract__order").get(pk=act.pk)
-    require_department_of(region_id=locked.contract.order.region_id, actor=actor)
-    transition_check(obj=locked, transitions=Act.TRANSITIONS, action="accept", actor=actor)
+    transition_check(obj=locked, transitions=Act.TRANSITIONS, action=action, actor=actor, reason=reason)
     return locked
 
 
@@ -50,7 +49,7 @@ def _iins(queryset) -> str:
 def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None = None, selection: str | None = None,
                      reason: str = "", note: str = "") -> int:
     """Accept or reject lines of a submitted act (named by id, or a ready-made ``selection``). Returns how many."""
-    locked = _lock_for_review(act, actor)
+    locked = _lock_for_review(act, actor, "decide")
     note = (note or "").strip()
     if decision not in (LineDecision.ACCEPTED, LineDecision.REJECTED):
         raise DomainError(_("Choose whether to accept or reject the lines."), code="bad_decision", field="decision")
@@ -86,7 +85,7 @@ def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None 
         raise DomainError(_("Explain the reason in the note."), code="note_required", field="note")
     count = selected.update(decision=decision, reject_reason=reason, decision_note=note, decided_by=actor,
                             decided_at=timezone.now())
-    audit_record(actor=actor, action="act_lines_decided", subject=locked, reason=note,
+    audit_record(actor=actor, action=ActEvent.LINES_DECIDED, subject=locked, reason=note,
                  data={"version": locked.version, "decision": decision, "reject_reason": reason, "count": count,
                        "lines": sorted(ids)})
     return count
@@ -126,7 +125,7 @@ def _close_submission(act: Act, *, outcome: str, actor, accepted_amount=None, re
 @transaction.atomic
 def act_accept(*, act: Act, actor) -> Act:
     """Accept the whole act: every line was inspected and accepted."""
-    locked = _lock_for_review(act, actor)
+    locked = _lock_for_review(act, actor, "accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
     if counts["rejected"]:
@@ -146,7 +145,7 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
     for item in rejections or []:
         act_lines_decide(act=act, actor=actor, decision=LineDecision.REJECTED, lines=[item["line"]],
                          reason=item.get("reason", ""), note=item.get("note", ""))
-    locked = _lock_for_review(act, actor)
+    locked = _lock_for_review(act, actor, "partly_accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
     if not counts["rejected"]:
@@ -166,10 +165,8 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
 @transaction.atomic
 def act_return(*, act: Act, actor, reason: str) -> Act:
     """Return the act to the school for correction, with the reason."""
-    locked = _lock_for_review(act, actor)
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."), code="reason_required", field="reason")
+    locked = _lock_for_review(act, actor, "return", reason)
     _close_submission(locked, outcome=SubmissionOutcome.RETURNED, actor=actor, reason=reason)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="return", actor=actor, reason=reason,

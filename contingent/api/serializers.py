@@ -70,7 +70,7 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ContingentImportSerializer(serializers.ModelSerializer):
-    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None)
+    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None, allow_null=True)
     errors = ImportErrorSerializer(many=True, read_only=True)
 
     class Meta:

@@ -27,22 +27,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contingent.choices import ImportStatus
+from contingent.choices import ContingentImportEvent, ImportStatus
 from contingent.loading import CHUNK, copy_rows
 from contingent.models import ContingentImport
 from contingent.sql import row_check
 from contingent.validation import STAGING_COLUMNS, file_columns, row_problems
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
 from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_width_error
+from core.workflow import status_allows, transition_apply
 from programmes.choices import BeneficiaryKind
 from programmes.instruments import instrument_of_kind
 
 STAGING = "contingent_import_staging"
 IMPORT_LOCK = 730_121  # one contingent merge at a time
 PREVIEW_ROWS = 50
-BULK_ROLES = {Role.OPERATOR, Role.ADMIN}
 
 
 @dataclass
@@ -53,16 +53,6 @@ class Checked:
     errors: list[RowError] = field(default_factory=list)
     summary: dict = field(default_factory=dict)
     preview: list[dict] = field(default_factory=list)
-
-
-def _authorize(*, actor, school) -> None:
-    if actor is None:  # the management command (an operator at the server)
-        return
-    if actor.is_superuser or actor.role in BULK_ROLES:
-        return
-    if actor.role == Role.SCHOOL and school is not None and actor.school_id == school.pk:
-        return
-    raise PermissionDeniedError(_("Only the school itself may load its contingent; a file for many schools only an operator."))
 
 
 def _ensure_kind(school, kind: str) -> None:
@@ -305,7 +295,8 @@ def contingent_import(*, source, school=None, actor=None, original_name: str | N
     ``kind``: the beneficiaries of the file (pupils by default; the columns follow the kind's instrument).
     Raises ``FileFormatError`` or ``RowsInvalid`` (every problem with its line); nothing is saved then.
     """
-    _authorize(actor=actor, school=school)
+    # a school loads its own file; a file for many schools (no ``school``) only an operator or an administrator
+    require(actor, "import", ContingentImport(school=school))
     _ensure_kind(school, kind)
     name = original_name or (Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "upload"))
     digest = _sha256(source)
@@ -320,7 +311,7 @@ def contingent_import(*, source, school=None, actor=None, original_name: str | N
         summary={**checked.summary, **result}, created_by=actor if getattr(actor, "pk", None) else None,
         decided_at=timezone.now(),
     )
-    audit_record(actor=actor, action="contingent_imported", subject=record, to_status=record.status,
+    audit_record(actor=actor, action=ContingentImportEvent.IMPORTED, subject=record, to_status=record.status,
                  data={"school": getattr(school, "bin", None), "kind": kind, "sha256": digest, **record.summary})
     return record
 
@@ -328,9 +319,7 @@ def contingent_import(*, source, school=None, actor=None, original_name: str | N
 @transaction.atomic
 def contingent_upload(*, school, actor, upload, kind: str = BeneficiaryKind.PUPIL) -> tuple[ContingentImport, Checked]:
     """A provider uploads a CSV/XLSX of its beneficiaries: check it and keep it on the server for a preview; save none yet."""
-    _authorize(actor=actor, school=school)
-    if actor is None or actor.role != Role.SCHOOL:
-        raise PermissionDeniedError(_("Only the school itself uploads its contingent."))
+    require(actor, "upload", ContingentImport(school=school))  # the school itself
     _ensure_kind(school, kind)
     digest = _sha256(upload)
     savepoint = transaction.savepoint()
@@ -351,7 +340,7 @@ def contingent_upload(*, school, actor, upload, kind: str = BeneficiaryKind.PUPI
         upload.seek(0)
         record.file.save(f"{school.bin}-{digest[:16]}{Path(record.original_name).suffix.lower()}", File(upload), save=False)
     record.save()
-    audit_record(actor=actor, action="contingent_uploaded", subject=record, to_status=record.status,
+    audit_record(actor=actor, action=ContingentImportEvent.UPLOADED, subject=record, to_status=record.status,
                  data={"sha256": digest, "rows": checked.rows, "errors": len(checked.errors)})
     return record, checked
 
@@ -360,9 +349,8 @@ def contingent_upload(*, school, actor, upload, kind: str = BeneficiaryKind.PUPI
 def contingent_upload_confirm(*, record: ContingentImport, actor) -> ContingentImport:
     """Apply a previewed upload: the kept file is checked again, then merged; all or nothing."""
     record = ContingentImport.objects.select_for_update().get(pk=record.pk)
-    if actor is None or actor.role != Role.SCHOOL or actor.school_id != record.school_id:
-        raise PermissionDeniedError(_("Only the school that uploaded the file may confirm it."))
-    if record.status != ImportStatus.PENDING:
+    require(actor, "apply", record)
+    if not status_allows(record, ContingentImport.TRANSITIONS, "apply"):
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
     with record.file.open("rb") as handle:
         if _sha256(handle) != record.sha256:
@@ -372,27 +360,21 @@ def contingent_upload_confirm(*, record: ContingentImport, actor) -> ContingentI
         raise RowsInvalid(checked.errors)
     with connection.cursor() as cursor:
         result = _merge(cursor, record.kind)
-    record.status = ImportStatus.APPLIED
-    record.summary = {**checked.summary, **result}
-    record.decided_at = timezone.now()
-    record.save(update_fields=["status", "summary", "decided_at"])
-    audit_record(actor=actor, action="contingent_imported", subject=record, from_status=ImportStatus.PENDING,
-                 to_status=record.status, data={"school": record.school.bin, "sha256": record.sha256, **record.summary})
-    return record
+    summary = {**checked.summary, **result}
+    return transition_apply(obj=record, transitions=ContingentImport.TRANSITIONS, action="apply", actor=actor,
+                            data={"school": record.school.bin, "sha256": record.sha256, **summary},
+                            extra_fields={"summary": summary, "decided_at": timezone.now()})
 
 
 @transaction.atomic
 def contingent_upload_discard(*, record: ContingentImport, actor) -> ContingentImport:
     record = ContingentImport.objects.select_for_update().get(pk=record.pk)
-    if actor is None or actor.role != Role.SCHOOL or actor.school_id != record.school_id:
-        raise PermissionDeniedError(_("Only the school that uploaded the file may discard it."))
-    if record.status != ImportStatus.PENDING:
+    require(actor, "discard", record)
+    if not status_allows(record, ContingentImport.TRANSITIONS, "discard"):
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
-    record.status = ImportStatus.DISCARDED
-    record.decided_at = timezone.now()
-    if record.file:
-        record.file.delete(save=False)
-    record.save(update_fields=["status", "decided_at", "file"])
-    audit_record(actor=actor, action="contingent_upload_discarded", subject=record, from_status=ImportStatus.PENDING,
-                 to_status=record.status)
-    return record
+    discarded = transition_apply(obj=record, transitions=ContingentImport.TRANSITIONS, action="discard", actor=actor,
+                                 extra_fields={"decided_at": timezone.now()})
+    if discarded.file:
+        discarded.file.delete(save=False)
+        discarded.save(update_fields=["file"])
+    return discarded

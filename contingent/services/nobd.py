@@ -31,18 +31,16 @@ from contingent.models import NOBD_ROWS_TABLE, NobdSnapshot
 from contingent.signals import nobd_snapshots_in_use
 from contingent.sql import bin_ok, row_check
 from contingent.validation import row_problems
-from core.errors import PermissionDeniedError
 from core.locks import CHECK_RUN_LOCK
-from core.roles import Role
-from core.services import audit_record
+from core.scoping import require
 from core.tabular import FileFormatError, RowError, RowsInvalid
+from core.workflow import transition_apply
 from integrations.nobd import NOBD_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 JOINS, ROW_OK = row_check("t", category=False, school_bin=False, name_limit=False)
 ERROR_LIMIT = 1000
-IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN}
 
 
 def _numbered(table: str) -> str:
@@ -100,8 +98,7 @@ def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = Non
     Raises ``FileFormatError`` (encoding, columns, a malformed row) or ``RowsInvalid`` (every
     wrong value with its line); then nothing is saved.
     """
-    if actor is not None and not (actor.is_superuser or actor.role in IMPORT_ROLES):
-        raise PermissionDeniedError(_("Only an operator may load an NOBD snapshot."))
+    require(actor, "import", NobdSnapshot)  # an operator or an administrator (or the system)
     path = Path(path)
     if not path.is_file():
         raise FileFormatError(_("File %(name)s does not exist.") % {"name": path})
@@ -145,15 +142,10 @@ def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = Non
         # (without them it misjudges the checks' join with the contingent by a factor of three).
         cursor.execute(f"ANALYZE {NOBD_ROWS_TABLE} (iin, school_bin)")
         timings["attach_analyse"] = _lap()
-    snapshot.sha256 = stats.sha256
-    snapshot.row_count = rows
-    snapshot.status = SnapshotStatus.READY
-    snapshot.finished_at = timezone.now()
-    snapshot.save(update_fields=["sha256", "row_count", "status", "finished_at"])
-    audit_record(actor=actor, action="nobd_snapshot_imported", subject=snapshot, to_status=snapshot.status, data={
-        "taken_on": taken_on, "source": snapshot.source, "sha256": snapshot.sha256, "rows": rows, "bytes": stats.size,
+    snapshot = transition_apply(obj=snapshot, transitions=NobdSnapshot.TRANSITIONS, action="finish", actor=actor, data={
+        "taken_on": taken_on, "source": snapshot.source, "sha256": stats.sha256, "rows": rows, "bytes": stats.size,
         "seconds": timings,
-    })
+    }, extra_fields={"sha256": stats.sha256, "row_count": rows, "finished_at": timezone.now()})
     nobd_prune(actor=actor)
     timings["prune"] = _lap()
     snapshot.timings = timings  # for the benchmark's report
@@ -192,10 +184,7 @@ def nobd_prune(*, actor=None, keep: int | None = None) -> list[int]:
             continue
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {snapshot.rows_table}")
-        snapshot.status = SnapshotStatus.PRUNED
-        snapshot.pruned_at = timezone.now()
-        snapshot.save(update_fields=["status", "pruned_at"])
-        audit_record(actor=actor, action="nobd_snapshot_pruned", subject=snapshot, from_status=SnapshotStatus.READY,
-                     to_status=SnapshotStatus.PRUNED, data={"keep": keep})
+        transition_apply(obj=snapshot, transitions=NobdSnapshot.TRANSITIONS, action="prune", actor=actor,
+                         data={"keep": keep}, extra_fields={"pruned_at": timezone.now()})
         pruned.append(snapshot.pk)
     return pruned

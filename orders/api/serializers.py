@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from orders.amounts import levels_total
 from orders.choices import level_sort_key
-from orders.filters import MAX_ID
 from orders.models import Application, Contract, StateOrder
 from orders.services import LevelInput, OrderInput
 from orders.services.state_orders import MAX_NORM, MAX_PLACES

@@ -13,13 +13,11 @@ from django.utils.translation import gettext as _
 
 from core.calendar import is_whole_months, school_year_bounds
 from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.scoping import require
 from core.services import audit_record
-from core.workflow import lock, transition_apply, transition_check
-from orders.choices import ApplicationStatus, OrderStatus
+from core.workflow import lock, status_allows, transition_apply, transition_check
+from orders.choices import ApplicationStatus, OrderEvent
 from orders.models import StateOrder, StateOrderLevel
-from orders.services.common import ensure_role
 from orders.transitions import ORDER_TRANSITIONS
 from programmes.choices import Period, ProgrammeStatus
 from programmes.defaults import default_programme
@@ -131,7 +129,7 @@ def _write_levels(order: StateOrder, levels: dict[str, LevelInput]) -> None:
 @transaction.atomic
 def order_create(*, data: OrderInput, actor) -> StateOrder:
     """A department officer drafts a state order for its own region."""
-    ensure_role(actor, Role.DEPARTMENT)
+    require(actor, "add", StateOrder(region_id=getattr(actor, "region_id", None)))
     data.programme = _programme_for(data, actor)
     _validate(data)
     order = StateOrder.objects.create(
@@ -140,7 +138,7 @@ def order_create(*, data: OrderInput, actor) -> StateOrder:
     )
     _write_levels(order, data.levels)
     values = {**asdict(data), "programme": data.programme.code}
-    audit_record(actor=actor, action="order_created", subject=order, to_status=order.status,
+    audit_record(actor=actor, action=OrderEvent.CREATED, subject=order, to_status=order.status,
                  data={"values": values})
     return order
 
@@ -148,10 +146,9 @@ def order_create(*, data: OrderInput, actor) -> StateOrder:
 @transaction.atomic
 def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
     """Change a draft order; every changed value is logged as old → new."""
-    ensure_role(actor, Role.DEPARTMENT)
-    ensure_in_scope(order, actor)
     order = lock(order)
-    if order.status != OrderStatus.DRAFT:
+    require(actor, "change", order)
+    if not status_allows(order, ORDER_TRANSITIONS, "change"):
         raise ConflictError(_("Only a draft order can be edited; this one is “%(status)s”.")
                             % {"status": order.get_status_display()}, code="not_draft")
     data.programme = _programme_for(data, actor, current=order)
@@ -166,7 +163,7 @@ def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
     after = _snapshot(order)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
-        audit_record(actor=actor, action="order_updated", subject=order, from_status=order.status,
+        audit_record(actor=actor, action=OrderEvent.UPDATED, subject=order, from_status=order.status,
                      to_status=order.status, data={"changes": changes})
     return order
 
@@ -174,7 +171,6 @@ def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
 @transaction.atomic
 def order_publish(*, order: StateOrder, actor) -> StateOrder:
     """Publish a draft: schools of the region see it and may apply inside the window."""
-    ensure_in_scope(order, actor)
     locked = lock(order)
     transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="publish", actor=actor)
     if locked.programme.status != ProgrammeStatus.ACTIVE:
@@ -191,7 +187,6 @@ def order_publish(*, order: StateOrder, actor) -> StateOrder:
 @transaction.atomic
 def order_close(*, order: StateOrder, actor, reason: str = "") -> StateOrder:
     """Close a published order once every application is decided (or withdrawn)."""
-    ensure_in_scope(order, actor)
     locked = lock(order)  # submissions lock the order too: none can slip in meanwhile
     transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="close", actor=actor)
     pending = locked.applications.filter(status=ApplicationStatus.SUBMITTED).count()

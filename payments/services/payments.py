@@ -16,15 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from acts.access import require_operator
 from acts.choices import PAYABLE_ACT_STATUSES
 from acts.models import Act
-from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.errors import ConflictError, DomainError
 from core.identifiers import normalize_iban, validate_kz_iban
 from core.money import ZERO
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
-from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentEvent, PaymentStatus, RecoveryStatus, RegistryEvent
 from payments.models import Payment, PaymentRegistry, Recovery, RecoveryOffset
 from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
 
@@ -56,13 +56,14 @@ def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
 @transaction.atomic
 def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Payment:
     """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries."""
-    require_operator(actor)
+    require(actor, "prepare", Payment(act=act))
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract", "school").get(pk=act.pk)
+    # A live payment first: a paid act is "already paid", not merely "not payable".
+    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
+        raise ConflictError(_("This act already has a payment."), code="payment_exists")
     if locked.status not in PAYABLE_ACT_STATUSES:
         raise ConflictError(_("Only an accepted or partly accepted act can be paid; this one is “%(status)s”.")
                             % {"status": locked.get_status_display()}, code="act_not_payable")
-    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
-        raise ConflictError(_("This act already has a payment."), code="payment_exists")
     iban = normalize_iban(locked.school.iban)
     try:
         validate_kz_iban(iban)
@@ -82,9 +83,9 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
     except IntegrityError:
         raise ConflictError(_("This act already has a payment."), code="payment_exists") from None
     RecoveryOffset.objects.bulk_create([RecoveryOffset(recovery=r, payment=payment, amount=take) for r, take in plan])
-    recovery_statuses_refresh([r.pk for r, _take in plan])
+    recovery_statuses_refresh([r.pk for r, _take in plan], actor=actor)
     audit_record(
-        actor=actor, action="payment_prepared", subject=payment, to_status=payment.status,
+        actor=actor, action=PaymentEvent.PREPARED, subject=payment, to_status=payment.status,
         data={"act": locked.pk, "accepted_amount": payment.accepted_amount, "offset_amount": offset,
               "amount": payment.amount, "offsets": [{"recovery": r.pk, "amount": take} for r, take in plan],
               "reissue_of": getattr(reissue_of, "pk", None)},
@@ -99,11 +100,8 @@ def _act_paid(payment: Payment, actor) -> None:
 
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor) -> Payment:
-    """A second operator approves the prepared payment (never the one who prepared it)."""
-    require_operator(actor)
+    """A second operator approves the prepared payment (never the one who prepared it: ``FOUR_EYES``)."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if locked.prepared_by_id == actor.pk:
-        raise PermissionDeniedError(_("You prepared this payment; another operator must approve it."), code="four_eyes")
     approved = transition_apply(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor,
                                 data={"amount": locked.amount},
                                 extra_fields={"approved_by": actor, "approved_at": timezone.now()})
@@ -118,31 +116,30 @@ def payment_approve(*, payment: Payment, actor) -> Payment:
 @transaction.atomic
 def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
     """Cancel a prepared payment (before approval), with the reason; its offsets are released."""
-    require_operator(actor)
     cancelled = transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="cancel", actor=actor,
                                  reason=(reason or "").strip(), extra_fields={"status_reason": (reason or "").strip()})
-    recovery_statuses_refresh(cancelled.offsets.values_list("recovery_id", flat=True))
+    recovery_statuses_refresh(cancelled.offsets.values_list("recovery_id", flat=True), actor=actor)
     return cancelled
 
 
 @transaction.atomic
 def payment_reissue(*, payment: Payment, actor) -> Payment:
     """Prepare a new payment for the act of a failed one (the failed payment stays in the history)."""
-    require_operator(actor)
     failed = Payment.objects.select_for_update().get(pk=payment.pk)
+    require(actor, "reissue", failed)
     if failed.status != PaymentStatus.FAILED:
         raise ConflictError(_("Only a failed payment can be re-issued."), code="not_failed")
     if Payment.objects.filter(reissue_of=failed).exists():
         raise ConflictError(_("This payment was already re-issued."), code="already_reissued")
     new = payment_prepare(act=failed.act, actor=actor, reissue_of=failed)
-    audit_record(actor=actor, action="payment_reissued", subject=failed, data={"new_payment": new.reference})
+    audit_record(actor=actor, action=PaymentEvent.REISSUED, subject=failed, data={"new_payment": new.reference})
     return new
 
 
 @transaction.atomic
 def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRegistry:
     """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent"."""
-    require_operator(actor)
+    require(actor, "add", PaymentRegistry)
     queryset = Payment.objects.select_for_update().filter(status=PaymentStatus.APPROVED, registry__isnull=True)
     if payment_ids is not None:
         queryset = queryset.filter(pk__in=payment_ids)
@@ -158,6 +155,6 @@ def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRe
     for payment in payments:
         transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="export", actor=actor,
                          data={"registry": registry.number}, extra_fields={"registry": registry})
-    audit_record(actor=actor, action="registry_created", subject=registry,
+    audit_record(actor=actor, action=RegistryEvent.CREATED, subject=registry,
                  data={"payments": [p.reference for p in payments], "total": registry.total_amount})
     return registry

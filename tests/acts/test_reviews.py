@@ -94,7 +94,7 @@ class ReviewTests:
         assert (rejected.decision, rejected.reject_reason, rejected.decision_note) == ("rejected", "no_documents", "Бұйрық жоқ")
         submission = ActSubmission.objects.get(act=act)
         assert (submission.outcome, submission.accepted_amount) == (SubmissionOutcome.PARTLY_ACCEPTED, act.accepted_amount)
-        event = AuditEvent.objects.get(action="partly_accept", object_id=str(act.pk))
+        event = AuditEvent.objects.get(action="act_partly_accepted", object_id=str(act.pk))
         assert Decimal(event.data["rejected_amount"]) == line_of(act, e1).amount + rejected.amount
 
     def test_a_rejection_needs_a_valid_reason_and_other_needs_a_note(self, submitted, department_user):

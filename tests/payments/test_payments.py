@@ -50,7 +50,7 @@ class PaymentTests:
             payment_approve(payment=payment, actor=operator_user)
         payment = payment_approve(payment=payment, actor=second_operator_user)
         assert (payment.status, payment.approved_by) == (PaymentStatus.APPROVED, second_operator_user)
-        assert AuditEvent.objects.filter(object_id=str(payment.pk), action__in=["payment_prepared", "approve"]).count() == 2
+        assert AuditEvent.objects.filter(object_id=str(payment.pk), action__in=["payment_prepared", "payment_approved"]).count() == 2
 
     def test_the_database_refuses_an_approval_by_the_preparer(self, act, operator_user):
         payment = payment_prepare(act=act, actor=operator_user)
@@ -235,5 +235,5 @@ class PaymentConcurrencyTests:
         assert sorted(results) == ["conflict"] * (self.THREADS - 1) + ["ok"]
         payment.refresh_from_db()
         assert payment.status == PaymentStatus.APPROVED and payment.approved_by in approvers
-        assert AuditEvent.objects.filter(action="approve", object_id=str(payment.pk)).count() == 1
+        assert AuditEvent.objects.filter(action="payment_approved", object_id=str(payment.pk)).count() == 1
         assert Payment.objects.filter(act=act).count() == 1
