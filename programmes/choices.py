@@ -56,7 +56,9 @@ class BeneficiaryCategory(models.TextChoices):
 
 
 class ProgrammeEvent(models.TextChoices):
-    """Audit events of a programme (its transitions are ``activate`` and ``close``)."""
+    """Audit event types of a programme (``AuditEvent.action``; its transitions: ``Programme.TRANSITIONS``)."""
 
     CREATED = "programme_created", _("Programme created")
     UPDATED = "programme_updated", _("Programme changed")
+    ACTIVATED = "programme_activated", _("Programme activated")
+    CLOSED = "programme_closed", _("Programme closed")

@@ -12,10 +12,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import MAX_ID, RegionFilter
 from programmes.choices import InstrumentCode, ProgrammeStatus
 from programmes.models import Programme
-
-MAX_ID = 2**63 - 1
 
 
 class ProgrammeFilter(django_filters.NumberFilter):
@@ -40,7 +39,7 @@ class InstrumentFilter(django_filters.ChoiceFilter):
 class ProgrammeFilterSet(django_filters.FilterSet):
     instrument = InstrumentFilter()
     status = django_filters.ChoiceFilter(choices=ProgrammeStatus.choices, label=_("status"))
-    region = django_filters.CharFilter(field_name="region_id", max_length=2, label=_("Region (KATO code)"))
+    region = RegionFilter(label=_("Region"))
     national = django_filters.BooleanFilter(field_name="region", lookup_expr="isnull", label=_("national"))
 
     class Meta:

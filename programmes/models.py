@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import localized
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Condition, Scope, ScopedQuerySet, effective_role
 from core.workflow import Transition
-from programmes.choices import BeneficiaryKind, InstrumentCode, Period, ProgrammeStatus, Proration, Unit
+from programmes.choices import BeneficiaryKind, InstrumentCode, Period, ProgrammeEvent, ProgrammeStatus, Proration, Unit
 from schools.choices import ProviderKind
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
-MANAGERS = frozenset({Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN})
+NATIONAL_MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 def _department_sees(user, prefix: str = "") -> Q:
@@ -39,6 +39,23 @@ def _school_sees(user, prefix: str = "") -> Q:
             & ~Q(**{f"{prefix}status": ProgrammeStatus.DRAFT}))
 
 
+def _managed_by(user) -> Q:
+    # A regional programme is its department's; a national one an operator's or an administrator's.
+    role = effective_role(user)
+    if role == Role.DEPARTMENT:
+        return Q(region_id=user.region_id)
+    if role in NATIONAL_MANAGERS:
+        return Q(region__isnull=True)
+    return Q(pk__in=[])
+
+
+MANAGER = Condition(
+    rows=_managed_by, code="not_manager",
+    message=_("Only the department of the programme's region manages a regional programme, "
+              "and only an operator a national one."),
+)
+MANAGE = Allow(Role.DEPARTMENT, *NATIONAL_MANAGERS, only=[MANAGER])
+
 # Norms and terms are seen with their programme.
 PART_SCOPE = Scope(region=lambda user: _department_sees(user, "programme__"),
                    school=lambda user: _school_sees(user, "programme__"),
@@ -47,8 +64,11 @@ PART_SCOPE = Scope(region=lambda user: _department_sees(user, "programme__"),
 
 class Programme(models.Model):
     TRANSITIONS = {
-        "activate": Transition(sources=(ProgrammeStatus.DRAFT,), target=ProgrammeStatus.ACTIVE, roles=MANAGERS),
-        "close": Transition(sources=(ProgrammeStatus.ACTIVE,), target=ProgrammeStatus.CLOSED, roles=MANAGERS),
+        # a draft is edited in place (the status stays)
+        "change": Transition(sources=(ProgrammeStatus.DRAFT,), target=None, event=ProgrammeEvent.UPDATED),
+        "activate": Transition(sources=(ProgrammeStatus.DRAFT,), target=ProgrammeStatus.ACTIVE,
+                               event=ProgrammeEvent.ACTIVATED),
+        "close": Transition(sources=(ProgrammeStatus.ACTIVE,), target=ProgrammeStatus.CLOSED, event=ProgrammeEvent.CLOSED),
     }
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -71,7 +91,13 @@ class Programme(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region=_department_sees, school=_school_sees, public=~Q(status=ProgrammeStatus.DRAFT))
+    # Who manages a programme: its region's department, or for a national one an operator or administrator.
+    scope = Scope(region=_department_sees, school=_school_sees, public=~Q(status=ProgrammeStatus.DRAFT), actions={
+        "add": Allow(Role.DEPARTMENT, *NATIONAL_MANAGERS, only=[MANAGER], creates=True),
+        "change": MANAGE,
+        "activate": MANAGE,
+        "close": MANAGE,
+    })
 
     class Meta:
         ordering = ["instrument", "code"]

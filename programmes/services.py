@@ -1,6 +1,8 @@
 """Programmes: a department creates the programmes of its region, an operator the national ones.
 
-Every write checks who manages the programme (``may_manage``), validates the whole programme
+Every write asks the one permission decision (``core.scoping.require`` with the actions the
+programme's scope declares: a department manages its region's programmes, an operator or an
+administrator the national ones), validates the whole programme
 against its instrument (``programmes.instruments``), and writes its audit event in the same
 transaction. A programme is edited while a draft; activating it makes it usable for calls (state
 orders); closing it stops new calls (existing contracts run on).
@@ -20,15 +22,15 @@ from django.utils.translation import gettext as _
 from core.calendar import month_end
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.roles import Role
+from core.scoping import effective_role, require
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from programmes.choices import ProgrammeEvent, ProgrammeStatus
+from programmes.choices import ProgrammeEvent
 from programmes.instruments import INSTRUMENTS, Instrument
 from programmes.models import Programme, ProgrammeNorm, ProgrammeTerm
 
 CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$")
 MAX_NORM = Decimal("10000000.00")  # 10 million KZT per beneficiary and period
-NATIONAL_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 @dataclass
@@ -66,25 +68,6 @@ class ProgrammeInput:
 def department_instruments() -> list[str]:
     """The instruments a regional department may run (setting ``PROGRAMME_DEPARTMENT_INSTRUMENTS``)."""
     return list(getattr(settings, "PROGRAMME_DEPARTMENT_INSTRUMENTS", list(INSTRUMENTS)))
-
-
-def may_manage(*, programme: Programme, user) -> bool:
-    """``user`` creates, edits, activates and closes ``programme``: its region's department, or for a
-    national programme an operator or administrator."""
-    role = getattr(user, "role", None)
-    if programme.region_id is None:
-        return role in NATIONAL_ROLES or bool(getattr(user, "is_superuser", False))
-    return role == Role.DEPARTMENT and user.region_id == programme.region_id
-
-
-def may_create(user) -> bool:
-    return getattr(user, "role", None) in (Role.DEPARTMENT, *NATIONAL_ROLES)
-
-
-def _ensure_manager(programme: Programme, actor) -> None:
-    if not may_manage(programme=programme, user=actor):
-        raise PermissionDeniedError(_("Only the department of the programme's region manages a regional programme, "
-                                      "and only an operator a national one."), code="not_manager")
 
 
 def _validate_norms(item: Instrument, norms: list[NormInput]) -> None:
@@ -182,10 +165,9 @@ def _values(data: ProgrammeInput, item: Instrument) -> dict:
 @transaction.atomic
 def programme_create(*, data: ProgrammeInput, actor) -> Programme:
     """A department drafts a programme of its region; an operator or administrator a national one."""
-    if not may_create(actor):
-        raise PermissionDeniedError(_("Your role may not create programmes."), code="role")
+    region_id = actor.region_id if effective_role(actor) == Role.DEPARTMENT else None
+    require(actor, "add", Programme(region_id=region_id))
     item = _validate(data)
-    region_id = actor.region_id if actor.role == Role.DEPARTMENT else None
     if region_id is not None and item.code not in department_instruments():
         raise PermissionDeniedError(_("Your department does not run this instrument."), code="instrument_not_run")
     try:
@@ -210,9 +192,9 @@ def _snapshot(programme: Programme) -> dict:
 @transaction.atomic
 def programme_update(*, programme: Programme, data: ProgrammeInput, actor) -> Programme:
     """Change a draft programme (its instrument stays); every change is logged as old → new."""
-    _ensure_manager(programme, actor)
     programme = lock(programme)
-    if programme.status != ProgrammeStatus.DRAFT:
+    require(actor, "change", programme)
+    if programme.status not in Programme.TRANSITIONS["change"].sources:
         raise ConflictError(_("Only a draft programme can be edited."), code="not_draft")
     data.instrument = programme.instrument
     item = _validate(data)
@@ -236,8 +218,8 @@ def programme_update(*, programme: Programme, data: ProgrammeInput, actor) -> Pr
 @transaction.atomic
 def programme_activate(*, programme: Programme, actor) -> Programme:
     """Draft → active: the programme may now carry calls (state orders)."""
-    _ensure_manager(programme, actor)
     locked = lock(programme)
+    require(actor, "activate", locked)  # before the programme's data is judged
     item = INSTRUMENTS[locked.instrument]
     norms = list(locked.norms.all())
     _validate_norms(item, [NormInput(key=n.key, amount=n.amount, label_kk=n.label_kk, label_ru=n.label_ru) for n in norms])
@@ -249,6 +231,5 @@ def programme_activate(*, programme: Programme, actor) -> Programme:
 @transaction.atomic
 def programme_close(*, programme: Programme, actor, reason: str = "") -> Programme:
     """Active → closed: no new calls; contracts already made run to their end."""
-    _ensure_manager(programme, actor)
     return transition_apply(obj=programme, transitions=Programme.TRANSITIONS, action="close", actor=actor,
                             reason=reason)

@@ -10,16 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.decorators import page_require
 from core.errors import DomainError
+from core.scoping import may
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from programmes import selectors, services
-from programmes.choices import ProgrammeStatus
 from programmes.filters import ProgrammeFilterSet
 from programmes.forms import ProgrammeForm
 from programmes.instruments import INSTRUMENTS
 from programmes.labels import category_label
-from programmes.transitions import available_actions
+from programmes.models import Programme
+from programmes.transitions import available_actions, may_edit
 
 
 @login_required
@@ -27,7 +29,7 @@ def programme_list(request):
     filterset = ProgrammeFilterSet(request.GET or None, queryset=selectors.programme_list(user=request.user))
     return render(request, "programmes/programme_list.html", {
         "filterset": filterset, "page": Paginator(filterset.qs, 50).get_page(request.GET.get("page")),
-        "may_create": services.may_create(request.user),
+        "may_create": may(request.user, "add", Programme),
     })
 
 
@@ -39,15 +41,14 @@ def programme_detail(request, pk: int):
         "programme": programme, "instrument": item,
         "norms": [(norm, category_label(norm.key, programme)) for norm in programme.norms.all()],
         "actions": available_actions(programme=programme, user=request.user),
-        "may_edit": programme.status == ProgrammeStatus.DRAFT and services.may_manage(programme=programme, user=request.user),
+        "may_edit": may_edit(programme=programme, user=request.user),
         "history": audit_events_for(subject=programme),
     })
 
 
 @login_required
 def programme_create(request):
-    if not services.may_create(request.user):
-        raise Http404
+    page_require(request.user, "add", Programme)
     form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_for(instrument=request.GET.get("instrument")))
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,8 +65,7 @@ def programme_create(request):
 @login_required
 def programme_edit(request, pk: int):
     programme = get_object_or_404(selectors.programme_list(user=request.user), pk=pk)
-    if not services.may_manage(programme=programme, user=request.user):
-        raise Http404
+    page_require(request.user, "change", programme)
     form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_for(programme), editing=True)
     if request.method == "POST" and form.is_valid():
         try:

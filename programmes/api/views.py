@@ -1,15 +1,16 @@
 """API of the programme catalogue: anyone reads the active and closed programmes; a department manages
-its region's, an operator the national ones (``programmes.services.may_manage``)."""
+its region's, an operator the national ones (``Programme.scope``: asked by ``PortalPermission`` and
+again by the services)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer
-from core.roles import Role
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from programmes import selectors, services
 from programmes.api import serializers as s
 from programmes.filters import ProgrammeFilterSet
@@ -21,15 +22,15 @@ ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404:
     list=extend_schema(summary="Funding programmes you may see (anyone: active and closed ones)"),
     retrieve=extend_schema(summary="One programme", responses={200: s.ProgrammeSerializer, 404: ErrorSerializer}),
 )
-class ProgrammeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyModelViewSet):
     """Funding programmes: instrument, unit, period, proration, norms by category, terms, finding codes."""
 
-    public = True
-    write_roles = {Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN}
+    public = True  # open data: anyone reads active and closed programmes (the scope decides)
+    # create → add, update → change, activate, close: who may is Programme.scope
     serializer_class = s.ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
     ordering_fields = ["code", "created_at"]
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
     http_method_names = ["get", "post", "put", "head", "options"]
 
     def get_queryset(self):

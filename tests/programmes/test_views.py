@@ -39,7 +39,7 @@ class ProgrammePageTests:
             client.force_login(user)
             listing = client.get("/en/programmes/")
             assert listing.status_code == 200 and b"SCHOLARSHIP" in listing.content
-            assert b"programme-create" not in listing.content and client.get("/en/programmes/new/").status_code == 404
+            assert b"programme-create" not in listing.content and client.get("/en/programmes/new/").status_code == 403
 
     def test_a_department_announces_a_call_under_its_programme(self, client, department_user):
         programme = make_programme("dormitory_place", actor=department_user)
