@@ -17,7 +17,7 @@ from contingent.choices import PupilCategory
 from contingent.filters import IinFilter
 from core.filters import LookupFilter, RegionFilter, as_id, lookup_error
 from orders.filters import ContractFilter
-from schools.choices import Level
+from programmes.filters import InstrumentFilter, ProgrammeFilter
 from schools.filters import SchoolFilter
 
 
@@ -69,10 +69,12 @@ class ActFilterSet(django_filters.FilterSet):
     region = RegionFilter(field_name="contract__order__region")
     school = SchoolFilter()
     contract = ContractFilter()
+    programme = ProgrammeFilter(field_name="contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="contract__order__programme__instrument")
 
     class Meta:
         model = Act
-        fields = ["number", "status", "month", "region", "school", "contract"]
+        fields = ["number", "status", "month", "region", "school", "contract", "programme", "instrument"]
 
 
 class YesNoWidget(BooleanWidget):
@@ -87,7 +89,7 @@ class LineFilterSet(django_filters.FilterSet):
     """Filters of the lines on an act's page."""
 
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
+    level = django_filters.CharFilter(label=_("level / norm category"), max_length=20)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
     blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked", widget=YesNoWidget)
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
@@ -110,6 +112,8 @@ class ActLineFilterSet(LineFilterSet):
     act = ActFilter()
     version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
     iin = IinFilter(field_name="iin")
+    programme = ProgrammeFilter(field_name="act__contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="act__contract__order__programme__instrument")
 
     class Meta(LineFilterSet.Meta):
-        fields = ["act", "version", "iin", *LineFilterSet.Meta.fields]
+        fields = ["act", "version", "iin", *LineFilterSet.Meta.fields, "programme", "instrument"]

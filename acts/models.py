@@ -31,11 +31,12 @@ from acts.choices import (
     SubmissionOutcome,
 )
 from contingent.choices import PupilCategory
+from core.calendar import month_end
 from core.choices import ChoiceColour
 from core.roles import Role
 from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
-from schools.choices import Level
+from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
@@ -89,7 +90,10 @@ class Act(models.Model):
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="acts")
     # The contract's school, kept on the act for scoping and for the line/finding rule.
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="acts")
-    month = models.DateField(_("month"), help_text=_("the first day of the month"))
+    # The act's period: a calendar month, or an academic term of a term programme. ``month`` keeps its
+    # name (and its CHECK: a first day) for compatibility; it is the period's first day.
+    month = models.DateField(_("period from"), help_text=_("the first day of the period (a month or a term)"))
+    period_end = models.DateField(_("period until"))
     status = models.CharField(_("status"), max_length=20, choices=ActStatus.choices, default=ActStatus.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
     line_count = models.PositiveIntegerField(_("lines"), default=0)
@@ -135,6 +139,7 @@ class Act(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "month"], name="act_one_per_contract_and_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="act_month_first_day"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("month")), name="act_period_ordered"),
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="act_total_not_negative"),
             models.CheckConstraint(condition=Q(accepted_amount__gte=0, accepted_amount__lte=F("total_amount")),
                                    name="act_accepted_within_total"),
@@ -145,9 +150,19 @@ class Act(models.Model):
     def __str__(self) -> str:
         return _("Act %(number)s") % {"number": self.number}
 
+    def save(self, *args, **kwargs):
+        if self.period_end is None and self.month is not None:  # a monthly act (the default period)
+            self.period_end = month_end(self.month)
+        super().save(*args, **kwargs)
+
     @property
     def number(self) -> str:
         return f"{self.contract.number}/{self.month:%Y-%m}"
+
+    @property
+    def is_month(self) -> bool:
+        """The act covers one calendar month (else a term)."""
+        return self.period_end == month_end(self.month)
 
     @property
     def is_reviewed(self) -> bool:
@@ -200,14 +215,16 @@ class ActLine(models.Model):
     # What was billed, as it was at build time (the contingent may change later).
     iin = models.CharField(_("IIN"), max_length=12)
     pupil_name = models.CharField(_("pupil"), max_length=310)
-    grade = models.PositiveSmallIntegerField(_("grade"))
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)  # pupils only
+    # The programme's norm category (for school_per_capita: the level); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
+    category = models.CharField(_("beneficiary category"), max_length=10, choices=PupilCategory.choices)
     first_day = models.DateField(_("from"))
     last_day = models.DateField(_("until"))
-    days = models.PositiveSmallIntegerField(_("days enrolled"))
-    days_in_month = models.PositiveSmallIntegerField(_("days in the month"))
-    norm = models.DecimalField(_("monthly norm"), **MONEY)
+    # Days paid for: the days enrolled (proration by days), or every day of the period.
+    days = models.PositiveSmallIntegerField(_("days paid"))
+    days_in_month = models.PositiveSmallIntegerField(_("days in the period"))
+    norm = models.DecimalField(_("norm per period"), **MONEY)
     coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
     decision = models.CharField(_("decision"), max_length=10, choices=LineDecision.choices, default=LineDecision.PENDING)
@@ -240,6 +257,9 @@ class ActLine(models.Model):
     def __str__(self) -> str:
         return f"{self.iin} {self.days}/{self.days_in_month} {self.amount}"
 
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.act.contract.order.programme)
 
 def _sample_shown_to_school(prefix: str = ""):
     """A school sees the inspection of its acts once the version is reviewed, never while it is under review

@@ -34,14 +34,15 @@ def _filtered(queryset, filterset_class, filters):
 def act_list(*, user, filters: dict | None = None):
     from acts.filters import ActFilterSet
 
-    queryset = Act.objects.visible_to(user).select_related("contract__order", "school", "school__region")
+    queryset = Act.objects.visible_to(user).select_related("contract", "contract__order__programme", "school",
+                                                           "school__region")
     return _filtered(queryset, ActFilterSet, filters)
 
 
 def act_get(*, user, pk) -> Act:
     return get_object_or_404(
-        Act.objects.visible_to(user).select_related("contract__order__region", "school", "built_by", "submitted_by",
-                                                    "reviewed_by"),
+        Act.objects.visible_to(user).select_related("contract__order__region", "contract__order__programme", "school",
+                                                    "built_by", "submitted_by", "reviewed_by"),
         pk=pk,
     )
 

@@ -9,6 +9,9 @@ from checks.choices import CheckRunStatus, CheckRunTrigger, FindingCode, Finding
 from checks.models import CheckRun, Finding
 from contingent.filters import IinFilter
 from core.filters import RegionFilter
+from programmes.filters import InstrumentFilter, ProgrammeFilter
+from programmes.instruments import instrument
+from programmes.models import Programme
 from schools.filters import SchoolFilter
 
 BIN_REGEX = r"^[0-9]{12}$"
@@ -31,10 +34,27 @@ class FindingFilterSet(django_filters.FilterSet):
         help_text=_("date D of the run that last found it, up to"),
     )
     run = django_filters.NumberFilter(label=_("check run (id)"), field_name="last_run_id", min_value=1, max_value=2**63 - 1)
+    programme = ProgrammeFilter(method="filter_programme")
+    instrument = InstrumentFilter(method="filter_instrument")
 
     class Meta:
         model = Finding
-        fields = ["code", "severity", "status", "school", "school_bin", "region", "iin", "date_from", "date_to", "run"]
+        fields = ["code", "severity", "status", "school", "school_bin", "region", "iin", "date_from", "date_to", "run",
+                  "programme", "instrument"]
+
+    def filter_instrument(self, queryset, name, value):
+        """Findings of the codes the instrument runs (``programmes.instruments``)."""
+        return queryset.filter(code__in=instrument(value).finding_codes) if value else queryset
+
+    def filter_programme(self, queryset, name, value):
+        """Findings of the programme's codes about providers that hold a contract under it."""
+        if value is None:
+            return queryset
+        programme = Programme.objects.filter(pk=value).first()
+        if programme is None:
+            return queryset.none()
+        return queryset.filter(code__in=programme.finding_codes,
+                               school__contracts__order__programme=programme).distinct()
 
 
 class CheckRunFilterSet(django_filters.FilterSet):

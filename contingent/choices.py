@@ -1,10 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.choices import BeneficiaryCategory
 
-class PupilCategory(models.TextChoices):
-    REGULAR = "regular", _("Regular")
-    SEN = "sen", _("Special educational needs")
+# A beneficiary's category (pupils: regular or sen; scholarship holders: regular, increased or social).
+PupilCategory = BeneficiaryCategory
 
 
 class SnapshotStatus(models.TextChoices):

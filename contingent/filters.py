@@ -15,6 +15,10 @@ from contingent.choices import PupilCategory, SnapshotStatus
 from contingent.models import Enrolment, NobdSnapshot, Pupil
 from contingent.rules import active_on_q
 from core.filters import LookupFilter, lookup_error
+from programmes.choices import BeneficiaryKind
+from programmes.filters import InstrumentFilter, ProgrammeFilter
+from programmes.instruments import instrument
+from programmes.models import Programme
 from schools.choices import Level
 from schools.filters import SchoolFilter
 from schools.rules import LEVEL_GRADES
@@ -65,13 +69,31 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     grade = django_filters.ChoiceFilter(choices=[(str(grade), str(grade)) for grade in range(12)], label=_("grade"),
                                         empty_label=_("any"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"), method="filter_level", empty_label=_("any"))
+    kind = django_filters.ChoiceFilter(choices=BeneficiaryKind.choices, label=_("beneficiary kind"), empty_label=_("any"))
+    programme = ProgrammeFilter(method="filter_programme")
+    instrument = InstrumentFilter(method="filter_instrument", empty_label=_("any"))
     category = django_filters.ChoiceFilter(choices=PupilCategory.choices, label=_("category"), empty_label=_("any"))
     active_on = django_filters.DateFilter(label=_("active on"), method="filter_active_on")
     has_findings = django_filters.BooleanFilter(label=_("has findings"), method="filter_has_findings")
 
     class Meta:
         model = Enrolment
-        fields = ["q", "iin", "school", "school_bin", "grade", "level", "category", "active_on", "has_findings"]
+        fields = ["q", "iin", "school", "school_bin", "kind", "grade", "level", "category", "active_on", "has_findings",
+                  "programme", "instrument"]
+
+    def filter_instrument(self, queryset, name, value):
+        """The instrument's beneficiaries (its beneficiary kind)."""
+        return queryset.filter(kind=instrument(value).beneficiary_kind) if value else queryset
+
+    def filter_programme(self, queryset, name, value):
+        """The programme's beneficiaries: its kind, at providers holding a contract under it."""
+        if value is None:
+            return queryset
+        programme = Programme.objects.filter(pk=value).first()
+        if programme is None:
+            return queryset.none()
+        return queryset.filter(kind=programme.beneficiary_kind,
+                               school_id__in=programme.orders.values("contracts__school_id"))
 
     @property
     def form(self):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +14,14 @@ from contingent.rules import is_active_on
 from core.roles import Role
 from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
+from programmes.choices import BeneficiaryKind
+from programmes.instruments import KIND_CATEGORIES
 from schools.rules import level_of_grade
+
+
+def _per_kind(rule) -> Q:
+    """A CHECK that holds ``rule(kind)`` for the row's kind (one condition per beneficiary kind)."""
+    return reduce(operator.or_, (Q(kind=kind) & rule(kind) for kind in BeneficiaryKind.values))
 
 
 class Pupil(models.Model):
@@ -45,12 +54,19 @@ class Pupil(models.Model):
 
 
 class Enrolment(models.Model):
-    """A pupil in a school's contingent: grade, category, enrolled on, left on."""
+    """A beneficiary in a provider's list: a pupil in a school's contingent (grade, category), a dormitory
+    resident, a scholarship holder (category) or a grant holder (specialty group); enrolled on, left on.
+
+    ``kind`` says which; the CHECKs below hold each kind to its own columns.
+    """
 
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="enrolments")
     pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="enrolments")
-    grade = models.PositiveSmallIntegerField(_("grade"))
+    kind = models.CharField(_("beneficiary kind"), max_length=20, choices=BeneficiaryKind.choices,
+                            default=BeneficiaryKind.PUPIL, db_default=BeneficiaryKind.PUPIL)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices, default=PupilCategory.REGULAR)
+    specialty_group = models.CharField(_("specialty group"), max_length=20, blank=True, default="", db_default="")
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,8 +85,19 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["school", "pupil", "enrolled_on"], name="enrolment_unique_school_pupil_start"),
-            models.CheckConstraint(condition=Q(grade__gte=0, grade__lte=11), name="enrolment_grade_0_11"),
+            models.UniqueConstraint(fields=["school", "pupil", "kind", "enrolled_on"],
+                                    name="enrolment_unique_school_pupil_kind_start"),
+            # A pupil has a grade 0–11; other beneficiaries have none.
+            models.CheckConstraint(
+                condition=_per_kind(lambda kind: Q(grade__gte=0, grade__lte=11) if kind == BeneficiaryKind.PUPIL
+                                    else Q(grade__isnull=True)),
+                name="enrolment_grade_per_kind"),
+            models.CheckConstraint(condition=_per_kind(lambda kind: Q(category__in=KIND_CATEGORIES[kind])),
+                                   name="enrolment_category_per_kind"),
+            models.CheckConstraint(
+                condition=_per_kind(lambda kind: ~Q(specialty_group="") if kind == BeneficiaryKind.GRANT_HOLDER
+                                    else Q(specialty_group="")),
+                name="enrolment_specialty_group_per_kind"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
                 name="enrolment_left_after_enrolled",
@@ -84,11 +111,11 @@ class Enrolment(models.Model):
         return f"{self.pupil} — {self.grade} ({self.school_id})"
 
     @property
-    def level(self) -> str:
-        return level_of_grade(self.grade)
+    def level(self) -> str | None:
+        return level_of_grade(self.grade) if self.grade is not None else None
 
     def get_level_display(self) -> str:
-        return level_of_grade(self.grade).label
+        return level_of_grade(self.grade).label if self.grade is not None else ""
 
     def is_active_on(self, day: dt.date) -> bool:
         """``contingent.rules.is_active_on``."""
@@ -171,6 +198,8 @@ class ContingentImport(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    kind = models.CharField(_("beneficiary kind"), max_length=20, choices=BeneficiaryKind.choices,
+                            default=BeneficiaryKind.PUPIL)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)

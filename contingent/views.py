@@ -158,10 +158,11 @@ def enrolment_leave_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def upload_view(request):
     school = _school_user(request, "upload", ContingentImport)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
-            record, _checked = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"])
+            record, _checked = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"],
+                                                 kind=form.cleaned_data["kind"])
         except DomainError as error:
             form.add_error("file", str(error))
         else:

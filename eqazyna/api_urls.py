@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("core.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("schools.api.urls")),
+    path("", include("programmes.api.urls")),
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
     path("", include("signatures.api.urls")),

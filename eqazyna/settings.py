@@ -57,6 +57,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
+# The instruments a regional department may run programmes of (programmes.services.department_instruments).
+PROGRAMME_DEPARTMENT_INSTRUMENTS = env_list("PROGRAMME_DEPARTMENT_INSTRUMENTS", "school_per_capita,dormitory_place,scholarship,grant")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "accounts",
     "integrations",
     "schools",
+    "programmes",
     "checks",
     "contingent",
     "signatures",
@@ -306,6 +310,12 @@ SPECTACULAR_SETTINGS = {
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
         "CaseStatusEnum": "oversight.choices.CaseStatus",
+        "ProgrammeStatusEnum": "programmes.choices.ProgrammeStatus",
+        "InstrumentEnum": "programmes.choices.InstrumentCode",
+        "BeneficiaryKindEnum": "programmes.choices.BeneficiaryKind",
+        "BeneficiaryCategoryEnum": "programmes.choices.BeneficiaryCategory",
+        "ProviderKindEnum": "schools.choices.ProviderKind",
+        "SchoolChangeKindEnum": "schools.choices.ChangeKind",
         "RoleEnum": "core.roles.Role",
         "ProcurementContractStatusEnum": "procurement.choices.ContractStatus",
         "ProcurementUnitStatusEnum": "procurement.choices.UnitStatus",

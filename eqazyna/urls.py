@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("schools/", include("schools.urls")),
     path("checks/", include("checks.urls")),
     path("contingent/", include("contingent.urls")),
+    path("programmes/", include("programmes.urls")),
     path("orders/", include("orders.urls")),
     path("acts/", include("acts.urls")),
     path("payments/", acts_moved),

@@ -55,9 +55,8 @@ class ContractParty(models.TextChoices):
     DEPARTMENT = "department", _("Education department")
 
 
-def level_sort_key(level: str) -> int:
-    """Levels in teaching order (primary, basic, general), not alphabetically."""
-    from schools.choices import Level
+def level_sort_key(level: str) -> tuple[int, str]:
+    """Norm categories in their natural order (levels in teaching order), not alphabetically."""
+    from programmes.labels import category_sort_key
 
-    order = list(Level.values)
-    return order.index(level) if level in order else len(order)
+    return category_sort_key(level)

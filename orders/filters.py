@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import MAX_ID, LookupFilter, RegionFilter, as_id
 from orders.choices import ApplicationStatus, ContractStatus, OrderStatus
 from orders.models import Application, Contract, StateOrder
+from programmes.filters import InstrumentFilter, ProgrammeFilter
 from schools.filters import SchoolFilter
 
 
@@ -58,10 +59,12 @@ class StateOrderFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, label=_("Status"))
     school_year = SchoolYearFilter()
     region = RegionFilter(label=_("Region"))
+    programme = ProgrammeFilter(field_name="programme_id")
+    instrument = InstrumentFilter(field_name="programme__instrument")
 
     class Meta:
         model = StateOrder
-        fields = ["status", "school_year", "region"]
+        fields = ["status", "school_year", "region", "programme", "instrument"]
 
 
 class ApplicationFilterSet(django_filters.FilterSet):
@@ -69,11 +72,13 @@ class ApplicationFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     school = SchoolFilter(label=_("School"))
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
     region = RegionFilter(field_name="order__region", label=_("Region"))
 
     class Meta:
         model = Application
-        fields = ["status", "order", "school", "school_year", "region"]
+        fields = ["status", "order", "school", "school_year", "region", "programme", "instrument"]
 
 
 class ContractFilterSet(django_filters.FilterSet):
@@ -82,11 +87,13 @@ class ContractFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     school = SchoolFilter(label=_("School"))
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
     region = RegionFilter(field_name="order__region", label=_("Region"))
 
     class Meta:
         model = Contract
-        fields = ["status", "number", "order", "school", "school_year", "region"]
+        fields = ["status", "number", "order", "school", "school_year", "region", "programme", "instrument"]
 
 
 class QueueFilterSet(django_filters.FilterSet):
@@ -95,7 +102,9 @@ class QueueFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
     region = RegionFilter(field_name="order__region", label=_("Region"))
     school_year = SchoolYearFilter(field_name="order__school_year")
+    programme = ProgrammeFilter(field_name="order__programme_id")
+    instrument = InstrumentFilter(field_name="order__programme__instrument")
 
     class Meta:
         model = Application
-        fields = ["order", "region", "school_year"]
+        fields = ["order", "region", "school_year", "programme", "instrument"]

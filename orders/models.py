@@ -17,7 +17,8 @@ from core.roles import Role
 from core.scoping import Allow, Scope, ScopedQuerySet
 from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS
-from schools.choices import Level
+from programmes.defaults import default_programme_id
+from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -28,6 +29,11 @@ def _orders_for_school(user) -> Q:
 
 
 class StateOrder(models.Model):
+    """A call for applications under a funding programme (for ``school_per_capita``: the state order)."""
+
+    # An order made without naming a programme is a state order (school_per_capita), as before issue 10.
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="orders", default=default_programme_id)
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)
@@ -88,9 +94,11 @@ class StateOrder(models.Model):
 
 class StateOrderLevel(models.Model):
     order = models.ForeignKey(StateOrder, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
     # Places given by approvals so far; CHECK keeps it within ``places`` (see StateOrder.committed_amount).
     approved_places = models.PositiveIntegerField(_("places approved"), default=0)
 
@@ -114,7 +122,11 @@ class StateOrderLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.order.programme)
 
     @property
     def remaining_places(self) -> int:
@@ -165,7 +177,8 @@ class Application(models.Model):
 
 class ApplicationLevel(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     requested_places = models.PositiveIntegerField(_("places requested"))
     approved_places = models.PositiveIntegerField(_("places approved"), null=True, blank=True)
 
@@ -184,7 +197,11 @@ class ApplicationLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.requested_places}"
+        return f"{self.level_label}: {self.requested_places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.application.order.programme)
 
 
 class Contract(models.Model):
@@ -231,6 +248,13 @@ class Contract(models.Model):
         return self.number
 
     @property
+    def periods(self) -> int:
+        """How many periods of its programme the contract pays (months, or academic terms)."""
+        from programmes.periods import periods_between
+
+        return len(periods_between(self.order.programme, self.period_start, self.period_end))
+
+    @property
     def document(self) -> ContractDocument | None:
         """The document the parties sign (the latest version; there is one today)."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("documents")
@@ -241,9 +265,11 @@ class Contract(models.Model):
 
 class ContractLevel(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="contract__order__region", school="contract__school")
@@ -256,7 +282,11 @@ class ContractLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.contract.order.programme)
 
 
 class ContractDocument(models.Model):

@@ -30,7 +30,6 @@ from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignFor
 from orders.models import Application, StateOrder
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
-from schools.choices import Level
 
 PAGE_SIZE = 50
 
@@ -54,10 +53,27 @@ def order_list(request):
     })
 
 
+def _call_programme(request):
+    """The programme a new call is made under: ``?programme=ID`` (or the posted one), else the state order."""
+    from programmes.defaults import default_programme
+    from programmes.selectors import programmes_for_calls
+
+    value = request.POST.get("programme") or request.GET.get("programme")
+    if value:
+        programme = programmes_for_calls(user=request.user).filter(pk=value if str(value).isdigit() else 0).first()
+        if programme is None:
+            raise Http404
+        return programme
+    return default_programme()
+
+
 @login_required
 def order_create(request):
     page_require(request.user, "add", StateOrder)
-    form = OrderForm(request.POST or None)
+    from programmes.selectors import programmes_for_calls
+
+    programme = _call_programme(request)
+    form = OrderForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_create(data=form.to_input(), actor=request.user)
@@ -66,7 +82,8 @@ def order_create(request):
         else:
             messages.success(request, _("The draft order is saved. Check it, then publish it."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": None})
+    return render(request, "orders/order_form.html", {"form": form, "order": None, "programme": programme,
+                                                      "programmes": programmes_for_calls(user=request.user)})
 
 
 @login_required
@@ -76,7 +93,7 @@ def order_edit(request, pk: int):
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
         return redirect("orders:order_detail", pk=order.pk)
-    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order))
+    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order), programme=order.programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_update(order=order, data=form.to_input(), actor=request.user)
@@ -85,7 +102,7 @@ def order_edit(request, pk: int):
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": order})
+    return render(request, "orders/order_form.html", {"form": form, "order": order, "programme": order.programme})
 
 
 @login_required
@@ -126,7 +143,7 @@ def order_transition(request, pk: int, action: str):
 def application_create(request, pk: int):
     page_require(request.user, "submit", Application)
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
-    levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]
+    levels = [(row.level, row.level_label, row.places) for row in _sorted(order.levels.all())]
     form = PlacesForm(request.POST or None, levels=levels)
     blocking = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=request.user.school)]
     if request.method == "POST" and form.is_valid():
@@ -156,7 +173,7 @@ def application_detail(request, pk: int):
     approve_form = None
     if "approve" in actions:
         approve_form = ApproveForm(
-            levels=[(row.level, row.get_level_display(), row.requested_places) for row in requested],
+            levels=[(row.level, row.level_label, row.requested_places) for row in requested],
             initial={f"places_{row.level}": min(row.requested_places, remaining.get(row.level, 0)) for row in requested},
         )
     return render(request, "orders/application_detail.html", {
@@ -175,7 +192,7 @@ def application_transition(request, pk: int, action: str):
 
     def act():
         if action == "approve":
-            form = ApproveForm(request.POST, levels=[(row.level, row.get_level_display(), row.requested_places)
+            form = ApproveForm(request.POST, levels=[(row.level, row.level_label, row.requested_places)
                                                      for row in application.levels.all()])
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -277,15 +294,17 @@ def contract_pdf_view(request, pk: int, lang: str):
 # --- the public queue (no sign-in) -------------------------------------------------------
 
 def queue_index(request):
-    orders = selectors.public_orders().order_by("-school_year", "region_id", "-id")
-    return render(request, "orders/queue_index.html", {"page": _page(request, orders)})
+    """Published calls of every funding programme; filters by programme, instrument, region, year and status."""
+    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.public_orders())
+    orders = filterset.qs.order_by("-school_year", "region_id", "-id")
+    return render(request, "orders/queue_index.html", {"filterset": filterset, "page": _page(request, orders)})
 
 
 def queue_detail(request, pk: int):
     order = get_object_or_404(selectors.public_orders(), pk=pk)
     entries = selectors.queue_entries().filter(order_id=order.pk)
     return render(request, "orders/queue_detail.html", {
-        "order": order, "levels": _sorted(order.levels.all()), "entries": entries, "level_choices": Level.choices,
+        "order": order, "levels": _sorted(order.levels.all()), "entries": entries,
     })
 
 

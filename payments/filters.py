@@ -15,6 +15,7 @@ from core.filters import LookupFilter, RegionFilter, as_id, lookup_error
 from orders.filters import ContractFilter
 from payments.choices import PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import FinalReport, Payment, Recovery
+from programmes.filters import InstrumentFilter, ProgrammeFilter
 from schools.filters import SchoolFilter
 
 
@@ -43,10 +44,12 @@ class PaymentFilterSet(django_filters.FilterSet):
     region = RegionFilter(field_name="act__contract__order__region")
     registry = LookupFilter(parse=numbered_q("registry_id", "R", _("Give the registry number (R000123) or id.")),
                             label=_("registry (number or id)"), help_text=_("the registry number (R000123) or id"))
+    programme = ProgrammeFilter(field_name="act__contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="act__contract__order__programme__instrument")
 
     class Meta:
         model = Payment
-        fields = ["reference", "status", "month", "act", "contract", "school", "region", "registry"]
+        fields = ["reference", "status", "month", "act", "contract", "school", "region", "registry", "programme", "instrument"]
 
 
 class RecoveryFilterSet(django_filters.FilterSet):
@@ -54,10 +57,12 @@ class RecoveryFilterSet(django_filters.FilterSet):
     contract = ContractFilter()
     school = SchoolFilter(field_name="contract__school")
     iin = IinFilter(field_name="line__iin")
+    programme = ProgrammeFilter(field_name="contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="contract__order__programme__instrument")
 
     class Meta:
         model = Recovery
-        fields = ["status", "contract", "school", "iin"]
+        fields = ["status", "contract", "school", "iin", "programme", "instrument"]
 
 
 class FinalReportFilterSet(django_filters.FilterSet):
@@ -65,7 +70,9 @@ class FinalReportFilterSet(django_filters.FilterSet):
     school_year = django_filters.NumberFilter(label=_("school year"), min_value=2000, max_value=2100)
     contract = ContractFilter()
     school = SchoolFilter(field_name="contract__school")
+    programme = ProgrammeFilter(field_name="contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="contract__order__programme__instrument")
 
     class Meta:
         model = FinalReport
-        fields = ["status", "school_year", "contract", "school"]
+        fields = ["status", "school_year", "contract", "school", "programme", "instrument"]

@@ -19,12 +19,13 @@ from orders import navigation as orders_navigation
 from oversight import navigation as oversight_navigation
 from payments import navigation as payments_navigation
 from procurement import navigation as procurement_navigation
+from programmes import navigation as programmes_navigation
 from risk import navigation as risk_navigation
 from schools import navigation as schools_navigation
 from signatures import navigation as signatures_navigation
 
-NAV_APPS = [orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,
-            payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
+NAV_APPS = [programmes_navigation, orders_navigation, schools_navigation, contingent_navigation, checks_navigation,
+            acts_navigation, payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
             oversight_navigation]
 
 

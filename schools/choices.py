@@ -65,3 +65,13 @@ class ChangeSource(models.TextChoices):
     IMPORT = SourceKind.IMPORT.value, SourceKind.IMPORT.label
     UPLOAD = SourceKind.UPLOAD.value, SourceKind.UPLOAD.label
     HTTP = SourceKind.HTTP.value, SourceKind.HTTP.label
+
+
+class ProviderKind(models.TextChoices):
+    """What kind of organisation a provider (``School``) is: a school is paid for pupils, a dormitory
+    operator for places, a college or a university for scholarship and grant holders."""
+
+    SCHOOL = "school", _("School")
+    COLLEGE = "college", _("College")
+    DORMITORY = "dormitory", _("Dormitory operator")
+    UNIVERSITY = "university", _("University")

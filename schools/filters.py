@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import LookupFilter, RegionFilter, as_id
-from schools.choices import ChangeKind, Level, LicenceStatus, SchoolStatus
+from schools.choices import ChangeKind, Level, LicenceStatus, ProviderKind, SchoolStatus
 from schools.models import Licence, School, SchoolChange, UnreliableSupplierEntry
 from schools.rules import register_entry_in_force_q
 
@@ -43,10 +43,11 @@ class SchoolFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=SchoolStatus.choices)
     has_open_errors = django_filters.BooleanFilter(label=_("has open errors"), method="filter_open_errors")
     bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+    kind = django_filters.ChoiceFilter(label=_("kind of organisation"), choices=ProviderKind.choices)
 
     class Meta:
         model = School
-        fields = ["q", "region", "status", "has_open_errors", "bin"]
+        fields = ["q", "region", "status", "has_open_errors", "bin", "kind"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -11,7 +11,7 @@ from core.identifiers import validate_bin, validate_kz_iban
 from core.models import localized
 from core.roles import Role
 from core.scoping import Allow, Scope, ScopedQuerySet
-from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, RegisterKind, SchoolStatus
+from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, ProviderKind, RegisterKind, SchoolStatus
 from schools.rules import licence_covers, register_entry_in_force
 
 validate_oked = RegexValidator(
@@ -41,6 +41,9 @@ class School(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     director = models.CharField(_("director"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
+    # The same table holds every funded provider: schools, colleges, dormitory operators, universities.
+    kind = models.CharField(_("kind of organisation"), max_length=20, choices=ProviderKind.choices,
+                            default=ProviderKind.SCHOOL, db_default=ProviderKind.SCHOOL, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,7 +22,6 @@ from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionS
 from acts.permissions import act_actions
 from acts.services.reviews import SELECTIONS
 from contingent.choices import PupilCategory
-from schools.choices import Level
 
 MAX_ID = 2**62
 MAX_LINES = 5000
@@ -91,10 +90,13 @@ class ActSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ActStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     actions = serializers.SerializerMethodField(help_text=_("The actions you may take now (POST …/acts/{id}/<action>/)."))
+    programme = serializers.IntegerField(source="contract.order.programme_id", read_only=True)
+    instrument = serializers.CharField(source="contract.order.programme.instrument", read_only=True)
 
     class Meta:
         model = Act
-        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "month", "status",
+        fields = ["id", "number", "contract", "contract_number", "school_bin", "school_name", "programme", "instrument",
+                  "month", "period_end", "status",
                   "status_display", "version", "line_count", "total_amount", "accepted_amount", "due_on",
                   "review_due_on", "built_at", "submitted_at", "reviewed_at", "return_reason", "actions"]
         read_only_fields = fields
@@ -108,7 +110,7 @@ class ActSerializer(serializers.ModelSerializer):
 
 class ActBuildSerializer(serializers.Serializer):
     contract = ScopedPrimaryKeyField(selector=selectors.contracts_for_acts, help_text=_("an active contract of your school"))
-    month = MonthField(help_text=_("YYYY-MM"))
+    month = MonthField(help_text=_("YYYY-MM: the month, or the month a term of the programme starts"))
 
 
 class FindingBriefSerializer(serializers.Serializer):
@@ -125,7 +127,7 @@ class ActLineSerializer(serializers.ModelSerializer):
                                                   help_text=_("the act of this line in the API"))
     blocked = serializers.BooleanField(read_only=True, help_text=_("an open error finding: not payable"))
     findings = serializers.SerializerMethodField()
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
     category = serializers.ChoiceField(choices=PupilCategory.choices, read_only=True)
     decision = serializers.ChoiceField(choices=LineDecision.choices, read_only=True)
     reject_reason = serializers.ChoiceField(choices=LineRejectReason.choices, read_only=True, allow_blank=True)

@@ -31,7 +31,7 @@ def control(field):
 
 @register.filter
 def level_label(value: str) -> str:
-    from schools.choices import Level
+    from programmes.labels import category_label
 
-    return dict(Level.choices).get(value, value)
+    return category_label(value)
 

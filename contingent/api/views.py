@@ -121,7 +121,8 @@ class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         data = ContingentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         school = _school_of(request.user, "upload", ContingentImport)
-        record, _checked = contingent_upload(school=school, actor=request.user, upload=data.validated_data["file"])
+        record, _checked = contingent_upload(school=school, actor=request.user, upload=data.validated_data["file"],
+                                             kind=data.validated_data["kind"])
         return Response(ContingentImportSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: ContingentImportSerializer, **ERRORS})

@@ -58,7 +58,7 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOn
     def create(self, request, *args, **kwargs):
         payload = s.StateOrderWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        order = services.order_create(data=payload.to_input(), actor=request.user)
+        order = services.order_create(data=payload.to_input(user=request.user), actor=request.user)
         return self._respond(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StateOrderWriteSerializer, responses={200: s.StateOrderSerializer, **ERRORS},
@@ -67,7 +67,7 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOn
         order = self.get_object()
         payload = s.StateOrderWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        order = services.order_update(order=order, data=payload.to_input(), actor=request.user)
+        order = services.order_update(order=order, data=payload.to_input(user=request.user), actor=request.user)
         return self._respond(order)
 
     @action_schema(None, s.StateOrderSerializer, "Publish a draft order")

@@ -25,11 +25,13 @@ from orders.models import Application, ApplicationLevel, StateOrder, StateOrderL
 from orders.selectors import blocking_findings, finding_explanation
 from orders.services.common import ClockTimestamp
 from orders.transitions import APPLICATION_TRANSITIONS
-from schools.choices import Level, SchoolStatus
+from programmes.labels import category_label
+from programmes.periods import periods_between
+from schools.choices import ProviderKind, SchoolStatus
 
 
 def _level_label(level: str) -> str:
-    return str(Level(level).label)
+    return category_label(level)
 
 
 def _clean_places(places: dict[str, int], allowed: dict[str, int], *, field: str) -> dict[str, int]:
@@ -37,7 +39,7 @@ def _clean_places(places: dict[str, int], allowed: dict[str, int], *, field: str
     unknown = set(places) - set(allowed)
     if unknown:
         raise DomainError(_("This order has no places for: %(levels)s.")
-                          % {"levels": ", ".join(_level_label(lv) if lv in Level.values else str(lv) for lv in sorted(unknown))},
+                          % {"levels": ", ".join(_level_label(str(lv)) for lv in sorted(unknown))},
                           field=field, code="unknown_level")
     cleaned = {}
     for level, value in places.items():
@@ -91,6 +93,10 @@ def application_submit(*, order: StateOrder, places: dict[str, int], actor) -> A
         raise DomainError(_("Applications closed on %(when)s.")
                           % {"when": timezone.localtime(order.applications_close_at).strftime("%d.%m.%Y %H:%M")},
                           code="window_closed")
+    if school.kind != order.programme.provider_kind:
+        raise DomainError(_("This call is for organisations of the kind “%(kind)s”; yours is “%(yours)s”.")
+                          % {"kind": ProviderKind(order.programme.provider_kind).label, "yours": school.get_kind_display()},
+                          code="provider_kind")
     ensure_school_may_apply(school)
     if order.applications.filter(school=school, status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED]).exists():
         raise ConflictError(_("Your school already has an application to this order (withdraw it to apply again)."),
@@ -159,7 +165,8 @@ def application_approve(*, application: Application, actor, places: dict[str, in
                 code="places_exhausted", field="levels", details={"level": level, "remaining": remaining},
             )
     months = month_count(order.service_start, order.service_end)
-    amount = levels_total(((value, order_levels[level].monthly_norm) for level, value in cleaned.items()), months)
+    periods = len(periods_between(order.programme, order.service_start, order.service_end))
+    amount = levels_total(((value, order_levels[level].monthly_norm) for level, value in cleaned.items()), periods)
     if amount > order.remaining_amount:
         raise ConflictError(
             _("This approval needs %(amount)s KZT but only %(remaining)s KZT of the order's money remain.")
@@ -179,7 +186,7 @@ def application_approve(*, application: Application, actor, places: dict[str, in
     application = transition_apply(
         obj=application, transitions=APPLICATION_TRANSITIONS, action="approve", actor=actor, reason=note,
         extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": (note or "").strip()},
-        data={"places": cleaned, "amount": amount, "months": months},
+        data={"places": cleaned, "amount": amount, "months": months, "periods": periods},
     )
     contract_create(application=application, actor=actor)
     return application

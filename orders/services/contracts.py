@@ -23,6 +23,7 @@ from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, ContractEvent, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
 from orders.transitions import CONTRACT_TRANSITIONS, SIGN_ACTION_BY_ROLE
+from programmes.periods import periods_between
 
 
 def next_contract_number(*, region_id: str, school_year: int) -> str:
@@ -57,13 +58,14 @@ def contract_create(*, application: Application, actor) -> Contract:
         raise ConflictError(_("A contract is drawn up only from an approved application."), code="not_approved")
     order = application.order
     months = month_count(order.service_start, order.service_end)
+    periods = len(periods_between(order.programme, order.service_start, order.service_end))
     norms = {row.level: row.monthly_norm for row in order.levels.all()}
     rows = [(row.level, row.approved_places, norms[row.level]) for row in application.levels.all() if row.approved_places]
     contract = Contract.objects.create(
         number=next_contract_number(region_id=order.region_id, school_year=order.school_year),
         order=order, school=application.school, application=application,
         period_start=order.service_start, period_end=order.service_end, months=months,
-        total_amount=levels_total(((places, norm) for _level, places, norm in rows), months),
+        total_amount=levels_total(((places, norm) for _level, places, norm in rows), periods),
     )
     ContractLevel.objects.bulk_create([
         ContractLevel(contract=contract, level=level, places=places, monthly_norm=norm) for level, places, norm in rows
@@ -72,7 +74,7 @@ def contract_create(*, application: Application, actor) -> Contract:
     document = _store_document(contract)
     audit_record(actor=actor, action=ContractEvent.CREATED, subject=contract, to_status=contract.status,
                  data={"number": contract.number, "application": application.pk, "total_amount": contract.total_amount,
-                       "months": months, "document_sha256": document.sha256})
+                       "months": months, "periods": periods, "document_sha256": document.sha256})
     return contract
 
 
