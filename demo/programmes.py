@@ -116,7 +116,8 @@ def _contract(*, programme, provider_user, department, year, places: dict, norms
 
 def seed(ctx: dict) -> None:
     from accounts.models import User
-    from acts.services import act_accept, act_build, act_lines_decide, act_submit
+    from acts.models import InspectionItem
+    from acts.services import act_accept, act_build, act_line_inspect, act_lines_decide, act_sample_draw, act_submit
     from contingent.services.imports import contingent_import
     from contingent.validation import file_columns
     from demo.payments import demo_year
@@ -210,6 +211,9 @@ def seed(ctx: dict) -> None:
         act = act_submit(act=act, actor=users[actor])
         if key != "college":  # the scholarship act waits for the department's review
             act_lines_decide(act=act, actor=department, decision="accepted", selection="pending_payable")
+            sample = act_sample_draw(act=act, actor=department)  # acceptance after inspection of the sampled lines
+            for line in InspectionItem.objects.filter(sample=sample).values_list("line_id", flat=True):
+                act_line_inspect(act=act, actor=department, line=line, result="present")
             act = act_accept(act=act, actor=department)
         if key == "dorm":
             payment = payment_prepare(act=act, actor=users["operator"])

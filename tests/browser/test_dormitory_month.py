@@ -13,7 +13,7 @@ from contingent.models import Enrolment
 from payments.models import Payment
 from payments.services import confirmation_apply, confirmation_upload, registry_create
 from tests.acts.factories import make_iban
-from tests.browser.conftest import login
+from tests.browser.conftest import inspect_sample, login
 from tests.browser.test_payments import amount, switch_user
 from tests.factories import make_school, make_user
 from tests.payments.helpers import confirmation_csv
@@ -74,6 +74,7 @@ class DormitoryMonthBrowserTests:
         page.check("[data-testid=decide-form] input[value=accepted]")
         page.select_option("#id_selection", "pending_payable")
         page.click("[data-testid=decide-apply]")
+        inspect_sample(page)  # acceptance after inspection of the sampled lines
         page.click("[data-testid=act-accept]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Accepted"
         assert amount(page.locator("[data-testid=act-accepted]").inner_text()) == Decimal("68225.81")

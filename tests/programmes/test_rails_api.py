@@ -74,6 +74,9 @@ def _rail(api_as, *, instrument, provider_kind, kind, places, rows, period, depa
     lines = _ok(dept.get(f"/api/v1/act-lines/?act={act['id']}&page_size=100"))["results"]
     _ok(dept.post(f"/api/v1/acts/{act['id']}/decide-lines/", {"decision": "accepted", "selection": "pending_payable"},
                   format="json"))
+    sample = _ok(dept.post(f"/api/v1/acts/{act['id']}/draw-sample/"))  # acceptance after inspection
+    for line in sample["lines"]:
+        _ok(dept.post(f"/api/v1/acts/{act['id']}/inspect-line/", {"line": line["line"], "result": "present"}, format="json"))
     act = _ok(dept.post(f"/api/v1/acts/{act['id']}/accept/"))
     first, second = (api_as(user) for user in operators)
     payment = _ok(first.post("/api/v1/payments/", {"act": act["id"]}, format="json"), 201)
