@@ -7,4 +7,8 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
+        from core.audit_actions import register_event_types
         from opendata import receivers  # noqa: F401 - connects the signal receivers
+        from opendata.choices import OpenDataEvent
+
+        register_event_types(OpenDataEvent)

@@ -23,9 +23,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import localized
+from core.scoping import Allow, ScopedQuerySet
 from core.scoping import Scope as Visibility
-from core.scoping import ScopedQuerySet
-from opendata.choices import FileFormat, Grain, Mark, PublicationStatus, PublicationTrigger
+from core.workflow import Transition
+from opendata.choices import FileFormat, Grain, Mark, OpenDataEvent, PublicationStatus, PublicationTrigger
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -64,8 +65,16 @@ class Publication(models.Model):
     counts = models.JSONField(_("rows per table"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
+    # A publication is created running and ends by itself (``opendata.services``). A failed one rolls
+    # back with its work and is then recorded as a new row, created failed: no transition moves it.
+    TRANSITIONS = {
+        "publish": Transition(sources=(PublicationStatus.RUNNING,), target=PublicationStatus.SUCCEEDED,
+                              event=OpenDataEvent.PUBLISHED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = PUBLIC
+    # Public like every open-data table; only the system publishes (the command, the tasks).
+    scope = Visibility(region=_everything, school=_everything, public=Q(), actions={"publish": Allow()})
 
     class Meta:
         ordering = ["-id"]

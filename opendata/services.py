@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.locks import AdvisoryLock
+from core.scoping import require
 from core.services import audit_record
 from opendata.build import build_all
-from opendata.choices import OpenDataEvent, PublicationStatus
+from opendata.choices import PublicationStatus
 from opendata.files import files_prune, files_write
 from opendata.models import BulkFile, Publication
 from opendata.ocds.releases import releases_refresh
@@ -45,17 +46,18 @@ def publication_refresh(*, trigger: str, actor=None, as_of: dt.date | None = Non
 
 @transaction.atomic
 def _publish(*, trigger: str, actor, as_of: dt.date) -> Publication:
+    require(actor, "publish", Publication)  # the system (the command, the tasks)
     PUBLICATION_LOCK.acquire_for_transaction()
     publication = Publication.objects.create(as_of=as_of, trigger=trigger, status=PublicationStatus.RUNNING)
     counts = build_all(as_of=as_of)
     counts["ocds_releases_added"] = releases_refresh()
     BulkFile.objects.bulk_create(files_write(publication))
     now = timezone.now()
-    publication.counts, publication.status, publication.finished_at, publication.files_at = (
-        counts, PublicationStatus.SUCCEEDED, now, now)
+    spec = Publication.TRANSITIONS["publish"]
+    publication.counts, publication.status, publication.finished_at, publication.files_at = counts, spec.target, now, now
     publication.save(update_fields=["counts", "status", "finished_at", "files_at"])
-    audit_record(actor=actor, action=OpenDataEvent.PUBLISHED, subject=publication,
-                 to_status=PublicationStatus.SUCCEEDED, data={"as_of": as_of, "trigger": trigger, "counts": counts})
+    audit_record(actor=actor, action=spec.event, subject=publication, from_status=spec.sources[0],
+                 to_status=spec.target, data={"as_of": as_of, "trigger": trigger, "counts": counts})
     logger.info("open data published: #%s as of %s %s", publication.pk, as_of, counts)
     return publication
 
