@@ -65,6 +65,20 @@ class PublicationTests:
         publication_refresh(trigger="command", as_of=AS_OF)
         assert public.PublicContract.objects.count() == 2
 
+    def test_only_the_state_order_is_published_not_the_calls_of_other_programmes(self, published, school_a):
+        """Dormitory, scholarship and grant calls have categories and per-term norms the public tables cannot say."""
+        from tests.programmes.factories import make_beneficiary, make_programme_contract, programme_of
+
+        contract = make_programme_contract(programme=programme_of("dormitory_place"), school=school_a,
+                                           places={"regular": 10})
+        make_beneficiary(school=school_a, kind="resident", enrolled_on=dt.date(2025, 9, 1))
+        before = {f.level: f.pupils for f in public.ContingentFigure.objects.filter(school_id=school_a.pk)}
+        publication_refresh(trigger="command", as_of=AS_OF)
+        assert not public.PublicOrder.objects.filter(id=contract.order_id).exists()
+        assert not public.PublicContract.objects.filter(id=contract.pk).exists()
+        assert public.PublicContract.objects.count() == 2
+        assert {f.level: f.pupils for f in public.ContingentFigure.objects.filter(school_id=school_a.pk)} == before
+
     def test_the_database_refuses_a_withheld_figure_that_keeps_its_value(self, published, school_a):
         from django.db import IntegrityError, transaction
 
