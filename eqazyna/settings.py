@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "oversight",
     "procurement",
     "risk",
+    "opendata",
     "portal",
     "demo",
     "bench",
@@ -277,6 +278,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Client address for rate limits: REMOTE_ADDR, or the address this many proxies in front of the
+    # server put in X-Forwarded-For (never a header a client can forge).
+    "NUM_PROXIES": int(env("NUM_PROXIES", "0")),
+    # The open API's rate limit per client address (opendata.api): N/second|minute|hour|day.
+    "DEFAULT_THROTTLE_RATES": {"open_data": env("OPEN_DATA_RATE", "120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "E-Qazyna API",
@@ -285,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The open data API has its own schema (/api/open/v1/schema/, opendata.api.urls).
+    "PREPROCESSING_HOOKS": ["opendata.api.schema.without_open_api"],
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -456,6 +464,21 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "E-Qazyna <noreply@e-qazyna.kz>")
+
+# --- Open data (opendata app; docs/interfaces.md, "Open data") -------------------------
+# OCDS ocid prefix: "ocds-" and the 6 characters the Open Contracting Partnership registers for a publisher.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-eqazyn")
+OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", "E-Qazyna")
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_POLICY_URL = env("OPEN_DATA_POLICY_URL", "")  # an absolute URL, or empty for none
+# Where each publication writes its bulk files (CSV, XLSX, JSON).
+OPEN_DATA_DIR = Path(env("OPEN_DATA_DIR", str(BASE_DIR / ".data" / "opendata")))
+# The open API's rate limit is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["open_data"] (OPEN_DATA_RATE).
+OPEN_DATA_MAX_AGE = int(env("OPEN_DATA_MAX_AGE", "300"))  # Cache-Control max-age of public answers, seconds
+OPEN_DATA_CRONTAB = env("OPEN_DATA_CRONTAB", "30 5 * * *")  # a safety net: publication also follows each check run
+CELERY_BEAT_SCHEDULE["open-data-publish"] = {
+    "task": "opendata.tasks.publish_open_data", "schedule": _crontab(OPEN_DATA_CRONTAB), "args": ("nightly",),
+}
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

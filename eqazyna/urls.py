@@ -17,6 +17,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("eqazyna.api_urls")),
+    path("api/open/v1/", include("opendata.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -38,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("signatures/", include("signatures.urls")),
     path("procurement/", include("procurement.urls")),
     path("risk/", include("risk.urls")),
+    path("open/", include("opendata.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

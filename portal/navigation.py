@@ -15,6 +15,7 @@ from checks import navigation as checks_navigation
 from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
 from core.scoping import effective_role
+from opendata import navigation as opendata_navigation
 from orders import navigation as orders_navigation
 from oversight import navigation as oversight_navigation
 from payments import navigation as payments_navigation
@@ -26,7 +27,7 @@ from signatures import navigation as signatures_navigation
 
 NAV_APPS = [programmes_navigation, orders_navigation, schools_navigation, contingent_navigation, checks_navigation,
             acts_navigation, payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
-            oversight_navigation]
+            oversight_navigation, opendata_navigation]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)

@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = [path for path in ROOT.glob("*/**/*.py")
         if path.parts[len(ROOT.parts)] not in {"tests", ".venv", "node_modules"} and "migrations" not in path.parts]
 
-# Statuses copied from an outside register as they are (not moved by the portal's own actions).
-STATUS_COPIED_FROM_REGISTERS = {"schools.School", "schools.Licence"}
+# Statuses copied as they are, not moved by the portal's own actions: from an outside register, and
+# the open data's public tables (each publication rebuilds them from the portal's rows).
+STATUS_COPIED_FROM_REGISTERS = {"schools.School", "schools.Licence", "opendata.PublicSchool", "opendata.PublicLicence",
+                                "opendata.PublicOrder", "opendata.PublicApplication", "opendata.PublicContract"}
 
 
 def _workflow_models():

@@ -11,7 +11,7 @@ class NavigationTests:
         with translation.override("en"):
             labels = [str(menu["label"]) for menu in nav_menus(operator_user, "/en/")]
         assert labels == ["State order", "Schools", "Contingent", "Checks", "Acts and payments", "Procurement", "Signatures",
-                          "Risk", "Oversight"]
+                          "Risk", "Oversight", "Open data"]
 
     def test_a_school_does_not_see_operator_pages(self, school_user):
         with translation.override("en"):
