@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.choices import DepartmentEvent, UserEvent
 from accounts.models import Department, User
 from core.errors import DomainError
 from core.identifiers import parse_bin, parse_iin
 from core.models import Region
 from core.roles import Role
+from core.scoping import require
 from core.services import audit_record
 
 
@@ -85,7 +87,7 @@ def user_upsert(
         department_set_bin(region=region, bin=org_bin, actor=actor)
     audit_record(
         actor=actor,
-        action="user_created" if created else "user_updated",
+        action=UserEvent.CREATED if created else UserEvent.UPDATED,
         subject=user,
         data={"before": None if created else before, "after": after, "password_changed": bool(password)},
     )
@@ -105,6 +107,7 @@ def _clean_iin(value: str) -> str:
 @transaction.atomic
 def user_set_iin(*, user: User, iin: str, actor) -> User:
     """Record (or clear, with "") the IIN a user's signing certificates must carry."""
+    require(actor, "set_iin", user)  # an administrator (or the add_user command)
     iin = _clean_iin(iin)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.iin == iin:
@@ -112,13 +115,14 @@ def user_set_iin(*, user: User, iin: str, actor) -> User:
     before = locked.iin
     locked.iin = iin
     locked.save(update_fields=["iin"])
-    audit_record(actor=actor, action="user_iin_set", subject=locked, data={"before": before, "after": iin})
+    audit_record(actor=actor, action=UserEvent.IIN_SET, subject=locked, data={"before": before, "after": iin})
     return locked
 
 
 @transaction.atomic
 def department_set_bin(*, region: Region, bin: str, actor) -> Department:
     """Set the BIN of the region's education department, which its officers' certificates must carry."""
+    require(actor, "set_bin", Department(region=region))  # an administrator (or the add_user command)
     bin = (bin or "").strip()
     try:
         bin = parse_bin(bin).bin
@@ -136,5 +140,5 @@ def department_set_bin(*, region: Region, bin: str, actor) -> Department:
         return department
     department.bin = bin
     department.save()
-    audit_record(actor=actor, action="department_bin_set", subject=department, data={"before": before, "after": bin})
+    audit_record(actor=actor, action=DepartmentEvent.BIN_SET, subject=department, data={"before": before, "after": bin})
     return department

@@ -1,10 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programmes.choices import BeneficiaryCategory
 
-class PupilCategory(models.TextChoices):
-    REGULAR = "regular", _("Regular")
-    SEN = "sen", _("Special educational needs")
+# A beneficiary's category (pupils: regular or sen; scholarship holders: regular, increased or social).
+PupilCategory = BeneficiaryCategory
 
 
 class SnapshotStatus(models.TextChoices):
@@ -20,3 +20,22 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
     REJECTED = "rejected", _("Rejected (errors in the file)")
+
+
+class EnrolmentEvent(models.TextChoices):
+    """Audit event types of the contingent (``AuditEvent.action``)."""
+
+    ADDED = "enrolment_added", _("Pupil enrolled")
+    UPDATED = "enrolment_updated", _("Enrolment changed")
+    LEFT = "enrolment_left", _("Pupil left")
+
+
+class ContingentImportEvent(models.TextChoices):
+    UPLOADED = "contingent_uploaded", _("Contingent file uploaded")
+    IMPORTED = "contingent_imported", _("Contingent imported")
+    DISCARDED = "contingent_upload_discarded", _("Contingent upload discarded")
+
+
+class NobdSnapshotEvent(models.TextChoices):
+    IMPORTED = "nobd_snapshot_imported", _("NOBD snapshot loaded")
+    PRUNED = "nobd_snapshot_pruned", _("NOBD snapshot rows removed")

@@ -8,3 +8,16 @@ from core.models import WorkerHeartbeat
 def heartbeat(name: str = "worker") -> None:
     """Record that a worker is alive and consuming the queue."""
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name="core.tasks.publish_audit_head")
+def publish_audit_head() -> None:
+    """Nightly: publish the audit chain head of the day that ended, then seal every head not sealed yet."""
+    import datetime as dt
+
+    from core.models import PublishedHead
+    from core.services import audit_head_publish, audit_head_seal
+
+    audit_head_publish(day=timezone.localdate() - dt.timedelta(days=1))
+    for published in PublishedHead.objects.filter(tsa_token__isnull=True).order_by("seq"):
+        audit_head_seal(published=published)

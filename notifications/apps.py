@@ -9,4 +9,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from core.audit_actions import register_event_types
+        from notifications.choices import NotificationEvent
+
+        register_event_types(NotificationEvent)
         from notifications import receivers  # noqa: F401 - connects the receivers

@@ -20,6 +20,12 @@ class NotificationKind(models.TextChoices):
     NEW_FINDINGS = "new_findings", _("New findings of the checks")
 
 
+class NotificationEvent(models.TextChoices):
+    """Audit event types of notifications (``AuditEvent.action``; registered in ``NotificationsConfig.ready``)."""
+
+    PREFERENCES_CHANGED = "notification_preferences_changed", _("Notification preferences changed")
+
+
 class EmailMode(models.TextChoices):
     OFF = "off", pgettext_lazy("e-mail mode", "No e-mail")
     IMMEDIATELY = "immediately", pgettext_lazy("e-mail mode", "At once")

@@ -18,8 +18,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from acts.choices import ActEvent
 from core.roles import Role
 from notifications.choices import NotificationKind as Kind
+from orders.choices import ApplicationEvent, ContractEvent
+from payments.choices import PaymentEvent, RecoveryEvent
 
 SCHOOL, DEPARTMENT, OPERATORS = "school", "department", "operators"
 
@@ -30,23 +33,24 @@ class Rule:
     audience: tuple[str, ...]
 
 
-# (app_label.Model, audit action) → who is told what.
+# (app_label.Model, audit event type) → who is told what. The actions are the event types the apps
+# register (``core.audit_actions``): the values their services write with ``audit_record``.
 EVENT_RULES: dict[tuple[str, str], Rule] = {
-    ("orders.Application", "approve"): Rule(Kind.APPLICATION_DECIDED, (SCHOOL,)),
-    ("orders.Application", "reject"): Rule(Kind.APPLICATION_DECIDED, (SCHOOL,)),
-    ("orders.Contract", "contract_created"): Rule(Kind.CONTRACT_TO_SIGN, (SCHOOL,)),
-    ("orders.Contract", "sign_school"): Rule(Kind.CONTRACT_TO_SIGN, (DEPARTMENT,)),
-    ("acts.Act", "return"): Rule(Kind.ACT_RETURNED, (SCHOOL,)),
-    ("acts.Act", "accept"): Rule(Kind.ACT_ACCEPTED, (SCHOOL,)),
-    ("acts.Act", "partly_accept"): Rule(Kind.ACT_PARTLY_ACCEPTED, (SCHOOL,)),
-    ("payments.Payment", "approve"): Rule(Kind.PAYMENT_APPROVED, (SCHOOL,)),
-    ("payments.Payment", "settle"): Rule(Kind.PAYMENT_PAID, (SCHOOL,)),
-    ("payments.Payment", "confirm_paid"): Rule(Kind.PAYMENT_PAID, (SCHOOL,)),
-    ("payments.Payment", "confirm_failed"): Rule(Kind.PAYMENT_FAILED, (SCHOOL, OPERATORS)),
-    ("payments.Recovery", "recovery_recorded"): Rule(Kind.RECOVERY_OPENED, (SCHOOL, DEPARTMENT)),
+    ("orders.Application", ApplicationEvent.APPROVED): Rule(Kind.APPLICATION_DECIDED, (SCHOOL,)),
+    ("orders.Application", ApplicationEvent.REJECTED): Rule(Kind.APPLICATION_DECIDED, (SCHOOL,)),
+    ("orders.Contract", ContractEvent.CREATED): Rule(Kind.CONTRACT_TO_SIGN, (SCHOOL,)),
+    ("orders.Contract", ContractEvent.SIGNED_BY_SCHOOL): Rule(Kind.CONTRACT_TO_SIGN, (DEPARTMENT,)),
+    ("acts.Act", ActEvent.RETURNED): Rule(Kind.ACT_RETURNED, (SCHOOL,)),
+    ("acts.Act", ActEvent.ACCEPTED): Rule(Kind.ACT_ACCEPTED, (SCHOOL,)),
+    ("acts.Act", ActEvent.PARTLY_ACCEPTED): Rule(Kind.ACT_PARTLY_ACCEPTED, (SCHOOL,)),
+    ("payments.Payment", PaymentEvent.APPROVED): Rule(Kind.PAYMENT_APPROVED, (SCHOOL,)),
+    ("payments.Payment", PaymentEvent.SETTLED): Rule(Kind.PAYMENT_PAID, (SCHOOL,)),
+    ("payments.Payment", PaymentEvent.PAID): Rule(Kind.PAYMENT_PAID, (SCHOOL,)),
+    ("payments.Payment", PaymentEvent.FAILED): Rule(Kind.PAYMENT_FAILED, (SCHOOL, OPERATORS)),
+    ("payments.Recovery", RecoveryEvent.RECORDED): Rule(Kind.RECOVERY_OPENED, (SCHOOL, DEPARTMENT)),
 }
 
-NOTIFYING_ACTIONS = sorted({action for _model, action in EVENT_RULES})
+NOTIFYING_ACTIONS = sorted({str(action) for _model, action in EVENT_RULES})
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.services import audit_record
-from notifications.choices import DEFAULT_EMAIL, DEFAULT_EMAIL_MODE, DeliveryState, EmailMode, NotificationKind
+from notifications.choices import (
+    DEFAULT_EMAIL,
+    DEFAULT_EMAIL_MODE,
+    DeliveryState,
+    EmailMode,
+    NotificationEvent,
+    NotificationKind,
+)
 from notifications.models import Digest, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -206,4 +213,4 @@ def preferences_update(*, actor, choices: dict[str, tuple[bool, str]]) -> None:
     changed = {kind: [bool(in_inbox), email] for kind, (in_inbox, email) in choices.items()
                if before.get(kind) != (bool(in_inbox), email)}
     if changed:
-        audit_record(actor=actor, action="notification_preferences_changed", subject=actor, data={"changed": changed})
+        audit_record(actor=actor, action=NotificationEvent.PREFERENCES_CHANGED, subject=actor, data={"changed": changed})

@@ -10,7 +10,7 @@ written here a second time:
 * the status a row waits in is the source status of the transition the user would take
   (``Model.TRANSITIONS[action].sources``);
 * "blocks payment" is ``checks.blocking``; "only a warning is explained" is
-  ``checks.transitions.EXPLAINABLE_SEVERITIES``;
+  the condition ``Finding.scope`` declares for "explain" (``checks.models.WARNINGS_ONLY``);
 * deadlines are those of ``acts.deadlines`` (stored on the act, or ``OpenMonth.due_on``);
 * "never one's own" (four eyes) is the payments filter ``to_approve``.
 """
@@ -29,9 +29,10 @@ from django.utils.translation import gettext_lazy as _
 from acts import selectors as act_selectors
 from acts.models import Act
 from checks.blocking import BLOCKING_SEVERITIES, BLOCKING_STATUSES
-from checks.choices import FindingEvent, FindingStatus
+from checks.choices import FindingStatus
+from checks.models import WARNINGS_ONLY
 from checks.selectors import finding_list
-from checks.transitions import EXPLAINABLE_SEVERITIES, FINDING_TRANSITIONS
+from checks.transitions import FINDING_TRANSITIONS
 from core.roles import Role
 from orders import selectors as order_selectors
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS
@@ -123,8 +124,10 @@ def school_worklist(user, today: dt.date | None = None) -> list[WorkItem]:
     nearest, overdue = _deadlines([row.due_on for row in months], today)
     returned = {"status": _source(Act.TRANSITIONS, "correct")}
     contracts = {"status": _source(CONTRACT_TRANSITIONS, "sign_school")}
-    explain_sources = FINDING_TRANSITIONS[FindingEvent.EXPLAINED].sources
-    to_explain = {"severity": EXPLAINABLE_SEVERITIES[0], "status": [str(status) for status in explain_sources]}
+    explain_sources = FINDING_TRANSITIONS["explain"].sources
+    # The declared "warnings only" condition of Finding's "explain", as the findings list's filter.
+    explainable = dict(WARNINGS_ONLY.rows(user).children)
+    to_explain = {"severity": str(explainable["severity"]), "status": [str(status) for status in explain_sources]}
     return [
         WorkItem(key="acts_to_submit", label=_("Acts to build and submit (by the 5th)"), count=len(months),
                  url=_link("acts:list", {}), nearest_deadline=nearest, overdue=overdue, has_deadline=True),

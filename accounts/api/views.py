@@ -4,11 +4,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.generics import GenericAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
 from accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import GenericAPIView, RetrieveAPIView
 
 
 class MeView(RetrieveAPIView):

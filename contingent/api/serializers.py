@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
+from programmes.choices import BeneficiaryKind
 
 
 class PupilSerializer(serializers.ModelSerializer):
@@ -17,14 +18,14 @@ class PupilSerializer(serializers.ModelSerializer):
 class EnrolmentSerializer(serializers.ModelSerializer):
     pupil = PupilSerializer(read_only=True)
     school_bin = serializers.CharField(source="school.bin", read_only=True)
-    level = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True, allow_null=True)
     has_findings = serializers.BooleanField(read_only=True, help_text=_("a live finding (open, explained or waived)"))
     open_findings = serializers.IntegerField(read_only=True, help_text=_("open or explained findings"))
 
     class Meta:
         model = Enrolment
-        fields = ["id", "school", "school_bin", "pupil", "grade", "level", "category", "enrolled_on", "left_on",
-                  "has_findings", "open_findings", "created_at", "updated_at"]
+        fields = ["id", "school", "school_bin", "pupil", "kind", "grade", "level", "category", "specialty_group",
+                  "enrolled_on", "left_on", "has_findings", "open_findings", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -69,15 +70,17 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class ContingentImportSerializer(serializers.ModelSerializer):
-    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None)
+    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None, allow_null=True)
     errors = ImportErrorSerializer(many=True, read_only=True)
 
     class Meta:
         model = ContingentImport
-        fields = ["id", "school", "school_bin", "original_name", "sha256", "status", "row_count", "summary", "errors",
-                  "created_at", "decided_at"]
+        fields = ["id", "school", "school_bin", "kind", "original_name", "sha256", "status", "row_count", "summary",
+                  "errors", "created_at", "decided_at"]
         read_only_fields = fields
 
 
 class ContingentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))
+    kind = serializers.ChoiceField(choices=BeneficiaryKind.choices, required=False, default=BeneficiaryKind.PUPIL,
+                                   help_text=_("the beneficiaries of the file; the columns follow their instrument"))

@@ -13,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from acts.api.views import PortalViewSet, with_errors
+from acts.api.views import with_errors
+from core.api.viewsets import PortalViewSet
 from notifications import selectors, services
 from notifications.api import serializers as s
 from notifications.filters import NotificationFilterSet
