@@ -66,11 +66,12 @@ class AuditEventTests:
 
     def test_the_sweep_tells_events_written_without_a_signal(self, department_user, school_user):
         from core.models import AuditEvent
+        from orders.choices import ApplicationEvent
         from tests.orders.factories import make_active_contract, make_order
 
         make_active_contract(order=make_order(actor=department_user), school_actor=school_user,
                              department_actor=department_user)
-        assert AuditEvent.objects.filter(action="approve").exists()
+        assert AuditEvent.objects.filter(action=ApplicationEvent.APPROVED).exists()
         assert Notification.objects.count() == 0  # nothing ran after commit in this test
         assert audit_events_sweep() == 3
         assert audit_events_sweep() == 0
