@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from core.money import TIYN, ZERO, round_money
 
-__all__ = ["TIYN", "ZERO", "round_money", "line_amount", "SQL_LINE_AMOUNT"]
+__all__ = ["TIYN", "ZERO", "round_money", "line_amount", "prorated", "SQL_LINE_AMOUNT"]
 
 # The SQL twin of ``line_amount`` (payments migration 0002 created it; acts migration 0001 renamed it).
 SQL_LINE_AMOUNT = "acts_line_amount"
@@ -31,8 +31,18 @@ $$;
 """
 
 
+def prorated(*, amount: Decimal, days: int, period_days: int) -> Decimal:
+    """The proration of the money rule: ``amount`` for a whole period, for ``days`` of its ``period_days``
+    (exact until the single half-up rounding). An act line prorates its norm × coefficient over the
+    month (``line_amount``); the final report prorates places × norm over a month or a term
+    (``payments.reports``)."""
+    if not 0 <= days <= period_days:
+        raise ValueError("the days counted must lie within the period")
+    return round_money(Decimal(amount) * days / period_days)
+
+
 def line_amount(*, norm: Decimal, coefficient: Decimal, days: int, month_days: int) -> Decimal:
     """The amount of one act line by the CONTRACT rule (exact until the single rounding)."""
     if not 0 <= days <= month_days:
         raise ValueError("days enrolled must lie within the month")
-    return round_money(Decimal(norm) * Decimal(coefficient) * days / month_days)
+    return prorated(amount=Decimal(norm) * Decimal(coefficient), days=days, period_days=month_days)

@@ -65,7 +65,6 @@ class CheckRunTrigger(models.TextChoices):
     COMMAND = "command", _("Command line")
     NIGHTLY = "nightly", _("Nightly job")
     MANUAL = "manual", _("Started by an operator")
-    ACT = "act", _("Act submission")
 
 
 class FindingEvent(models.TextChoices):

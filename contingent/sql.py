@@ -35,18 +35,14 @@ def row_check(alias: str, *, category: bool, school_bin: bool, name_limit: bool,
     ``FROM table alias {joins} WHERE NOT {condition}``.
     """
     a = alias
+    iin_joins, iin_wrong = iin_check(f"{a}.iin", f"{a}.birth_date")
     joins = (
-        f"LEFT JOIN eq_iin_prefix iin_p ON iin_p.prefix = left({a}.iin, 7) AND iin_p.birth_date = {a}.birth_date "
-        f"LEFT JOIN eq_iin_suffix iin_s ON iin_s.suffix = right({a}.iin, 5) "
+        f"{iin_joins} "
         f"LEFT JOIN eq_dates date_e ON date_e.d = {a}.enrolled_on "
         f"LEFT JOIN eq_dates date_l ON date_l.d = {a}.left_on"
     )
     checks = [
-        # IIN: 12 characters whose first seven encode the birth date given (so that date is real
-        # and well written), whose last five are digits, and whose check digit is right.
-        f"WHEN iin_p.prefix IS NULL OR iin_s.suffix IS NULL OR octet_length({a}.iin) <> 12 THEN false",
-        "WHEN mod(iin_p.s1 + iin_s.s1, 11) <> iin_s.check "
-        "AND (mod(iin_p.s1 + iin_s.s1, 11) <> 10 OR mod(iin_p.s2 + iin_s.s2, 11) <> iin_s.check) THEN false",
+        f"WHEN {iin_wrong} THEN false",
         f"WHEN coalesce({a}.last_name, '') = '' OR coalesce({a}.first_name, '') = '' THEN false",
     ]
     if name_limit:
@@ -71,6 +67,26 @@ def row_check(alias: str, *, category: bool, school_bin: bool, name_limit: bool,
         f'ELSE {a}.left_on COLLATE "C" >= {a}.enrolled_on COLLATE "C"',
     ]
     return joins, "(CASE " + "\n ".join(checks) + " END)"
+
+
+def iin_check(iin: str, birth_date: str, *, prefix: str = "iin_p", suffix: str = "iin_s") -> tuple[str, str]:
+    """(joins, condition): the one SQL home of "the IIN is wrong for this birth date".
+
+    ``iin`` and ``birth_date`` are SQL expressions of type text (the birth date written
+    ``YYYY-MM-DD``). The condition is true exactly when the IIN is not 12 characters whose first
+    seven encode that birth date (so the date is real and well written), whose last five are
+    digits and whose check digit is right — what ``core.identifiers.validate_iin_matches_birth_date``
+    refuses. It never yields NULL. Used by the row check of the importers (``row_check``) and by
+    the nightly rule P01 (``checks.rules.p01_iin``); ``tests/contingent/test_validation.py`` binds it
+    to the Python side.
+    """
+    p, s = prefix, suffix
+    joins = (f"LEFT JOIN eq_iin_prefix {p} ON {p}.prefix = left({iin}, 7) AND {p}.birth_date = {birth_date} "
+             f"LEFT JOIN eq_iin_suffix {s} ON {s}.suffix = right({iin}, 5)")
+    condition = (f"({p}.prefix IS NULL OR {s}.suffix IS NULL OR octet_length({iin}) <> 12 "
+                 f"OR (mod({p}.s1 + {s}.s1, 11) <> {s}.check "
+                 f"AND (mod({p}.s1 + {s}.s1, 11) <> 10 OR mod({p}.s2 + {s}.s2, 11) <> {s}.check)))")
+    return joins, condition
 
 
 def bin_ok(column: str) -> str:

@@ -11,8 +11,6 @@ from core.scoping import scope_queryset
 from orders.choices import OrderStatus
 from orders.models import Application, ApplicationLevel, Contract, ContractLevel, StateOrder, StateOrderLevel
 
-BLOCKING_CODES = ("S01", "S02", "S03")
-
 
 def level_order():
     """Norm categories in their natural order (levels in teaching order) for ORDER BY, not alphabetically."""
@@ -96,33 +94,33 @@ def queue_entries(*, filters: dict | None = None):
 
 # --- the S01–S03 application block --------------------------------------------------------
 
+def blocking_codes() -> tuple[str, ...]:
+    """The finding codes that stop a school applying: S01 (licence), S02 (activity), S03 (unreliable supplier)."""
+    from checks.choices import FindingCode
+
+    return (FindingCode.S01, FindingCode.S02, FindingCode.S03)
+
+
 def blocking_findings(*, school):
     """Open error findings on S01–S03 of ``school``: while any exists the school may not apply."""
     from checks.blocking import blocking_q
     from checks.models import Finding
 
     return (
-        Finding.objects.filter(blocking_q(), school=school, code__in=BLOCKING_CODES)
+        Finding.objects.filter(blocking_q(), school=school, code__in=blocking_codes())
         .select_related("last_run", "school")
         .order_by("code", "level", "id")
     )
 
 
 def finding_explanation(finding) -> str:
-    """One finding in plain words: what is wrong, since when, and what fixes it."""
-    from programmes.labels import category_label
+    """One blocking finding in one line: the code, then its rule's own explanation (``checks.explanations``:
+    the one home of what a finding says), then which check found it."""
+    from checks.explanations import explain
 
-    level = category_label(finding.level)
-    found_on = finding.last_run.check_date.strftime("%d.%m.%Y") if finding.last_run_id else ""
-    if finding.code == "S01":
-        text = (_("%(code)s — no active licence covers the level you teach (%(level)s); renew the licence or add the level to it")
-                % {"code": finding.code, "level": level or _("a level")})
-    elif finding.code == "S02":
-        text = (_("%(code)s — the school's activity code (OKED %(oked)s) is not education (section 85); correct it in the registry")
-                % {"code": finding.code, "oked": finding.school.oked or "—"})
-    else:
-        text = (_("%(code)s — the school is on the register of unreliable suppliers; a school on it cannot take part")
-                % {"code": finding.code})
-    if found_on:
-        text += " " + _("(found by the check of %(date)s, finding #%(id)s)") % {"date": found_on, "id": finding.pk}
+    words = explain(finding)
+    text = f"{finding.code} — " + " ".join(part for part in (words.summary, words.advice) if part)
+    if finding.last_run_id:
+        text += " " + _("(found by the check of %(date)s, finding #%(id)s)") % {
+            "date": finding.last_run.check_date.strftime("%d.%m.%Y"), "id": finding.pk}
     return text

@@ -7,7 +7,8 @@ By period (a month, or an academic term of a term programme) and norm category (
 * accepted — the lines the department accepted;
 * paid — the accepted lines of acts whose payment the bank confirmed;
 * recovered — recoveries recorded on lines of that month and level (not cancelled).
-A partial month counts its days (the money rule, rounded once per cell); a term counts whole.
+A partial month counts its days (the money rule's proration, ``acts.money.prorated``, rounded once per
+cell); a term counts whole.
 
 The settlement reconciles lines and transfers: paid (lines) = Σ accepted amounts of the paid
 payments, and transferred = paid − recoveries offset against those payments.
@@ -23,7 +24,8 @@ from django.db import connection
 from django.db.models import Sum
 
 from acts.choices import ActStatus, LineDecision
-from core.money import ZERO, round_money
+from acts.money import prorated
+from core.money import ZERO
 from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import Payment, Recovery, RecoveryOffset
 from programmes.labels import category_sort_key
@@ -48,7 +50,7 @@ def _prorated(places: int, norm: Decimal, period: tuple[dt.date, dt.date], start
     first, last = max(period[0], start), min(period[1], end)
     if last < first:
         return ZERO
-    return round_money(Decimal(places) * norm * ((last - first).days + 1) / ((period[1] - period[0]).days + 1))
+    return prorated(amount=Decimal(places) * norm, days=(last - first).days + 1, period_days=(period[1] - period[0]).days + 1)
 
 
 def report_figures(contract) -> dict:

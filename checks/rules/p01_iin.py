@@ -1,7 +1,7 @@
 """P01 (error): the IIN fails its check digit, encodes an impossible date, or a date other than the
 pupil's birth date.
 
-Checked with the static IIN tables (``contingent.sql``): the IIN is right exactly when its first
+Checked with the static IIN tables, by the same SQL fragment as the importers (``contingent.sql.iin_check``): the IIN is right exactly when its first
 seven characters encode the birth date, its last five are digits and the check digit matches.
 """
 
@@ -16,6 +16,7 @@ from checks.choices import FindingCode, IinProblem, Severity
 from checks.rules import Rule, register
 from checks.rules.prepared import ACTIVE, PUPIL_COLUMNS
 from checks.rules.wording import Explanation, date_text, pupil_of
+from contingent.sql import iin_check
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Details:
     reason: str  # IinProblem
 
 
+# The one SQL home of "the IIN is wrong for this birth date" (``contingent.sql.iin_check``), shared with
+# the importers' row check.
+_IIN_JOINS, _IIN_WRONG = iin_check("a.iin", "to_char(a.birth_date, 'YYYY-MM-DD')", prefix="p", suffix="s")
+
 SQL = f"""
 SELECT {PUPIL_COLUMNS},
        jsonb_build_object(
@@ -34,10 +39,8 @@ SELECT {PUPIL_COLUMNS},
                           WHEN eq_iin_birth_date(a.iin) IS NULL THEN '{IinProblem.IMPOSSIBLE_DATE}'
                           ELSE '{IinProblem.BIRTH_DATE_DIFFERS}' END) AS details
   FROM checks_run_active a
-  LEFT JOIN eq_iin_prefix p ON p.prefix = left(a.iin, 7) AND p.birth_date = to_char(a.birth_date, 'YYYY-MM-DD')
-  LEFT JOIN eq_iin_suffix s ON s.suffix = right(a.iin, 5)
- WHERE p.prefix IS NULL OR s.suffix IS NULL OR octet_length(a.iin) <> 12
-    OR (mod(p.s1 + s.s1, 11) <> s.check AND (mod(p.s1 + s.s1, 11) <> 10 OR mod(p.s2 + s.s2, 11) <> s.check))
+  {_IIN_JOINS}
+ WHERE {_IIN_WRONG}
 """
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acts.money import SQL_LINE_AMOUNT, SQL_LINE_AMOUNT_DEFINITION, line_amount, round_money
+from acts.money import SQL_LINE_AMOUNT, SQL_LINE_AMOUNT_DEFINITION, line_amount, prorated, round_money
 from core.calendar import days_in_month
 
 norms = st.decimals(min_value=Decimal("0"), max_value=Decimal("9999999.99"), places=2)
@@ -52,3 +52,31 @@ class SqlTwinTests:
             cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [SQL_LINE_AMOUNT])
             body = cursor.fetchone()[0]
         assert body.strip() in SQL_LINE_AMOUNT_DEFINITION
+
+
+class ProrationTests:
+    """``acts.money.prorated`` is the money rule's one proration: the act line and the final report both use it."""
+
+    def test_a_partial_period_counts_its_days_rounded_once(self):
+        # 7 places × 60 000.01 for 10 days of a 30-day month: 420 000.07 × 10 / 30 = 140 000.0233… → 140 000.02
+        assert prorated(amount=Decimal("7") * Decimal("60000.01"), days=10, period_days=30) == Decimal("140000.02")
+
+    def test_days_outside_the_period_are_refused(self):
+        with pytest.raises(ValueError):
+            prorated(amount=Decimal("1"), days=31, period_days=30)
+
+    @settings(max_examples=200)
+    @given(norms, coefficients, st.integers(28, 31), st.data())
+    def test_a_line_amount_is_the_proration_of_norm_times_coefficient(self, norm, coefficient, month_days, data):
+        days = data.draw(st.integers(0, month_days))
+        assert line_amount(norm=norm, coefficient=coefficient, days=days, month_days=month_days) == prorated(
+            amount=norm * coefficient, days=days, period_days=month_days)
+
+    def test_the_final_report_prorates_a_partial_month_by_the_money_rule(self):
+        from payments.reports import _prorated
+
+        september = (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+        # a contract starting on the 21st: 10 of September's 30 days
+        assert _prorated(7, Decimal("60000.01"), september, dt.date(2026, 9, 21), dt.date(2027, 5, 31)) == prorated(
+            amount=Decimal("7") * Decimal("60000.01"), days=10, period_days=30) == Decimal("140000.02")
+        assert _prorated(7, Decimal("60000.01"), september, dt.date(2026, 10, 1), dt.date(2027, 5, 31)) == Decimal("0")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from contingent.sql import bin_ok, row_check
 from contingent.validation import BULK_COLUMNS, GRADE_MAX, GRADE_MIN, NOBD_COLUMNS, row_problems
-from core.identifiers import check_digit, make_bin, make_iin, parse_bin, parse_iin
+from core.identifiers import check_digit, make_bin, make_iin, parse_bin, parse_iin, validate_iin_matches_birth_date
 from core.parsing import parse_date, parse_int
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
@@ -180,3 +180,45 @@ class ParserAgreementTests:
         verdicts = sql_verdicts(batch, columns=BULK_COLUMNS, category=True, school_bin=True, name_limit=True)
         for value, verdict in zip(values, verdicts, strict=True):
             assert verdict is _accepts(parse_int, value, minimum=GRADE_MIN, maximum=GRADE_MAX), value
+
+
+@pytest.mark.django_db
+class IinCheckTests:
+    """``contingent.sql.iin_check`` — the one SQL home of "the IIN is wrong for this birth date", used by the
+    importers' row check and by the nightly rule P01 — refuses exactly what the Python rule refuses."""
+
+    @FAST
+    @given(st.dates(min_value=dt.date(1801, 1, 1), max_value=dt.date(2099, 12, 31)), st.integers(0, 9999),
+           st.sampled_from(["same", "other_birth", "digit", "text"]), st.one_of(text, odd_text))
+    @example(dt.date(2015, 3, 14), 7, "same", "")
+    def test_the_sql_fragment_agrees_with_validate_iin_matches_birth_date(self, birth, serial, change, noise):
+        from contingent.sql import iin_check
+
+        iin = make_iin(birth, "female", serial) or "x"
+        given_birth = birth
+        if change == "other_birth":
+            given_birth = birth + dt.timedelta(days=1)
+        elif change == "digit" and len(iin) == 12:
+            iin = iin[:11] + str((int(iin[11]) + 1) % 10)
+        elif change == "text":
+            iin = noise
+        joins, wrong = iin_check("x.iin", "x.birth_date")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {wrong} FROM (SELECT %s::text AS iin, %s::text AS birth_date) AS x {joins}",
+                           [iin, given_birth.isoformat()])
+            verdict = cursor.fetchone()[0]
+        try:
+            validate_iin_matches_birth_date(iin, given_birth)
+            python_wrong = False
+        except ValidationError:
+            python_wrong = True
+        assert verdict is python_wrong, (iin, given_birth)
+
+    def test_the_importers_and_the_rule_p01_use_the_same_fragment(self):
+        from checks.rules.p01_iin import RULE
+        from contingent.sql import iin_check
+
+        _joins, wrong = iin_check("a.iin", "to_char(a.birth_date, 'YYYY-MM-DD')", prefix="p", suffix="s")
+        assert wrong in RULE.sql
+        row_joins, row_condition = row_check("t", category=False, school_bin=False, name_limit=False)
+        assert iin_check("t.iin", "t.birth_date")[1] in row_condition

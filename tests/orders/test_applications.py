@@ -76,9 +76,9 @@ class ApplicationBlockTests:
     """A school with an open error finding on S01–S03 cannot apply, and is told exactly why."""
 
     @pytest.mark.parametrize("code, words", [
-        ("S01", "no active licence covers the level you teach (Primary (grades 0–4))"),
-        ("S02", "activity code (OKED 85.31) is not education"),
-        ("S03", "on the register of unreliable suppliers"),
+        ("S01", "holds no active licence covering this level"),
+        ("S02", "activity code (OKED) is 85.31, which is not education"),
+        ("S03", "is on the register of unreliable suppliers"),
     ])
     def test_an_open_s01_s02_s03_error_blocks_the_application_naming_the_finding(self, department_user, school_user, school_a,
                                                                                   code, words):
@@ -89,6 +89,11 @@ class ApplicationBlockTests:
         message = str(error.value)
         assert message.startswith("Your school cannot apply while these check findings are open:")
         assert f"{code} — " in message and words in message
+        # the words are the rule's own explanation (``checks.explanations``), not a second copy
+        from checks.explanations import explain
+
+        with translation.override("en"):
+            assert explain(finding).summary in message
         assert f"finding #{finding.pk}" in message and "12.11.2026" in message
         assert error.value.details["findings"] == [{"id": finding.pk, "code": code, "level": finding.level}]
         assert not order.applications.exists()
