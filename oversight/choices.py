@@ -33,6 +33,12 @@ class SubjectKind(models.TextChoices):
     SCHOOL = "school", _("School")
     CONTRACT = "contract", _("Contract")
     ACT = "act", _("Act of services rendered")
+    RISK_FLAG = "risk_flag", _("Risk flag")
+    PROCUREMENT_FLAG = "procurement_flag", _("Procurement red flag")
+
+
+#: Subject kinds that are flags (a lead found by a rule, not an object of the money path).
+FLAG_KINDS = frozenset({SubjectKind.RISK_FLAG, SubjectKind.PROCUREMENT_FLAG})
 
 
 class Addressee(models.TextChoices):

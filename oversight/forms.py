@@ -34,7 +34,7 @@ class CaseSearchForm(BootstrapFormMixin, forms.Form):
 
 class CaseOpenForm(BootstrapFormMixin, forms.Form):
     subject_kind = forms.ChoiceField(label=_("The case is about"), choices=SubjectKind.choices)
-    subject_id = forms.IntegerField(label=_("Number of the school, contract or act"), min_value=1, max_value=2**63 - 1)
+    subject_id = forms.IntegerField(label=_("Number of the school, contract, act or flag"), min_value=1, max_value=2**63 - 1)
     ground = forms.ChoiceField(label=_("Ground"), choices=CaseGround.choices)
     ground_details = forms.CharField(label=_("What prompted the case"), max_length=4000,
                                      widget=forms.Textarea(attrs={"rows": 4}))

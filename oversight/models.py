@@ -1,9 +1,12 @@
-"""Monitoring cases: a monitor's procedure on a school, a contract or an act.
+"""Monitoring cases: a monitor's procedure on a school, a contract, an act, a risk flag or a procurement red flag.
 
 open → dialogue (questions to the school or the department, with answer deadlines in working days)
 → conclusion (violation found / not found) → elimination report → closed; or cancelled with a reason.
 The subject is named by content type and id (``subject_type``, ``subject_id``), so that this app
-never imports the models of the apps above it; ``school`` is the subject's school, kept for scoping.
+never imports the models of the apps above it (risk flags and procurement red flags are reached by
+app label and model name, ``oversight.selectors.SUBJECT_MODELS``). ``school`` is the subject's school
+and ``region`` its region, kept for scoping; only a procurement red flag may concern no one school
+(a supplier on the register, a serial number accepted at two schools): its case has a region only.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ class MonitoringCase(models.Model):
     subject_kind = models.CharField(_("subject"), max_length=16, choices=SubjectKind.choices)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.BigIntegerField(_("subject id"))
-    school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT,
+    school = models.ForeignKey("schools.School", verbose_name=_("school"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="monitoring_cases")
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     finding = models.ForeignKey("checks.Finding", verbose_name=_("finding"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="monitoring_cases")
     ground = models.CharField(_("ground"), max_length=32, choices=CaseGround.choices)
@@ -67,7 +71,7 @@ class MonitoringCase(models.Model):
     # Who may do what (``core.scoping``): monitors run the case (the monitor's exceptions to "read only"
     # are listed in ``core.scoping.MONITOR_ACTIONS``); the school of the case, or the education department
     # of its region, reports the elimination and adds shared files. Operators and administrators read.
-    scope = Scope(region="school__region", school="school", actions={
+    scope = Scope(region="region", school="school", actions={
         "open": Allow(Role.MONITOR, creates=True),
         "ask": Allow(Role.MONITOR),
         "note": Allow(Role.MONITOR),
@@ -106,6 +110,10 @@ class MonitoringCase(models.Model):
                 condition=~Q(status__in=[CaseStatus.CONCLUDED, CaseStatus.ELIMINATION, CaseStatus.CLOSED]) | ~Q(conclusion=""),
                 name="case_concluded_has_conclusion",
             ),
+            # only a procurement red flag may concern no one school
+            models.CheckConstraint(condition=Q(school__isnull=False) | Q(subject_kind=SubjectKind.PROCUREMENT_FLAG),
+                                   name="case_has_school_unless_procurement_flag"),
+            models.CheckConstraint(condition=Q(subject_kind__in=SubjectKind.values), name="case_subject_kind_known"),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +122,11 @@ class MonitoringCase(models.Model):
     @property
     def number(self) -> str:
         return f"MC-{self.opened_at:%Y}-{self.pk:05d}" if self.opened_at and self.pk else "MC-?"
+
+    @property
+    def party_name(self) -> str:
+        """Whom the case concerns: its school, or for a procurement red flag without one school, its region."""
+        return self.school.name if self.school_id else self.region.name
 
     @property
     def violation_pending(self) -> bool:
@@ -136,7 +149,7 @@ class CaseQuestion(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="case__school__region", school="case__school", actions={
+    scope = Scope(region="case__region", school="case__school", actions={
         "answer": Allow(Role.SCHOOL, Role.DEPARTMENT, only=[ADDRESSED_TO_YOU]),
     })
 
@@ -178,7 +191,7 @@ def _attachment_path(instance, filename: str) -> str:
 
 
 def _shared_in_region(user):
-    return Q(internal=False, case__school__region=user.region_id)
+    return Q(internal=False, case__region=user.region_id)
 
 
 def _shared_with_school(user):

@@ -60,6 +60,8 @@ def _emails(users) -> set[str]:
 def _school_emails(case: MonitoringCase) -> set[str]:
     from accounts.models import User
 
+    if case.school_id is None:  # a procurement red flag that concerns no one school
+        return set()
     found = _emails(User.objects.filter(role=Role.SCHOOL, school_id=case.school_id))
     return found | ({case.school.email} if case.school.email else set())
 
@@ -67,7 +69,7 @@ def _school_emails(case: MonitoringCase) -> set[str]:
 def _department_emails(case: MonitoringCase) -> set[str]:
     from accounts.models import User
 
-    return _emails(User.objects.filter(role=Role.DEPARTMENT, region_id=case.school.region_id))
+    return _emails(User.objects.filter(role=Role.DEPARTMENT, region_id=case.region_id))
 
 
 def _monitor_emails(case: MonitoringCase) -> set[str]:

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.urls import NoReverseMatch, reverse
 
 from acts.models import Act
 from core.models import AuditEvent
@@ -90,7 +91,7 @@ def with_subjects(events) -> list[AuditEvent]:
 
 
 def case_list(*, user, filters: dict | None = None):
-    queryset = MonitoringCase.objects.visible_to(user).select_related("school", "school__region", "opened_by", "subject_type")
+    queryset = MonitoringCase.objects.visible_to(user).select_related("school", "region", "opened_by", "subject_type")
     if filters is not None:
         from oversight.filters import CaseFilterSet
 
@@ -121,16 +122,57 @@ def case_events(*, user, case):
             .select_related("actor", "content_type").order_by("seq"))
 
 
-# The models a case may concern (all of them in apps below this one).
-SUBJECT_MODELS = {SubjectKind.SCHOOL: School, SubjectKind.CONTRACT: Contract, SubjectKind.ACT: Act}
+# The models a case may concern: schools, contracts and acts (apps below this one, imported), risk flags and
+# procurement red flags (apps above it, named by app label and model, never imported: ``.importlinter``).
+SUBJECT_MODELS = {SubjectKind.SCHOOL: School, SubjectKind.CONTRACT: Contract, SubjectKind.ACT: Act,
+                  SubjectKind.RISK_FLAG: "risk.RiskFlag", SubjectKind.PROCUREMENT_FLAG: "procurement.ProcurementFlag"}
 
 
 def subject_model(kind: str):
-    return SUBJECT_MODELS[kind]
+    model = SUBJECT_MODELS[kind]
+    return apps.get_model(model) if isinstance(model, str) else model
+
+
+def subject_place(kind: str, subject) -> tuple[int | None, str]:
+    """(school id, region id) of a case's subject: its school, and the region of the school, or for a
+    procurement red flag without one school the region of the flag (or of its contract)."""
+    if kind == SubjectKind.SCHOOL:
+        return subject.pk, subject.region_id
+    school_id = subject.school_id
+    region_id = None
+    if kind == SubjectKind.PROCUREMENT_FLAG:
+        region_id = subject.region_id or (subject.contract.region_id if subject.contract_id else None)
+    if region_id is None and school_id is not None:
+        region_id = School.objects.values_list("region_id", flat=True).get(pk=school_id)
+    return school_id, region_id
 
 
 def subject_content_type(kind: str) -> ContentType:
     return ContentType.objects.get_for_model(subject_model(kind), for_concrete_model=True)
+
+
+# The page of each kind of subject, by URL name (a flag's app is above this one: never imported).
+SUBJECT_PAGES = {SubjectKind.RISK_FLAG: "risk:flag-detail",
+                 SubjectKind.PROCUREMENT_FLAG: "procurement:flag_detail"}
+
+
+def subject_url(*, user, case) -> str | None:
+    """The page of the case's subject, when it has one and ``user`` may see the subject (its model's scope
+    decides: a school never reaches a risk flag, only monitors, operators and administrators a procurement flag)."""
+    name = SUBJECT_PAGES.get(case.subject_kind)
+    if name is None or not subject_model(case.subject_kind).objects.visible_to(user).filter(pk=case.subject_id).exists():
+        return None
+    try:
+        return reverse(name, args=[case.subject_id])
+    except NoReverseMatch:
+        return None
+
+
+def flag_for_case(*, user, kind: str, pk: int):
+    """The risk flag or procurement red flag ``pk`` if ``user`` may see it (its model's scope), else None."""
+    if kind not in (SubjectKind.RISK_FLAG, SubjectKind.PROCUREMENT_FLAG) or not 0 < pk < 2**63:
+        return None
+    return subject_model(kind).objects.visible_to(user).filter(pk=pk).first()
 
 
 def payment_holds(act_ids) -> dict[int, MonitoringCase]:
@@ -152,5 +194,6 @@ def payment_hold(act_id: int) -> MonitoringCase | None:
 
 
 def cases_about(*, user, kind: str, subject_id: int):
-    """Cases on one school, contract or act that ``user`` may see (for the subject's page)."""
+    """Cases on one subject (school, contract, act, risk flag, procurement red flag) that ``user`` may see (for the
+    subject's page)."""
     return case_list(user=user).filter(subject_type=subject_content_type(kind), subject_id=subject_id)

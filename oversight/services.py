@@ -23,10 +23,10 @@ from core.errors import ConflictError, DomainError
 from core.scoping import require
 from core.services import audit_record
 from core.workflow import lock, transition_apply
-from oversight.choices import FINAL_STATUSES, Addressee, CaseEvent, CaseGround, CaseStatus, CaseStep, Conclusion, SubjectKind
+from oversight.choices import FINAL_STATUSES, FLAG_KINDS, Addressee, CaseEvent, CaseGround, CaseStatus, CaseStep, Conclusion, SubjectKind
 from oversight.models import CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
 from oversight.notifications import case_notify
-from oversight.selectors import subject_model
+from oversight.selectors import subject_model, subject_place
 
 TEXT_LIMIT = 4000
 
@@ -48,10 +48,11 @@ def _ensure_open(case: MonitoringCase) -> None:
 
 @transaction.atomic
 def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_details: str, finding=None) -> MonitoringCase:
-    """Open a case on a school, a contract or an act (from a finding, or by hand)."""
+    """Open a case on a school, a contract, an act, a risk flag or a procurement red flag (from a finding, a
+    flag, or by hand). Who may: ``MonitoringCase.scope`` ("open": monitors); the subject must be one they see."""
     require(actor, "open", MonitoringCase)
     if subject_kind not in SubjectKind.values:
-        raise DomainError(_("Choose what the case is about: a school, a contract or an act."), field="subject_kind")
+        raise DomainError(_("Choose what the case is about: a school, a contract, an act or a flag."), field="subject_kind")
     if ground not in CaseGround.values:
         raise DomainError(_("Choose the ground of the case."), field="ground")
     details = _text(ground_details, "ground_details", _("Say what prompted the case."))
@@ -60,17 +61,25 @@ def case_open(*, actor, subject_kind: str, subject_id: int, ground: str, ground_
     if subject is None:
         raise DomainError(_("There is no %(kind)s with number %(id)s.") % {"kind": SubjectKind(subject_kind).label, "id": subject_id},
                           field="subject_id", code="no_subject")
-    school_id = subject.pk if subject_kind == SubjectKind.SCHOOL else subject.school_id
+    school_id, region_id = subject_place(subject_kind, subject)
     if finding is not None and finding.school_id != school_id:
         raise DomainError(_("The finding concerns another school than the subject of the case."), field="subject_id")
+    if region_id is None:
+        raise DomainError(_("The flag names no school, contract or region: a case cannot be opened on it."),
+                          field="subject_id", code="no_subject")
     case = MonitoringCase.objects.create(
         subject_kind=subject_kind, subject_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
-        subject_id=subject.pk, school_id=school_id, finding=finding, ground=ground, ground_details=details, opened_by=actor,
+        subject_id=subject.pk, school_id=school_id, region_id=region_id, finding=finding, ground=ground,
+        ground_details=details, opened_by=actor,
     )
-    audit_record(actor=actor, action=CaseEvent.OPENED, subject=case, to_status=case.status, data={
-        "subject": subject_kind, "subject_id": subject.pk, "school": school_id, "ground": ground,
-        "finding": finding.pk if finding is not None else None,
-    })
+    data = {"subject": subject_kind, "subject_id": subject.pk, "school": school_id, "region": region_id, "ground": ground,
+            "finding": finding.pk if finding is not None else None}
+    if subject_kind in FLAG_KINDS:
+        # the flag as it stood when the case was opened: its code, what it is about, and (risk flags) the
+        # fingerprint of its evidence
+        data["flag"] = {"code": subject.code, "key": getattr(subject, "subject_key", None) or getattr(subject, "key", ""),
+                        "status": subject.status, "evidence_sha256": getattr(subject, "evidence_sha256", None)}
+    audit_record(actor=actor, action=CaseEvent.OPENED, subject=case, to_status=case.status, data=data)
     case_notify(case=case, step=CaseStep.OPENED)
     return case
 
@@ -85,6 +94,9 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
                             % {"status": case.get_status_display()}, code="invalid_transition")
     if addressee not in Addressee.values:
         raise DomainError(_("Choose whom the question is for."), field="addressee")
+    if addressee == Addressee.SCHOOL and case.school_id is None:
+        raise DomainError(_("This case concerns no one school: put the question to the education department."),
+                          field="addressee", code="no_school")
     days = settings.OVERSIGHT_ANSWER_WORKING_DAYS if working_days is None else int(working_days)
     if not 1 <= days <= 60:
         raise DomainError(_("The answer period is 1 to 60 working days."), field="working_days")

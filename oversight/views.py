@@ -20,7 +20,7 @@ from core.roles import NATIONWIDE_ROLES
 from core.scoping import effective_role, may
 from core.web import error_text, form_add_domain_error
 from oversight import selectors, services
-from oversight.choices import FINAL_STATUSES, CaseGround, SubjectKind
+from oversight.choices import FINAL_STATUSES, FLAG_KINDS, CaseGround, SubjectKind
 from oversight.forms import AttachForm, CaseAskForm, CaseConcludeForm, CaseOpenForm, CaseSearchForm, ReasonForm, TextForm
 from oversight.models import CaseAttachment, CaseQuestion, MonitoringCase
 from oversight.permissions import case_actions
@@ -70,6 +70,13 @@ def case_open(request):
         initial = {"subject_kind": SubjectKind.SCHOOL, "subject_id": finding.school_id, "ground": CaseGround.RISK_INDICATOR}
     elif request.GET.get("subject_kind") in SubjectKind.values and request.GET.get("subject_id", "").isdigit():
         initial = {"subject_kind": request.GET["subject_kind"], "subject_id": request.GET["subject_id"]}  # from the subject's page
+        if initial["subject_kind"] in FLAG_KINDS:  # from a flag's page: a risk indicator, named in the details
+            initial["ground"] = CaseGround.RISK_INDICATOR
+            flag = selectors.flag_for_case(user=request.user, kind=initial["subject_kind"], pk=int(initial["subject_id"]))
+            if flag is not None:
+                initial["ground_details"] = _("%(kind)s %(code)s #%(id)s: %(label)s.") % {
+                    "kind": SubjectKind(initial["subject_kind"]).label, "code": flag.code, "id": flag.pk,
+                    "label": flag.get_code_display()}
     form = CaseOpenForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +98,8 @@ def _context(request, case, **forms) -> dict:
     for question in questions:
         question.may_answer = live and not question.answered and may(user, "answer", question)
     return {
-        "case": case, "questions": questions, "notes": selectors.case_notes(user=user, case=case),
+        "case": case, "subject_url": selectors.subject_url(user=user, case=case),
+        "questions": questions, "notes": selectors.case_notes(user=user, case=case),
         "attachments": selectors.case_attachments(user=user, case=case), "events": selectors.case_events(user=user, case=case),
         "monitor": "note" in actions, "live": live,
         "nationwide": effective_role(user) in NATIONWIDE_ROLES,

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,9 @@ from core.roles import Role
 from core.scoping import effective_role, may
 from core.selectors import audit_events_for
 from core.web import attempt, error_text, form_add_domain_error
+from oversight.choices import SubjectKind
+from oversight.models import MonitoringCase
+from oversight.selectors import cases_about
 from procurement import selectors, services
 from procurement.actions import available, contract_actions, unit_actions
 from procurement.choices import ClaimStatus, FlagCode, FlagStatus, PenaltyStatus, UnitStatus
@@ -446,8 +450,13 @@ def flag_list(request):
 def flag_detail(request, pk: int):
     flag = get_object_or_404(selectors.flag_list(user=request.user), pk=pk)
     evidence = json.dumps(flag.evidence, indent=2, ensure_ascii=False, sort_keys=True)
-    return render(request, "procurement/flag_detail.html", {"flag": flag, "evidence_json": evidence,
-                                                            "history": audit_events_for(subject=flag)})
+    open_case_url = None
+    if may(request.user, "open", MonitoringCase):  # monitors (``MonitoringCase.scope``)
+        open_case_url = f"{reverse('oversight:case-open')}?subject_kind={SubjectKind.PROCUREMENT_FLAG}&subject_id={flag.pk}"
+    return render(request, "procurement/flag_detail.html", {
+        "flag": flag, "evidence_json": evidence, "history": audit_events_for(subject=flag), "open_case_url": open_case_url,
+        "cases": cases_about(user=request.user, kind=SubjectKind.PROCUREMENT_FLAG, subject_id=flag.pk),
+    })
 
 
 @require_POST

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -17,6 +17,10 @@ from django.views.decorators.http import require_GET
 from core.decorators import role_required
 from core.exports import FORMATS, export_response
 from core.models import localized
+from core.scoping import may
+from oversight.choices import SubjectKind
+from oversight.models import MonitoringCase
+from oversight.selectors import cases_about
 from risk import selectors
 from risk.choices import RiskCode, RiskFlagStatus
 from risk.explanations import explain
@@ -29,10 +33,6 @@ from schools.models import School
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 FILTER_KEYS = ("code", "status", "school", "school_bin", "region", "iin", "run")
-# Where a monitoring case is opened from a flag (the oversight app); absent until that app is installed.
-CASE_CREATE_URL = "oversight:case-create"
-
-
 def _flag_or_404(user, pk: int) -> RiskFlag:
     if not 0 < pk <= MAX_ID:
         raise Http404
@@ -42,13 +42,11 @@ def _flag_or_404(user, pk: int) -> RiskFlag:
         raise Http404 from None
 
 
-def case_link(flag: RiskFlag) -> str | None:
-    """The page that opens a monitoring case from ``flag`` (its stable reference and code passed along), if cases exist."""
-    try:
-        url = reverse(CASE_CREATE_URL)
-    except NoReverseMatch:
+def case_link(flag: RiskFlag, user) -> str | None:
+    """The page that opens a monitoring case on ``flag``, for those who may open one (``MonitoringCase.scope``)."""
+    if not may(user, "open", MonitoringCase):
         return None
-    return f"{url}?source=risk&flag={flag.pk}&code={flag.code}&reference={flag.case_key}"
+    return f"{reverse('oversight:case-open')}?subject_kind={SubjectKind.RISK_FLAG}&subject_id={flag.pk}"
 
 
 @role_required(*RISK_ROLES)
@@ -137,7 +135,8 @@ def flag_detail(request, pk: int):
     return render(request, "risk/flag_detail.html", {
         "flag": flag, "explanation": explain(flag), "versions": versions,
         "schools": flag.schools.visible_to(request.user).select_related("region").order_by("name_ru"),
-        "case_url": case_link(flag),
+        "open_case_url": case_link(flag, request.user),
+        "cases": cases_about(user=request.user, kind=SubjectKind.RISK_FLAG, subject_id=flag.pk),
     })
 
 

@@ -145,9 +145,10 @@ CASE_API_ACTIONS = {"ask": "ask", "note": "notes", "attach": "attachments", "att
 
 class MonitoringCaseSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
-    school_bin = serializers.CharField(source="school.bin", read_only=True)
-    school_name = serializers.CharField(source="school.name", read_only=True)
-    region = serializers.CharField(source="school.region_id", read_only=True)
+    school_bin = serializers.CharField(source="school.bin", read_only=True, allow_null=True,
+                                       help_text="null when the case concerns no one school (a procurement red flag)")
+    school_name = serializers.CharField(source="school.name", read_only=True, allow_null=True)
+    region = serializers.CharField(source="region_id", read_only=True)
     opened_by = serializers.CharField(source="opened_by.username", read_only=True)
     payment_hold = serializers.BooleanField(source="violation_pending", read_only=True)
     conclusion = serializers.ChoiceField(choices=Conclusion.choices, allow_blank=True, read_only=True,
@@ -195,7 +196,8 @@ class MonitoringCaseSerializer(serializers.ModelSerializer):
 class CaseOpenSerializer(serializers.Serializer):
     subject_kind = serializers.ChoiceField(choices=SubjectKind.choices)
     subject_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False,
-                                          help_text="the school, contract or act; from a finding: defaults to its school")
+                                          help_text="the school, contract, act, risk flag or procurement red flag; "
+                                                    "from a finding: defaults to its school")
     finding = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     ground = serializers.ChoiceField(choices=CaseGround.choices)
     ground_details = serializers.CharField(max_length=4000)

@@ -138,7 +138,8 @@ class MonitoringCaseViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
 
     @extend_schema(request=CaseOpenSerializer, responses={201: MonitoringCaseSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
-        """Open a case (monitors): on a school, a contract or an act, by hand or from a finding."""
+        """Open a case (monitors): on a school, a contract or an act, by hand or from a finding; or on a risk flag
+        (``subject_kind=risk_flag``) or a procurement red flag (``procurement_flag``), ``subject_id`` the flag's id."""
         from checks.selectors import finding_get
 
         data = self._payload(CaseOpenSerializer)
