@@ -7,6 +7,12 @@ is also written to ``NOBD_FILE_PATH``, so the nightly job (file transport) has o
 The snapshot is written and the checks run once everything else is seeded (``ctx["after_seed"]``): contracts
 count, and pupils enrolled by the other apps' demos are in NOBD as they are in the portal.
 
+Risk patterns (issue 14; ``demo.risk`` computes the flags once the checks ran): R01 a pupil NOBD has at four
+schools since 1 September (the last one a portal school); R02 three pupils of «Ақниет» enrolled on the last three
+days of September and gone in the first days of October; R03 twenty pupils arriving ten days before D at
+«Білім-Инновация», a school of twenty; R05 a pupil of «Ақниет» that yesterday's NOBD snapshot has and today's no
+longer has (so the demo loads yesterday's snapshot too). R04 is planted by ``demo.payments``.
+
 Idempotent: the contingent is upserted; the same snapshot file (same SHA-256) is loaded once.
 """
 
@@ -26,6 +32,8 @@ LAST = ["Ахметов", "Сәрсенова", "Жақсылықов", "Ома�
 FIRST = ["Алихан", "Айару", "Данияр", "Аружан", "Тимур", "Мадина", "Ерасыл", "Томирис", "Санжар", "Інжу"]
 STATE_BINS = [make_bin(9, 1 + index, 900 + index) or make_bin(9, 1 + index, 950 + index) for index in range(3)]
 PUPILS_PER_SCHOOL = {0: 30, 1: 24, 2: 20, 3: 305}  # the fourth school (capacity 300) is over its capacity: S04
+# The schools (by index) where the risk patterns are planted: R01's last school, R02, R03, R05.
+R01_SCHOOL, R02_SCHOOL, R03_SCHOOL, R05_SCHOOL = 2, 3, 6, 3
 
 
 def _dates(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -49,6 +57,28 @@ def _pupils(school_index: int, count: int, year_start: dt.date) -> list[dict]:
     return pupils
 
 
+def _pupil(serial: int, year_start: dt.date, *, enrolled_on: dt.date, left_on: dt.date | None = None, grade: int = 3) -> dict:
+    """One more pupil (serials 8000 and up: no other demo pupil has them)."""
+    birth = dt.date(year_start.year - grade - 6, 1 + serial % 12, 1 + serial % 28)
+    return {"iin": make_iin(birth, "male", serial) or make_iin(birth, "female", serial), "last_name": LAST[serial % len(LAST)],
+            "first_name": FIRST[(serial + 1) % len(FIRST)], "middle_name": "", "birth_date": birth.isoformat(), "grade": grade,
+            "enrolled_on": enrolled_on.isoformat(), "left_on": left_on.isoformat() if left_on else "", "category": "regular"}
+
+
+def risk_rows(today: dt.date, year_start: dt.date) -> dict[str, list[dict]]:
+    """The planted risk patterns: contingent rows (R02, R03) and NOBD rows (R01 in both snapshots, R05 yesterday only)."""
+    september_end = dt.date(year_start.year, 9, 30)
+    day = dt.timedelta(days=1)
+    churn = [_pupil(8000 + n, year_start, enrolled_on=september_end - (2 - n) * day, left_on=september_end + (n + 1) * day)
+             for n in range(3)]
+    arrivals = [_pupil(8100 + n, year_start, enrolled_on=today - 10 * day) for n in range(20)]
+    hopper = _pupil(8200, year_start, enrolled_on=year_start)
+    hops = [dict(hopper, school_bin=bin_, enrolled_on=(year_start + 10 * n * day).isoformat(),
+                 left_on=(year_start + (10 * n + 9) * day).isoformat()) for n, bin_ in enumerate(STATE_BINS)]
+    return {"R02": churn, "R03": arrivals, "R01": hops, "R01_last": [hopper],
+            "R05": [_pupil(8300, year_start, enrolled_on=year_start)]}
+
+
 def _csv(rows: list[dict], columns: list[str]) -> bytes:
     lines = [",".join(columns)] + [",".join(str(row.get(name, "")) for name in columns) for row in rows]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -70,6 +100,10 @@ def seed(ctx: dict) -> None:
         if index == 0:
             pupils[7]["grade"] = 1  # born for grade 7: far too old for grade 1 (P07)
         contingents[index] = pupils
+    planted = risk_rows(today, year_start)
+    if len(schools) > max(R02_SCHOOL, R03_SCHOOL):
+        contingents[R02_SCHOOL] += planted["R02"]  # R02: month-end churn
+        contingents[R03_SCHOOL] += planted["R03"]  # R03: a contingent that jumps
     # P05: a pupil of the first school is enrolled at the second one as well.
     twice = dict(contingents[0][3], enrolled_on=(year_start + dt.timedelta(days=20)).isoformat())
     contingents[1].append(twice)
@@ -119,13 +153,28 @@ def seed(ctx: dict) -> None:
                          "last_name": LAST[number % len(LAST)], "first_name": FIRST[(number + 3) % len(FIRST)],
                          "middle_name": "", "birth_date": birth.isoformat(), "school_bin": STATE_BINS[number % len(STATE_BINS)],
                          "grade": 4, "enrolled_on": year_start.isoformat(), "left_on": ""})
+        if len(schools) > max(R01_SCHOOL, R05_SCHOOL):
+            # R01: four schools since 1 September, the last one a portal school (gone again before D)
+            last = planted["R01_last"][0]
+            nobd.extend(planted["R01"])
+            nobd.append(dict(last, school_bin=schools[R01_SCHOOL].bin, enrolled_on=(year_start + dt.timedelta(days=30)).isoformat(),
+                             left_on=(year_start + dt.timedelta(days=40)).isoformat()))
+            # R05: yesterday's snapshot has this pupil of a portal school, today's no longer has
+            vanished = [dict(row, school_bin=schools[R05_SCHOOL].bin) for row in planted["R05"]]
+        else:
+            vanished = []
         path = Path(settings.NOBD_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_csv(nobd, NOBD_COLUMNS))
-        digest = file_sha256(path)
-        snapshot = NobdSnapshot.objects.filter(sha256=digest, taken_on=today, status=SnapshotStatus.READY).first()
-        if snapshot is None:
-            snapshot = nobd_import(path=path, taken_on=today, source=f"demo:{path.name}")
+
+        def load(rows: list[dict], target: Path, taken_on: dt.date):
+            target.write_bytes(_csv(rows, NOBD_COLUMNS))
+            found = NobdSnapshot.objects.filter(sha256=file_sha256(target), taken_on=taken_on, status=SnapshotStatus.READY).first()
+            return found or nobd_import(path=target, taken_on=taken_on, source=f"demo:{target.name}")
+
+        # yesterday's snapshot first (the previous one, which R05 compares with), then today's, where the nightly
+        # job (file transport) finds it
+        load(nobd + vanished, path.with_name(f"{path.stem}-previous{path.suffix}"), today - dt.timedelta(days=1))
+        snapshot = load(nobd, path, today)
 
         # P01: a pupil whose birth date disagrees with the IIN — data no importer would take.
         Pupil.objects.filter(iin=contingents[0][6]["iin"]).update(

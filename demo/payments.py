@@ -10,7 +10,8 @@ findings, and five monthly acts walked through the real services:
   its payment prepared after a cancelled first attempt, December submitted with a line not
   payable, January a draft; a draft final report.
 * «Зерде»: September sent to the bank, October failed at the bank and re-issued, November
-  returned, December returned, corrected and resubmitted (two versions), January approved.
+  returned, December returned, corrected and resubmitted (two versions), January approved just after the school
+  gave a new bank account (the October account was closed): the risk flag R04.
 
 Idempotent: a contract that already has acts is left alone.
 """
@@ -259,6 +260,7 @@ def _seed_zerde(contract, users, year):
         payment_reissue,
         registry_create,
     )
+    from schools.services import school_profile_update
 
     operator, operator2, department = users["operator"], users["operator2"], users["department"]
     september = _accept(_build_submit(contract, _month(year, 0), users, "school_zerde"), users)
@@ -281,6 +283,12 @@ def _seed_zerde(contract, users, year):
     leaver.save(update_fields=["left_on", "updated_at"])
     december = act_correct(act=december, actor=users["school_zerde"])
     act_submit(act=december, actor=users["school_zerde"])
+    # The October transfer failed (account closed): the school gives a new bank account on its profile, and January's
+    # payment is approved soon after — a bank account changed just before money goes out (risk flag R04).
+    school = contract.school
+    school_profile_update(school=school, actor=users["school_zerde"], email=school.email, phone=school.phone,
+                          director=school.director, iban=make_kz_iban(7_200_001, bank="722"), bank_name=school.bank_name,
+                          bic=school.bic)
     january = _accept(_build_submit(contract, _month(year, 4), users, "school_zerde"), users)
     payment_approve(payment=payment_prepare(act=january, actor=operator), actor=operator2)
 

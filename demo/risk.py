@@ -1,7 +1,12 @@
 """Demo risk flags: once the snapshot is loaded and checked, the risk flags are computed on it too, as the
-nightly pipeline does after its checks (``risk.receivers``)."""
+nightly pipeline does after its checks (``risk.receivers``). The patterns are planted by ``demo.contingent``
+(R01, R02, R03, R05: ``PLANTED``) and ``demo.payments`` (R04), so the risk pages show one flag of each code at least."""
 
 from __future__ import annotations
+
+
+# The risk codes the demo plants (``tests/demo/test_risk.py`` finds at least one flag of each).
+PLANTED = ("R01", "R02", "R03", "R04", "R05")
 
 
 def seed(ctx: dict) -> None:

@@ -197,6 +197,6 @@ class DemoTests:
         run = CheckRun.objects.get(snapshot__isnull=False)  # the payments demo records runs of its own, without a snapshot
         assert all(run.counts[code] >= 1 for code in ("P01", "P02", "P03", "P04", "P05", "P06", "P07", "S04"))
         assert "Demo checks" in capsys.readouterr().out
-        call_command("seed_demo")  # idempotent: same snapshot, same findings
-        assert NobdSnapshot.objects.count() == 1
+        call_command("seed_demo")  # idempotent: same snapshots (yesterday's, for the risk flag R05, and today's), same findings
+        assert NobdSnapshot.objects.count() == 2
         assert CheckRun.objects.order_by("-id").first().counts == run.counts
