@@ -114,7 +114,7 @@ def case_ask(*, case: MonitoringCase, actor, addressee: str, text: str, working_
 @transaction.atomic
 def case_answer(*, question: CaseQuestion, actor, text: str) -> CaseQuestion:
     """The addressee answers (once)."""
-    question = CaseQuestion.objects.select_for_update().select_related("case__school").get(pk=question.pk)
+    question = CaseQuestion.objects.select_for_update(of=("self",)).select_related("case__school").get(pk=question.pk)
     require(actor, "answer", question)
     _ensure_open(question.case)
     if question.answered:

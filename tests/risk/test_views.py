@@ -122,11 +122,16 @@ class OperatorsAndMonitorsTests:
             assert response.status_code == 200
             assert 'data-testid="flag-summary"' in response.content.decode()
 
-    def test_a_flag_names_its_reference_for_a_monitoring_case(self, flagged, client, operator_user):
-        client.force_login(operator_user)
+    def test_a_monitor_opens_a_monitoring_case_from_a_flag_and_an_operator_reads_its_cases(self, flagged, client,
+                                                                                             operator_user, monitor_user):
         flag = RiskFlag.objects.get(code="R03", school=flagged["a"])
-        body = client.get(reverse("risk:flag-detail", args=[flag.pk])).content.decode()
-        assert f"risk:{flag.pk}:R03" in body
+        url = reverse("risk:flag-detail", args=[flag.pk])
+        client.force_login(operator_user)
+        body = client.get(url).content.decode()
+        assert 'data-testid="subject-cases"' in body and 'data-testid="open-case"' not in body
+        client.force_login(monitor_user)
+        body = client.get(url).content.decode()
+        assert f"{reverse('oversight:case-open')}?subject_kind=risk_flag&amp;subject_id={flag.pk}" in body
 
     def test_flags_export_as_csv_and_xlsx(self, flagged, client, operator_user):
         client.force_login(operator_user)
