@@ -4,7 +4,6 @@ nightly pipeline does after its checks (``risk.receivers``). The patterns are pl
 
 from __future__ import annotations
 
-
 # The risk codes the demo plants (``tests/demo/test_risk.py`` finds at least one flag of each).
 PLANTED = ("R01", "R02", "R03", "R04", "R05")
 
