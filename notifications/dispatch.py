@@ -6,7 +6,8 @@
   event and user);
 * ``new_findings_notify`` — a check run's new findings, per school and per region;
 * ``deadline_reminders`` — acts due within 3 days or overdue (submission by the school, review by
-  the department), from the deadlines of ``acts`` (``open_act_months``, ``Act.review_due_on``).
+  the department), from the deadlines of ``acts`` (``open_act_months``, ``Act.review_due_on``); and
+  procurement deliveries due within 3 days or overdue (``delivery_reminders``).
 """
 
 from __future__ import annotations
@@ -107,4 +108,36 @@ def deadline_reminders(*, today: dt.date | None = None) -> int:
             users=audience_q((DEPARTMENT,), school_id=None, region_id=act.contract.order.region_id),
             params={"step": "review", "act": act.number, "due": act.review_due_on.isoformat(), "school": names(act.school)},
             url_name="acts:detail", url_args=(act.pk,)))
+    return created + delivery_reminders(today=today)
+
+
+def delivery_reminders(*, today: dt.date | None = None) -> int:
+    """Procurement deliveries due within ``REMIND_DAYS`` days, and deliveries overdue, with units still not accepted
+    (``procurement.selectors.lines_with_lateness``): the school the equipment is for and the education department of the
+    contract's region are told once per contract, school and deadline (the key names them; ``notify`` skips a user
+    already told)."""
+    from procurement.choices import ContractStatus
+    from procurement.models import ContractLine
+    from procurement.selectors import lines_with_lateness
+
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=REMIND_DAYS)
+    lines = (ContractLine.objects.filter(contract__status=ContractStatus.ACTIVE, delivery_due__lte=horizon)
+             .select_related("contract", "school"))
+    groups: dict[tuple[int, int, dt.date], dict] = {}
+    for line in lines_with_lateness(lines, as_of=today).filter(outstanding__gt=0).order_by("contract_id", "school_id", "delivery_due"):
+        group = groups.setdefault((line.contract_id, line.school_id, line.delivery_due), {"line": line, "units": 0, "items": []})
+        group["units"] += line.outstanding
+        group["items"].append(line.item_name)
+    created = 0
+    for (contract_id, school_id, due), group in groups.items():
+        line = group["line"]
+        kind, step = (Kind.DEADLINE_OVERDUE, "overdue") if due < today else (Kind.DEADLINE_SOON, "soon")
+        created += len(notify(
+            kind=kind, key=f"due:{step}:delivery:{contract_id}:{school_id}:{due:%Y-%m-%d}",
+            users=audience_q((SCHOOL, DEPARTMENT), school_id=school_id, region_id=line.contract.region_id),
+            params={"step": "delivery", "contract": line.contract.number, "supplier": line.contract.supplier_name,
+                    "due": due.isoformat(), "units": group["units"], "items": ", ".join(sorted(set(group["items"])))[:300],
+                    "school": names(line.school)},
+            url_name="procurement:contract_detail", url_args=(contract_id,)))
     return created

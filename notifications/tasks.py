@@ -33,7 +33,7 @@ def send_notification_email(notification_id: int) -> bool:
 
 @shared_task(name="notifications.tasks.deadline_reminders")
 def deadline_reminders() -> int:
-    """Celery beat, every morning: acts due within 3 days and acts overdue."""
+    """Celery beat, every morning: acts and procurement deliveries due within 3 days, and those overdue."""
     from notifications.dispatch import deadline_reminders as remind
 
     return remind()

@@ -93,6 +93,19 @@ def notification_text(notification) -> str:
 def _deadline_text(kind: str, p: dict) -> str:
     values = {"act": p.get("act", ""), "contract": p.get("contract", ""), "month": _month(p.get("month")),
               "due": _date(p.get("due")), "school": p.get("school", "")}
+    if p.get("step") == "delivery":
+        values = {**values, "supplier": p.get("supplier", ""), "units": p.get("units", 0), "items": p.get("items", "")}
+        if kind == Kind.DEADLINE_SOON:
+            return ngettext(
+                "Delivery under procurement contract %(contract)s (%(supplier)s) to %(school)s is due by %(due)s: "
+                "%(units)s unit not accepted yet (%(items)s).",
+                "Delivery under procurement contract %(contract)s (%(supplier)s) to %(school)s is due by %(due)s: "
+                "%(units)s units not accepted yet (%(items)s).", int(values["units"] or 0)) % values
+        return ngettext(
+            "Delivery under procurement contract %(contract)s (%(supplier)s) to %(school)s was due by %(due)s: "
+            "%(units)s unit is late (%(items)s).",
+            "Delivery under procurement contract %(contract)s (%(supplier)s) to %(school)s was due by %(due)s: "
+            "%(units)s units are late (%(items)s).", int(values["units"] or 0)) % values
     if p.get("step") == "review":
         if kind == Kind.DEADLINE_SOON:
             return _("The review of act %(act)s of %(school)s is due by %(due)s.") % values

@@ -119,3 +119,40 @@ class DeadlineTests:
         deadline_reminders(today=dt.date(2025, 10, 4))
         deadline_reminders(today=dt.date(2025, 10, 6))
         assert kinds(school_user) == [Kind.DEADLINE_OVERDUE, Kind.DEADLINE_SOON]
+
+
+class DeliveryDeadlineTests:
+    """Issue 17: a procurement delivery due within 3 days, and one overdue, is told to the school it is for and to the
+    department of the contract's region, exactly once per event and user."""
+
+    def test_due_soon_and_overdue_deliveries_are_told_once_to_the_school_and_the_department(
+            self, region_astana, school_a, school_user, department_user, other_department_user, other_school_user):
+        from django.utils import translation
+
+        from notifications.texts import notification_text
+        from procurement.choices import UnitStatus
+        from tests.procurement.factories import at, make_contract, make_delivery, make_line, make_unit
+
+        day = dt.date(2025, 9, 10)
+        contract = make_contract(region=region_astana, number="ПЗ-77")
+        soon = make_line(contract=contract, school=school_a, item_code="A", quantity=3, delivery_due=day + dt.timedelta(days=3))
+        late = make_line(contract=contract, school=school_a, item_code="B", quantity=2, delivery_due=day - dt.timedelta(days=1))
+        done = make_line(contract=contract, school=school_a, item_code="C", quantity=1, delivery_due=day - dt.timedelta(days=2))
+        make_line(contract=contract, school=school_a, item_code="D", quantity=1, delivery_due=day + dt.timedelta(days=4))
+        delivery = make_delivery(contract=contract, school=school_a, recorded_by=school_user, delivered_on=day - dt.timedelta(days=5))
+        make_unit(delivery=delivery, line=done, status=UnitStatus.ACCEPTED, person=school_user, decided_at=at(day - dt.timedelta(days=3)))
+        make_unit(delivery=delivery, line=late, status=UnitStatus.ACCEPTED, person=school_user, decided_at=at(day - dt.timedelta(days=3)))
+        from notifications.dispatch import delivery_reminders
+
+        assert delivery_reminders(today=day) == 4  # (soon, overdue) × (school user, department officer)
+        assert delivery_reminders(today=day) == 0 and deadline_reminders(today=day) == 0  # once per event and user
+        for user in (school_user, department_user):
+            told = {n.params["due"]: (n.kind, n.params["units"]) for n in Notification.objects.filter(user=user)}
+            assert told == {soon.delivery_due.isoformat(): (Kind.DEADLINE_SOON, 3),
+                            late.delivery_due.isoformat(): (Kind.DEADLINE_OVERDUE, 1)}
+        assert not Notification.objects.filter(user__in=[other_department_user, other_school_user]).exists()
+        overdue = Notification.objects.get(user=school_user, kind=Kind.DEADLINE_OVERDUE)
+        with translation.override("en"):
+            assert notification_text(overdue) == (
+                f"Delivery under procurement contract ПЗ-77 (ТОО «Техника») to {school_a.name_ru} was due by "
+                "2025-09-09: 1 unit is late (Ноутбук).")
