@@ -44,7 +44,7 @@ ZERO = Decimal("0.00")
 
 # Children first: the order in which the public tables are emptied (the reverse is the order of filling).
 TABLES = [
-    public.MonthlyFigure, public.PublicPayment, public.PublicContractLevel, public.PublicContract,
+    public.ProcurementFigure, public.PublicAuditHead, public.MonthlyFigure, public.PublicPayment, public.PublicContractLevel, public.PublicContract,
     public.PublicApplicationLevel, public.PublicApplication, public.PublicOrderLevel, public.PublicOrder,
     public.FindingFigure, public.ContingentFigure, public.PublicLicence, public.PublicSchool,
 ]
@@ -293,6 +293,74 @@ def build_payments() -> int:
     return _create(public.PublicPayment, rows)
 
 
+# --- procurement oversight (issue 17) ----------------------------------------------------------
+
+PROCUREMENT_FIGURES = ("contracts", "units", "amount", "units_on_time", "units_accepted_late", "units_late",
+                       "penalty_due", "penalties_claimed", "penalties_paid")
+
+
+def build_procurement(as_of: dt.date) -> int:
+    """Procurement contracts by region and for the country, as of ``as_of``: contracted, accepted on time and late,
+    late units and penalties (``public.ProcurementFigure``). Each figure is one GROUP BY over the procurement tables;
+    lateness and the penalty are the rule's SQL twin (``procurement.selectors.lines_with_lateness``)."""
+    from procurement.choices import PenaltyStatus, UnitStatus
+    from procurement.models import ContractLine, DeliveryUnit, PenaltyClaim, ProcurementContract
+    from procurement.selectors import lines_with_lateness, local_date
+
+    cells: dict[str, dict] = defaultdict(lambda: dict.fromkeys(PROCUREMENT_FIGURES, 0))
+    for row in ProcurementContract.objects.values("region_id").annotate(n=Count("id")).order_by():
+        cells[row["region_id"]]["contracts"] = row["n"]
+    lines = (lines_with_lateness(ContractLine.objects.all(), as_of=as_of).values("contract__region_id")
+             .annotate(n_units=Sum("quantity"), n_amount=Sum(F("quantity") * F("unit_price")), n_late=Sum("late_units"),
+                       n_penalty=Sum("penalty"))
+             .order_by())
+    for row in lines:
+        cell = cells[row["contract__region_id"]]
+        cell["units"], cell["amount"] = row["n_units"] or 0, row["n_amount"] or ZERO
+        cell["units_late"], cell["penalty_due"] = row["n_late"] or 0, row["n_penalty"] or ZERO
+    accepted = (DeliveryUnit.objects.filter(status=UnitStatus.ACCEPTED).annotate(day=local_date("decided_at"))
+                .values("line__contract__region_id")
+                .annotate(on_time=Count("id", filter=Q(day__lte=F("line__delivery_due"))),
+                          late=Count("id", filter=Q(day__gt=F("line__delivery_due"))))
+                .order_by())
+    for row in accepted:
+        cell = cells[row["line__contract__region_id"]]
+        cell["units_on_time"], cell["units_accepted_late"] = row["on_time"], row["late"]
+    claims = (PenaltyClaim.objects.exclude(status=PenaltyStatus.CANCELLED).values("line__contract__region_id")
+              .annotate(claimed=Sum("amount"), paid=Sum("amount", filter=Q(status=PenaltyStatus.PAID), default=ZERO))
+              .order_by())
+    for row in claims:
+        cell = cells[row["line__contract__region_id"]]
+        cell["penalties_claimed"], cell["penalties_paid"] = row["claimed"], row["paid"]
+    if not cells:
+        return 0
+    country = dict.fromkeys(PROCUREMENT_FIGURES, 0)
+    rows = []
+    for region_id, cell in sorted(cells.items()):
+        rows.append(public.ProcurementFigure(grain=Grain.REGION, region_id=region_id, **cell))
+        for name in PROCUREMENT_FIGURES:
+            country[name] += cell[name]
+    rows.append(public.ProcurementFigure(grain=Grain.COUNTRY, region_id=None, **country))
+    return _create(public.ProcurementFigure, rows)
+
+
+# --- the audit chain (issue 15) -----------------------------------------------------------------
+
+def build_audit_heads() -> int:
+    """Every published head of the audit chain (``core.PublishedHead``), with its timestamp when sealed."""
+    import base64
+
+    from core.models import PublishedHead
+
+    return _create(public.PublicAuditHead, [
+        public.PublicAuditHead(
+            id=head.pk, day=head.day, seq=head.seq, hash=head.hash, published_at=head.published_at,
+            statement=head.statement().decode(), tsa_url=head.tsa_url if head.sealed else "", tsa_time=head.tsa_time,
+            tsa_serial=head.tsa_serial, tsa_token=base64.b64encode(bytes(head.tsa_token)).decode() if head.sealed else "")
+        for head in PublishedHead.objects.order_by("seq").iterator(chunk_size=BATCH)
+    ])
+
+
 def build_all(*, as_of: dt.date) -> dict[str, int]:
     """Empty and fill every public table; returns the rows written per table."""
     empty_tables()
@@ -306,5 +374,7 @@ def build_all(*, as_of: dt.date) -> dict[str, int]:
         "contracts": build_contracts(),
         "monthly": build_monthly(),
         "payments": build_payments(),
+        "procurement": build_procurement(as_of),
+        "audit_heads": build_audit_heads(),
     }
 

@@ -105,6 +105,13 @@ TABLES = (
     Table("payments", public.PublicPayment, (
         _c("reference"), _c("contract_number", "contract__number"), _c("region", "region_id"), _c("school_bin", "school__bin"),
         _c("month"), _c("paid_on"), _c("amount", mark=True)), ("contract__number", "month", "id")),
+    Table("procurement", public.ProcurementFigure, (
+        _c("grain"), _c("region", "region_id"), _c("contracts"), _c("units"), _c("amount"), _c("units_on_time"),
+        _c("units_accepted_late"), _c("units_late"), _c("penalty_due"), _c("penalties_claimed"), _c("penalties_paid")),
+        ("grain", "region_id")),
+    Table("audit_heads", public.PublicAuditHead, (
+        _c("day"), _c("seq"), _c("hash"), _c("published_at"), _c("statement"), _c("tsa_url"), _c("tsa_time"),
+        _c("tsa_serial"), _c("tsa_token")), ("seq",)),
 )
 TABLE_NAMES = tuple(table.name for table in TABLES)
 

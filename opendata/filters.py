@@ -27,7 +27,7 @@ class BinFilter(django_filters.CharFilter):
 
 class GrainFilterSet(django_filters.FilterSet):
     grain = django_filters.ChoiceFilter(choices=Grain.choices, label=_("Level of aggregation"))
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     school = BinFilter()
 
 
@@ -58,7 +58,7 @@ class MonthlyFilterSet(GrainFilterSet):
 
 
 class OrderFilterSet(django_filters.FilterSet):
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     school_year = SchoolYearFilter()
 
     class Meta:
@@ -68,7 +68,7 @@ class OrderFilterSet(django_filters.FilterSet):
 
 class QueueFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     school = BinFilter()
 
     class Meta:
@@ -78,7 +78,7 @@ class QueueFilterSet(django_filters.FilterSet):
 
 class ContractFilterSet(django_filters.FilterSet):
     order = IdFilter(field_name="order_id", label=_("State order"))
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     school = BinFilter()
     school_year = SchoolYearFilter()
 
@@ -88,7 +88,7 @@ class ContractFilterSet(django_filters.FilterSet):
 
 
 class PaymentFilterSet(django_filters.FilterSet):
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     school = BinFilter()
     contract = django_filters.CharFilter(field_name="contract__number", max_length=40, label=_("Contract number"))
     month = django_filters.DateFilter(label=_("Month (its first day)"))
@@ -99,8 +99,27 @@ class PaymentFilterSet(django_filters.FilterSet):
 
 
 class SchoolFilterSet(django_filters.FilterSet):
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
 
     class Meta:
         model = public.PublicSchool
         fields = ["region"]
+
+
+class ProcurementFilterSet(django_filters.FilterSet):
+    grain = django_filters.ChoiceFilter(choices=[(Grain.COUNTRY, Grain.COUNTRY.label), (Grain.REGION, Grain.REGION.label)],
+                                        label=_("Level of aggregation"))
+    region = RegionFilter()
+
+    class Meta:
+        model = public.ProcurementFigure
+        fields = ["grain", "region"]
+
+
+class AuditHeadFilterSet(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=_("From (day)"))
+    date_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", label=_("To (day)"))
+
+    class Meta:
+        model = public.PublicAuditHead
+        fields = ["date_from", "date_to"]

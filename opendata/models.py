@@ -432,6 +432,81 @@ class PublicPayment(models.Model):
         return self.reference
 
 
+class ProcurementFigure(models.Model):
+    """Equipment bought for schools (procurement oversight), by region and for the country, as of the publication's day.
+
+    ``contracts`` procurement contracts (every status); ``units`` and ``amount`` contracted; units accepted by their
+    line's deadline (``units_on_time``) and after it (``units_accepted_late``); ``units_late`` — units not accepted
+    by their deadline (the penalty rule's late units, ``procurement.penalties``: accepted late or still outstanding);
+    ``penalty_due`` — the penalty the rule gives as of the day; ``penalties_claimed`` and ``penalties_paid`` — the
+    claims the departments made (not cancelled) and those the suppliers paid. These are figures about contracts and
+    units of equipment, never about people: the small-numbers rule (pupils) does not apply.
+    """
+
+    grain = models.CharField(_("level of aggregation"), max_length=10, choices=Grain.choices)
+    region = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    contracts = models.PositiveIntegerField(_("procurement contracts"))
+    units = models.PositiveIntegerField(_("units contracted"))
+    amount = models.DecimalField(_("amount contracted"), **MONEY)
+    units_on_time = models.PositiveIntegerField(_("units accepted on time"))
+    units_accepted_late = models.PositiveIntegerField(_("units accepted late"))
+    units_late = models.PositiveIntegerField(_("units not accepted by their deadline"))
+    penalty_due = models.DecimalField(_("penalty by the rule"), **MONEY)
+    penalties_claimed = models.DecimalField(_("penalties claimed"), **MONEY)
+    penalties_paid = models.DecimalField(_("penalties paid"), **MONEY)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = PUBLIC
+
+    class Meta:
+        ordering = ["grain", "region_id"]
+        verbose_name = _("procurement figure")
+        verbose_name_plural = _("procurement figures")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "region"], nulls_distinct=False, name="opendata_procurement_one_per_cell"),
+            models.CheckConstraint(condition=Q(grain=Grain.COUNTRY, region__isnull=True) | Q(grain=Grain.REGION, region__isnull=False),
+                                   name="opendata_procurement_grain_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.region_id or ''}: {self.contracts}"
+
+
+class PublicAuditHead(models.Model):
+    """A published head of the audit chain (``core.PublishedHead``): the number of events and the hash of the last one
+    as they stood at the end of ``day``, with its RFC 3161 timestamp when sealed. Anyone can keep these and later
+    compare them with what the portal publishes, or have the timestamp checked against ``statement``: a chain rebuilt,
+    shortened or edited after a head was published no longer matches it."""
+
+    id = models.BigIntegerField(primary_key=True)  # the published head's id
+    day = models.DateField(_("day"))
+    seq = models.BigIntegerField(_("events"), unique=True)
+    hash = models.CharField(_("head hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"))
+    statement = models.TextField(_("the text the timestamp seals"))
+    tsa_url = models.CharField(_("timestamp authority"), max_length=500, blank=True)
+    tsa_time = models.DateTimeField(_("timestamp time"), null=True, blank=True)
+    tsa_serial = models.CharField(_("timestamp serial number"), max_length=100, blank=True)
+    tsa_token = models.TextField(_("RFC 3161 timestamp token (DER, base64)"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = PUBLIC
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("audit chain head (open data)")
+        verbose_name_plural = _("audit chain heads (open data)")
+        indexes = [models.Index(fields=["day"], name="opendata_audit_head_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.seq} {self.hash}"
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.tsa_token)
+
+
 class OcdsRelease(models.Model):
     """One OCDS 1.1 release, built from the public tables (``opendata.ocds``). Releases are kept.
 

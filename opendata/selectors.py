@@ -66,6 +66,14 @@ def payments():
     return _public(public.PublicPayment).select_related("contract", "school", "region")
 
 
+def procurement_figures():
+    return _public(public.ProcurementFigure).select_related("region")
+
+
+def audit_heads():
+    return _public(public.PublicAuditHead).order_by("-seq")
+
+
 def bulk_files(publication):
     return _public(public.BulkFile).filter(publication=publication) if publication else public.BulkFile.objects.none()
 

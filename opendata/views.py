@@ -42,6 +42,7 @@ def country(request):
     return render(request, "opendata/country.html", _context(
         regions=regions, pupils=selectors.country_pupils(), monthly=_bars(monthly, "paid"),
         findings=selectors.findings_by_code(grain=Grain.COUNTRY),
+        procurement=list(selectors.procurement_figures().order_by("-grain", "region_id")),  # regions, then the country
     ))
 
 
@@ -60,6 +61,7 @@ def region(request, code: str):
         contracts=selectors.contracts().filter(region_id=code).order_by("number"),
         monthly=_bars(monthly, "paid"),
         findings=selectors.findings_by_code(grain=Grain.REGION, region_id=code),
+        procurement=list(selectors.procurement_figures().filter(grain=Grain.REGION, region_id=code)),
     ))
 
 
@@ -112,4 +114,4 @@ def downloads(request):
     for file in selectors.bulk_files(publication):
         files.setdefault(file.table, {})[file.fmt] = file
     return render(request, "opendata/downloads.html", _context(
-        files=[(table, files.get(table, {})) for table in TABLE_NAMES]))
+        files=[(table, files.get(table, {})) for table in TABLE_NAMES], audit_heads=list(selectors.audit_heads()[:31])))

@@ -41,7 +41,7 @@ class RegionFilter(django_filters.CharFilter):
 
 class ContractFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("Status"))
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     q = django_filters.CharFilter(method="search", label=_("Number or supplier"), max_length=100)
     school = IdFilter(method="by_school", label=_("School"))
 
@@ -121,7 +121,7 @@ class ClaimFilterSet(django_filters.FilterSet):
 class FlagFilterSet(django_filters.FilterSet):
     code = django_filters.ChoiceFilter(choices=FlagCode.choices, label=_("Code"))
     status = django_filters.ChoiceFilter(choices=FlagStatus.choices, label=_("Status"))
-    region = RegionFilter(field_name="region_id")
+    region = RegionFilter()
     contract = IdFilter(field_name="contract_id", label=_("Contract"))
 
     class Meta:

@@ -163,3 +163,22 @@ class BulkFileSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = reverse("open-api:file", kwargs={"name": obj.name})
         return request.build_absolute_uri(path) if request else path
+
+
+class ProcurementFigureSerializer(serializers.ModelSerializer):
+    """Equipment bought for schools (procurement oversight): no personal data, no small-numbers rule (no pupils)."""
+
+    region = serializers.CharField(source="region_id", allow_null=True)
+
+    class Meta:
+        model = public.ProcurementFigure
+        fields = ["grain", "region", "contracts", "units", "amount", "units_on_time", "units_accepted_late", "units_late",
+                  "penalty_due", "penalties_claimed", "penalties_paid"]
+
+
+class AuditHeadSerializer(serializers.ModelSerializer):
+    sealed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = public.PublicAuditHead
+        fields = ["day", "seq", "hash", "published_at", "statement", "sealed", "tsa_url", "tsa_time", "tsa_serial", "tsa_token"]

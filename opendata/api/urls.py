@@ -17,12 +17,15 @@ router.register("queue", views.QueueViewSet, basename="queue-entry")
 router.register("contracts", views.ContractViewSet, basename="contract")
 router.register("monthly", views.MonthlyViewSet, basename="monthly-figure")
 router.register("payments", views.PaymentViewSet, basename="payment")
+router.register("procurement", views.ProcurementViewSet, basename="procurement-figure")
+router.register("audit-heads", views.AuditHeadViewSet, basename="audit-head")
 
 OPEN_SCHEMA = {
     "TITLE": "E-Qazyna open data API",
     "DESCRIPTION": (
         "Where the money of the state educational order goes: orders, the queue, contracts, money by month, "
-        "payments, findings and contingent by school, region and country; OCDS 1.1 releases and records. "
+        "payments, findings and contingent by school, region and country; equipment bought for schools by region; "
+        "the audit chain head of each day; OCDS 1.1 releases and records. "
         "No authentication. Answers carry ETag and Last-Modified (send them back for 304) and Cache-Control; "
         "requests are rate limited per client address (429 with Retry-After). Any aggregate over fewer than "
         "5 pupils reads \"<5\"; no answer carries an IIN, a pupil's name or a birth date."

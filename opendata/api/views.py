@@ -183,6 +183,29 @@ class PaymentViewSet(OpenViewSet):
         return selectors.payments()
 
 
+@extend_schema_view(list=extend_schema(
+    summary="Equipment bought for schools, by region and country: contracted, accepted on time and late, late units, "
+            "penalties"))
+class ProcurementViewSet(OpenViewSet):
+    serializer_class = s.ProcurementFigureSerializer
+    filterset_class = filters.ProcurementFilterSet
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.procurement_figures()
+
+
+@extend_schema_view(list=extend_schema(
+    summary="The audit chain head of each day: events and head hash, with the RFC 3161 timestamp when sealed"))
+class AuditHeadViewSet(OpenViewSet):
+    serializer_class = s.AuditHeadSerializer
+    filterset_class = filters.AuditHeadFilterSet
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.audit_heads()
+
+
 class PublicationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     as_of = serializers.DateField()
@@ -200,7 +223,7 @@ class IndexView(OpenAPIMixin, APIView):
     def get(self, request):
         publication = selectors.latest_publication()
         names = ["school", "contingent-figure", "finding-figure", "order", "queue-entry", "contract", "monthly-figure",
-                 "payment"]
+                 "payment", "procurement-figure", "audit-head"]
         links = {name: request.build_absolute_uri(reverse(f"open-api:{name}-list")) for name in names}
         links |= {name: request.build_absolute_uri(reverse(f"open-api:{name}"))
                   for name in ("files", "ocds-releases", "ocds-records", "schema", "docs")}
