@@ -169,7 +169,7 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna", landscap
                      RLParagraph("_" * 28 + "<br/>" + _escape(_("signature")), styles["small"]),
                      RLParagraph("_" * 18 + "<br/>" + _escape(_("date")), styles["small"])]
                     for position, name in block.rows]
-            table = RLTable(data, colWidths=[0.3 * width, 0.3 * width, 0.25 * width, 0.15 * width])
+            table = RLTable(data, colWidths=[0.36 * width, 0.26 * width, 0.24 * width, 0.14 * width])
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
             kept = [RLParagraph(_escape(block.title), styles["h2"]), table]
             if block.note:

@@ -34,7 +34,8 @@ def _date(value) -> str:
 
 def contract_pdf(contract, *, language: str) -> bytes:
     title, blocks = contract_pdf_blocks(contract, language=language)
-    return pdf_document(title=title, blocks=blocks)
+    with translation.override(language):  # the page footers are written in the PDF's language too
+        return pdf_document(title=title, blocks=blocks)
 
 
 def contract_pdf_blocks(contract, *, language: str) -> tuple[str, list]:

@@ -86,7 +86,10 @@ class ContractPdfTextTests:
                 assert str(translation.gettext(heading)) in text, heading
         assert contract.school.bin in text and contract.school.name in text
         pages = pdf_pages(content)
-        assert all(f"{number} " in page.splitlines()[-1] for number, page in enumerate(pages, start=1))
+        with translation.override(language):
+            page_words = translation.gettext("Page %(page)s of %(pages)s")
+        for number, page in enumerate(pages, start=1):
+            assert page_words % {"page": number, "pages": len(pages)} in page
 
     def test_the_kazakh_terms_are_the_stored_signed_text(self, contract):
         from tests.pdf_text import pdf_lines
