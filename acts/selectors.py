@@ -195,14 +195,15 @@ def overdue_items(*, user, today: dt.date | None = None) -> list[OverdueItem]:
 def act_line_summary(*, act: Act) -> dict:
     """Counts and amounts of the current version's lines by decision, and the lines not payable (an open error):
     what the confirmation dialogs of submission and partial acceptance show."""
-    lines = ActLine.objects.filter(act_id=act.pk, version=act.version).alias(blocked=blocked_annotation())
-    return lines.aggregate(
+    lines = ActLine.objects.filter(act_id=act.pk, version=act.version)
+    summary = lines.aggregate(
         count=Count("pk"), total=Sum("amount", default=ZERO),
         accepted=Count("pk", filter=Q(decision=LineDecision.ACCEPTED)),
         accepted_amount=Sum("amount", filter=Q(decision=LineDecision.ACCEPTED), default=ZERO),
         rejected=Count("pk", filter=Q(decision=LineDecision.REJECTED)),
         rejected_amount=Sum("amount", filter=Q(decision=LineDecision.REJECTED), default=ZERO),
         pending=Count("pk", filter=Q(decision=LineDecision.PENDING)),
-        blocked=Count("pk", filter=Q(blocked=True)),
-        blocked_amount=Sum("amount", filter=Q(blocked=True), default=ZERO),
     )
+    summary.update(lines.alias(blocked=blocked_annotation()).filter(blocked=True).aggregate(
+        blocked=Count("pk"), blocked_amount=Sum("amount", default=ZERO)))
+    return summary
