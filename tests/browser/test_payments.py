@@ -47,7 +47,12 @@ class MoneyPathBrowserTests:
         assert page.locator("[data-testid=lines] tbody tr").count() == 5
         assert page.locator("[data-testid=blocked-count]").inner_text() == "1"
         screenshot("1-school-built")
-        page.click("[data-testid=act-submit]")
+        page.click("[data-testid=act-submit]")  # one line is not payable: a dialog says so before submitting
+        dialog = page.locator("[data-testid=act-submit-dialog]")
+        dialog.locator("text=1 line has an open error finding").wait_for()
+        screenshot("1-school-submit-dialog")
+        with page.expect_navigation():
+            page.click("[data-testid=act-submit-confirm]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Submitted"
         act = Act.objects.get()
 
