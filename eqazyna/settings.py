@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.uploads.UploadLimitMiddleware",
     "accounts.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,8 +204,19 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file, never into memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a request body that is not a file (JSON, form fields)
+
+# --- Uploaded files (core/uploads.py) and the tables read from them (core/tabular.py) -----------
+# One size limit for every file uploaded through the pages or the API (a 600 k-row contingent CSV is ~50 MB).
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_MB", "64")) * 1024 * 1024
+# An XLSX file is a zip: what its parts may inflate to, in all and against their compressed size
+# (a "zip bomb" is refused from the zip's directory, before anything is inflated).
+XLSX_MAX_INFLATED_BYTES = int(env("XLSX_MAX_INFLATED_MB", "400")) * 1024 * 1024
+XLSX_MAX_COMPRESSION_RATIO = int(env("XLSX_MAX_COMPRESSION_RATIO", "100"))
+# Rows and columns a table (CSV or XLSX) may have; the header row counts as a row.
+TABLE_MAX_ROWS = int(env("TABLE_MAX_ROWS", "1000000"))
+TABLE_MAX_COLUMNS = int(env("TABLE_MAX_COLUMNS", "50"))
 
 # --- Outside registers: the licence register and the register of unreliable suppliers ----
 # Their web services (``import_registry licences|rnu --http``); files need none of this.

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
+from core.uploads import TableFileSerializerField
 
 
 class PupilSerializer(serializers.ModelSerializer):
@@ -80,4 +81,4 @@ class ContingentImportSerializer(serializers.ModelSerializer):
 
 
 class ContingentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))
+    file = TableFileSerializerField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))

@@ -38,6 +38,19 @@ class XlsxExportTests:
         assert [(c.value, c.data_type) for c in cells] == [("'" + PAYLOAD, "s"), (-2, "n"), ("'+7 701", "s"), ("x", "s")]
 
 
+class ExportTests:
+    def test_csv_export_starts_with_a_bom_and_quotes_properly(self):
+        text = "".join(csv_stream(["a", "b"], [["x,y", Decimal("1.50")], [dt.date(2025, 9, 1), None]]))
+        assert text == '\ufeffa,b\r\n"x,y",1.50\r\n2025-09-01,\r\n'
+
+    def test_xlsx_export_keeps_amounts_exact(self):
+        from openpyxl import load_workbook
+
+        content = xlsx_bytes(["amount"], [[Decimal("123456789.01")]])
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet["A2"].value == pytest.approx(123456789.01)
+
+
 class UnknownFormatTests:
     def test_an_unknown_format_is_not_found(self):
         with pytest.raises(UnknownFormat):
