@@ -40,6 +40,7 @@ from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_w
 STAGING = "contingent_import_staging"
 IMPORT_LOCK = 730_121  # one contingent merge at a time
 PREVIEW_ROWS = 50
+SLOT = 1 << 40  # more periods than one pupil can have at one school (file rows + saved enrolments)
 BULK_ROLES = {Role.OPERATOR, Role.ADMIN}
 
 
@@ -127,25 +128,51 @@ def _cross_row_errors(cursor) -> list[RowError]:
         ORDER BY line LIMIT 1000""")
     for line, first in cursor.fetchall():
         errors.append(RowError(line, "last_name", _("the same IIN as line %(line)s with a different name") % {"line": first}))
-    # Periods of one pupil at one school after the merge: the file's rows, plus the existing
-    # enrolments that the file does not replace (same school, pupil and enrolment date).
+    # Periods of one pupil at one school after the merge: the file's rows (one per enrolment date;
+    # repeated dates are reported above), plus the existing enrolments the file does not replace.
+    # Sorted by start, a period overlaps an earlier one exactly when it starts on or before the
+    # latest end among the periods before it, and a later one when the next period starts on or
+    # before its own end: two window passes over sorted rows, never a join of a pupil's periods
+    # with each other (N rows of one pupil used to make N² pairs). The partner named in the
+    # message is the earlier period with that latest end, or the next one; ``SLOT`` packs
+    # (end, position) into one number so that one max() finds both.
     cursor.execute(f"""
         WITH file AS (
-            SELECT line, school_id, iin, enrolled_on::date AS starts, nullif(left_on, '')::date AS ends FROM {STAGING}
+            SELECT DISTINCT ON (school_id, iin, enrolled_on)
+                   line, school_id, iin, enrolled_on::date AS starts, nullif(left_on, '')::date AS ends
+              FROM {STAGING} ORDER BY school_id, iin, enrolled_on, line
         ),
         kept AS (
             SELECT NULL::integer AS line, e.school_id, p.iin, e.enrolled_on AS starts, e.left_on AS ends
-              FROM contingent_enrolment e JOIN contingent_pupil p ON p.id = e.pupil_id
-             WHERE EXISTS (SELECT 1 FROM file f WHERE f.school_id = e.school_id AND f.iin = p.iin)
-               AND NOT EXISTS (SELECT 1 FROM file f WHERE f.school_id = e.school_id AND f.iin = p.iin
-                                                        AND f.starts = e.enrolled_on)
+              FROM (SELECT DISTINCT school_id, iin FROM file) AS pupils
+              JOIN contingent_pupil p ON p.iin = pupils.iin
+              JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = pupils.school_id
+             WHERE NOT EXISTS (SELECT 1 FROM file f WHERE f.school_id = e.school_id AND f.iin = p.iin
+                                                      AND f.starts = e.enrolled_on)
         ),
-        periods AS (SELECT * FROM file UNION ALL SELECT * FROM kept)
-        SELECT a.line, b.line, b.starts, b.ends
-          FROM file a JOIN periods b ON b.school_id = a.school_id AND b.iin = a.iin
-         WHERE (b.line IS NULL OR (b.line < a.line AND b.starts <> a.starts))
-           AND a.starts <= coalesce(b.ends, 'infinity'::date) AND b.starts <= coalesce(a.ends, 'infinity'::date)
-         ORDER BY a.line LIMIT 1000""")
+        periods AS (
+            SELECT line, school_id, iin, starts, ends,
+                   (coalesce(ends, DATE '9999-12-31') - DATE '1800-01-01')::bigint AS until,
+                   (starts - DATE '1800-01-01')::bigint AS since,
+                   row_number() OVER (PARTITION BY school_id, iin ORDER BY starts) AS position
+              FROM (SELECT * FROM file UNION ALL SELECT * FROM kept) AS both_kinds
+        ),
+        scanned AS (
+            SELECT line, school_id, iin, since, until, position,
+                   max(until * {SLOT} + position) OVER (PARTITION BY school_id, iin ORDER BY position
+                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS latest_before,
+                   lead(since) OVER (PARTITION BY school_id, iin ORDER BY position) AS next_since
+              FROM periods
+        ),
+        clashes AS (
+            SELECT line, school_id, iin,
+                   CASE WHEN latest_before / {SLOT} >= since THEN latest_before % {SLOT} ELSE position + 1 END AS partner
+              FROM scanned
+             WHERE line IS NOT NULL AND (latest_before / {SLOT} >= since OR next_since <= until)
+        )
+        SELECT c.line, o.line, o.starts, o.ends
+          FROM clashes c JOIN periods o ON o.school_id = c.school_id AND o.iin = c.iin AND o.position = c.partner
+         ORDER BY c.line LIMIT 1000""")
     for line, other_line, starts, ends in cursor.fetchall():
         if other_line is not None:
             message = _("the enrolment overlaps the one on line %(line)s (the same pupil at the same school)") % {"line": other_line}
@@ -208,6 +235,9 @@ def _check(source, *, school) -> Checked:
         _create_staging(cursor)
         rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
         checked.rows = copy_rows(cursor, rows=rows, table=STAGING, columns=BULK_COLUMNS)
+        # Temporary tables get no statistics by themselves (autovacuum never sees them): without
+        # them the planner takes the file for a few rows and may loop over it for every row.
+        cursor.execute(f"ANALYZE {STAGING}")
         checked.errors.extend(width_errors.errors)
         file_columns = columns if school is None else CONTINGENT_COLUMNS
         joins, valid = row_check("t", category=True, school_bin=school is None, name_limit=True)
@@ -226,6 +256,9 @@ def _check(source, *, school) -> Checked:
                            f"ORDER BY t.line LIMIT 1000")
             for line, value in cursor.fetchall():
                 checked.errors.append(RowError(line, "school_bin", _("no school with BIN %(bin)s in the portal") % {"bin": value}))
+        # The checks across rows group and join by school, IIN and enrolment date.
+        cursor.execute(f"CREATE INDEX ON {STAGING} (school_id, iin, enrolled_on)")
+        cursor.execute(f"ANALYZE {STAGING}")
         if checked.errors:
             # Rows already found wrong take no part in the checks across rows (their values may not even be dates).
             cursor.execute(f"DELETE FROM {STAGING} WHERE line IN (SELECT t.line FROM {STAGING} t {joins} "
