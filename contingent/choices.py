@@ -16,7 +16,10 @@ class SnapshotStatus(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PENDING = "pending", _("Awaiting confirmation")
+    APPLYING = "applying", _("Being saved")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
     REJECTED = "rejected", _("Rejected (errors in the file)")
+    FAILED = "failed", _("Failed (upload the file again)")

@@ -217,6 +217,9 @@ XLSX_MAX_COMPRESSION_RATIO = int(env("XLSX_MAX_COMPRESSION_RATIO", "100"))
 # Rows and columns a table (CSV or XLSX) may have; the header row counts as a row.
 TABLE_MAX_ROWS = int(env("TABLE_MAX_ROWS", "1000000"))
 TABLE_MAX_COLUMNS = int(env("TABLE_MAX_COLUMNS", "50"))
+# Uploaded imports up to this size are checked and applied within the request; larger ones by a
+# Celery task, while the page and the API show their progress (a web worker is never held).
+IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_KB", "256")) * 1024
 
 # --- Outside registers: the licence register and the register of unreliable suppliers ----
 # Their web services (``import_registry licences|rnu --http``); files need none of this.

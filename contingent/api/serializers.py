@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
+from contingent.services.imports import import_progress
 from core.uploads import TableFileSerializerField
 
 
@@ -69,15 +71,26 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ImportProgressSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["queued", "reading", "checking", "merging"])
+    rows = serializers.IntegerField(help_text=_("rows read so far"))
+    at = serializers.DateTimeField(required=False, help_text=_("when the progress was reported"))
+
+
 class ContingentImportSerializer(serializers.ModelSerializer):
     school_bin = serializers.CharField(source="school.bin", read_only=True, default=None)
     errors = ImportErrorSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField(help_text=_("while the file is being checked or saved; null otherwise"))
 
     class Meta:
         model = ContingentImport
-        fields = ["id", "school", "school_bin", "original_name", "sha256", "status", "row_count", "summary", "errors",
-                  "created_at", "decided_at"]
+        fields = ["id", "school", "school_bin", "original_name", "sha256", "status", "progress", "row_count", "summary",
+                  "errors", "created_at", "decided_at"]
         read_only_fields = fields
+
+    @extend_schema_field(ImportProgressSerializer(allow_null=True))
+    def get_progress(self, record) -> dict | None:
+        return import_progress(record) or None
 
 
 class ContingentUploadSerializer(serializers.Serializer):

@@ -5,9 +5,12 @@ a pupil with k enrolments at one school (say, many one-day enrolments in one fil
 pairs. Sorted by enrolment date, an enrolment overlaps an earlier one exactly when it starts on
 or before the latest end among those before it: one window pass over the sorted enrolments of
 the pupils written. The partner named in the message is found afterwards, for the one clash.
+
+Also: contingent uploads are checked and applied by Celery tasks when large (issue 11), so an
+upload has the statuses ``checking``, ``applying`` and ``failed`` besides the earlier ones.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 LINEAR_SQL = """
 CREATE OR REPLACE FUNCTION contingent_enrolment_no_overlap() RETURNS trigger
@@ -78,4 +81,12 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(LINEAR_SQL, QUADRATIC_SQL),
+        migrations.AlterField(
+            model_name="contingentimport",
+            name="status",
+            field=models.CharField(choices=[("checking", "Being checked"), ("pending", "Awaiting confirmation"), ("applying", "Being saved"),
+                                            ("applied", "Applied"), ("discarded", "Discarded"), ("rejected", "Rejected (errors in the file)"),
+                                            ("failed", "Failed (upload the file again)")],
+                                   default="pending", max_length=20, verbose_name="status"),
+        ),
     ]

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
@@ -40,6 +42,9 @@ from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_w
 STAGING = "contingent_import_staging"
 IMPORT_LOCK = 730_121  # one contingent merge at a time
 PREVIEW_ROWS = 50
+PROGRESS_EVERY = 25_000  # rows between two progress reports while a file is read
+PROGRESS_TTL = 6 * 3600
+RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.APPLYING)
 SLOT = 1 << 40  # more periods than one pupil can have at one school (file rows + saved enrolments)
 BULK_ROLES = {Role.OPERATOR, Role.ADMIN}
 
@@ -224,8 +229,19 @@ def _preview(cursor) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _check(source, *, school) -> Checked:
-    """Stage and check the file; run inside a transaction (the staging table lives until commit)."""
+def _counted(rows: Iterator[Row], progress) -> Iterator[Row]:
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress(stage="reading", rows=count)
+        yield row
+
+
+def _check(source, *, school, progress=None) -> Checked:
+    """Stage and check the file; run inside a transaction (the staging table lives until commit).
+
+    ``progress(stage=…, rows=…)``, when given, hears how far the check has come.
+    """
+    progress = progress or (lambda **_info: None)
     columns = CONTINGENT_COLUMNS if school is not None else BULK_COLUMNS
     optional = ["school_bin"] if school is not None else []
     width_errors = RowErrors()
@@ -233,8 +249,10 @@ def _check(source, *, school) -> Checked:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
         _create_staging(cursor)
+        progress(stage="reading", rows=0)
         rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
-        checked.rows = copy_rows(cursor, rows=rows, table=STAGING, columns=BULK_COLUMNS)
+        checked.rows = copy_rows(cursor, rows=_counted(rows, progress), table=STAGING, columns=BULK_COLUMNS)
+        progress(stage="checking", rows=checked.rows)
         # Temporary tables get no statistics by themselves (autovacuum never sees them): without
         # them the planner takes the file for a few rows and may loop over it for every row.
         cursor.execute(f"ANALYZE {STAGING}")
@@ -332,58 +350,180 @@ def contingent_import(*, source, school=None, actor=None, original_name: str | N
     return record
 
 
+def runs_inline(size: int | None) -> bool:
+    """Whether a file of ``size`` bytes is checked and applied within the request (else by a Celery task)."""
+    return size is not None and size <= settings.IMPORT_INLINE_MAX_BYTES
+
+
+def _progress_key(record_id: int) -> str:
+    return f"contingent-import-progress:{record_id}"
+
+
+def import_progress(record: ContingentImport) -> dict:
+    """How far the check or the application of ``record`` has come: ``{"stage", "rows", "at"}`` or ``{}``.
+
+    Kept in the cache, not the database: the work runs in one transaction, which nobody sees until it ends.
+    """
+    if record.status not in RUNNING_STATUSES:
+        return {}
+    return cache.get(_progress_key(record.pk)) or {"stage": "queued", "rows": 0}
+
+
+def _reporter(record_id: int):
+    def report(**info) -> None:
+        cache.set(_progress_key(record_id), {**info, "at": timezone.now().isoformat()}, PROGRESS_TTL)
+
+    return report
+
+
+def _enqueue(task: str, record_id: int) -> None:
+    """Queue ``task`` for ``record_id`` once the transaction that stored the record commits."""
+    from contingent import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task).delay(record_id))
+
+
+def _error_rows(errors: list[RowError]) -> list[dict]:
+    return [{"line": e.line, "column": e.column, "message": e.message} for e in errors[:1000]]
+
+
 @transaction.atomic
-def contingent_upload(*, school, actor, upload) -> tuple[ContingentImport, Checked]:
-    """A school uploads a CSV/XLSX: check it and keep it on the server for a preview; save no pupil yet."""
+def contingent_upload(*, school, actor, upload) -> ContingentImport:
+    """A school uploads a CSV/XLSX: the file is kept on the server and checked; no pupil is saved yet.
+
+    A small file is checked now; a larger one by a Celery task (``contingent.tasks.check_upload``),
+    and the record says ``checking`` until then (``import_progress`` tells how far it is).
+    """
     _authorize(actor=actor, school=school)
     if actor is None or actor.role != Role.SCHOOL:
         raise PermissionDeniedError(_("Only the school itself uploads its contingent."))
     digest = _sha256(upload)
+    record = ContingentImport(school=school, original_name=Path(getattr(upload, "name", "upload")).name[:255], sha256=digest,
+                              status=ImportStatus.CHECKING, created_by=actor)
+    upload.seek(0)
+    record.file.save(f"{school.bin}-{digest[:16]}{Path(record.original_name).suffix.lower()}", File(upload), save=False)
+    record.save()
+    audit_record(actor=actor, action="contingent_uploaded", subject=record, to_status=record.status,
+                 data={"sha256": digest, "size": record.file.size})
+    if runs_inline(record.file.size):
+        return contingent_upload_check(record_id=record.pk)
+    _enqueue("check_upload", record.pk)
+    return record
+
+
+def _kept_file_changed(record: ContingentImport, handle) -> bool:
+    return _sha256(handle) != record.sha256
+
+
+@transaction.atomic
+def contingent_upload_check(*, record_id: int) -> ContingentImport | None:
+    """Check a stored upload (``checking`` → ``pending`` with a preview, or ``rejected`` with every error).
+
+    Safe to run twice (a task delivered again after its worker died): only a ``checking`` record is checked.
+    """
+    record = ContingentImport.objects.select_for_update(of=("self",)).select_related("school").filter(pk=record_id).first()
+    if record is None or record.status != ImportStatus.CHECKING:
+        return record
     savepoint = transaction.savepoint()
     try:
-        checked = _check(upload, school=school)
+        with record.file.open("rb") as handle:
+            if _kept_file_changed(record, handle):
+                raise ConflictError(_("The kept file has changed since it was uploaded; upload it again."), code="file_changed")
+            checked = _check(handle, school=record.school, progress=_reporter(record.pk))
     except DomainError as error:  # the file as a whole cannot be read
         checked = Checked(errors=[RowError(None, None, str(error))])
     finally:
         transaction.savepoint_rollback(savepoint)  # nothing of the check stays
-    record = ContingentImport(
-        school=school, original_name=Path(getattr(upload, "name", "upload")).name[:255], sha256=digest,
-        status=ImportStatus.REJECTED if checked.errors else ImportStatus.PENDING, row_count=checked.rows,
-        summary={**checked.summary, "preview": checked.preview},
-        errors=[{"line": e.line, "column": e.column, "message": e.message} for e in checked.errors[:1000]],
-        created_by=actor,
-    )
-    if not checked.errors:
-        upload.seek(0)
-        record.file.save(f"{school.bin}-{digest[:16]}{Path(record.original_name).suffix.lower()}", File(upload), save=False)
-    record.save()
-    audit_record(actor=actor, action="contingent_uploaded", subject=record, to_status=record.status,
-                 data={"sha256": digest, "rows": checked.rows, "errors": len(checked.errors)})
-    return record, checked
+    record.status = ImportStatus.REJECTED if checked.errors else ImportStatus.PENDING
+    record.row_count = checked.rows
+    record.summary = {**checked.summary, "preview": checked.preview}
+    record.errors = _error_rows(checked.errors)
+    if checked.errors and record.file:
+        record.file.delete(save=False)
+    record.save(update_fields=["status", "row_count", "summary", "errors", "file"])
+    audit_record(actor=record.created_by, action="contingent_checked", subject=record, from_status=ImportStatus.CHECKING,
+                 to_status=record.status, data={"sha256": record.sha256, "rows": checked.rows, "errors": len(checked.errors)})
+    cache.delete(_progress_key(record.pk))
+    return record
 
 
 @transaction.atomic
 def contingent_upload_confirm(*, record: ContingentImport, actor) -> ContingentImport:
-    """Apply a previewed upload: the kept file is checked again, then merged; all or nothing."""
+    """Apply a previewed upload: the kept file is checked again, then merged; all or nothing.
+
+    A small file is applied now (its problems raise ``RowsInvalid`` and nothing changes); a larger one
+    by a Celery task (``contingent.tasks.apply_upload``), and the record says ``applying`` until then.
+    """
     record = ContingentImport.objects.select_for_update().get(pk=record.pk)
     if actor is None or actor.role != Role.SCHOOL or actor.school_id != record.school_id:
         raise PermissionDeniedError(_("Only the school that uploaded the file may confirm it."))
     if record.status != ImportStatus.PENDING:
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
+    record.status = ImportStatus.APPLYING
+    record.save(update_fields=["status"])
+    audit_record(actor=actor, action="contingent_confirmed", subject=record, from_status=ImportStatus.PENDING,
+                 to_status=record.status)
+    if runs_inline(record.file.size if record.file else 0):
+        return contingent_upload_apply(record_id=record.pk, actor=actor, raise_errors=True)
+    _enqueue("apply_upload", record.pk)
+    return record
+
+
+@transaction.atomic
+def contingent_upload_apply(*, record_id: int, actor=None, raise_errors: bool = False) -> ContingentImport | None:
+    """Check a confirmed upload again and merge it (``applying`` → ``applied``); all or nothing.
+
+    If the file no longer passes (the contingent changed since the preview), nothing is merged:
+    ``raise_errors`` raises ``RowsInvalid``, otherwise the record goes back to ``pending`` with the errors.
+    Safe to run twice: only an ``applying`` record is applied.
+    """
+    record = ContingentImport.objects.select_for_update(of=("self",)).select_related("school", "created_by").filter(pk=record_id).first()
+    if record is None or record.status != ImportStatus.APPLYING:
+        return record
+    actor = actor or record.created_by
     with record.file.open("rb") as handle:
-        if _sha256(handle) != record.sha256:
+        if _kept_file_changed(record, handle):
             raise ConflictError(_("The kept file has changed since the preview; upload it again."), code="file_changed")
-        checked = _check(handle, school=record.school)
+        savepoint = transaction.savepoint()
+        checked = _check(handle, school=record.school, progress=_reporter(record.pk))
     if checked.errors:
-        raise RowsInvalid(checked.errors)
+        transaction.savepoint_rollback(savepoint)
+        if raise_errors:
+            raise RowsInvalid(checked.errors)
+        record.status = ImportStatus.PENDING
+        record.errors = _error_rows(checked.errors)
+        record.save(update_fields=["status", "errors"])
+        audit_record(actor=actor, action="contingent_apply_refused", subject=record, from_status=ImportStatus.APPLYING,
+                     to_status=record.status, data={"errors": len(checked.errors)})
+        cache.delete(_progress_key(record.pk))
+        return record
+    _reporter(record.pk)(stage="merging", rows=checked.rows)
     with connection.cursor() as cursor:
         result = _merge(cursor)
     record.status = ImportStatus.APPLIED
     record.summary = {**checked.summary, **result}
+    record.errors = []
     record.decided_at = timezone.now()
-    record.save(update_fields=["status", "summary", "decided_at"])
-    audit_record(actor=actor, action="contingent_imported", subject=record, from_status=ImportStatus.PENDING,
+    record.save(update_fields=["status", "summary", "errors", "decided_at"])
+    audit_record(actor=actor, action="contingent_imported", subject=record, from_status=ImportStatus.APPLYING,
                  to_status=record.status, data={"school": record.school.bin, "sha256": record.sha256, **record.summary})
+    cache.delete(_progress_key(record.pk))
+    return record
+
+
+@transaction.atomic
+def contingent_upload_fail(*, record_id: int, reason: str) -> ContingentImport | None:
+    """A task could not check or apply the upload (not the file's fault): the record says so; nothing was merged."""
+    record = ContingentImport.objects.select_for_update().filter(pk=record_id).first()
+    if record is None or record.status not in RUNNING_STATUSES:
+        return record
+    previous = record.status
+    record.status = ImportStatus.FAILED
+    record.errors = [{"line": None, "column": None, "message": str(_("The upload could not be processed; upload the file again."))}]
+    record.save(update_fields=["status", "errors"])
+    audit_record(actor=None, action="contingent_upload_failed", subject=record, from_status=previous, to_status=record.status,
+                 data={"reason": reason[:500]})
+    cache.delete(_progress_key(record.pk))
     return record
 
 
