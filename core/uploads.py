@@ -38,10 +38,10 @@ def too_large_message() -> str:
     return _("The file is larger than %(mb)s MB, the largest upload the portal accepts.") % {"mb": max_upload_mb()}
 
 
-def validate_upload(upload, *, extensions: tuple[str, ...] = TABLE_EXTENSIONS) -> None:
-    """Refuse a file above ``UPLOAD_MAX_BYTES`` or with another extension (a ``ValidationError``)."""
-    if extensions and Path(upload.name or "").suffix.lower() not in extensions:
-        raise ValidationError(_("Upload a %(kinds)s file.") % {"kinds": _(" or ").join(extensions)}, code="extension")
+def validate_upload(upload) -> None:
+    """Refuse a file above ``UPLOAD_MAX_BYTES`` or that is not ``.csv`` or ``.xlsx`` (a ``ValidationError``)."""
+    if Path(upload.name or "").suffix.lower() not in TABLE_EXTENSIONS:
+        raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
     if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(too_large_message(), code="too_large")
 
