@@ -49,15 +49,15 @@ class UploadLimitTests:
 
     def test_a_body_above_the_limit_is_refused_with_413_before_it_is_read_at_every_point(self, limit, points):
         for name, (client, path, fields) in points.items():
-            response = client.post(path, {**fields, "file": csv_of(limit + ENVELOPE_BYTES + 1024)})
+            response = client.post(path, {**fields, "file": csv_of(limit + ENVELOPE_BYTES + 1024)}, HTTP_ACCEPT_LANGUAGE="en")
             assert response.status_code == 413, name
-            assert "64 KB" not in response.content.decode() and "larger than" in response.content.decode(), name
+            assert "larger than" in response.content.decode(), name
             if path.startswith("/api/"):
                 assert response.json()["error"]["code"] == "too_large", name
 
     def test_a_file_above_the_limit_within_the_envelope_is_refused_by_the_field_check(self, limit, points):
         for name, (client, path, fields) in points.items():
-            response = client.post(path, {**fields, "file": csv_of(limit + 1)})
+            response = client.post(path, {**fields, "file": csv_of(limit + 1)}, HTTP_ACCEPT_LANGUAGE="en")
             if path.startswith("/api/"):
                 assert response.status_code == 400, name
                 assert "larger than" in response.json()["error"]["fields"]["file"][0], name
