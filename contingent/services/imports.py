@@ -45,6 +45,7 @@ PREVIEW_ROWS = 50
 PROGRESS_EVERY = 25_000  # rows between two progress reports while a file is read
 PROGRESS_TTL = 6 * 3600
 RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.APPLYING)
+KEPT_ROWS_PREFIX = "contingent_upload_rows_"  # + the upload's id: its checked rows, until it is applied or discarded
 SLOT = 1 << 40  # more periods than one pupil can have at one school (file rows + saved enrolments)
 BULK_ROLES = {Role.OPERATOR, Role.ADMIN}
 
@@ -87,6 +88,48 @@ def _create_staging(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
     columns = ", ".join(f"{name} text" for name in BULK_COLUMNS)
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line integer PRIMARY KEY, {columns}, school_id bigint) ON COMMIT DROP")
+
+
+def _index_staging(cursor, *, analyze: bool) -> None:
+    """The checks across rows group and join the staged rows by school, IIN and enrolment date."""
+    cursor.execute(f"CREATE INDEX ON {STAGING} (school_id, iin, enrolled_on)")
+    if analyze:
+        cursor.execute(f"ANALYZE {STAGING}")
+
+
+def _kept_rows_table(record_id: int) -> str:
+    return f"{KEPT_ROWS_PREFIX}{int(record_id)}"
+
+
+def _keep_rows(cursor, record_id: int) -> None:
+    """Keep the checked rows of an upload until it is confirmed (or discarded): applying it then
+    reads no file again and re-validates no row; only what depends on the portal's data is checked again."""
+    table = _kept_rows_table(record_id)
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE UNLOGGED TABLE {table} AS SELECT * FROM {STAGING}")
+
+
+def _restore_rows(cursor, record: ContingentImport) -> bool:
+    """The kept rows of ``record`` back into the staging table; False if they are gone or incomplete
+    (an unlogged table is emptied after a database crash): the file is then read and checked again."""
+    table = _kept_rows_table(record.pk)
+    cursor.execute("SELECT to_regclass(%s)", [table])
+    if cursor.fetchone()[0] is None:
+        return False
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    if cursor.fetchone()[0] != record.row_count:
+        return False
+    cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ON COMMIT DROP AS SELECT * FROM {table}")
+    cursor.execute(f"ANALYZE {STAGING}")
+    _index_staging(cursor, analyze=False)
+    return True
+
+
+def _drop_kept_rows(record_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_kept_rows_table(record_id)}")
 
 
 def _rows_without_width_errors(rows: Iterator[Row], columns: list[str], errors: RowErrors) -> Iterator[Row]:
@@ -133,6 +176,16 @@ def _cross_row_errors(cursor) -> list[RowError]:
         ORDER BY line LIMIT 1000""")
     for line, first in cursor.fetchall():
         errors.append(RowError(line, "last_name", _("the same IIN as line %(line)s with a different name") % {"line": first}))
+    return errors + _overlap_errors(cursor)
+
+
+def _overlap_errors(cursor) -> list[RowError]:
+    """Enrolments of the file that would overlap another of the same pupil at the same school.
+
+    The one check of a file that depends on what the portal holds: it is made again when a
+    checked upload is applied.
+    """
+    errors = []
     # Periods of one pupil at one school after the merge: the file's rows (one per enrolment date;
     # repeated dates are reported above), plus the existing enrolments the file does not replace.
     # Sorted by start, a period overlaps an earlier one exactly when it starts on or before the
@@ -249,6 +302,8 @@ def _check(source, *, school, progress=None) -> Checked:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
         _create_staging(cursor)
+        if school is not None:  # every row is this school's (rows naming another are refused below)
+            cursor.execute(f"ALTER TABLE {STAGING} ALTER COLUMN school_id SET DEFAULT {int(school.pk)}")
         progress(stage="reading", rows=0)
         rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
         checked.rows = copy_rows(cursor, rows=_counted(rows, progress), table=STAGING, columns=BULK_COLUMNS)
@@ -264,19 +319,19 @@ def _check(source, *, school, progress=None) -> Checked:
             # A school_bin column is allowed in a one-school file, but only with that school's BIN.
             cursor.execute(f"SELECT line, school_bin FROM {STAGING} WHERE coalesce(school_bin, '') NOT IN ('', %s) "
                            f"ORDER BY line LIMIT 1000", [school.bin])
-            for line, value in cursor.fetchall():
+            mismatched = cursor.fetchall()
+            for line, value in mismatched:
                 checked.errors.append(RowError(line, "school_bin", _("the file is for school %(bin)s, not %(value)s") % {
                     "bin": school.bin, "value": value}))
-            cursor.execute(f"UPDATE {STAGING} SET school_id = %s WHERE coalesce(school_bin, '') IN ('', %s)", [school.pk, school.bin])
+            if mismatched:
+                cursor.execute(f"UPDATE {STAGING} SET school_id = NULL WHERE coalesce(school_bin, '') NOT IN ('', %s)", [school.bin])
         else:
             cursor.execute(f"UPDATE {STAGING} s SET school_id = sc.id FROM schools_school sc WHERE sc.bin = s.school_bin")
             cursor.execute(f"SELECT t.line, t.school_bin FROM {STAGING} t {joins} WHERE t.school_id IS NULL AND {valid} "
                            f"ORDER BY t.line LIMIT 1000")
             for line, value in cursor.fetchall():
                 checked.errors.append(RowError(line, "school_bin", _("no school with BIN %(bin)s in the portal") % {"bin": value}))
-        # The checks across rows group and join by school, IIN and enrolment date.
-        cursor.execute(f"CREATE INDEX ON {STAGING} (school_id, iin, enrolled_on)")
-        cursor.execute(f"ANALYZE {STAGING}")
+        _index_staging(cursor, analyze=school is None)  # a bulk file's schools were set after the first ANALYZE
         if checked.errors:
             # Rows already found wrong take no part in the checks across rows (their values may not even be dates).
             cursor.execute(f"DELETE FROM {STAGING} WHERE line IN (SELECT t.line FROM {STAGING} t {joins} "
@@ -432,8 +487,12 @@ def contingent_upload_check(*, record_id: int) -> ContingentImport | None:
             checked = _check(handle, school=record.school, progress=_reporter(record.pk))
     except DomainError as error:  # the file as a whole cannot be read
         checked = Checked(errors=[RowError(None, None, str(error))])
-    finally:
+    if checked.errors:
         transaction.savepoint_rollback(savepoint)  # nothing of the check stays
+    else:
+        with connection.cursor() as cursor:
+            _keep_rows(cursor, record.pk)
+        transaction.savepoint_commit(savepoint)
     record.status = ImportStatus.REJECTED if checked.errors else ImportStatus.PENDING
     record.row_count = checked.rows
     record.summary = {**checked.summary, "preview": checked.preview}
@@ -485,7 +544,14 @@ def contingent_upload_apply(*, record_id: int, actor=None, raise_errors: bool = 
         if _kept_file_changed(record, handle):
             raise ConflictError(_("The kept file has changed since the preview; upload it again."), code="file_changed")
         savepoint = transaction.savepoint()
-        checked = _check(handle, school=record.school, progress=_reporter(record.pk))
+        with connection.cursor() as cursor:
+            restored = _restore_rows(cursor, record)
+            if restored:  # the rows passed every check of the file itself; what the portal holds may have changed
+                _reporter(record.pk)(stage="checking", rows=record.row_count)
+                checked = Checked(rows=record.row_count, errors=_overlap_errors(cursor), summary=dict(record.summary))
+                checked.summary.pop("preview", None)
+        if not restored:
+            checked = _check(handle, school=record.school, progress=_reporter(record.pk))
     if checked.errors:
         transaction.savepoint_rollback(savepoint)
         if raise_errors:
@@ -500,6 +566,7 @@ def contingent_upload_apply(*, record_id: int, actor=None, raise_errors: bool = 
     _reporter(record.pk)(stage="merging", rows=checked.rows)
     with connection.cursor() as cursor:
         result = _merge(cursor)
+    _drop_kept_rows(record.pk)
     record.status = ImportStatus.APPLIED
     record.summary = {**checked.summary, **result}
     record.errors = []
@@ -518,6 +585,7 @@ def contingent_upload_fail(*, record_id: int, reason: str) -> ContingentImport |
     if record is None or record.status not in RUNNING_STATUSES:
         return record
     previous = record.status
+    _drop_kept_rows(record.pk)
     record.status = ImportStatus.FAILED
     record.errors = [{"line": None, "column": None, "message": str(_("The upload could not be processed; upload the file again."))}]
     record.save(update_fields=["status", "errors"])
@@ -534,6 +602,7 @@ def contingent_upload_discard(*, record: ContingentImport, actor) -> ContingentI
         raise PermissionDeniedError(_("Only the school that uploaded the file may discard it."))
     if record.status != ImportStatus.PENDING:
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
+    _drop_kept_rows(record.pk)
     record.status = ImportStatus.DISCARDED
     record.decided_at = timezone.now()
     if record.file:

@@ -115,3 +115,44 @@ class PageTaskTests:
         assert response["Location"].endswith(f"/uploads/{record.pk}/")
         tasks.apply_upload(record.pk)
         assert Enrolment.objects.count() == 2
+
+
+def table_exists(name: str) -> bool:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [name])
+        return cursor.fetchone()[0] is not None
+
+
+@pytest.mark.django_db
+class KeptRowsTests:
+    def test_the_checked_rows_are_kept_until_the_upload_is_applied(self, queued, api_as, school_user):
+        client = api_as(school_user)
+        pk = client.post("/api/v1/contingent-imports/", {"file": upload(2)}, format="multipart").json()["id"]
+        tasks.check_upload(pk)
+        assert table_exists(f"contingent_upload_rows_{pk}")
+        client.post(f"/api/v1/contingent-imports/{pk}/confirm/")
+        assert tasks.apply_upload(pk) == "applied" and Enrolment.objects.count() == 2
+        assert not table_exists(f"contingent_upload_rows_{pk}")
+
+    def test_a_discarded_or_rejected_upload_keeps_no_rows(self, queued, api_as, school_user):
+        client = api_as(school_user)
+        pk = client.post("/api/v1/contingent-imports/", {"file": upload(2)}, format="multipart").json()["id"]
+        tasks.check_upload(pk)
+        client.post(f"/api/v1/contingent-imports/{pk}/discard/")
+        assert not table_exists(f"contingent_upload_rows_{pk}")
+        bad = SimpleUploadedFile("bad.csv", f"{COLUMNS}\nx,y\n".encode(), content_type="text/csv")
+        pk = client.post("/api/v1/contingent-imports/", {"file": bad}, format="multipart").json()["id"]
+        assert tasks.check_upload(pk) == "rejected" and not table_exists(f"contingent_upload_rows_{pk}")
+
+    def test_rows_lost_with_a_database_crash_are_read_again_from_the_file(self, queued, api_as, school_user):
+        from django.db import connection
+
+        client = api_as(school_user)
+        pk = client.post("/api/v1/contingent-imports/", {"file": upload(3)}, format="multipart").json()["id"]
+        tasks.check_upload(pk)
+        with connection.cursor() as cursor:  # what crash recovery does to an unlogged table
+            cursor.execute(f"TRUNCATE contingent_upload_rows_{pk}")
+        client.post(f"/api/v1/contingent-imports/{pk}/confirm/")
+        assert tasks.apply_upload(pk) == "applied" and Enrolment.objects.count() == 3
