@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Users and roles")
+
+    def ready(self):
+        from accounts import receivers  # noqa: F401 - connects the sign-in signals to the audit trail

@@ -28,7 +28,7 @@ from pathlib import Path
 from core.identifiers import make_iin
 
 TARGET_SECONDS = 60.0
-SCHOOL_BIN = "990340001236"  # only in the benchmark's own database
+SCHOOL_BIN = "990340001230"  # a valid BIN, only in the benchmark's own database
 USERNAME = "bench_api_school"
 PASSWORD = "bench-api-school-password-2025"  # noqa: S105 - the benchmark database's own user
 COLUMNS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on", "category"]

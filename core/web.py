@@ -32,3 +32,19 @@ def attempt(request, call, success: str | None = None) -> tuple[bool, object]:
     if success:
         messages.success(request, success)
     return True, result
+
+
+def client_ip(request) -> str:
+    """The client's address: the peer's, or the one ``TRUSTED_PROXY_COUNT`` proxies put in X-Forwarded-For.
+
+    Used for sign-in throttling (django-axes) and the audit trail. Only the entry written by the
+    nearest trusted proxy is believed; a client can write anything before it.
+    """
+    from django.conf import settings
+
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or ""

@@ -32,8 +32,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @pytest.fixture
 def role_tokens(db):
-    from rest_framework.authtoken.models import Token
-
+    from accounts.services import api_token_issue
     from core.models import Region
 
     astana = Region.objects.get(code="71")
@@ -44,7 +43,7 @@ def role_tokens(db):
         make_user("st_operator", role="operator"),
         make_user("st_monitor", role="monitor"),
     ]
-    return {user.role: Token.objects.create(user=user).key for user in users}
+    return {user.role: api_token_issue(user=user)[1] for user in users}
 
 
 @pytest.mark.django_db
