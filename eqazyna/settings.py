@@ -199,6 +199,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens (django-rest-knox): one per sign-in, stored hashed, expiring, revocable one by one.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its default token table (with a foreign key to the users)
+# although accounts.ApiToken replaces it: without migrations, a swapped-out model gets no table.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=int(env("API_TOKEN_TTL_HOURS", "12"))),
     "TOKEN_LIMIT_PER_USER": int(env("API_TOKENS_PER_USER", "20")),
