@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "knox",
+    "drf_idempotency",
     "axes",
     "csp",
     "django_filters",
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Replays or refuses an API write sent again with the same Idempotency-Key (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page (accounts/locked_out.html).
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,6 +202,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # API tokens (django-rest-knox): one per sign-in, stored hashed, expiring, revocable one by one.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Idempotency-Key of the API's writes (core/idempotency.py, drf-idempotency's database store): a
+# completed answer is replayed for IDEMPOTENCY_TTL_HOURS; a claim in progress lapses after
+# IDEMPOTENCY_LOCK_SECONDS (longer than any request may run: its process died).
+IDEMPOTENCY = {"BACKEND": "drf_idempotency.backends.database.DatabaseBackend"}
+IDEMPOTENCY_TTL_HOURS = int(env("IDEMPOTENCY_TTL_HOURS", "24"))
+IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "600"))
 # knox's own migrations would create its default token table (with a foreign key to the users)
 # although accounts.ApiToken replaces it: without migrations, a swapped-out model gets no table.
 MIGRATION_MODULES = {"knox": None}
@@ -352,6 +361,7 @@ NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "idempotency-cleanup": {"task": "core.tasks.idempotency_cleanup", "schedule": _crontab("30 3 * * *")},
 }
 
 # --- NOBD (National Education Database) ---------------------------------------------

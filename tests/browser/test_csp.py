@@ -24,7 +24,7 @@ class CspBrowserTests:
         for role, paths in {None: ["/kk/accounts/login/", "/api/docs/"], **MAIN_PAGES}.items():
             context = browser.new_context(locale="kk-KZ")
             page = context.new_page()
-            page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            page.on("console", lambda message, page=page: violations.append(f"{page.url}: {message.text}")
                     if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text else None)
             if role:
                 login(page, live_server, role, password="demo-2025")
