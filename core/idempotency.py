@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from datetime import timedelta
 
@@ -38,6 +39,10 @@ from drf_idempotency.core import get_backend
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+
+from core.db import DATABASE_OUTAGE
+
+logger = logging.getLogger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -79,10 +84,10 @@ class IdempotencyMiddleware:
         try:
             response = self.get_response(request)
         except BaseException:
-            backend.fail(stored_key)
+            release(backend, stored_key)
             raise
         if isinstance(response, StreamingHttpResponse) or response.status_code >= 500:
-            backend.fail(stored_key)  # nothing to replay: a retry runs again
+            release(backend, stored_key)  # nothing to replay: a retry runs again
         else:
             backend.complete(stored_key, status_code=response.status_code, body=response.content,
                              headers={name: value for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS},
@@ -90,6 +95,14 @@ class IdempotencyMiddleware:
         response[HEADER] = key
         response[REPLAYED_HEADER] = "false"
         return response
+
+
+def release(backend, stored_key: str) -> None:
+    """Forget the claim so that a retry runs; with the database away, it lapses after IDEMPOTENCY_LOCK_SECONDS."""
+    try:
+        backend.fail(stored_key)
+    except DATABASE_OUTAGE:
+        logger.warning("Idempotency-Key %s not released (database unavailable); it lapses by itself", stored_key)
 
 
 def caller(request):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 
 from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def error_text(error: DomainError) -> str:
@@ -48,3 +52,38 @@ def client_ip(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or ""
+
+
+class DatabaseOutageMiddleware:
+    """A request that lost the database (a restart, a network cut) answers 503 with ``Retry-After``.
+
+    Its transaction was rolled back, so nothing of it was written; the client may send it again
+    (with the same ``Idempotency-Key`` on the API). Django closes the broken connection when the
+    request ends, and the next request opens a new one.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils.translation import gettext as _
+
+        from core.db import DATABASE_OUTAGE
+
+        if not isinstance(exception, DATABASE_OUTAGE):
+            return None
+        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+        message = _("The portal cannot reach its database for a moment. Nothing was saved; try again in a minute.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": {"code": "unavailable", "message": message}}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

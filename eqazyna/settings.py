@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A request that lost the database answers 503 with Retry-After (core/web.py).
+    "core.web.DatabaseOutageMiddleware",
     # Replays or refuses an API write sent again with the same Idempotency-Key (core/idempotency.py).
     "core.idempotency.IdempotencyMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page (accounts/locked_out.html).
@@ -207,7 +209,7 @@ KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # IDEMPOTENCY_LOCK_SECONDS (longer than any request may run: its process died).
 IDEMPOTENCY = {"BACKEND": "drf_idempotency.backends.database.DatabaseBackend"}
 IDEMPOTENCY_TTL_HOURS = int(env("IDEMPOTENCY_TTL_HOURS", "24"))
-IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "600"))
+IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "120"))
 # knox's own migrations would create its default token table (with a foreign key to the users)
 # although accounts.ApiToken replaces it: without migrations, a swapped-out model gets no table.
 MIGRATION_MODULES = {"knox": None}
