@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
+from core.identifiers import validate_bin, validate_iin
 from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
+from core.scoping import Scope, ScopedQuerySet
 
 
 class PortalUserManager(UserManager):
@@ -31,6 +33,8 @@ class User(AbstractUser):
         "schools.School", verbose_name=_("school"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users",
     )
+    # The person's IIN; when recorded, the certificate of a qualified signature must carry it.
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, default="", validators=[validate_iin])
 
     objects = PortalUserManager()
 
@@ -45,7 +49,8 @@ class User(AbstractUser):
                     | Q(role=Role.SCHOOL, school__isnull=False, region__isnull=True)
                     | Q(role__in=[Role.OPERATOR, Role.MONITOR, Role.ADMIN], region__isnull=True, school__isnull=True)
                 ),
-            )
+            ),
+            models.CheckConstraint(name="user_iin_twelve_digits", condition=Q(iin="") | Q(iin__regex=r"^[0-9]{12}$")),
         ]
 
     def __str__(self) -> str:
@@ -96,3 +101,24 @@ class ApiToken(AbstractAuthToken):
         from django.utils import timezone
 
         return self.expiry is not None and self.expiry <= timezone.now()
+class Department(models.Model):
+    """A region's education department as a legal entity: the BIN its officers' certificates carry.
+
+    One per region, shared by every department user of that region (``add_user … --org-bin``).
+    """
+
+    region = models.OneToOneField("core.Region", verbose_name=_("region"), primary_key=True, on_delete=models.PROTECT,
+                                  related_name="department")
+    bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    scope = Scope(region="region")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("education department")
+        verbose_name_plural = _("education departments")
+        constraints = [models.CheckConstraint(name="department_bin_twelve_digits", condition=Q(bin__regex=r"^[0-9]{12}$"))]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.bin}"

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, Department, User
 from core.errors import DomainError, PermissionDeniedError
+from core.identifiers import parse_bin, parse_iin
 from core.models import Region
 from core.roles import Role
 from core.services import audit_record
@@ -27,8 +28,14 @@ def user_upsert(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    iin: str | None = None,
+    org_bin: str | None = None,
 ) -> tuple[User, bool]:
-    """Create or update a user with one role and its region or school. Returns (user, created)."""
+    """Create or update a user with one role and its region or school. Returns (user, created).
+
+    ``iin`` records the person's IIN (None keeps it); ``org_bin`` sets the BIN of the department of a
+    department user's region (shared by every user of that department).
+    """
     from schools.models import School
 
     if role not in Role.values:
@@ -50,6 +57,9 @@ def user_upsert(
             raise DomainError(_("No school with BIN “%(bin)s”.") % {"bin": school_bin}, field="school")
     elif school_bin:
         raise DomainError(_("Only a school user has a school."), field="school")
+    if org_bin is not None and role != Role.DEPARTMENT:
+        raise DomainError(_("Only a department user has an organisation BIN (--org-bin)."), field="org_bin")
+    iin = _clean_iin(iin) if iin is not None else None
 
     user = User.objects.select_for_update().filter(username=username).first()
     created = user is None
@@ -64,6 +74,9 @@ def user_upsert(
     for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
         if value:
             setattr(user, name, value)
+    if iin is not None:
+        before["iin"] = user.iin
+        user.iin = iin
     if password:
         try:
             validate_password(password, user=user)  # AUTH_PASSWORD_VALIDATORS: length, common, numeric, like the name
@@ -74,6 +87,10 @@ def user_upsert(
         user.set_unusable_password()
     user.save()
     after = {"role": user.role, "region": user.region_id, "school": user.school_id}
+    if iin is not None:
+        after["iin"] = user.iin
+    if org_bin is not None:
+        department_set_bin(region=region, bin=org_bin, actor=actor)
     audit_record(
         actor=actor,
         action="user_created" if created else "user_updated",
@@ -160,3 +177,49 @@ def api_token_revoke(*, user, token_key: str, actor) -> int:
 def api_tokens_of(*, user):
     """The user's live tokens, newest first."""
     return ApiToken.objects.filter(user=user).exclude(expiry__lte=timezone.now()).order_by("-created")
+def _clean_iin(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return parse_iin(value).iin
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="bad_iin", field="iin")
+
+
+@transaction.atomic
+def user_set_iin(*, user: User, iin: str, actor) -> User:
+    """Record (or clear, with "") the IIN a user's signing certificates must carry."""
+    iin = _clean_iin(iin)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.iin == iin:
+        return locked
+    before = locked.iin
+    locked.iin = iin
+    locked.save(update_fields=["iin"])
+    audit_record(actor=actor, action="user_iin_set", subject=locked, data={"before": before, "after": iin})
+    return locked
+
+
+@transaction.atomic
+def department_set_bin(*, region: Region, bin: str, actor) -> Department:
+    """Set the BIN of the region's education department, which its officers' certificates must carry."""
+    bin = (bin or "").strip()
+    try:
+        bin = parse_bin(bin).bin
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="bad_bin", field="org_bin")
+    other = Department.objects.filter(bin=bin).exclude(region=region).first()
+    if other is not None:
+        raise DomainError(_("BIN %(bin)s is already the department of region %(region)s.") % {"bin": bin, "region": other.region_id},
+                          code="bin_taken", field="org_bin")
+    department = Department.objects.select_for_update().filter(region=region).first()
+    before = department.bin if department else None
+    if department is None:
+        department = Department(region=region, bin=bin)
+    elif department.bin == bin:
+        return department
+    department.bin = bin
+    department.save()
+    audit_record(actor=actor, action="department_bin_set", subject=department, data={"before": before, "after": bin})
+    return department

@@ -5,7 +5,11 @@
   ``school_year_bounds``.
 * Months are named by their first day: ``month_start``, ``month_end``, ``next_month``,
   ``days_in_month``, ``months_between`` (the months from one day's month to another's, inclusive),
-  ``month_count`` (how many), ``day_of_next_month`` (say, the 5th of M+1).
+  ``month_count`` (how many), ``day_of_next_month`` (say, the 5th of M+1), ``add_months`` (the same
+  day some months later, as a warranty period ends).
+* Working days are Monday to Friday except public holidays: ``add_working_days`` counts them. The
+  holidays are given by the caller; the table of public holidays is ``acts.Holiday``, read by
+  ``acts.deadlines.holidays_between`` (``acts.deadlines.working_day_after`` does both).
 
 Where SQL needs the same arithmetic it takes the fragment from here (``month_end_sql``,
 ``days_in_month_sql``, ``day_of_next_month_sql``); ``tests/core/test_calendar.py`` proves on real
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Container
 
 SCHOOL_YEAR_START_MONTH = 9  # 1 September
 
@@ -72,6 +77,23 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 def month_count(first: dt.date, last: dt.date) -> int:
     """How many calendar months from ``first``'s month to ``last``'s month, both included (0 if reversed)."""
     return max((last.year - first.year) * 12 + (last.month - first.month) + 1, 0)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when that month is shorter: 31 January + 1 → 28 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    first = dt.date(year, month + 1, 1)
+    return first.replace(day=min(day.day, days_in_month(first)))
+
+
+def add_working_days(start: dt.date, count: int, holidays: Container[dt.date] = frozenset()) -> dt.date:
+    """The ``count``-th working day after ``start`` (Monday to Friday, not one of ``holidays``)."""
+    day, found = start, 0
+    while found < count:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            found += 1
+    return day
 
 
 def is_whole_months(start: dt.date, end: dt.date) -> bool:

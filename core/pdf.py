@@ -56,6 +56,7 @@ class Table:
     rows: list[list]
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
     total: list | None = None  # an optional bold last row
+    nowrap: set[int] = field(default_factory=set)  # columns never wrapped (IINs, BINs, amounts, serial numbers)
 
 
 @dataclass
@@ -110,7 +111,10 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
             ]))
             story.extend([table, Spacer(1, 4 * mm)])
         elif isinstance(block, Table):
-            def cell(value, column, bold=False, numeric=frozenset(block.numeric)):
+            def cell(value, column, bold=False, numeric=frozenset(block.numeric), nowrap=frozenset(block.nowrap)):
+                if column in nowrap:
+                    # A plain string is drawn on one line and widens its column; a Paragraph would wrap.
+                    return "" if value is None else str(value)
                 style = styles["cell_bold" if bold else "cell"]
                 if column in numeric:
                     from reportlab.lib.enums import TA_RIGHT
@@ -119,16 +123,23 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
                     style = ParagraphStyle(f"{style.name}-r", parent=style, alignment=TA_RIGHT)
                 return RLParagraph(_escape(value), style)
 
-            data = [[cell(h, i, bold=True) for i, h in enumerate(block.headers)]]
+            data = [[cell(h, i, bold=True, nowrap=frozenset()) for i, h in enumerate(block.headers)]]
             data += [[cell(v, i) for i, v in enumerate(row)] for row in block.rows]
             if block.total is not None:
                 data.append([cell(v, i, bold=True) for i, v in enumerate(block.total)])
             table = RLTable(data, repeatRows=1)
-            table.setStyle(TableStyle([
+            commands = [
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            ]
+            for column in sorted(block.nowrap):
+                commands += [("FONTNAME", (column, 1), (column, -1), FONT), ("FONTSIZE", (column, 1), (column, -1), 8.5)]
+                if column in block.numeric:
+                    commands.append(("ALIGN", (column, 1), (column, -1), "RIGHT"))
+                if block.total is not None:
+                    commands.append(("FONTNAME", (column, -1), (column, -1), FONT_BOLD))
+            table.setStyle(TableStyle(commands))
             story.extend([table, Spacer(1, 4 * mm)])
         else:
             raise TypeError(f"unknown PDF block {block!r}")

@@ -9,7 +9,8 @@ lookups that lead to its region and its school. ``scope_queryset`` applies it:
 * anyone else (anonymous) sees only what the scope declares public (nothing by default).
 
 Selectors call ``scope_queryset`` (or ``Model.objects.visible_to(user)``); views and
-API endpoints only ever go through selectors.
+API endpoints only ever go through selectors. Services that act on one row refuse a user who
+may not see it with ``ensure_in_scope``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from core.errors import PermissionDeniedError
 from core.roles import NATIONWIDE_ROLES, Role
 
 QFactory = Callable[[object], Q]
@@ -69,3 +72,15 @@ def scope_queryset(queryset: models.QuerySet, user) -> models.QuerySet:
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope_queryset(self, user)
+
+
+def ensure_in_scope(obj: models.Model, actor) -> None:
+    """Refuse ``actor`` acting on ``obj`` when the scoping does not let it see the row.
+
+    ``actor=None`` is the system (a command or a task run on the server), as in the audit trail; an
+    anonymous visitor is a user object, never ``None``, and sees only what the scope makes public.
+    """
+    if actor is None:
+        return
+    if not scope_queryset(type(obj)._default_manager.filter(pk=obj.pk), actor).exists():
+        raise PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("schools.api.urls")),
     path("", include("checks.api.urls")),
     path("", include("contingent.api.urls")),
+    path("", include("signatures.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("acts.api.urls")),
     path("", include("payments.api.urls")),
+    path("", include("procurement.api.urls")),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -81,9 +82,11 @@ INSTALLED_APPS = [
     "schools",
     "checks",
     "contingent",
+    "signatures",
     "orders",
     "acts",
     "payments",
+    "procurement",
     "portal",
     "demo",
     "bench",
@@ -243,6 +246,12 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     BASE_DIR / "static",
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Single files of npm packages that ship more than a dist/ folder (the NCALayer client).
+    "signatures.staticfiles.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -284,6 +293,31 @@ REGISTER_HTTP_RETRIES = int(env("REGISTER_HTTP_RETRIES", "3"))  # further attemp
 REGISTER_HTTP_BACKOFF = float(env("REGISTER_HTTP_BACKOFF", "0.5"))  # first wait; doubles each retry
 # Register files an operator uploaded, kept between the preview and the confirmation.
 REGISTER_UPLOAD_DIR = MEDIA_ROOT / "register-uploads"
+
+# --- Qualified electronic signatures (ЭЦП/ЭЦҚ) ----------------------------------------
+# "confirm": a signature is the signed-in user's confirmation of the document hash (development,
+# pilots); "cms": a CMS signature made with NCALayer, verified against SIGNATURE_TRUST_DIR.
+SIGNATURE_MODE = env("SIGNATURE_MODE", "confirm")
+if SIGNATURE_MODE not in {"confirm", "cms"}:
+    raise ImproperlyConfigured("SIGNATURE_MODE must be 'confirm' or 'cms'.")
+SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION = env_bool("SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION", False)
+if PRODUCTION and SIGNATURE_MODE == "confirm" and not SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION:
+    raise ImproperlyConfigured(
+        "SIGNATURE_MODE=confirm is not a legal signature: production needs SIGNATURE_MODE=cms "
+        "(or SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION=true for a pilot)."
+    )
+# The national CA's root and intermediate certificates (PEM or DER files).
+SIGNATURE_TRUST_DIR = Path(env("SIGNATURE_TRUST_DIR", str(BASE_DIR / ".data" / "signature-trust")))
+# Revocation check of the signer's certificate: "ocsp" (OCSP, the CRL when OCSP gives no answer), "crl" or "off".
+SIGNATURE_REVOCATION = env("SIGNATURE_REVOCATION", "ocsp")
+if SIGNATURE_REVOCATION not in {"ocsp", "crl", "off"}:
+    raise ImproperlyConfigured("SIGNATURE_REVOCATION must be 'ocsp', 'crl' or 'off'.")
+SIGNATURE_REVOCATION_TIMEOUT = float(env("SIGNATURE_REVOCATION_TIMEOUT", "10"))  # seconds per OCSP/CRL request
+SIGNATURE_PAYLOAD_TTL = int(env("SIGNATURE_PAYLOAD_TTL", "900"))  # seconds a payload may be signed and posted
+# BIN of the operator ("Financial Center" JSC) that operators' certificates must carry; empty = not checked.
+SIGNATURE_OPERATOR_BIN = env("SIGNATURE_OPERATOR_BIN", "")
+# Where the page script reaches NCALayer on the user's computer.
+SIGNATURE_NCALAYER_URL = env("SIGNATURE_NCALAYER_URL", "wss://127.0.0.1:13579")
 
 # --- REST API ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -334,6 +368,15 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "RoleEnum": "core.roles.Role",
+        "ProcurementContractStatusEnum": "procurement.choices.ContractStatus",
+        "ProcurementUnitStatusEnum": "procurement.choices.UnitStatus",
+        "ProcurementPenaltyStatusEnum": "procurement.choices.PenaltyStatus",
+        "WarrantyClaimStatusEnum": "procurement.choices.ClaimStatus",
+        "ProcurementFlagStatusEnum": "procurement.choices.FlagStatus",
+        "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
+        "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
+        "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
     },
 }
 
@@ -388,6 +431,24 @@ NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
 CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
 # Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
 CHECK_RUN_LOCK_WAIT = float(env("CHECK_RUN_LOCK_WAIT", "120"))
+
+# --- Procurement oversight (procurement/) ----------------------------------------------
+# Red flags: an invoiced unit price above the contract's by more than this percentage (PR03); a
+# contract's unit price above the national median of its item by more than this percentage, once
+# the item has at least PROCUREMENT_MEDIAN_MIN_LINES contract lines (PR04); at least
+# PROCUREMENT_BULK_MIN_UNITS units accepted by one person within PROCUREMENT_BULK_MINUTES (PR05).
+PROCUREMENT_PRICE_OVER_CONTRACT_PCT = Decimal(env("PROCUREMENT_PRICE_OVER_CONTRACT_PCT", "0"))
+PROCUREMENT_PRICE_OVER_MEDIAN_PCT = Decimal(env("PROCUREMENT_PRICE_OVER_MEDIAN_PCT", "20"))
+PROCUREMENT_MEDIAN_MIN_LINES = int(env("PROCUREMENT_MEDIAN_MIN_LINES", "3"))
+PROCUREMENT_BULK_MIN_UNITS = int(env("PROCUREMENT_BULK_MIN_UNITS", "20"))
+PROCUREMENT_BULK_MINUTES = int(env("PROCUREMENT_BULK_MINUTES", "10"))
+# Working days the supplier has to answer a warranty claim (Mon–Fri except public holidays).
+PROCUREMENT_WARRANTY_RESPONSE_DAYS = int(env("PROCUREMENT_WARRANTY_RESPONSE_DAYS", "5"))
+# When beat starts the nightly search for red flags (cron, Asia/Almaty).
+PROCUREMENT_FLAGS_CRONTAB = env("PROCUREMENT_FLAGS_CRONTAB", "30 3 * * *")
+CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
+    "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
+}
 
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(

@@ -16,10 +16,12 @@ from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
 from orders import navigation as orders_navigation
 from payments import navigation as payments_navigation
+from procurement import navigation as procurement_navigation
 from schools import navigation as schools_navigation
+from signatures import navigation as signatures_navigation
 
 NAV_APPS = [orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,
-            payments_navigation]
+            payments_navigation, procurement_navigation, signatures_navigation]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)

@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 
 from tests.factories import RegionRef, make_school, make_user
 
+pytest_plugins = ["tests.signatures.fixtures"]  # the test PKI, fake OCSP/CRL server, signers (also for browser tests)
+
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):

@@ -17,6 +17,8 @@ from core.parsing import parse_amount, parse_date, parse_int
 from core.tabular import RowsInvalid
 from integrations.registers import FileTransport
 from payments.services.bank import confirmation_check
+from procurement.services import procurement_import
+from procurement.services.importing import COLUMNS as PROCUREMENT_COLUMNS
 from schools.choices import RegisterKind
 from schools.importers import plan_import
 from tests.contingent.factories import birth_for_grade, iin_for, state_bin
@@ -40,6 +42,11 @@ def refusals(call) -> set[tuple[int | None, str | None, str]]:
 def pupil_cells(grade: str = "3", enrolled_on: str = "2025-09-01") -> list[str]:
     birth = birth_for_grade(3)
     return [iin_for(birth), "Ахметов", "Алихан", "", birth.isoformat(), grade, enrolled_on, ""]
+
+
+def procurement_cells(school, *, signed_on: str = "2025-06-02", price: str = "250000.00", quantity: str = "3") -> list[str]:
+    return ["ПЗ-1", signed_on, next_bin(), "ТОО «Техника»", "26.20.11", "Ноутбук", price, school.bin, quantity, "2025-08-25",
+            "12", "Windows 11 Pro"]
 
 
 def csv(header: str, *rows: list[str]) -> bytes:
@@ -85,9 +92,20 @@ class DateTests:
                       ["EQP000000002", "paid", "10.00", "B-2", "20250901"])
         assert (3, "date", self.expected) in refusals(lambda: confirmation_check(content=content))
 
+    def test_a_procurement_contract(self, school_a, tmp_path):
+        path = tmp_path / "procurement.csv"
+        path.write_bytes(csv(",".join(PROCUREMENT_COLUMNS), procurement_cells(school_a),
+                             procurement_cells(school_a, signed_on="20250901")))
+        assert refusals(lambda: procurement_import(source=path)) == {(3, "signed_on", self.expected)}
+
     def test_the_date_option_of_nobd_import(self, tmp_path):
         with pytest.raises(CommandError) as failure:
             call_command("nobd_import", str(tmp_path / "nobd.csv"), "--date", "20250901")
+        assert self.expected in str(failure.value)
+
+    def test_the_date_option_of_the_procurement_red_flags(self):
+        with pytest.raises(CommandError) as failure:
+            call_command("run_procurement_flags", "--date", "20250901")
         assert self.expected in str(failure.value)
 
 
@@ -124,3 +142,14 @@ class NumberTests:
     def test_the_amount_of_a_bank_confirmation(self, amount):
         content = csv("payment_reference,status,amount,bank_reference,date", ["EQP000000001", "paid", amount, "B-1", "2025-10-14"])
         assert (2, "amount", message(parse_amount, amount)) in refusals(lambda: confirmation_check(content=content))
+
+    def test_the_quantity_of_a_procurement_line(self, school_a, tmp_path):
+        path = tmp_path / "procurement.csv"
+        path.write_bytes(csv(",".join(PROCUREMENT_COLUMNS), procurement_cells(school_a, quantity="1e3")))
+        assert refusals(lambda: procurement_import(source=path)) == {(2, "quantity", self.whole)}
+
+    @pytest.mark.parametrize("amount", ["1e3", "NaN", "Infinity", "10.001"])
+    def test_the_unit_price_of_a_procurement_line(self, school_a, tmp_path, amount):
+        path = tmp_path / "procurement.csv"
+        path.write_bytes(csv(",".join(PROCUREMENT_COLUMNS), procurement_cells(school_a, price=amount)))
+        assert refusals(lambda: procurement_import(source=path)) == {(2, "unit_price", message(parse_amount, amount))}

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from core.calendar import month_count
 from core.errors import ConflictError, DomainError
 from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, OrderStatus
 from orders.models import Application, ApplicationLevel, StateOrder, StateOrderLevel
 from orders.selectors import blocking_findings, finding_explanation
-from orders.services.common import ClockTimestamp, ensure_in_scope, ensure_role
+from orders.services.common import ClockTimestamp, ensure_role
 from orders.transitions import APPLICATION_TRANSITIONS
 from schools.choices import Level, SchoolStatus
 

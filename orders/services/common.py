@@ -13,12 +13,6 @@ class ClockTimestamp(Func):
     output_field = DateTimeField()
 
 
-def ensure_in_scope(obj, actor) -> None:
-    """Refuse ``actor`` acting on a row outside what the central scoping lets it see."""
-    if not type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists():
-        raise PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")
-
-
 def ensure_role(actor, *roles: str) -> None:
     if getattr(actor, "role", None) not in roles:
         raise PermissionDeniedError(_("Your role may not do this."), code="role")

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from core.calendar import month_count
 from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
-from orders.services.common import ensure_in_scope
 from orders.transitions import CONTRACT_TRANSITIONS, SIGN_ACTION_BY_ROLE
 
 

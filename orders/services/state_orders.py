@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from core.calendar import is_whole_months, school_year_bounds
 from core.errors import ConflictError, DomainError
 from core.roles import Role
+from core.scoping import ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.choices import ApplicationStatus, OrderStatus
 from orders.models import StateOrder, StateOrderLevel
-from orders.services.common import ensure_in_scope, ensure_role
+from orders.services.common import ensure_role
 from orders.transitions import ORDER_TRANSITIONS
 from schools.choices import Level
 

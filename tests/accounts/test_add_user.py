@@ -91,3 +91,54 @@ class PasswordStrengthTests:
             call_command("add_user", "keeper", "--role", "operator", "--password-stdin", stdin=io.StringIO("123\n"),
                          stdout=io.StringIO())
         assert User.objects.get(username="keeper").check_password("Good-pass-2025")
+
+
+@pytest.mark.django_db
+class SigningIdentityOptionsTests:
+    """add_user --iin records a person's IIN; --org-bin the BIN of a department user's department (CONTRACT)."""
+
+    def test_records_the_users_iin(self, school_a):
+        from tests.factories import next_iin
+
+        iin = next_iin()
+        call_command("add_user", "signer", "--role", "school", "--school", school_a.bin, "--iin", iin, stdout=io.StringIO())
+        assert User.objects.get(username="signer").iin == iin
+
+    def test_an_update_without_iin_keeps_it(self, school_a):
+        from tests.factories import next_iin
+
+        iin = next_iin()
+        call_command("add_user", "keep", "--role", "school", "--school", school_a.bin, "--iin", iin, stdout=io.StringIO())
+        call_command("add_user", "keep", "--role", "school", "--school", school_a.bin, stdout=io.StringIO())
+        assert User.objects.get(username="keep").iin == iin
+
+    def test_the_org_bin_is_shared_by_every_user_of_the_regions_department(self):
+        from accounts.models import Department
+        from tests.factories import next_bin
+
+        bin_ = next_bin(year=98, month=3)
+        call_command("add_user", "officer1", "--role", "department", "--region", "71", "--org-bin", bin_, stdout=io.StringIO())
+        call_command("add_user", "officer2", "--role", "department", "--region", "71", stdout=io.StringIO())
+        assert Department.objects.get(region_id="71").bin == bin_
+        from signatures.identity import expected_identity
+
+        assert expected_identity(User.objects.get(username="officer2")).bin == bin_
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["--role", "operator", "--iin", "123456789012"], "check digit"),
+            (["--role", "operator", "--iin", "12345"], "12 digits"),
+            (["--role", "operator", "--org-bin", "150640000010"], "department"),
+            (["--role", "department", "--region", "71", "--org-bin", "999999999999"], "999999999999"),
+        ],
+    )
+    def test_bad_identity_input_fails_with_a_message_and_changes_nothing(self, args, message):
+        from django.utils import translation
+
+        from accounts.models import Department
+
+        with translation.override("en"), pytest.raises(CommandError, match=message):
+            call_command("add_user", "broken", *args, stdout=io.StringIO())
+        assert not User.objects.filter(username="broken").exists()
+        assert not Department.objects.exists()

@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from acts.deadlines import act_due_on, add_working_days, parse_month, review_due_on
+from acts.deadlines import act_due_on, parse_month, review_due_on, working_day_after
+from acts.models import Holiday
 from acts.selectors import overdue_items
 from acts.services import act_build, act_submit
 from core.calendar import months_between
@@ -15,9 +16,11 @@ class DeadlineTests:
         assert act_due_on(dt.date(2025, 10, 1)) == dt.date(2025, 11, 5)
         assert act_due_on(dt.date(2025, 12, 1)) == dt.date(2026, 1, 5)
 
-    def test_working_days_skip_weekends_and_holidays(self):
-        assert add_working_days(dt.date(2025, 11, 3), 10, holidays=set()) == dt.date(2025, 11, 17)
-        assert add_working_days(dt.date(2025, 11, 3), 10, holidays={dt.date(2025, 11, 5)}) == dt.date(2025, 11, 18)
+    @pytest.mark.django_db
+    def test_working_days_skip_the_holidays_of_the_table(self):
+        assert working_day_after(dt.date(2025, 11, 3), 10) == dt.date(2025, 11, 17)
+        Holiday.objects.create(date=dt.date(2025, 11, 5), name_kk="Т", name_ru="Н", name_en="I")
+        assert working_day_after(dt.date(2025, 11, 3), 10) == dt.date(2025, 11, 18)
 
     @pytest.mark.django_db
     def test_the_review_deadline_uses_the_holiday_table(self):

@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calendar import (
+    add_months,
+    add_working_days,
     day_of_next_month,
     day_of_next_month_sql,
     days_in_month,
@@ -55,6 +57,18 @@ class MonthTests:
         assert is_whole_months(dt.date(2025, 9, 1), dt.date(2026, 5, 31))
         assert not is_whole_months(dt.date(2025, 9, 2), dt.date(2026, 5, 31))
 
+    def test_months_later_end_on_the_last_day_of_a_shorter_month(self):
+        assert add_months(dt.date(2025, 1, 31), 1) == dt.date(2025, 2, 28)
+        assert add_months(dt.date(2027, 12, 31), 2) == dt.date(2028, 2, 29)
+        assert add_months(dt.date(2025, 8, 20), 12) == dt.date(2026, 8, 20)
+        assert add_months(dt.date(2025, 11, 30), 0) == dt.date(2025, 11, 30)
+
+    @given(day=dates, months=st.integers(min_value=0, max_value=240))
+    def test_months_later_land_in_the_month_counted_and_never_after_the_same_day(self, day, months):
+        later = add_months(day, months)
+        assert month_count(day, later) == months + 1
+        assert later.day == min(day.day, days_in_month(later))
+
     @given(first=dates, last=dates)
     def test_the_month_count_is_the_length_of_the_month_list(self, first, last):
         assert month_count(first, last) == len(months_between(first, last))
@@ -73,3 +87,12 @@ class CalendarSqlTests:
                 {"d": day},
             )
             assert cursor.fetchone() == (month_end(day), days_in_month(day), day_of_next_month(day, number))
+
+
+class WorkingDayTests:
+    def test_working_days_skip_weekends_and_the_holidays_given(self):
+        assert add_working_days(dt.date(2025, 11, 3), 10) == dt.date(2025, 11, 17)
+        assert add_working_days(dt.date(2025, 11, 3), 10, {dt.date(2025, 11, 5)}) == dt.date(2025, 11, 18)
+        # From a Friday: the weekend does not count, the holiday on Tuesday neither.
+        assert add_working_days(dt.date(2025, 12, 12), 5, {dt.date(2025, 12, 16)}) == dt.date(2025, 12, 22)
+        assert add_working_days(dt.date(2025, 12, 12), 0) == dt.date(2025, 12, 12)

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from core.scoping import scope_queryset
+from core.errors import PermissionDeniedError
+from core.scoping import ensure_in_scope, scope_queryset
 from schools.models import School
 from schools.selectors import school_list
 from tests.factories import make_school
@@ -42,7 +43,7 @@ class ScopingTests:
             "core.Region", "core.AuditEvent", "core.WorkerHeartbeat", "accounts.User",
         }
         for model in apps.get_app_configs():
-            if model.name not in {"schools", "contingent", "orders", "acts", "payments", "checks"}:
+            if model.name not in {"schools", "contingent", "orders", "acts", "payments", "checks", "procurement"}:
                 continue
             for m in model.get_models():
                 label = f"{m._meta.app_label}.{m.__name__}"
@@ -50,3 +51,14 @@ class ScopingTests:
                     continue
                 assert isinstance(getattr(m, "scope", None), Scope), f"{label} declares no scope"
         assert School.scope is not None
+
+    def test_acting_on_a_row_needs_seeing_it_and_the_system_may(self, school_user, department_user, operator_user,
+                                                                 school_a, school_b):
+        from django.contrib.auth.models import AnonymousUser
+
+        for user in (school_user, department_user, operator_user, None):
+            ensure_in_scope(school_a, user)  # no error: the school itself, its region, nationwide, the system
+        for user in (school_user, department_user, AnonymousUser()):
+            with pytest.raises(PermissionDeniedError) as failure:
+                ensure_in_scope(school_b, user)
+            assert failure.value.code == "out_of_scope"

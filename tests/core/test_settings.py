@@ -36,10 +36,37 @@ class ProductionSettingsTests:
                 "EQAZYNA_ENV": "production",
                 "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3,
                 "ALLOWED_HOSTS": "e-qazyna.kz",
+                "SIGNATURE_MODE": "cms",
             },
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "System check identified no issues (0 silenced)." in result.stdout
+
+    PRODUCTION = {"EQAZYNA_ENV": "production", "SECRET_KEY": "k3y-" + "a1B2c3D4e5F6g7H8i9J0" * 3, "ALLOWED_HOSTS": "e-qazyna.kz"}
+
+    def test_production_refuses_to_start_in_confirm_mode(self):
+        result = run_manage("check", env_extra={**self.PRODUCTION, "SIGNATURE_MODE": "confirm"},
+                            drop=("SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION",))
+        assert result.returncode != 0
+        assert "SIGNATURE_MODE=confirm is not a legal signature" in result.stderr
+
+    def test_production_refuses_confirm_mode_by_default(self):
+        result = run_manage("check", env_extra=self.PRODUCTION, drop=("SIGNATURE_MODE", "SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION"))
+        assert result.returncode != 0 and "SIGNATURE_MODE=confirm" in result.stderr
+
+    def test_production_runs_confirm_mode_only_when_explicitly_allowed(self):
+        result = run_manage("check", env_extra={**self.PRODUCTION, "SIGNATURE_MODE": "confirm",
+                                                "SIGNATURE_ALLOW_CONFIRM_IN_PRODUCTION": "true"})
+        assert result.returncode == 0, result.stderr
+
+    def test_development_runs_in_confirm_mode(self):
+        result = run_manage("check", env_extra={"SIGNATURE_MODE": "confirm"}, drop=("EQAZYNA_ENV",))
+        assert result.returncode == 0, result.stderr
+
+    def test_unknown_signature_settings_are_refused(self):
+        for name, value in (("SIGNATURE_MODE", "trust-me"), ("SIGNATURE_REVOCATION", "sometimes")):
+            result = run_manage("check", env_extra={name: value}, drop=("EQAZYNA_ENV",))
+            assert result.returncode != 0 and name in result.stderr
 
     def test_time_zone_is_almaty_and_kazakh_is_the_default_language(self):
         assert settings.TIME_ZONE == "Asia/Almaty"

@@ -10,7 +10,8 @@ from core.roles import Role
 
 
 class Command(BaseCommand):
-    help = "Create or update a portal user with one role (a department needs --region, a school --school)."
+    help = ("Create or update a portal user with one role (a department needs --region, a school --school); "
+            "--iin records the person's IIN, --org-bin the BIN of a department user's department.")
     stealth_options = ("stdin",)  # lets tests pass a stream instead of the process's standard input
 
     def add_arguments(self, parser):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--school", help="school BIN (school users)")
         parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         parser.add_argument("--email", default="")
+        parser.add_argument("--iin", help="the person's IIN (12 digits): signing certificates must carry it")
+        parser.add_argument("--org-bin", help="BIN of the region's education department (department users): "
+                                              "shared by all users of that department")
 
     def handle(self, *args, **options):
         password = None
@@ -36,6 +40,8 @@ class Command(BaseCommand):
                 school_bin=options["school"],
                 password=password,
                 email=options["email"],
+                iin=options["iin"],
+                org_bin=options["org_bin"],
             )
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
