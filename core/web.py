@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from csp.middleware import CSPMiddleware
 from django.contrib import messages
 
 from core.errors import DomainError
@@ -87,3 +88,20 @@ class DatabaseOutageMiddleware:
             response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, whose ``connect-src`` also allows the addresses held by the settings
+    named in ``CSP_CONNECT_SETTINGS``, read on every response (the signing widget talks to NCALayer
+    on the user's own computer, at ``SIGNATURE_NCALAYER_URL``)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        from django.conf import settings
+
+        parts = super().get_policy_parts(request, response, report_only)
+        extra = [value for value in (getattr(settings, name, "") for name in settings.CSP_CONNECT_SETTINGS) if value]
+        if extra:
+            update = dict(parts.update or {})
+            update["connect-src"] = [*update.get("connect-src", []), *extra]
+            parts.update = update
+        return parts

@@ -103,7 +103,7 @@ MIDDLEWARE = [
     "accounts.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.web.PortalCSPMiddleware",  # django-csp's, with CSP_CONNECT_SETTINGS
     "django_htmx.middleware.HtmxMiddleware",
     # A request that lost the database answers 503 with Retry-After (core/web.py).
     "core.web.DatabaseOutageMiddleware",
@@ -495,6 +495,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# Settings holding an address the pages may also connect to (core.web.PortalCSPMiddleware).
+CSP_CONNECT_SETTINGS = ["SIGNATURE_NCALAYER_URL"]
 
 LOGGING = {
     "version": 1,

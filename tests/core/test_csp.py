@@ -118,6 +118,11 @@ class PolicyHeaderTests:
             assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
             assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
 
+    def test_the_pages_may_reach_ncalayer_on_the_users_computer_at_the_configured_address(self, client, settings):
+        settings.SIGNATURE_NCALAYER_URL = "ws://127.0.0.1:40123"
+        policy = client.get("/kk/accounts/login/")["Content-Security-Policy"]
+        assert "connect-src 'self' ws://127.0.0.1:40123" in policy
+
     def test_the_scanner_finds_what_the_policy_forbids(self):
         scan = PageScan()
         scan.feed('<script>alert(1)</script><script type="application/json">{}</script><script src="/s.js"></script>'
