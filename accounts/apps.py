@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import receivers  # noqa: F401 - connects the sign-in signals to the audit trail
+        from accounts.choices import ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent
+        from core.audit_actions import register_event_types
+
+        register_event_types(ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent)

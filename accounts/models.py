@@ -8,7 +8,7 @@ from knox.models import AbstractAuthToken
 
 from core.identifiers import validate_bin, validate_iin
 from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 
 
 class PortalUserManager(UserManager):
@@ -37,6 +37,8 @@ class User(AbstractUser):
     iin = models.CharField(_("IIN"), max_length=12, blank=True, default="", validators=[validate_iin])
 
     objects = PortalUserManager()
+    # Users are managed by administrators (``add_user``, the identities page); no page lists them by scope.
+    scope = Scope(actions={"set_iin": Allow(Role.ADMIN)})
 
     class Meta:
         verbose_name = _("user")
@@ -112,7 +114,7 @@ class Department(models.Model):
     bin = models.CharField(_("BIN"), max_length=12, unique=True, validators=[validate_bin])
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    scope = Scope(region="region")
+    scope = Scope(region="region", actions={"set_bin": Allow(Role.ADMIN, creates=True)})
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent
 from accounts.models import ApiToken, Department, User
 from core.errors import DomainError, PermissionDeniedError
 from core.identifiers import parse_bin, parse_iin
 from core.models import Region
 from core.roles import Role
+from core.scoping import require
 from core.services import audit_record
 
 
@@ -93,7 +95,7 @@ def user_upsert(
         department_set_bin(region=region, bin=org_bin, actor=actor)
     audit_record(
         actor=actor,
-        action="user_created" if created else "user_updated",
+        action=UserEvent.CREATED if created else UserEvent.UPDATED,
         subject=user,
         data={"before": None if created else before, "after": after, "password_changed": bool(password)},
     )
@@ -117,7 +119,7 @@ def _channel(request) -> str:
 @transaction.atomic
 def sign_in_record(*, user, request) -> None:
     """A user signed in (a page session or an API token): the audit trail says who, how and from where."""
-    audit_record(actor=user, action="signed_in", subject=user, data={
+    audit_record(actor=user, action=SignInEvent.SIGNED_IN, subject=user, data={
         "channel": _channel(request), "address": _address(request),
         "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:LABEL_LENGTH],
     })
@@ -127,7 +129,7 @@ def sign_in_record(*, user, request) -> None:
 def sign_out_record(*, user, request) -> None:
     if user is None or not getattr(user, "pk", None):
         return
-    audit_record(actor=user, action="signed_out", subject=user, data={"channel": _channel(request), "address": _address(request)})
+    audit_record(actor=user, action=SignInEvent.SIGNED_OUT, subject=user, data={"channel": _channel(request), "address": _address(request)})
 
 
 @transaction.atomic
@@ -138,7 +140,7 @@ def sign_in_failure_record(*, username: str, request, locked_out: bool = False) 
     address, channel = _address(request), _channel(request)
     logger.warning("sign-in failed: username=%r address=%s channel=%s locked_out=%s", username, address, channel, locked_out)
     user = User.objects.filter(username=username).first() if username else None
-    audit_record(actor=None, action="sign_in_failed", subject=user or User,
+    audit_record(actor=None, action=SignInEvent.FAILED, subject=user or User,
                  data={"username": username, "address": address, "channel": channel, "locked_out": locked_out})
 
 
@@ -158,7 +160,7 @@ def api_token_issue(*, user, request=None, label: str = "") -> tuple[ApiToken, s
         ApiToken.objects.filter(digest__in=stale).delete()
     label = (label or (request.META.get("HTTP_USER_AGENT", "") if request is not None else ""))[:LABEL_LENGTH]
     token, secret = ApiToken.objects.create(user, label=label, created_from=_address(request))
-    audit_record(actor=user, action="api_token_issued", subject=user,
+    audit_record(actor=user, action=ApiTokenEvent.ISSUED, subject=user,
                  data={"token_key": token.token_key, "label": label, "expiry": token.expiry, "address": token.created_from})
     return token, secret
 
@@ -170,7 +172,7 @@ def api_token_revoke(*, user, token_key: str, actor) -> int:
         raise PermissionDeniedError(_("Only the owner of a token may revoke it."))
     deleted, _details = ApiToken.objects.filter(user=user, token_key=token_key).delete()
     if deleted:
-        audit_record(actor=actor, action="api_token_revoked", subject=user, data={"token_key": token_key})
+        audit_record(actor=actor, action=ApiTokenEvent.REVOKED, subject=user, data={"token_key": token_key})
     return deleted
 
 
@@ -190,6 +192,7 @@ def _clean_iin(value: str) -> str:
 @transaction.atomic
 def user_set_iin(*, user: User, iin: str, actor) -> User:
     """Record (or clear, with "") the IIN a user's signing certificates must carry."""
+    require(actor, "set_iin", user)  # an administrator (or the add_user command)
     iin = _clean_iin(iin)
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.iin == iin:
@@ -197,13 +200,14 @@ def user_set_iin(*, user: User, iin: str, actor) -> User:
     before = locked.iin
     locked.iin = iin
     locked.save(update_fields=["iin"])
-    audit_record(actor=actor, action="user_iin_set", subject=locked, data={"before": before, "after": iin})
+    audit_record(actor=actor, action=UserEvent.IIN_SET, subject=locked, data={"before": before, "after": iin})
     return locked
 
 
 @transaction.atomic
 def department_set_bin(*, region: Region, bin: str, actor) -> Department:
     """Set the BIN of the region's education department, which its officers' certificates must carry."""
+    require(actor, "set_bin", Department(region=region))  # an administrator (or the add_user command)
     bin = (bin or "").strip()
     try:
         bin = parse_bin(bin).bin
@@ -221,5 +225,5 @@ def department_set_bin(*, region: Region, bin: str, actor) -> Department:
         return department
     department.bin = bin
     department.save()
-    audit_record(actor=actor, action="department_bin_set", subject=department, data={"before": before, "after": bin})
+    audit_record(actor=actor, action=DepartmentEvent.BIN_SET, subject=department, data={"before": before, "after": bin})
     return department

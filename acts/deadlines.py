@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.calendar import add_working_days, day_of_next_month, month_start
+from core import parsing
+from core.calendar import add_working_days, day_of_next_month
 
 SUBMISSION_DAY = 5  # the act for month M is due by this day of M+1
 REVIEW_WORKING_DAYS = 10
 
 
 def parse_month(value: str) -> dt.date:
-    """``YYYY-MM`` (or a full date) → the first day of that month; ValueError otherwise."""
-    value = (value or "").strip()
-    try:
-        if len(value) == 7:
-            year, month = value.split("-")
-            return dt.date(int(year), int(month), 1)
-        return month_start(dt.date.fromisoformat(value))
-    except (ValueError, TypeError):
-        raise ValueError(value) from None
+    """``YYYY-MM`` (or a full date) → the first day of that month; ValueError otherwise (``core.parsing``)."""
+    return parsing.parse_month((value or "").strip())
 
 
 def act_due_on(month: dt.date) -> dt.date:

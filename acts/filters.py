@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +14,38 @@ from acts.choices import ActStatus, LineDecision
 from acts.deadlines import parse_month
 from acts.models import Act, ActLine
 from contingent.choices import PupilCategory
-from schools.choices import Level
+from contingent.filters import IinFilter
+from core.filters import LookupFilter, RegionFilter, as_id, lookup_error
+from orders.filters import ContractFilter
+from programmes.filters import InstrumentFilter, ProgrammeFilter
+from schools.filters import SchoolFilter
+
+
+def act_number_q(prefix: str, value: str) -> Q:
+    """The act numbered ``value``: ``<contract number>/<YYYY-MM>`` (``Act.number``), e.g. ``71-2025-0001/2025-10``."""
+    contract_number, _slash, month = value.rpartition("/")
+    if not (contract_number and re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", month)):
+        raise lookup_error(_("Give the act's id or its number: contract number/YYYY-MM (71-2025-0001/2025-10)."))
+    return Q(**{f"{prefix}contract__number__iexact": contract_number, f"{prefix}month": parse_month(month)})
+
+
+def act_q(prefix: str) -> Callable[[str], Q]:
+    """An act by its row id (digits only) or its number (``act_number_q``)."""
+    path = f"{prefix}__" if prefix else ""
+
+    def parse(value: str) -> Q:
+        if (pk := as_id(value)) is not None:
+            return Q(**{f"{path}pk": pk})
+        return act_number_q(path, value)
+
+    return parse
+
+
+class ActFilter(LookupFilter):
+    def __init__(self, *, field_name: str = "act", **kwargs):
+        kwargs.setdefault("label", _("act (number or id)"))
+        kwargs.setdefault("help_text", _("act: its number (71-2025-0001/2025-10) or its id"))
+        super().__init__(parse=act_q(field_name), field_name=field_name, **kwargs)
 
 
 class MonthFilter(django_filters.CharFilter):
@@ -28,17 +62,19 @@ class MonthFilter(django_filters.CharFilter):
 
 
 class ActFilterSet(django_filters.FilterSet):
+    number = LookupFilter(parse=lambda value: act_number_q("", value), label=_("number"),
+                          help_text=_("the act's number: contract number/YYYY-MM (71-2025-0001/2025-10)"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=ActStatus.choices)
     month = MonthFilter(field_name="month", label=_("month (YYYY-MM)"))
-    region = django_filters.CharFilter(field_name="contract__order__region_id", label=_("region (KATO code)"),
-                                       max_length=2)
-    school = django_filters.CharFilter(field_name="school__bin", label=_("school BIN"), max_length=12)
-    contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract"), min_value=1,
-                                           max_value=2**62)
+    region = RegionFilter(field_name="contract__order__region")
+    school = SchoolFilter()
+    contract = ContractFilter()
+    programme = ProgrammeFilter(field_name="contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="contract__order__programme__instrument")
 
     class Meta:
         model = Act
-        fields = ["status", "month", "region", "school", "contract"]
+        fields = ["number", "status", "month", "region", "school", "contract", "programme", "instrument"]
 
 
 class YesNoWidget(BooleanWidget):
@@ -53,7 +89,7 @@ class LineFilterSet(django_filters.FilterSet):
     """Filters of the lines on an act's page."""
 
     decision = django_filters.ChoiceFilter(label=_("decision"), choices=LineDecision.choices)
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices)
+    level = django_filters.CharFilter(label=_("level / norm category"), max_length=20)
     category = django_filters.ChoiceFilter(label=_("category"), choices=PupilCategory.choices)
     blocked = django_filters.BooleanFilter(label=_("not payable (open error)"), method="filter_blocked", widget=YesNoWidget)
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
@@ -73,8 +109,11 @@ class LineFilterSet(django_filters.FilterSet):
 class ActLineFilterSet(LineFilterSet):
     """The API's filters of act lines: the page's, plus the act and the version."""
 
-    act = django_filters.NumberFilter(field_name="act_id", label=_("act"), min_value=1, max_value=2**62)
+    act = ActFilter()
     version = django_filters.NumberFilter(label=_("version"), min_value=1, max_value=10_000)
+    iin = IinFilter(field_name="iin")
+    programme = ProgrammeFilter(field_name="act__contract__order__programme_id")
+    instrument = InstrumentFilter(field_name="act__contract__order__programme__instrument")
 
     class Meta(LineFilterSet.Meta):
-        fields = ["act", "version", *LineFilterSet.Meta.fields]
+        fields = ["act", "version", "iin", *LineFilterSet.Meta.fields, "programme", "instrument"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from acts.choices import LINE_VERDICT_CHOICES, LineRejectReason
+from acts.choices import LINE_VERDICT_CHOICES, InspectionResult, LineRejectReason
 from acts.deadlines import parse_month
 from acts.services.reviews import SELECTION_PENDING_BLOCKED, SELECTION_PENDING_PAYABLE
 
@@ -64,3 +64,10 @@ class DecideLinesForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectLineForm(forms.Form):
+    line = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("Inspection result"), choices=[
+        (value, label) for value, label in InspectionResult.choices if value != InspectionResult.PENDING])
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)

@@ -5,7 +5,9 @@ built set-based from the contingent. Lines carry the act's ``version``: a draft 
 place, but once a version was submitted its lines are never changed again — correcting a
 returned act builds the next version, so every submitted version stays readable
 (``ActSubmission`` records each submission and its outcome). ``Holiday`` holds the public
-holidays that the review deadline skips.
+holidays that the review deadline skips. Before accepting a submitted version the department
+inspects a sample of its lines (``InspectionSample``, ``InspectionItem``; the rule of the sample is
+``acts.inspection``).
 
 The tables were created by the payments app (payments 0001) and moved here with their rows
 (acts 0001); payments pays accepted acts (``Payment.act``) and marks them paid (``mark_paid``).
@@ -18,17 +20,26 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from acts.choices import ActStatus, LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import (
+    INSPECTION_NOTE_REQUIRED,
+    ActEvent,
+    ActStatus,
+    InspectionEvent,
+    InspectionResult,
+    LineDecision,
+    LineRejectReason,
+    SubmissionOutcome,
+)
 from contingent.choices import PupilCategory
+from core.calendar import month_end
+from core.choices import ChoiceColour
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
-from schools.choices import Level
+from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
-
-SCHOOL, DEPARTMENT, OPERATOR = frozenset({Role.SCHOOL}), frozenset({Role.DEPARTMENT}), frozenset({Role.OPERATOR})
 
 
 def _public(user) -> Q:
@@ -58,22 +69,31 @@ class Holiday(models.Model):
 class Act(models.Model):
     """The act of services rendered of one contract for one month."""
 
+    # From which statuses each action may be taken and where it leads (who may: ``scope`` below).
     TRANSITIONS = {
-        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, roles=SCHOOL),
-        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, roles=SCHOOL),
-        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, roles=DEPARTMENT),
-        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED, roles=DEPARTMENT),
-        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, roles=DEPARTMENT,
+        "rebuild": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.DRAFT, event=ActEvent.REBUILT),
+        "submit": Transition(sources=(ActStatus.DRAFT,), target=ActStatus.SUBMITTED, event=ActEvent.SUBMITTED),
+        # the department decides lines while the act is submitted (the status stays)
+        "decide": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=ActEvent.LINES_DECIDED),
+        # … and inspects its sample before accepting (draw the sample, record each sampled line's result)
+        "inspect": Transition(sources=(ActStatus.SUBMITTED,), target=None, event=InspectionEvent.LINE_INSPECTED),
+        "accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.ACCEPTED, event=ActEvent.ACCEPTED),
+        "partly_accept": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.PARTLY_ACCEPTED,
+                                    event=ActEvent.PARTLY_ACCEPTED),
+        "return": Transition(sources=(ActStatus.SUBMITTED,), target=ActStatus.RETURNED, event=ActEvent.RETURNED,
                              reason_required=True),
-        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, roles=SCHOOL),
+        "correct": Transition(sources=(ActStatus.RETURNED,), target=ActStatus.DRAFT, event=ActEvent.CORRECTED),
         "mark_paid": Transition(sources=(ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED), target=ActStatus.PAID,
-                                roles=OPERATOR),
+                                event=ActEvent.PAID),
     }
 
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="acts")
     # The contract's school, kept on the act for scoping and for the line/finding rule.
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="acts")
-    month = models.DateField(_("month"), help_text=_("the first day of the month"))
+    # The act's period: a calendar month, or an academic term of a term programme. ``month`` keeps its
+    # name (and its CHECK: a first day) for compatibility; it is the period's first day.
+    month = models.DateField(_("period from"), help_text=_("the first day of the period (a month or a term)"))
+    period_end = models.DateField(_("period until"))
     status = models.CharField(_("status"), max_length=20, choices=ActStatus.choices, default=ActStatus.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
     line_count = models.PositiveIntegerField(_("lines"), default=0)
@@ -94,7 +114,23 @@ class Act(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__order__region", school="school")
+    scope = Scope(region="contract__order__region", school="school", actions={
+        # the school builds its own act of a month; an operator builds a whole month at once
+        "build": Allow(Role.SCHOOL, creates=True),
+        "build_month": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        "rebuild": Allow(Role.SCHOOL),
+        "submit": Allow(Role.SCHOOL),
+        "correct": Allow(Role.SCHOOL),
+        # the department of the contract's region reviews
+        "decide": Allow(Role.DEPARTMENT),
+        "inspect": Allow(Role.DEPARTMENT),
+        "accept": Allow(Role.DEPARTMENT),
+        "partly_accept": Allow(Role.DEPARTMENT),
+        "return": Allow(Role.DEPARTMENT),
+        # an operator's payment (or the bank's confirmation of it) marks the act paid
+        "mark_paid": Allow(Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", ActStatus)
 
     class Meta:
         ordering = ["-month", "school_id", "-id"]
@@ -103,6 +139,7 @@ class Act(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "month"], name="act_one_per_contract_and_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="act_month_first_day"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("month")), name="act_period_ordered"),
             models.CheckConstraint(condition=Q(total_amount__gte=0), name="act_total_not_negative"),
             models.CheckConstraint(condition=Q(accepted_amount__gte=0, accepted_amount__lte=F("total_amount")),
                                    name="act_accepted_within_total"),
@@ -113,9 +150,19 @@ class Act(models.Model):
     def __str__(self) -> str:
         return _("Act %(number)s") % {"number": self.number}
 
+    def save(self, *args, **kwargs):
+        if self.period_end is None and self.month is not None:  # a monthly act (the default period)
+            self.period_end = month_end(self.month)
+        super().save(*args, **kwargs)
+
     @property
     def number(self) -> str:
         return f"{self.contract.number}/{self.month:%Y-%m}"
+
+    @property
+    def is_month(self) -> bool:
+        """The act covers one calendar month (else a term)."""
+        return self.period_end == month_end(self.month)
 
     @property
     def is_reviewed(self) -> bool:
@@ -168,14 +215,16 @@ class ActLine(models.Model):
     # What was billed, as it was at build time (the contingent may change later).
     iin = models.CharField(_("IIN"), max_length=12)
     pupil_name = models.CharField(_("pupil"), max_length=310)
-    grade = models.PositiveSmallIntegerField(_("grade"))
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)  # pupils only
+    # The programme's norm category (for school_per_capita: the level); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
+    category = models.CharField(_("beneficiary category"), max_length=10, choices=PupilCategory.choices)
     first_day = models.DateField(_("from"))
     last_day = models.DateField(_("until"))
-    days = models.PositiveSmallIntegerField(_("days enrolled"))
-    days_in_month = models.PositiveSmallIntegerField(_("days in the month"))
-    norm = models.DecimalField(_("monthly norm"), **MONEY)
+    # Days paid for: the days enrolled (proration by days), or every day of the period.
+    days = models.PositiveSmallIntegerField(_("days paid"))
+    days_in_month = models.PositiveSmallIntegerField(_("days in the period"))
+    norm = models.DecimalField(_("norm per period"), **MONEY)
     coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
     decision = models.CharField(_("decision"), max_length=10, choices=LineDecision.choices, default=LineDecision.PENDING)
@@ -187,6 +236,7 @@ class ActLine(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="act__contract__order__region", school="school")
+    decision_colour = ChoiceColour("decision", LineDecision)
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
@@ -206,3 +256,90 @@ class ActLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.iin} {self.days}/{self.days_in_month} {self.amount}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.act.contract.order.programme)
+
+def _sample_shown_to_school(prefix: str = ""):
+    """A school sees the inspection of its acts once the version is reviewed, never while it is under review
+    (it must not learn which pupils will be looked at)."""
+
+    def rule(user) -> Q:
+        return Q(**{f"{prefix}act__school": user.school_id}) & ~Q(
+            **{f"{prefix}act__status": ActStatus.SUBMITTED, f"{prefix}version": F(f"{prefix}act__version")})
+
+    return rule
+
+
+class InspectionSample(models.Model):
+    """The lines of one submitted act version that the department inspects before it accepts the act.
+
+    Drawn once per version by the department (``acts.services.act_sample_draw``) from ``seed``, with
+    the risk ``weights`` and the random ``size`` in force then (``acts.inspection``): the same seed,
+    lines and weights give the same sample. Lines that get an open finding later are added to it.
+    """
+
+    act = models.ForeignKey(Act, verbose_name=_("act"), on_delete=models.PROTECT, related_name="inspection_samples")
+    version = models.PositiveIntegerField(_("version"))
+    seed = models.BigIntegerField(_("seed of the draw"))
+    size = models.PositiveIntegerField(_("lines drawn at random"))
+    weights = models.JSONField(_("risk weights"))
+    drawn_at = models.DateTimeField(_("drawn at"))
+    drawn_by = models.ForeignKey(USER, verbose_name=_("drawn by"), on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="act__contract__order__region", school=_sample_shown_to_school())
+
+    class Meta:
+        verbose_name = _("inspection sample")
+        verbose_name_plural = _("inspection samples")
+        constraints = [
+            models.UniqueConstraint(fields=["act", "version"], name="inspection_sample_one_per_version"),
+            models.CheckConstraint(condition=Q(seed__gte=0), name="inspection_sample_seed_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.act_id} v{self.version} seed {self.seed}"
+
+
+class InspectionItem(models.Model):
+    """One sampled line: why it is in the sample, and what the inspector found, who and when."""
+
+    sample = models.ForeignKey(InspectionSample, verbose_name=_("inspection sample"), on_delete=models.PROTECT,
+                               related_name="items")
+    line = models.ForeignKey(ActLine, verbose_name=_("act line"), on_delete=models.PROTECT, related_name="inspections")
+    open_finding = models.BooleanField(_("sampled for an open finding"))
+    weight = models.DecimalField(_("risk weight"), max_digits=12, decimal_places=4)
+    rank = models.PositiveIntegerField(_("order of the draw"), help_text=_("0 for a line sampled for its open finding"))
+    added_at = models.DateTimeField(_("added at"))
+    result = models.CharField(_("inspection result"), max_length=10, choices=InspectionResult.choices,
+                              default=InspectionResult.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    inspected_by = models.ForeignKey(USER, verbose_name=_("inspected by"), null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+
+    result_colour = ChoiceColour("result", InspectionResult)
+
+    objects = ScopedQuerySet.as_manager()
+    scope = Scope(region="sample__act__contract__order__region", school=_sample_shown_to_school("sample__"))
+
+    class Meta:
+        ordering = ["sample_id", "rank", "line_id"]
+        verbose_name = _("inspected line")
+        verbose_name_plural = _("inspected lines")
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "line"], name="inspection_item_one_per_line"),
+            models.CheckConstraint(
+                condition=(Q(result=InspectionResult.PENDING) & Q(inspected_at__isnull=True) & Q(inspected_by__isnull=True))
+                | (~Q(result=InspectionResult.PENDING) & Q(inspected_at__isnull=False) & Q(inspected_by__isnull=False)),
+                name="inspection_item_result_has_inspector",
+            ),
+            models.CheckConstraint(condition=~Q(result__in=INSPECTION_NOTE_REQUIRED) | ~Q(note=""),
+                                   name="inspection_item_finding_has_note"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="inspection_item_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample_id}: {self.line_id} {self.result}"

@@ -32,7 +32,7 @@ def act_pdf(*, act: Act, lines, submissions) -> bytes:
         decision = line.get_decision_display()
         if line.decision == LineDecision.REJECTED:
             decision = f"{decision}: {reasons.get(line.reject_reason, line.reject_reason)}"
-        rows.append([number, line.iin, line.pupil_name, line.grade, line.get_level_display(), line.get_category_display(),
+        rows.append([number, line.iin, line.pupil_name, line.grade, line.level_label, line.get_category_display(),
                      f"{line.days}/{line.days_in_month}", money(line.norm), line.coefficient, money(line.amount), decision])
     blocks = [
         Heading(_("Act of services rendered %(number)s") % {"number": act.number}),

@@ -1,31 +1,17 @@
-"""Which actions a user may take on an act now — for showing buttons, from the same rules the
-services enforce (the transitions table and the object-level checks)."""
+"""What a user may do with an act now — the page's buttons and the API's ``actions`` — asked of the one
+permission decision (``core.scoping.allowed_actions``: who may, on which rows, from which status),
+the same decision the services enforce."""
 
 from __future__ import annotations
 
 from acts.models import Act
-from core.errors import DomainError
-from core.roles import Role
-from core.workflow import transition_check
+from core.scoping import allowed_actions
 
-
-def allowed(obj, transitions, action, user) -> bool:
-    """Whether ``user`` may apply ``action`` of ``transitions`` to ``obj`` now (the services' own check)."""
-    try:
-        transition_check(obj=obj, transitions=transitions, action=action, actor=user)
-    except DomainError:
-        return False
-    return True
+# What the act's page and API offer (``mark_paid`` is taken by the payments, not by a button).
+ACT_PAGE_ACTIONS = ("submit", "rebuild", "correct", "decide", "inspect", "accept", "partly_accept", "return")
 
 
 def act_actions(act: Act, user) -> set[str]:
     """Names of what ``user`` may do with ``act`` now (paying it is the payments' question:
     ``payments.permissions.act_may_prepare_payment``)."""
-    actions = set()
-    role = getattr(user, "role", None)
-    if role == Role.SCHOOL and user.school_id == act.school_id:
-        actions |= {a for a in ("submit", "rebuild", "correct") if allowed(act, Act.TRANSITIONS, a, user)}
-    if role == Role.DEPARTMENT and user.region_id == act.contract.order.region_id:
-        if allowed(act, Act.TRANSITIONS, "accept", user):
-            actions |= {"decide", "accept", "partly_accept", "return"}
-    return actions
+    return set(allowed_actions(user, act)) & set(ACT_PAGE_ACTIONS)

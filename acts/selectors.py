@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from acts.choices import OPEN_ACT_STATUSES, ActStatus
 from acts.deadlines import SUBMISSION_DAY, act_due_on
-from acts.models import Act, ActLine, ActSubmission
+from acts.inspection import open_findings_sql
+from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionSample
 from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
 from core.calendar import day_of_next_month_sql
@@ -33,20 +34,26 @@ def _filtered(queryset, filterset_class, filters):
 def act_list(*, user, filters: dict | None = None):
     from acts.filters import ActFilterSet
 
-    queryset = Act.objects.visible_to(user).select_related("contract", "school", "school__region")
+    queryset = Act.objects.visible_to(user).select_related("contract", "contract__order__programme", "school",
+                                                           "school__region")
     return _filtered(queryset, ActFilterSet, filters)
 
 
 def act_get(*, user, pk) -> Act:
     return get_object_or_404(
-        Act.objects.visible_to(user).select_related("contract__order__region", "school", "built_by", "submitted_by",
-                                                    "reviewed_by"),
+        Act.objects.visible_to(user).select_related("contract__order__region", "contract__order__programme", "school",
+                                                    "built_by", "submitted_by", "reviewed_by"),
         pk=pk,
     )
 
 
 def blocked_annotation() -> RawSQL:
     return RawSQL(blocked_sql("acts_actline"), [], output_field=BooleanField())
+
+
+def open_finding_annotation() -> RawSQL:
+    """A line has an open finding (any severity): it belongs in the inspection sample (``acts.inspection``)."""
+    return RawSQL(f"{open_findings_sql('acts_actline')} > 0", [], output_field=BooleanField())
 
 
 def act_lines(*, act: Act, version: int | None = None, filters: dict | None = None):
@@ -86,8 +93,18 @@ def attach_findings(lines) -> None:
         line.findings = findings.get(line.pk, [])
 
 
+SHOWN_IINS = 10
+
+
+def iins_text(lines) -> str:
+    """The IINs of ``lines`` (a queryset) for a message: the first ten, then "…"."""
+    iins = list(lines.values_list("iin", flat=True)[: SHOWN_IINS + 1])
+    return ", ".join(iins[:SHOWN_IINS]) + (" …" if len(iins) > SHOWN_IINS else "")
+
+
 def act_line_list(*, user, current_only: bool = True):
-    queryset = ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).order_by("act_id", "version", "id")
+    queryset = (ActLine.objects.visible_to(user).annotate(blocked=blocked_annotation()).select_related("act__contract")
+                .order_by("act_id", "version", "id"))
     return queryset.filter(version=F("act__version")) if current_only else queryset
 
 
@@ -99,6 +116,17 @@ def lines_with_findings(*, act: Act, version: int | None = None, filters: dict |
 
 def act_submissions(*, act: Act):
     return ActSubmission.objects.filter(act=act).select_related("submitted_by", "decided_by").order_by("version")
+
+
+def inspection_sample(*, act: Act, user, version: int | None = None) -> InspectionSample | None:
+    """The inspection sample of an act version, if drawn and ``user`` may see it (a school: only once the
+    version is reviewed), with ``sample.entries``: its items, each with its line, open-finding lines first."""
+    sample = (InspectionSample.objects.visible_to(user).select_related("drawn_by")
+              .filter(act_id=act.pk, version=version or act.version).first())
+    if sample is not None:
+        sample.entries = list(InspectionItem.objects.filter(sample=sample).select_related("line", "inspected_by")
+                            .order_by("rank", "line__pupil_name", "line_id"))
+    return sample
 
 
 def contracts_for_acts(*, user):

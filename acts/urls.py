@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/decide/", views.act_decide, name="decide"),
     path("<int:pk>/partly-accept/", views.act_partly_accept, name="partly_accept"),
     path("<int:pk>/return/", views.act_return, name="return"),
+    path("<int:pk>/inspection/draw/", views.inspection_draw, name="inspection_draw"),
+    path("<int:pk>/inspection/record/", views.inspection_record, name="inspection_record"),
     path("<int:pk>/<slug:action>/", views.act_transition, name="transition"),
     path("overdue/", views.overdue, name="overdue"),
 ]

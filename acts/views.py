@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 from acts import selectors, services
 from acts.choices import LineDecision
 from acts.filters import ActFilterSet, LineFilterSet
-from acts.forms import ActBuildForm, DecideLinesForm, ReasonForm
+from acts.forms import ActBuildForm, DecideLinesForm, InspectLineForm, ReasonForm
+from acts.models import Act
 from acts.pdf import act_pdf
 from acts.permissions import act_actions
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import may
 from core.selectors import audit_events_for
-from core.web import attempt
+from core.web import attempt, error_text
 
 PAGE_SIZE = 50
 
@@ -48,7 +49,7 @@ def _form_error(request, form) -> None:
 def act_list(request):
     filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
     overdue = selectors.overdue_items(user=request.user)
-    contracts = selectors.contracts_for_acts(user=request.user) if request.user.role == Role.SCHOOL else None
+    contracts = selectors.contracts_for_acts(user=request.user) if may(request.user, "build", Act) else None
     return render(request, "acts/act_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
         "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,
@@ -88,12 +89,68 @@ def act_detail(request, pk):
     for line in lines:
         counts[line.decision] += 1
         blocked += line.blocked
+    inspection = _inspection_context(request, act, version, actions)
+    sampled = {entry.line_id for entry in inspection["sample"].entries} if inspection["sample"] else set()
+    for line in lines:
+        line.sampled = line.pk in sampled
     return render(request, "acts/act_detail.html", {
         "act": act, "version": version, "lines": lines, "line_filter": line_filter, "counts": counts,
         "blocked_count": blocked, "submissions": list(selectors.act_submissions(act=act)),
         "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
-        "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1),
+        "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1), **inspection,
     })
+
+
+# --- acceptance after inspection (the sample of lines the department inspects) -----------------
+
+
+def _inspection_context(request, act, version: int, actions: set[str], **extra) -> dict:
+    sample = selectors.inspection_sample(act=act, user=request.user, version=version)
+    entries = sample.entries if sample else []
+    inspected = sum(1 for entry in entries if entry.inspected_at)
+    return {"sample": sample, "inspected_count": inspected, "may_inspect": "inspect" in actions,
+            "inspect_form": InspectLineForm(), **extra}
+
+
+def _inspection_answer(request, act, message: str = "", error: str = ""):
+    """The inspection panel again (an HTMX swap), or the act page with the message."""
+    if request.htmx:
+        act = selectors.act_get(user=request.user, pk=act.pk)
+        context = _inspection_context(request, act, act.version, act_actions(act, request.user),
+                                      message=message, error_message=error)
+        return render(request, "acts/_inspection.html", {"act": act, **context})
+    if error:
+        messages.error(request, error)
+    elif message:
+        messages.success(request, message)
+    return redirect(reverse("acts:detail", kwargs={"pk": act.pk}) + "#inspection")
+
+
+@login_required
+@require_POST
+def inspection_draw(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    try:
+        sample = services.act_sample_draw(act=act, actor=request.user)
+    except DomainError as error:
+        return _inspection_answer(request, act, error=error_text(error))
+    return _inspection_answer(request, act, message=_("The inspection sample has %(count)s line(s): inspect each of "
+                                                      "them before accepting the act.") % {"count": sample.items.count()})
+
+
+@login_required
+@require_POST
+def inspection_record(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = InspectLineForm(request.POST)
+    if not form.is_valid():
+        return _inspection_answer(request, act, error=" ".join(str(e) for errors in form.errors.values() for e in errors))
+    try:
+        item = services.act_line_inspect(act=act, actor=request.user, **form.cleaned_data)
+    except DomainError as error:
+        return _inspection_answer(request, act, error=error_text(error))
+    return _inspection_answer(request, act, message=_("Inspection of IIN %(iin)s recorded: %(result)s.")
+                              % {"iin": item.line.iin, "result": item.get_result_display()})
 
 
 @login_required

@@ -12,6 +12,13 @@
 Every pupil code P01–P07 and S04/S05 is planted, next to traps that must produce nothing:
 pupils who left before D or enrol after D, pupils who changed school in the past, edge dates
 (enrolled on D, left on D), re-enrolments, contracts that are not active on D.
+
+The risk flags are planted too, each next to a trap on the other side of its threshold (the
+CONTRACT defaults): R01 (pupils with four NOBD rows this school year, one at a portal school; three
+rows; rows before 1 September), R02 (three month-end enrolments gone in the first days of the next
+month; two), R03 (schools growing by one pupil more than 30 % within 30 days; exactly 30 %), and the
+rows the snapshot of D − 1 day has and the snapshot of D no longer has, for R05 (``bench.history``
+writes the earlier daily files). R04 needs payments: ``bench.checks`` plants it in the database.
 """
 
 from __future__ import annotations
@@ -39,7 +46,11 @@ PUPIL_KINDS = [
     # traps: must produce nothing
     "left_before", "enrolled_after", "moved_in_past", "edge_enrolled_on_D", "edge_left_on_D", "reenrolled",
     "future_other_school", "two_schools_past", "same_school_twice",
+    # risk flags: R01 planted, and its traps
+    "R01", "R01_three_rows", "R01_before_year",
 ]
+# Bumped whenever what ``generate`` writes changes, so that cached data is generated again.
+DATA_VERSION = 2
 
 
 @dataclass
@@ -75,13 +86,20 @@ class Generated:
     plant_birth_shift: list[str]  # IINs whose pupil birth date moves by one day after the load (P01)
     plant_bad_check_digit: list[str]  # IINs replaced by one with a wrong check digit after the load (P01, P02)
     expected: set[tuple[str, str, str]] = field(default_factory=set)  # (code, school_bin, iin | level | "")
+    # Risk flags that must be raised: (code, key) with key the IIN (R01), "bin:YYYY-MM" (R02), the BIN (R03),
+    # "iin:bin:enrolled_on" (R05); R04 is planted in the database (bench.checks).
+    risk_expected: set[tuple[str, str]] = field(default_factory=set)
+    state_lines: tuple[int, int] = (0, 0)  # data rows [first, last) of nobd.csv at state schools (daily changes go there)
+    portal_lines: list[int] = field(default_factory=list)  # plain rows at portal schools (regraded before D: no R05)
+    vanishing_rows: list[str] = field(default_factory=list)  # CSV lines every snapshot before D has, D has not
 
     def to_json(self) -> dict:
         return {
             "contingent_path": str(self.contingent_path), "nobd_path": str(self.nobd_path),
             "contingent_rows": self.contingent_rows, "nobd_rows": self.nobd_rows, "schools": self.schools,
             "plant_birth_shift": self.plant_birth_shift, "plant_bad_check_digit": self.plant_bad_check_digit,
-            "expected": sorted(self.expected),
+            "expected": sorted(self.expected), "risk_expected": sorted(self.risk_expected),
+            "state_lines": list(self.state_lines), "portal_lines": self.portal_lines, "vanishing_rows": self.vanishing_rows,
         }
 
     @classmethod
@@ -89,7 +107,10 @@ class Generated:
         return cls(contingent_path=Path(data["contingent_path"]), nobd_path=Path(data["nobd_path"]),
                    contingent_rows=data["contingent_rows"], nobd_rows=data["nobd_rows"], schools=data["schools"],
                    plant_birth_shift=data["plant_birth_shift"], plant_bad_check_digit=data["plant_bad_check_digit"],
-                   expected={tuple(item) for item in data["expected"]})
+                   expected={tuple(item) for item in data["expected"]},
+                   risk_expected={tuple(item) for item in data.get("risk_expected", [])},
+                   state_lines=tuple(data.get("state_lines", (0, 0))), portal_lines=data.get("portal_lines", []),
+                   vanishing_rows=data.get("vanishing_rows", []))
 
 
 class IinSource:
@@ -141,7 +162,12 @@ def generate(plan: Plan, directory: Path) -> Generated:
         return latest - dt.timedelta(days=rng.randrange(0, 365))
 
     expected: set[tuple[str, str, str]] = set()
+    risk_expected: set[tuple[str, str]] = set()
     active = defaultdict(lambda: defaultdict(int))  # school bin -> level -> pupils active on D (contingent)
+    before = d - dt.timedelta(days=30)
+    counted = defaultdict(lambda: [0, 0])  # school bin -> [active on D, active on D − 30] (R03)
+    portal_lines: list[int] = []
+    vanishing: list[str] = []
     birth_shift, bad_check = [], []
     kinds = [kind for kind in PUPIL_KINDS for _ in range(plan.per_kind)]
     rng.shuffle(kinds)
@@ -165,6 +191,9 @@ def generate(plan: Plan, directory: Path) -> Generated:
             rows_c += 1
             if enrolled <= d and (not left or left >= d):
                 active[school][_level(grade)] += 1
+                counted[school][0] += 1
+            if enrolled <= before and (not left or left >= before):
+                counted[school][1] += 1
 
         def n_row(iin, who, birth, school, grade, enrolled, left=""):
             nonlocal rows_n
@@ -190,7 +219,24 @@ def generate(plan: Plan, directory: Path) -> Generated:
                 category = "sen" if index % 37 == 0 else "regular"
                 if kind is None:
                     c_row(iin, who, birth, grade, school, start, category=category)
+                    if len(portal_lines) < plan.per_kind and index % 97 == 0:
+                        portal_lines.append(rows_n)
                     n_row(iin, who, birth, school, grade, start)
+                    continue
+                if kind.startswith("R01"):
+                    # four rows this school year, one at this portal school (R01); three; or most before Y
+                    moved_in = year_start + dt.timedelta(days=45)
+                    c_row(iin, who, birth, grade, school, moved_in)
+                    first = year_start if kind != "R01_before_year" else year_start - dt.timedelta(days=90)
+                    stays = [(first, first + dt.timedelta(days=9)), (first + dt.timedelta(days=10), first + dt.timedelta(days=19)),
+                             (year_start + dt.timedelta(days=20), year_start + dt.timedelta(days=44))]
+                    if kind == "R01_three_rows":
+                        stays = stays[1:]
+                    for number, (enrolled, left) in enumerate(stays):
+                        n_row(iin, who, birth, state[(index + number) % len(state)], grade, enrolled, left)
+                    n_row(iin, who, birth, school, grade, moved_in)
+                    if kind == "R01":
+                        risk_expected.add(("R01", iin))
                     continue
                 if kind in ("P01_birth", "P01_check"):
                     c_row(iin, who, birth, grade, school, start)
@@ -264,7 +310,55 @@ def generate(plan: Plan, directory: Path) -> Generated:
                     c_row(iin, who, birth, grade, school, dt.date(2024, 9, 1))
                     n_row(iin, who, birth, school, grade, dt.date(2024, 9, 1))
 
+        # --- R02: month-end churn at a few schools (three enrolments: flagged; two: not), pupils NOBD never had ---
+        churn_rng = random.Random(plan.seed + 2)
+        churn_schools = churn_rng.sample(private, min(len(private), 2 * max(plan.per_kind // 4, 1)))
+        for number, school in enumerate(churn_schools):
+            month = dt.date(2025, 9, 1) if number % 2 else dt.date(2025, 10, 1)
+            last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            enrolments = 3 if number < len(churn_schools) // 2 else 2
+            for offset in range(enrolments):
+                index += 1
+                grade = index % 12
+                birth = birth_for(grade)
+                c_row(iins.make(birth, bool(index % 2)), person(index), birth, grade, school,
+                      last - dt.timedelta(days=offset), last + dt.timedelta(days=1 + 2 * offset))
+            if enrolments == 3:
+                risk_expected.add(("R02", f"{school}:{month:%Y-%m}"))
+
+        # --- R03: a few schools grow by one pupil more than 30 % within 30 days; as many by exactly 30 % ---
+        jump_schools = churn_rng.sample([bin_ for bin_ in private if bin_ not in churn_schools],
+                                        min(len(private) - len(churn_schools), 2 * max(plan.per_kind // 4, 1)))
+        for number, school in enumerate(jump_schools):
+            now, then = counted[school]
+            growth = max((30 * then) // 100 - (now - then), 0) + (1 if number % 2 == 0 else 0)
+            for _ in range(growth):
+                index += 1
+                grade = index % 12
+                birth = birth_for(grade)
+                iin, who = iins.make(birth, bool(index % 2)), person(index)
+                c_row(iin, who, birth, grade, school, d - dt.timedelta(days=10))
+                n_row(iin, who, birth, school, grade, d - dt.timedelta(days=10))
+        for school, (now, then) in counted.items():
+            if now - then >= 20 and 100 * (now - then) > 30 * then:
+                risk_expected.add(("R03", school))
+
+        # --- R05: rows every snapshot before D has and D has not (flagged at portal schools, active on D′) ---
+        previous = d - dt.timedelta(days=1)
+        for number in range(plan.per_kind * 2):
+            index += 1
+            grade = index % 12
+            birth = birth_for(grade)
+            iin, who = iins.make(birth, bool(index % 2)), person(index)
+            trap = number % 4  # 0, 1: flagged; 2: a state school; 3: left before D′
+            school = state[number % len(state)] if trap == 2 else private[(number * 7) % len(private)]
+            left = previous - dt.timedelta(days=1) if trap == 3 else None
+            vanishing.append(f"{iin},{who},{iso(birth)},{school},{grade},{iso(year_start)},{left and iso(left) or ''}")
+            if trap in (0, 1):
+                risk_expected.add(("R05", f"{iin}:{school}:{iso(year_start)}"))
+
         # --- state schools: NOBD only ---
+        state_first = rows_n
         per_state = plan.state_rows // plan.state_schools
         for s_index, school in enumerate(state):
             count = per_state + (plan.state_rows - per_state * plan.state_schools if s_index == 0 else 0)
@@ -274,6 +368,7 @@ def generate(plan: Plan, directory: Path) -> Generated:
                 birth = birth_for(grade)
                 iin = iins.make(birth, bool(index % 2))
                 n_row(iin, person(index), birth, school, grade, dt.date(2025, 9, 1) if index % 7 else dt.date(2022, 9, 1))
+        state_last = rows_n
 
     # --- schools, capacities and contracts; S04 / S05 planted on a few ---
     schools = []
@@ -312,6 +407,8 @@ def generate(plan: Plan, directory: Path) -> Generated:
         schools.append({"bin": school, "region": regions[s_index % len(regions)], "capacity": capacity, "contracts": contracts})
 
     generated = Generated(contingent_path=contingent_path, nobd_path=nobd_path, contingent_rows=rows_c, nobd_rows=rows_n,
-                          schools=schools, plant_birth_shift=birth_shift, plant_bad_check_digit=bad_check, expected=expected)
+                          schools=schools, plant_birth_shift=birth_shift, plant_bad_check_digit=bad_check, expected=expected,
+                          risk_expected=risk_expected, state_lines=(state_first, state_last), portal_lines=portal_lines,
+                          vanishing_rows=vanishing)
     (directory / "plan.json").write_text(json.dumps(generated.to_json()), encoding="utf-8")
     return generated

@@ -7,4 +7,12 @@ class ChecksConfig(AppConfig):
     verbose_name = _("Checks")
 
     def ready(self):
+        from checks.choices import CheckRunEvent, FindingEvent
+        from core.audit_actions import register_event_types
+
+        register_event_types(CheckRunEvent, FindingEvent)
         from checks import receivers  # noqa: F401 - connects the signal receivers
+        from checks.choices import CheckRunEvent, FindingEvent
+        from core.audit_actions import register_event_types
+
+        register_event_types(FindingEvent, CheckRunEvent)

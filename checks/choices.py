@@ -25,6 +25,15 @@ class FindingCode(models.TextChoices):
     S03 = "S03", _("School is on the register of unreliable suppliers")
     S04 = "S04", _("Contingent above the school's capacity")
     S05 = "S05", _("Contingent above the contracted places for a level")
+    # Extensions (issue 10: the other funding instruments), printed after the CONTRACT codes.
+    D01 = "D01", _("Dormitory resident not an active student in NOBD")
+    D02 = "D02", _("Resident in two or more funded dormitories")
+    D03 = "D03", _("Dormitory occupancy above the contracted places")
+    C01 = "C01", _("Scholarship holder not enrolled at the college in NOBD")
+    G01 = "G01", _("Grant holder funded at two or more providers for the same term")
+
+
+CONTRACT_CODES = ("P01", "P02", "P03", "P04", "P05", "P06", "P07", "S01", "S02", "S03", "S04", "S05")
 
 
 class IinProblem(models.TextChoices):

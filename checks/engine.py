@@ -8,6 +8,8 @@ Then for each rule, in its own transaction:
    refreshed (``last_run``, details, rule version);
 3. new ones are inserted as open;
 4. live findings of that code that the run no longer finds are resolved, closed by this run.
+The twelve CONTRACT codes always run; a code of another instrument (D01 … G01) runs while an active
+programme lists it (``Programme.finding_codes``), and otherwise finds nothing.
 A partial unique index (one live finding per code and subject) makes duplicates impossible.
 
 One run at a time: the run lock (``core.locks.CHECK_RUN_LOCK``) is held for the whole run; a
@@ -15,12 +17,13 @@ second run started meanwhile is refused, naming the running one. A run whose pro
 *stale* (``checks.runs``) and is marked failed by the next run — a run queued for a worker and
 not stale is left alone. Re-running gives the same findings. The run ends through its declared
 transitions (``checks.runs.run_transition``); findings no longer found are closed through
-``FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]``, set-based, with no English stored: the
+``FINDING_TRANSITIONS["close"]``, set-based, with no English stored: the
 closing run (``closed_by_run``) is the reason, rendered in the reader's language.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
@@ -28,7 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import CheckRunEvent, FindingCode, FindingEvent, FindingStatus
+from checks.choices import CONTRACT_CODES, FindingCode, FindingStatus
 from checks.models import CheckRun
 from checks.rules import Preparation, Rule, all_rules, preparations
 from checks.rules.details import DetailsMismatch, details_match_sql, parse_details
@@ -43,7 +46,19 @@ from core.locks import CHECK_RUN_LOCK
 logger = logging.getLogger(__name__)
 
 COUNTED_STATUSES = (FindingStatus.OPEN, FindingStatus.EXPLAINED)
-CLOSING = FINDING_TRANSITIONS[FindingEvent.NO_LONGER_FOUND]
+CLOSING = FINDING_TRANSITIONS["close"]
+
+
+# What a rule that no active programme runs finds: nothing (so its live findings close).
+NOTHING_SQL = ("SELECT NULL::bigint AS school_id, NULL::bigint AS enrolment_id, ''::varchar AS level, "
+               "''::varchar AS subject_key, '{}'::jsonb AS details WHERE false")
+
+
+def _running_codes() -> set[str]:
+    """The CONTRACT codes always run; an extension code (issue 10) while an active programme runs it."""
+    from programmes.selectors import enabled_finding_codes
+
+    return set(CONTRACT_CODES) | enabled_finding_codes()
 
 
 def _snapshot_has_rows(snapshot_id: int) -> bool:
@@ -175,7 +190,9 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
             "snapshot_id": run.snapshot_id,
             "school_year_start": school_year_start(run.check_date),
         }
-        rules = all_rules()
+        running = _running_codes()
+        rules = [rule if rule.code in running else dataclasses.replace(rule, sql=NOTHING_SQL, prepares=(), needs_snapshot=False)
+                 for rule in all_rules()]
         run.rule_versions = {rule.code: rule.version for rule in rules}
         run.inputs = _inputs(run, params)
         run.save(update_fields=["rule_versions", "inputs"])
@@ -201,7 +218,7 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         _drop_preparations([p.name for p in prepared])
         heartbeat(run, current=None, done=len(rules))
         with transaction.atomic():
-            run_transition(run, CheckRunEvent.SUCCEEDED, data={"counts": counts}, counts=counts, finished_at=timezone.now())
+            run_transition(run, "succeed", data={"counts": counts}, counts=counts, finished_at=timezone.now())
     except DATABASE_OUTAGE:
         raise  # not the run's failure: the task is retried and the run resumes (checks.tasks)
     except Exception as exc:

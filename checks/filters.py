@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from checks.choices import CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
 from checks.models import CheckRun, Finding
-from core.models import Region
+from contingent.filters import IinFilter
+from core.filters import RegionFilter
+from programmes.filters import InstrumentFilter, ProgrammeFilter
+from programmes.instruments import instrument
+from programmes.models import Programme
+from schools.filters import SchoolFilter
 
 BIN_REGEX = r"^[0-9]{12}$"
 
@@ -16,11 +21,10 @@ class FindingFilterSet(django_filters.FilterSet):
     code = django_filters.MultipleChoiceFilter(label=_("code"), choices=FindingCode.choices)
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=FindingStatus.choices)
-    school = django_filters.NumberFilter(label=_("school (id)"), field_name="school_id", min_value=1, max_value=2**63 - 1)
+    school = SchoolFilter()
     school_bin = django_filters.CharFilter(label=_("school BIN"), field_name="school__bin", max_length=12)
-    region = django_filters.ModelChoiceFilter(
-        label=_("region"), field_name="school__region", queryset=Region.objects.all(), to_field_name="code"
-    )
+    region = RegionFilter(field_name="school__region", label=_("region"))
+    iin = IinFilter(field_name="enrolment__pupil__iin")
     date_from = django_filters.DateFilter(
         label=_("checked from"), field_name="last_run__check_date", lookup_expr="gte",
         help_text=_("date D of the run that last found it, from"),
@@ -30,10 +34,27 @@ class FindingFilterSet(django_filters.FilterSet):
         help_text=_("date D of the run that last found it, up to"),
     )
     run = django_filters.NumberFilter(label=_("check run (id)"), field_name="last_run_id", min_value=1, max_value=2**63 - 1)
+    programme = ProgrammeFilter(method="filter_programme")
+    instrument = InstrumentFilter(method="filter_instrument")
 
     class Meta:
         model = Finding
-        fields = ["code", "severity", "status", "school", "school_bin", "region", "date_from", "date_to", "run"]
+        fields = ["code", "severity", "status", "school", "school_bin", "region", "iin", "date_from", "date_to", "run",
+                  "programme", "instrument"]
+
+    def filter_instrument(self, queryset, name, value):
+        """Findings of the codes the instrument runs (``programmes.instruments``)."""
+        return queryset.filter(code__in=instrument(value).finding_codes) if value else queryset
+
+    def filter_programme(self, queryset, name, value):
+        """Findings of the programme's codes about providers that hold a contract under it."""
+        if value is None:
+            return queryset
+        programme = Programme.objects.filter(pk=value).first()
+        if programme is None:
+            return queryset.none()
+        return queryset.filter(code__in=programme.finding_codes,
+                               school__contracts__order__programme=programme).distinct()
 
 
 class CheckRunFilterSet(django_filters.FilterSet):

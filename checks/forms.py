@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from checks.choices import FindingCode, FindingStatus, Severity
 from core.form_styles import BootstrapFormMixin
 from core.models import Region
+from core.roles import Role
+from core.scoping import effective_role
 
 
 class FindingSearchForm(BootstrapFormMixin, forms.Form):
@@ -24,9 +26,9 @@ class FindingSearchForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and user.role == "school":
+        if effective_role(user) == Role.SCHOOL:
             del self.fields["school_bin"], self.fields["region"]
-        elif user is not None and user.role == "department":
+        elif effective_role(user) == Role.DEPARTMENT:
             del self.fields["region"]
 
 

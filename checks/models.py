@@ -6,7 +6,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from checks.choices import LIVE_STATUSES, CheckRunStatus, CheckRunTrigger, FindingCode, FindingStatus, Severity
-from core.scoping import Scope, ScopedQuerySet
+from checks.transitions import CHECK_RUN_TRANSITIONS, FINDING_TRANSITIONS
+from core.errors import DomainError
+from core.roles import Role
+from core.scoping import Allow, Condition, Scope, ScopedQuerySet
+
+# A school explains its warnings only; an error must be resolved.
+WARNINGS_ONLY = Condition(rows=lambda user: Q(severity=Severity.WARNING),
+                          message=_("Only a warning can be explained; an error must be resolved."), code="not_a_warning",
+                          error=DomainError)
 
 
 class CheckRun(models.Model):
@@ -35,9 +43,17 @@ class CheckRun(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    TRANSITIONS = CHECK_RUN_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
     # Runs are national; every signed-in role may see that they happened and their totals.
-    scope = Scope(region=lambda user: Q(), school=lambda user: Q())
+    scope = Scope(region=lambda user: Q(), school=lambda user: Q(), actions={
+        # started by hand by an operator or an administrator (and by the nightly job)
+        "start": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        # a run ends by itself
+        "succeed": Allow(),
+        "fail": Allow(),
+    })
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -83,8 +99,18 @@ class Finding(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    TRANSITIONS = FINDING_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    scope = Scope(region="school__region", school="school", actions={
+        # the school concerned explains its own warnings
+        "explain": Allow(Role.SCHOOL, only=[WARNINGS_ONLY]),
+        # the department of the school's region, an operator or an administrator decides
+        "waive": Allow(Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN),
+        "resolve": Allow(Role.DEPARTMENT, Role.OPERATOR, Role.ADMIN),
+        # a check run that no longer finds it closes it
+        "close": Allow(),
+    })
 
     class Meta:
         ordering = ["-last_run_id", "code", "id"]

@@ -25,12 +25,12 @@ from checks.choices import CheckRunStatus, CheckRunTrigger
 from checks.engine import check_run_execute
 from checks.models import CheckRun
 from checks.notifications import notify_failure, notify_run
-from checks.permissions import may_start_check_run
 from checks.runs import heartbeat, run_fail
 from checks.services import check_run_create, latest_ready_snapshot
 from core.db import DATABASE_OUTAGE
 from core.errors import DomainError, PermissionDeniedError
 from core.locks import CHECK_RUN_LOCK
+from core.scoping import require
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def check_pipeline_start(*, actor=None, trigger: str = CheckRunTrigger.MANUAL, f
     if actor is None:
         if trigger == CheckRunTrigger.MANUAL:
             raise PermissionDeniedError(_("A run started by hand needs an operator."))
-    elif not may_start_check_run(actor):
-        raise PermissionDeniedError(_("Only an operator may start a check run."))
+    else:
+        require(actor, "start", CheckRun)
     run = check_run_create(actor=actor, trigger=trigger, latest_snapshot=not fetch,
                            progress={"stage": "queued", "fetch": fetch})
 

@@ -1,7 +1,8 @@
 """The state of check runs: when a run is in progress, when it is stale, and its end — in one place.
 
 A run is created *running* (queued for a worker, or executed at once by ``run_checks``) and ends
-*succeeded* or *failed* through ``run_transition`` (``checks.transitions.CHECK_RUN_TRANSITIONS``).
+*succeeded* or *failed* through ``run_transition`` (``checks.transitions.CHECK_RUN_TRANSITIONS``:
+the actions ``succeed`` and ``fail``).
 
 * A running run shows a **sign of life**: its ``progress["heartbeat"]`` (written when it is queued
   and at every stage and rule), or else its start time.
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import CheckRunEvent, CheckRunStatus
+from checks.choices import CheckRunStatus
 from checks.models import CheckRun
 from checks.transitions import CHECK_RUN_TRANSITIONS
 from core.errors import ConflictError
@@ -77,18 +78,23 @@ def heartbeat(run: CheckRun, **progress) -> None:
     CheckRun.objects.filter(pk=run.pk).update(progress=merged)
 
 
-def run_transition(run: CheckRun, event: str, *, actor=None, reason: str = "", data: dict | None = None, **fields) -> bool:
-    """End ``run`` by ``event`` (succeeded/failed) if it is still running; audited. False if it had ended already."""
-    spec = CHECK_RUN_TRANSITIONS[event]
+def run_transition(run: CheckRun, action: str, *, actor=None, reason: str = "", data: dict | None = None,
+                   **fields) -> bool:
+    """End ``run`` by ``action`` (succeed/fail) if it is still running; audited. False if it had ended already.
+
+    One conditional UPDATE (not a lock and a check): the worker and a starting run that finds it stale
+    may both try, and only one of them moves it.
+    """
+    spec = CHECK_RUN_TRANSITIONS[action]
     updated = CheckRun.objects.filter(pk=run.pk, status__in=spec.sources).update(status=spec.target, **fields)
     if updated:
-        audit_record(actor=actor, action=event, subject=run, from_status=CheckRunStatus.RUNNING, to_status=spec.target,
+        audit_record(actor=actor, action=spec.event, subject=run, from_status=CheckRunStatus.RUNNING, to_status=spec.target,
                      reason=reason, data=data)
     return bool(updated)
 
 
 def run_fail(run: CheckRun, message: str) -> bool:
-    return run_transition(run, CheckRunEvent.FAILED, reason=message[:2000], error=message[:2000], finished_at=timezone.now())
+    return run_transition(run, "fail", reason=message[:2000], error=message[:2000], finished_at=timezone.now())
 
 
 def fail_stale_runs(*, exclude: int) -> list[int]:

@@ -1,7 +1,7 @@
 """State changes of the checks app: starting check runs, and the decisions on findings.
 
-Who may act is decided by ``checks.permissions``; which status may become which by the
-transition tables of ``checks.transitions``; each change writes its audit event (an event type
+Who may act is declared with the models' scopes (``core.scoping``); which status may become which
+by the transition tables of ``checks.transitions``; ``transition_apply`` asks both; each change writes its audit event (an event type
 of ``checks.choices``) in the same transaction. The queued run of the nightly job and of the
 operators' page is started by ``checks.pipeline.check_pipeline_start``.
 """
@@ -14,13 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger, FindingEvent, Severity
+from checks.choices import CheckRunEvent, CheckRunStatus, CheckRunTrigger
 from checks.engine import check_run_execute
 from checks.models import CheckRun, Finding
-from checks.permissions import may_decide_finding, may_explain_finding
 from checks.runs import START_LOCK, refuse_if_in_progress
 from checks.transitions import FINDING_TRANSITIONS
-from core.errors import DomainError, PermissionDeniedError
+from core.errors import DomainError
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
 
@@ -72,9 +72,9 @@ def _text(value: str, *, field: str, message: str, code: str) -> str:
     return text
 
 
-def _decide(finding: Finding, actor, event: str, text: str) -> Finding:
+def _decide(finding: Finding, actor, action: str, text: str) -> Finding:
     return transition_apply(
-        obj=finding, transitions=FINDING_TRANSITIONS, action=event, actor=actor, reason=text,
+        obj=finding, transitions=FINDING_TRANSITIONS, action=action, actor=actor, reason=text,
         extra_fields={"status_reason": text, "status_changed_by": actor, "status_changed_at": timezone.now()},
     )
 
@@ -82,27 +82,22 @@ def _decide(finding: Finding, actor, event: str, text: str) -> Finding:
 @transaction.atomic
 def finding_explain(*, finding: Finding, actor, explanation: str) -> Finding:
     """A school explains one of its warnings (status open → explained)."""
-    if not may_explain_finding(actor, finding):
-        raise PermissionDeniedError(_("Only the school concerned may explain its finding."))
-    if finding.severity != Severity.WARNING:
-        raise DomainError(_("Only a warning can be explained; an error must be resolved."), code="not_a_warning")
+    require(actor, "explain", finding)  # the school concerned, on its own warning
     text = _text(explanation, field="explanation", message=_("Write the explanation."), code="explanation_required")
-    return _decide(finding, actor, FindingEvent.EXPLAINED, text)
+    return _decide(finding, actor, "explain", text)
 
 
 @transaction.atomic
 def finding_waive(*, finding: Finding, actor, reason: str) -> Finding:
     """The department of the school's region or an operator accepts a finding as not blocking, with a reason."""
-    if not may_decide_finding(actor, finding):
-        raise PermissionDeniedError(_("Only the department of the school's region or an operator may waive a finding."))
+    require(actor, "waive", finding)
     text = _text(reason, field="reason", message=_("A reason is required."), code="reason_required")
-    return _decide(finding, actor, FindingEvent.WAIVED, text)
+    return _decide(finding, actor, "waive", text)
 
 
 @transaction.atomic
 def finding_resolve(*, finding: Finding, actor, reason: str) -> Finding:
     """Mark a finding resolved by hand (the next run opens a new one if the problem is still there)."""
-    if not may_decide_finding(actor, finding):
-        raise PermissionDeniedError(_("Only the department of the school's region or an operator may resolve a finding."))
+    require(actor, "resolve", finding)
     text = _text(reason, field="reason", message=_("A reason is required."), code="reason_required")
-    return _decide(finding, actor, FindingEvent.RESOLVED, text)
+    return _decide(finding, actor, "resolve", text)

@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checks import selectors
-from checks.choices import FindingEvent, FindingStatus, Severity
+from checks.choices import FindingStatus
 from checks.explanations import explain
 from checks.forms import FindingDecisionForm, FindingExplainForm, FindingSearchForm
 from checks.models import Finding
-from checks.permissions import may_decide_finding, may_explain_finding
 from checks.services import finding_explain, finding_resolve, finding_waive
-from checks.transitions import FINDING_TRANSITIONS
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
+from core.scoping import allowed_actions
 from core.selectors import audit_events_for
 from core.web import form_add_domain_error
 
@@ -85,26 +84,17 @@ def _finding_or_404(user, pk: int) -> Finding:
         raise Http404 from None
 
 
-def _allowed(finding, event: str) -> bool:
-    return finding.status in FINDING_TRANSITIONS[event].sources
-
-
-def _may_explain(user, finding) -> bool:
-    return (may_explain_finding(user, finding) and finding.severity == Severity.WARNING
-            and _allowed(finding, FindingEvent.EXPLAINED))
-
-
 def _actions_context(request, finding, *, explain_form=None, decision_form=None) -> dict:
-    decisions = {"waive": FindingEvent.WAIVED, "resolve": FindingEvent.RESOLVED}
-    allowed = [name for name, event in decisions.items() if _allowed(finding, event)]
-    may_decide = bool(allowed) and may_decide_finding(request.user, finding)
+    actions = allowed_actions(request.user, finding)  # the one decision: who, which rows, which status
+    allowed = [name for name in ("waive", "resolve") if name in actions]
+    may_decide = bool(allowed)
     decision_form = decision_form or FindingDecisionForm()
     if may_decide:
         # A waived finding can still be resolved, no longer waived again.
         decision_form.fields["decision"].choices = [c for c in decision_form.fields["decision"].choices if c[0] in allowed]
     return {
         "finding": finding,
-        "may_explain": _may_explain(request.user, finding),
+        "may_explain": "explain" in actions,
         "may_decide": may_decide,
         "explain_form": explain_form or FindingExplainForm(),
         "decision_form": decision_form,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,8 +17,10 @@ from checks.permissions import may_start_check_run
 from checks.pipeline import check_pipeline_start
 from checks.runs import RunInProgress
 from checks.selectors_runs import run_counts_for, run_get, run_list
+from core.decorators import permission_required, role_required
 from core.errors import DomainError
 from core.roles import NATIONWIDE_ROLES
+from core.scoping import effective_role
 
 
 def _get_run(request, pk) -> CheckRun:
@@ -29,20 +30,16 @@ def _get_run(request, pk) -> CheckRun:
         raise Http404 from None
 
 
-@login_required
+@role_required(*NATIONWIDE_ROLES)
 @require_GET
 def run_list_view(request):
-    if not (request.user.is_superuser or request.user.role in NATIONWIDE_ROLES):
-        raise PermissionDenied
     page = Paginator(run_list(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "checks/runs/list.html", {"page": page, "may_start": may_start_check_run(request.user)})
 
 
-@login_required
 @require_POST
+@permission_required(CheckRun, "start")
 def run_start_view(request):
-    if not may_start_check_run(request.user):
-        raise PermissionDenied
     try:
         run = check_pipeline_start(actor=request.user, trigger=CheckRunTrigger.MANUAL, fetch=request.POST.get("fetch") == "on")
     except RunInProgress as error:
@@ -62,7 +59,7 @@ def run_detail_view(request, pk: int):
     run = _get_run(request, pk)
     context = {
         "run": run, "counts": run_counts_for(run=run, user=request.user), "running": run.status == CheckRunStatus.RUNNING,
-        "nationwide": request.user.is_superuser or request.user.role in NATIONWIDE_ROLES,
+        "nationwide": effective_role(request.user) in NATIONWIDE_ROLES,
     }
     return render(request, "checks/runs/detail.html", context)
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from contingent.choices import PupilCategory, SnapshotStatus
 from contingent.models import Enrolment, NobdSnapshot, Pupil
 from contingent.rules import active_on_q
+from core.filters import LookupFilter, lookup_error
+from programmes.choices import BeneficiaryKind
+from programmes.filters import InstrumentFilter, ProgrammeFilter
+from programmes.instruments import instrument
+from programmes.models import Programme
 from schools.choices import Level
+from schools.filters import SchoolFilter
 from schools.rules import LEVEL_GRADES
 
 # The checks (an app above this one, never imported here) record findings about an enrolment; they
@@ -24,6 +35,24 @@ def has_live_findings(enrolment_ref="pk") -> Exists:
     return Exists(Enrolment.objects.filter(pk=OuterRef(enrolment_ref), findings__status__in=LIVE_FINDING_STATUSES))
 
 
+def iin_q(field: str) -> Callable[[str], Q]:
+    """A pupil by IIN (12 digits). The rows filtered are those the user may see: nobody finds a pupil
+    outside their scope by naming the IIN."""
+
+    def parse(value: str) -> Q:
+        if not re.fullmatch(r"[0-9]{12}", value):
+            raise lookup_error(_("Give the pupil's IIN: 12 digits."))
+        return Q(**{field: value})
+
+    return parse
+
+
+class IinFilter(LookupFilter):
+    def __init__(self, *, field_name: str, **kwargs):
+        kwargs.setdefault("label", _("pupil's IIN"))
+        super().__init__(parse=iin_q(field_name), field_name=field_name, **kwargs)
+
+
 def _visible_schools(request):
     from schools.models import School
 
@@ -34,22 +63,45 @@ def _visible_schools(request):
 
 class EnrolmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
-    school = django_filters.ModelChoiceFilter(queryset=_visible_schools, label=_("school"), empty_label=_("any"))
+    iin = IinFilter(field_name="pupil__iin")
+    school = SchoolFilter()
     school_bin = django_filters.CharFilter(field_name="school__bin", label=_("school BIN"), max_length=12)
     grade = django_filters.ChoiceFilter(choices=[(str(grade), str(grade)) for grade in range(12)], label=_("grade"),
                                         empty_label=_("any"))
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("level"), method="filter_level", empty_label=_("any"))
+    kind = django_filters.ChoiceFilter(choices=BeneficiaryKind.choices, label=_("beneficiary kind"), empty_label=_("any"))
+    programme = ProgrammeFilter(method="filter_programme")
+    instrument = InstrumentFilter(method="filter_instrument", empty_label=_("any"))
     category = django_filters.ChoiceFilter(choices=PupilCategory.choices, label=_("category"), empty_label=_("any"))
     active_on = django_filters.DateFilter(label=_("active on"), method="filter_active_on")
     has_findings = django_filters.BooleanFilter(label=_("has findings"), method="filter_has_findings")
 
     class Meta:
         model = Enrolment
-        fields = ["q", "school", "school_bin", "grade", "level", "category", "active_on", "has_findings"]
+        fields = ["q", "iin", "school", "school_bin", "kind", "grade", "level", "category", "active_on", "has_findings",
+                  "programme", "instrument"]
+
+    def filter_instrument(self, queryset, name, value):
+        """The instrument's beneficiaries (its beneficiary kind)."""
+        return queryset.filter(kind=instrument(value).beneficiary_kind) if value else queryset
+
+    def filter_programme(self, queryset, name, value):
+        """The programme's beneficiaries: its kind, at providers holding a contract under it."""
+        if value is None:
+            return queryset
+        programme = Programme.objects.filter(pk=value).first()
+        if programme is None:
+            return queryset.none()
+        return queryset.filter(kind=programme.beneficiary_kind,
+                               school_id__in=programme.orders.values("contracts__school_id"))
 
     @property
     def form(self):
         form = super().form
+        # On the page the school is picked from those the user may see (the API takes a BIN, name or id too).
+        request = self.request
+        form.fields["school"].widget = forms.Select(choices=CallableChoiceIterator(lambda: [
+            ("", _("any")), *((school.pk, school.name) for school in _visible_schools(request))]))
         form.fields["has_findings"].widget.choices = [("unknown", _("any")), ("true", _("Yes")), ("false", _("No"))]
         for name, field in form.fields.items():
             css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
@@ -78,7 +130,7 @@ class EnrolmentFilterSet(django_filters.FilterSet):
 
 
 class PupilFilterSet(django_filters.FilterSet):
-    iin = django_filters.CharFilter(field_name="iin", label=_("IIN"), max_length=12)
+    iin = IinFilter(field_name="iin", label=_("IIN"))
 
     class Meta:
         model = Pupil

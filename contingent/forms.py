@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from contingent.choices import PupilCategory
 from contingent.validation import CONTINGENT_COLUMNS, row_problems
 from core.uploads import TableFileField
+from programmes.choices import BeneficiaryKind
+from programmes.instruments import beneficiary_columns, instrument_of_kind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GRADE_CHOICES = [(grade, str(grade)) for grade in range(12)]
@@ -82,5 +84,21 @@ class LeaveForm(BootstrapForm):
 
 
 class UploadForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("beneficiaries"), choices=BeneficiaryKind.choices, initial=BeneficiaryKind.PUPIL,
+                             required=False)
     file = TableFileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
                           help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school is not None:  # only the kinds the provider lists (a school: pupils; a dormitory: residents …)
+            kinds = [kind for kind in BeneficiaryKind.values if school.kind in instrument_of_kind(kind).provider_kinds]
+            self.fields["kind"].choices = [(kind, BeneficiaryKind(kind).label) for kind in kinds]
+            self.fields["kind"].initial = kinds[0] if kinds else BeneficiaryKind.PUPIL
+            self.fields["file"].help_text = " ".join(
+                _("%(kind)s — columns: %(columns)s.") % {"kind": BeneficiaryKind(kind).label,
+                                                         "columns": ",".join(beneficiary_columns(kind))} for kind in kinds)
+
+    def clean_kind(self):
+        """Not given: the provider's first kind (a school's pupils)."""
+        return self.cleaned_data.get("kind") or self.fields["kind"].initial

@@ -118,16 +118,20 @@ def copy_error(error: psycopg2.Error, *, header_lines: int = 1, expected: int) -
 
 
 def copy_csv_file(cursor, *, path: str | Path, table: str, columns: list[str], optional: list[str] | None = None,
-                  freeze: bool = False) -> tuple[int, StreamStats, list[str]]:
+                  freeze: bool = False, empty_as_text: bool = False) -> tuple[int, StreamStats, list[str]]:
     """COPY a CSV file (header row first) into ``table``; return (rows, stats, header).
 
     The file's columns may come in any order; the table's columns of those names receive them.
+    With ``empty_as_text`` an empty value is read as ``''`` whether quoted or not (else an unquoted
+    empty value is NULL).
     """
     stats = StreamStats()
     with open(path, "rb") as handle:
         reader = HashingReader(handle, stats)
         header = read_header(reader, columns=columns, optional=optional)
         options = "FORMAT csv, ENCODING 'UTF8'" + (", FREEZE" if freeze else "")
+        if empty_as_text:
+            options += f", FORCE_NOT_NULL ({', '.join(header)})"
         sql = f"COPY {table} ({', '.join(header)}) FROM STDIN WITH ({options})"
         try:
             cursor.copy_expert(sql, reader, CHUNK)

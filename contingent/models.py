@@ -1,20 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from contingent.choices import ImportStatus, PupilCategory, SnapshotStatus
+from contingent.choices import ContingentImportEvent, ImportStatus, NobdSnapshotEvent, PupilCategory, SnapshotStatus
 from contingent.rules import is_active_on
-from core.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
+from core.workflow import Transition
+from programmes.choices import BeneficiaryKind
+from programmes.instruments import KIND_CATEGORIES
 from schools.rules import level_of_grade
 
-# Name of the partitioned table that holds the rows of every NOBD snapshot (one partition
-# per snapshot, created by ``contingent.services.nobd``; see migration 0002).
-NOBD_ROWS_TABLE = "contingent_nobdrow"
+
+def _per_kind(rule) -> Q:
+    """A CHECK that holds ``rule(kind)`` for the row's kind (one condition per beneficiary kind)."""
+    return reduce(operator.or_, (Q(kind=kind) & rule(kind) for kind in BeneficiaryKind.values))
 
 
 class Pupil(models.Model):
@@ -47,27 +54,50 @@ class Pupil(models.Model):
 
 
 class Enrolment(models.Model):
-    """A pupil in a school's contingent: grade, category, enrolled on, left on."""
+    """A beneficiary in a provider's list: a pupil in a school's contingent (grade, category), a dormitory
+    resident, a scholarship holder (category) or a grant holder (specialty group); enrolled on, left on.
+
+    ``kind`` says which; the CHECKs below hold each kind to its own columns.
+    """
 
     school = models.ForeignKey("schools.School", verbose_name=_("school"), on_delete=models.PROTECT, related_name="enrolments")
     pupil = models.ForeignKey(Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="enrolments")
-    grade = models.PositiveSmallIntegerField(_("grade"))
+    kind = models.CharField(_("beneficiary kind"), max_length=20, choices=BeneficiaryKind.choices,
+                            default=BeneficiaryKind.PUPIL, db_default=BeneficiaryKind.PUPIL)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=10, choices=PupilCategory.choices, default=PupilCategory.REGULAR)
+    specialty_group = models.CharField(_("specialty group"), max_length=20, blank=True, default="", db_default="")
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    # only the school itself writes its contingent
+    scope = Scope(region="school__region", school="school", actions={
+        "add": Allow(Role.SCHOOL, creates=True),
+        "change": Allow(Role.SCHOOL),
+        "leave": Allow(Role.SCHOOL),
+    })
 
     class Meta:
         ordering = ["school_id", "grade", "pupil__last_name"]
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["school", "pupil", "enrolled_on"], name="enrolment_unique_school_pupil_start"),
-            models.CheckConstraint(condition=Q(grade__gte=0, grade__lte=11), name="enrolment_grade_0_11"),
+            models.UniqueConstraint(fields=["school", "pupil", "kind", "enrolled_on"],
+                                    name="enrolment_unique_school_pupil_kind_start"),
+            # A pupil has a grade 0–11; other beneficiaries have none.
+            models.CheckConstraint(
+                condition=_per_kind(lambda kind: Q(grade__gte=0, grade__lte=11) if kind == BeneficiaryKind.PUPIL
+                                    else Q(grade__isnull=True)),
+                name="enrolment_grade_per_kind"),
+            models.CheckConstraint(condition=_per_kind(lambda kind: Q(category__in=KIND_CATEGORIES[kind])),
+                                   name="enrolment_category_per_kind"),
+            models.CheckConstraint(
+                condition=_per_kind(lambda kind: ~Q(specialty_group="") if kind == BeneficiaryKind.GRANT_HOLDER
+                                    else Q(specialty_group="")),
+                name="enrolment_specialty_group_per_kind"),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
                 name="enrolment_left_after_enrolled",
@@ -81,11 +111,11 @@ class Enrolment(models.Model):
         return f"{self.pupil} — {self.grade} ({self.school_id})"
 
     @property
-    def level(self) -> str:
-        return level_of_grade(self.grade)
+    def level(self) -> str | None:
+        return level_of_grade(self.grade) if self.grade is not None else None
 
     def get_level_display(self) -> str:
-        return level_of_grade(self.grade).label
+        return level_of_grade(self.grade).label if self.grade is not None else ""
 
     def is_active_on(self, day: dt.date) -> bool:
         """``contingent.rules.is_active_on``."""
@@ -93,7 +123,10 @@ class Enrolment(models.Model):
 
 
 class NobdSnapshot(models.Model):
-    """One load of the National Education Database, taken on a date."""
+    """One load of the National Education Database, taken on a date.
+
+    Its rows live in the NOBD history, stored by change (``contingent.history``).
+    """
 
     taken_on = models.DateField(_("taken on"))
     source = models.CharField(_("source"), max_length=500)
@@ -107,10 +140,30 @@ class NobdSnapshot(models.Model):
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     pruned_at = models.DateTimeField(_("rows pruned at"), null=True, blank=True)
+    # What the import changed in the history (``contingent.history``): rows new since the import before
+    # it, and rows of that import that this one no longer has.
+    rows_added = models.PositiveIntegerField(_("rows added"), default=0)
+    rows_removed = models.PositiveIntegerField(_("rows removed"), default=0)
+    # The fingerprint of the row checks that accepted the rows (``contingent.services.nobd``): an
+    # import checks again only the rows that are new, when the checks have not changed since.
+    checked_with = models.CharField(_("row checks"), max_length=64, blank=True)
+
+    # A snapshot is created importing, becomes ready when its rows are loaded and checked (a failure
+    # rolls the whole load back), and is pruned (rows dropped, metadata kept) by the retention rule.
+    TRANSITIONS = {
+        "finish": Transition(sources=(SnapshotStatus.IMPORTING,), target=SnapshotStatus.READY,
+                             event=NobdSnapshotEvent.IMPORTED),
+        "prune": Transition(sources=(SnapshotStatus.READY,), target=SnapshotStatus.PRUNED, event=NobdSnapshotEvent.PRUNED),
+    }
 
     objects = ScopedQuerySet.as_manager()
     # Snapshot metadata (date, size, checksum) is visible to every signed-in role; rows are not.
-    scope = Scope(region=lambda user: Q(), school=lambda user: Q())
+    scope = Scope(region=lambda user: Q(), school=lambda user: Q(), actions={
+        # an operator or an administrator loads one (the nightly job and the command as the system)
+        "import": Allow(Role.OPERATOR, Role.ADMIN, creates=True),
+        "finish": Allow(Role.OPERATOR, Role.ADMIN),
+        "prune": Allow(Role.OPERATOR, Role.ADMIN),
+    })
 
     class Meta:
         ordering = ["-taken_on", "-id"]
@@ -121,9 +174,9 @@ class NobdSnapshot(models.Model):
         return f"NOBD {self.taken_on} #{self.pk}"
 
     @property
-    def rows_table(self) -> str:
-        """The partition of ``contingent_nobdrow`` that holds this snapshot's rows."""
-        return f"{NOBD_ROWS_TABLE}_{int(self.pk)}"
+    def staging_table(self) -> str:
+        """The unlogged table the import streams the file into (dropped when the import ends)."""
+        return f"contingent_nobdstage_{int(self.pk)}"
 
     @property
     def has_rows(self) -> bool:
@@ -145,6 +198,8 @@ class ContingentImport(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    kind = models.CharField(_("beneficiary kind"), max_length=20, choices=BeneficiaryKind.choices,
+                            default=BeneficiaryKind.PUPIL)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
@@ -155,8 +210,24 @@ class ContingentImport(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("applied or discarded at"), null=True, blank=True)
 
+    # An uploaded file waits for the school's confirmation; a file with errors is recorded rejected; the
+    # command's load is recorded applied at once.
+    TRANSITIONS = {
+        "apply": Transition(sources=(ImportStatus.PENDING,), target=ImportStatus.APPLIED,
+                            event=ContingentImportEvent.IMPORTED),
+        "discard": Transition(sources=(ImportStatus.PENDING,), target=ImportStatus.DISCARDED,
+                              event=ContingentImportEvent.DISCARDED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="school__region", school="school")
+    scope = Scope(region="school__region", school="school", actions={
+        # the school uploads, confirms or discards its own file
+        "upload": Allow(Role.SCHOOL, creates=True),
+        "apply": Allow(Role.SCHOOL),
+        "discard": Allow(Role.SCHOOL),
+        # the command loads a school's file, or (operators, administrators) a bulk file for many schools
+        "import": Allow(Role.SCHOOL, Role.OPERATOR, Role.ADMIN, creates=True),
+    })
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,6 +13,7 @@ from contingent.filters import (
     PupilFilterSet,
     has_live_findings,
 )
+from contingent.history import snapshot_rows_sql
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
 
 
@@ -69,14 +70,14 @@ def nobd_rows_for(*, iin: str, snapshot: NobdSnapshot | None = None) -> list[dic
         return []
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT n.school_bin, s.id, s.name_kk, s.name_ru, n.grade, n.enrolled_on, nullif(n.left_on, '')
-              FROM contingent_nobdrow n
+              FROM {snapshot_rows_sql("%s")} n
               LEFT JOIN schools_school s ON s.bin = n.school_bin
-             WHERE n.snapshot_id = %s AND n.iin = %s
+             WHERE n.iin = %s
              ORDER BY n.enrolled_on, n.school_bin
             """,
-            [snapshot.pk, iin],
+            [snapshot.pk, snapshot.pk, iin],
         )
         keys = ["school_bin", "school_id", "name_kk", "name_ru", "grade", "enrolled_on", "left_on"]
         return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]

@@ -18,14 +18,17 @@ over arbitrary strings.
 
 from __future__ import annotations
 
-from contingent.validation import GRADE_MAX, GRADE_MIN, NAME_MAX_LENGTH
+from contingent.validation import GRADE_MAX, GRADE_MIN, NAME_MAX_LENGTH, SPECIALTY_GROUP_SQL
 from core.parsing import whole_number_spellings
+from programmes.choices import BeneficiaryKind
+from programmes.instruments import KIND_CATEGORIES, beneficiary_columns
 
 GRADE_LIST = ", ".join(f"'{grade}'" for grade in whole_number_spellings(GRADE_MIN, GRADE_MAX))
 MONTH_LIST = ", ".join(f"'{month:02d}'" for month in range(1, 13))
 
 
-def row_check(alias: str, *, category: bool, school_bin: bool, name_limit: bool) -> tuple[str, str]:
+def row_check(alias: str, *, category: bool, school_bin: bool, name_limit: bool,
+              kind: str = BeneficiaryKind.PUPIL) -> tuple[str, str]:
     """(joins, condition) validating every row of ``alias`` (see ``row_problems``).
 
     The joins add the aliases ``iin_p``, ``iin_s``, ``date_e`` and ``date_l``; use them as
@@ -51,9 +54,14 @@ def row_check(alias: str, *, category: bool, school_bin: bool, name_limit: bool)
             f"WHEN char_length({a}.last_name) > {NAME_MAX_LENGTH} OR char_length({a}.first_name) > {NAME_MAX_LENGTH} "
             f"OR char_length(coalesce({a}.middle_name, '')) > {NAME_MAX_LENGTH} THEN false"
         )
-    checks.append(f"WHEN coalesce({a}.grade, '') NOT IN ({GRADE_LIST}) THEN false")
-    if category:
-        checks.append(f"WHEN coalesce({a}.category, '') NOT IN ('', 'regular', 'sen') THEN false")
+    columns = beneficiary_columns(kind)
+    if "grade" in columns:
+        checks.append(f"WHEN coalesce({a}.grade, '') NOT IN ({GRADE_LIST}) THEN false")
+    if category and "category" in columns:
+        allowed = ", ".join(f"'{value}'" for value in ("", *KIND_CATEGORIES[kind]))
+        checks.append(f"WHEN coalesce({a}.category, '') NOT IN ({allowed}) THEN false")
+    if "specialty_group" in columns:
+        checks.append(f"WHEN coalesce({a}.specialty_group, '') !~ '{SPECIALTY_GROUP_SQL}' THEN false")
     if school_bin:
         checks.append(f"WHEN NOT {bin_ok(f'{a}.school_bin')} THEN false")
     checks += [

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,16 +25,20 @@ from contingent.services.imports import (
     contingent_upload_discard,
     import_progress,
 )
+from core.decorators import page_require, role_required
 from core.errors import DomainError
 from core.exports import export_response
 from core.roles import NATIONWIDE_ROLES, Role
+from core.scoping import allowed_actions, effective_role, may
 from core.web import attempt, form_add_domain_error
 
 
-def _school_user(request):
-    if request.user.role != Role.SCHOOL or not request.user.school_id:
-        raise PermissionDenied
-    return request.user.school
+def _school_user(request, action: str, model):
+    """The user's school, when it may ``action`` (a school writes only its own contingent)."""
+    page_require(request.user, action, model)
+    school = request.user.school
+    page_require(request.user, action, model(school=school))
+    return school
 
 
 def _enrolment(request, pk) -> Enrolment:
@@ -69,10 +72,10 @@ def enrolment_list_view(request):
     query.pop("page", None)
     context = {
         "filter": filterset, "page": page, "query": query.urlencode(),
-        "is_school": request.user.role == Role.SCHOOL,
-        "show_school": request.user.role != Role.SCHOOL,
+        "is_school": effective_role(request.user) == Role.SCHOOL,
+        "show_school": effective_role(request.user) != Role.SCHOOL,
         "snapshot": latest_snapshot(),
-        "recent_imports": import_list(user=request.user)[:5] if request.user.role == Role.SCHOOL else [],
+        "recent_imports": import_list(user=request.user)[:5] if effective_role(request.user) == Role.SCHOOL else [],
     }
     return render(request, "contingent/enrolment_list.html", context)
 
@@ -81,7 +84,7 @@ def enrolment_list_view(request):
 @require_GET
 def enrolment_detail_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    may_edit = request.user.role == Role.SCHOOL and request.user.school_id == enrolment.school_id
+    may_edit = may(request.user, "change", enrolment)
     # The pupil's findings (the checks' data) are loaded by the page from the portal.
     return render(request, "contingent/enrolment_detail.html", {
         "enrolment": enrolment, "pupil": enrolment.pupil, "may_edit": may_edit,
@@ -102,7 +105,7 @@ def enrolment_nobd_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrolment_add_view(request):
-    school = _school_user(request)
+    school = _school_user(request, "add", Enrolment)
     form = EnrolmentAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,8 +122,7 @@ def enrolment_add_view(request):
 @require_http_methods(["GET", "POST"])
 def enrolment_edit_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
-        raise PermissionDenied
+    page_require(request.user, "change", enrolment)
     pupil = enrolment.pupil
     initial = {"last_name": pupil.last_name, "first_name": pupil.first_name, "middle_name": pupil.middle_name,
                "grade": enrolment.grade, "category": enrolment.category, "enrolled_on": enrolment.enrolled_on,
@@ -143,8 +145,7 @@ def enrolment_edit_view(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def enrolment_leave_view(request, pk: int):
     enrolment = _enrolment(request, pk)
-    if request.user.role != Role.SCHOOL or request.user.school_id != enrolment.school_id:
-        raise PermissionDenied
+    page_require(request.user, "leave", enrolment)
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,11 +164,12 @@ def enrolment_leave_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload_view(request):
-    school = _school_user(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    school = _school_user(request, "upload", ContingentImport)
+    form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
-            record = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"])
+            record = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"],
+                                       kind=form.cleaned_data["kind"])
         except DomainError as error:
             form.add_error("file", str(error))
         else:
@@ -186,8 +188,7 @@ def _import(request, pk) -> ContingentImport:
 @require_GET
 def import_detail_view(request, pk: int):
     record = _import(request, pk)
-    may_decide = (record.status == ImportStatus.PENDING and request.user.role == Role.SCHOOL
-                  and request.user.school_id == record.school_id)
+    may_decide = "apply" in allowed_actions(request.user, record)
     return render(request, "contingent/import_detail.html", {
         "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide,
         "progress": import_progress(record), "running": record.status in RUNNING_STATUSES,
@@ -233,10 +234,8 @@ def import_discard_view(request, pk: int):
     return redirect("contingent:enrolment_list")
 
 
-@login_required
+@role_required(*NATIONWIDE_ROLES)
 @require_GET
 def snapshot_list_view(request):
-    if not (request.user.is_superuser or request.user.role in NATIONWIDE_ROLES):
-        raise PermissionDenied
     page = Paginator(snapshot_list(user=request.user).select_related("imported_by"), 25).get_page(request.GET.get("page"))
     return render(request, "contingent/snapshot_list.html", {"page": page})

@@ -19,4 +19,6 @@ def database_url(name: str | None = None) -> str:
     db = connection.settings_dict
     host = quote(db["HOST"], safe="") if (db["HOST"] or "").startswith("/") else (db["HOST"] or "localhost")
     password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{quote(db['USER'])}{password}@{host}:{db['PORT'] or 5432}/{name or db['NAME']}"
+    options = (db.get("OPTIONS") or {}).get("options")  # e.g. "-c role=eqazyna_app": the child acts as the same role
+    query = f"?options={quote(options, safe='')}" if options else ""
+    return f"postgres://{quote(db['USER'])}{password}@{host}:{db['PORT'] or 5432}/{name or db['NAME']}{query}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_actions import action_label
 from core.choices import RegionKind
 
 
@@ -47,11 +48,23 @@ def localized(obj, field: str) -> str:
     return ""
 
 
+GENESIS_HASH = "0" * 64
+
+
 class AuditEvent(models.Model):
     """An append-only record of a state change: who, when, what, from, to, why.
 
     Written by services in the same transaction as the change. The database refuses
-    UPDATE and DELETE on this table (trigger in migration 0002).
+    UPDATE, DELETE and TRUNCATE on this table (triggers in migrations 0003 and 0005), and the
+    portal's own role has no such privilege (migration 0006).
+
+    Events form one hash chain (``core.audit_chain``): on INSERT a trigger takes a transaction-level
+    advisory lock (held until the writer's transaction ends), gives the event the next ``seq``, the
+    last event's hash as ``prev_hash`` and ``hash`` = SHA-256 of its canonical content. A rolled-back
+    writer leaves no gap; concurrent writers wait for each other, so the chain never forks.
+
+    ``action`` is an event type of ``core.audit_actions`` (a choice of the app that wrote it, or a legacy
+    string of older rows).
     """
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -67,12 +80,20 @@ class AuditEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Set by the database (trigger core_auditevent_chain) and returned by the INSERT.
+    seq = models.BigIntegerField(_("number in the chain"), unique=True, db_default=0, editable=False)
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, db_default="", editable=False)
+    hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
 
     class Meta:
-        ordering = ["created_at", "id"]
+        ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "created_at"]),
+            models.Index(fields=["action", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.content_type.model}#{self.object_id}"
@@ -95,6 +116,66 @@ class AuditEvent(models.Model):
     @property
     def to_label(self) -> str:
         return self._status_label(self.to_status)
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (``core.audit_actions``)."""
+        return action_label(self.action)
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit chain: one row (id 1), moved after each INSERT of events by a trigger.
+
+    ``verify_audit`` compares it with the last event: deleting the newest events shows.
+    """
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash}"
+
+
+class PublishedHead(models.Model):
+    """A published head of the audit chain: the event ``seq`` and its ``hash`` as they stood on ``day``.
+
+    Published every night for the day that ended (Celery beat) and on demand; shown on a public
+    page and API, and sealed with an RFC 3161 timestamp when ``AUDIT_TSA_URL`` is set, so that a
+    chain rebuilt or truncated later no longer matches what was published. Append-only: only the
+    timestamp columns may be filled in once (trigger in migration 0005).
+    """
+
+    day = models.DateField(_("day"), db_index=True)
+    seq = models.BigIntegerField(_("events"), unique=True)
+    hash = models.CharField(_("head hash"), max_length=64)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    tsa_url = models.CharField(_("timestamp authority"), max_length=500, blank=True)
+    tsa_token = models.BinaryField(_("RFC 3161 timestamp token"), null=True, blank=True, editable=False)
+    tsa_time = models.DateTimeField(_("timestamp time"), null=True, blank=True)
+    tsa_serial = models.CharField(_("timestamp serial number"), max_length=100, blank=True)
+    tsa_error = models.TextField(_("timestamp error"), blank=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("published chain head")
+        verbose_name_plural = _("published chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.seq} {self.hash}"
+
+    @property
+    def sealed(self) -> bool:
+        return self.tsa_token is not None
+
+    def statement(self) -> bytes:
+        """The bytes the timestamp seals: day, number of events and head hash."""
+        return f"e-qazyna audit chain head\nday {self.day.isoformat()}\nseq {self.seq}\nhash {self.hash}\n".encode()
 
 
 class WorkerHeartbeat(models.Model):

@@ -11,6 +11,8 @@ Accepted forms — anything else is refused, never guessed:
   ``FIRST_DATE``–``LAST_DATE`` (1800–2099, the centuries an IIN can encode). Refused: ``20250901``,
   ``2025-9-1``, ``2025-02-30``, ``01.09.2025``, ``2025/09/01``, surrounding spaces, other digits
   (``٢٠٢٥-٠٩-٠١``), a time after the date.
+* **month** — ``YYYY-MM`` in ASCII digits (``2025-10``), or a date as above (its month); the first
+  day of the month is returned. Refused: ``202510``, ``2025-1``, ``2025-13``, ``20250901``.
 * **whole number** — ASCII digits with no leading zero (``0``, ``7``, ``1200``), optionally a leading
   ``-``; refused: ``+7``, ``07``, ``7.0``, ``1e3``, ``1_000``, ``１２``, spaces. Its range is given
   by the caller. Each number has one spelling, ``str(n)``, so SQL can compare text with
@@ -38,6 +40,7 @@ from django.utils.translation import gettext as _
 FIRST_DATE, LAST_DATE = dt.date(1800, 1, 1), dt.date(2099, 12, 31)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])", re.ASCII)
 _WHOLE = re.compile(r"-?(?:0|[1-9][0-9]*)", re.ASCII)
 _GROUP_SPACE = "[ \u00a0\u202f]"
 _AMOUNT = re.compile(
@@ -63,6 +66,20 @@ def parse_date(value: str | None, *, required: bool = True) -> dt.date | None:
         raise ValueError(_("%(value)s is outside the years %(first)s–%(last)s")
                          % {"value": value, "first": FIRST_DATE.year, "last": LAST_DATE.year})
     return day
+
+
+def parse_month(value: str | None) -> dt.date:
+    """A month written ``YYYY-MM`` (or a ``YYYY-MM-DD`` date in it) → its first day."""
+    value = value or ""
+    if match := _MONTH.fullmatch(value):
+        day = dt.date(int(match["year"]), int(match["month"]), 1)
+        if not FIRST_DATE <= day <= LAST_DATE:
+            raise ValueError(_("%(value)s is outside the years %(first)s–%(last)s")
+                             % {"value": value, "first": FIRST_DATE.year, "last": LAST_DATE.year})
+        return day
+    if _DATE.fullmatch(value):
+        return parse_date(value).replace(day=1)
+    raise ValueError(_("“%(value)s” is not a month in the form YYYY-MM") % {"value": value})
 
 
 def parse_int(value: str | None, *, minimum: int | None = None, maximum: int | None = None, required: bool = True) -> int | None:

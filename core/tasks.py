@@ -16,3 +16,16 @@ def idempotency_cleanup() -> int:
     from drf_idempotency.core import get_backend
 
     return get_backend().cleanup_expired()
+
+
+@shared_task(name="core.tasks.publish_audit_head")
+def publish_audit_head() -> None:
+    """Nightly: publish the audit chain head of the day that ended, then seal every head not sealed yet."""
+    import datetime as dt
+
+    from core.models import PublishedHead
+    from core.services import audit_head_publish, audit_head_seal
+
+    audit_head_publish(day=timezone.localdate() - dt.timedelta(days=1))
+    for published in PublishedHead.objects.filter(tsa_token__isnull=True).order_by("seq"):
+        audit_head_seal(published=published)

@@ -102,7 +102,7 @@ def seed(ctx: dict) -> None:
                     row["grade"] = (int(row["grade"]) + 1) % 12  # P06: another grade
                 nobd.append(row)
         # Pupils that other apps' demos enrolled (acts, licences …) are in NOBD as they are in the portal.
-        others = (Enrolment.objects.select_related("pupil", "school").order_by("id"))
+        others = (Enrolment.objects.filter(kind="pupil").select_related("pupil", "school").order_by("id"))
         for enrolment in others:
             if (enrolment.school_id, enrolment.pupil.iin) in known:
                 continue
@@ -112,6 +112,7 @@ def seed(ctx: dict) -> None:
                          "school_bin": enrolment.school.bin, "grade": enrolment.grade,
                          "enrolled_on": enrolment.enrolled_on.isoformat(),
                          "left_on": enrolment.left_on.isoformat() if enrolment.left_on else ""})
+        nobd.extend(ctx.get("nobd_rows", []))  # students of the other programmes' demos (demo.programmes)
         for number in range(40):  # pupils of state schools, never in the portal
             birth = dt.date(year_start.year - 10, 1 + number % 12, 1 + number % 28)
             nobd.append({"iin": make_iin(birth, "male", 7000 + number) or make_iin(birth, "female", 7500 + number),

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_upsert
-from core.calendar import school_year_bounds
+from core.calendar import school_year_bounds, school_year_of
 from core.roles import Role
 from orders.models import StateOrder
 from orders.services import (
@@ -42,10 +42,6 @@ TITLES = {
     "almaty": "Алматы қаласының мемлекеттік білім беру тапсырысы",
 }
 EXTRA_SCHOOL_USERS = [("school_zerde", 1), ("school_alatau", 2)]  # (username, index into ctx["schools"])
-
-
-def _current_school_year(today: dt.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
 
 
 def _input(*, school_year: int, code: str, title: str, budget: str, levels: dict, opens_days: int = -10,
@@ -79,7 +75,7 @@ def seed(ctx: dict) -> None:
     department = User.objects.get(username="department")
     department_almaty = User.objects.get(username="department_almaty")
     school, zerde, alatau = (User.objects.get(username=name) for name in ("school", "school_zerde", "school_alatau"))
-    year = _current_school_year(timezone.localdate())
+    year = school_year_of(timezone.localdate())
 
     main = order_publish(order=order_create(actor=department, data=_input(
         school_year=year, code="261-015-000", title=TITLES["main"], budget="2500000000.00",

@@ -155,9 +155,11 @@ def _line_enrolment(act, index: int):
 
 
 def _accept(act, users, reject=()):
-    """The department inspects every line: the named enrolments are rejected, blocked lines too, the rest accepted."""
+    """The department decides every line (the named enrolments are rejected, blocked lines too, the rest accepted)
+    and inspects the sampled lines, then accepts."""
+    from acts.models import InspectionItem
     from acts.selectors import act_lines
-    from acts.services import act_accept, act_lines_decide, act_partly_accept
+    from acts.services import act_accept, act_line_inspect, act_lines_decide, act_partly_accept, act_sample_draw
 
     department = users["department"]
     for enrolment, reason, note in reject:
@@ -168,6 +170,9 @@ def _accept(act, users, reject=()):
         act_lines_decide(act=act, actor=department, decision="rejected", selection="pending_blocked", reason="check_error")
     if pending.filter(blocked=False).exists():
         act_lines_decide(act=act, actor=department, decision="accepted", selection="pending_payable")
+    sample = act_sample_draw(act=act, actor=department)  # acceptance after inspection of the sampled lines
+    for line in InspectionItem.objects.filter(sample=sample).values_list("line_id", flat=True):
+        act_line_inspect(act=act, actor=department, line=line, result="present")
     if act.lines.filter(version=act.version, decision="rejected").exists():
         return act_partly_accept(act=act, actor=department)
     return act_accept(act=act, actor=department)

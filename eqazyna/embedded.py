@@ -28,6 +28,11 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "eqazyna"
+# The portal's own database role. Connections log in as the server's superuser (the data directory is
+# private to the checkout) and act as this role from their first statement (``-c role=…``): every
+# table the portal creates is the role's, and the role may not change or delete audit events, whose
+# tables migrations hand to the superuser (core migration 0006). See "Database roles" in the README.
+APP_ROLE = "eqazyna_app"
 # Settings that a reload applies; they matter for the national-scale bulk work.
 PG_TUNING = {
     "max_wal_size": "4GB",
@@ -84,6 +89,14 @@ def postgres_settings() -> dict:
                 _psql(server, f"ALTER SYSTEM SET {name} = '{value}';")
             _psql(server, "SELECT pg_reload_conf();")
             marker.write_text("ok\n")
+        roles_marker = root / "postgres" / ".eqazyna-app-role"
+        if not roles_marker.exists():
+            _psql(server, APP_ROLE_SQL)
+            for name in _databases(server):
+                if name != DATABASE_NAME:  # benchmark and test databases are scratch: the role owns them
+                    _psql(server, f'ALTER DATABASE "{name}" OWNER TO {APP_ROLE}')
+                _psql(server, HAND_OVER_SQL, database=name)
+            roles_marker.write_text("ok\n")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": DATABASE_NAME,
@@ -91,16 +104,67 @@ def postgres_settings() -> dict:
         "PASSWORD": "",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port or 5432),
+        "OPTIONS": {"options": f"-c role={APP_ROLE}"},
     }
 
 
-def _psql(server, sql: str, ignore_errors: bool = False) -> None:
+# The role logs in too (trust on the private socket), so that a test can connect as exactly it.
+# CREATEDB: the test suite and the benchmarks create their databases as the portal.
+APP_ROLE_SQL = f"""
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
+    CREATE ROLE {APP_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE;
+  END IF;
+END $$;
+"""
+
+# A database made before the role existed has the superuser's tables: hand them to the role once,
+# all but the audit trail's (``core_audit…``), which stay the superuser's.
+HAND_OVER_SQL = f"""
+GRANT CREATE, USAGE ON SCHEMA public TO {APP_ROLE};
+DO $$
+DECLARE item record;
+BEGIN
+  FOR item IN
+    SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+       AND pg_get_userbyid(c.relowner) = current_user AND c.relname NOT LIKE 'core\\_audit%'
+       AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO {APP_ROLE}',
+                   CASE item.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                                     WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, item.name);
+  END LOOP;
+  FOR item IN
+    SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = current_user AND p.proname NOT LIKE 'core\\_audit%'
+  LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO {APP_ROLE}', item.name);
+  END LOOP;
+END $$;
+"""
+
+
+def _databases(server) -> list[str]:
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    info = server.get_postmaster_info()
+    result = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "psql"), "-h", str(info.socket_dir), "-p", str(info.port or 5432), "-U", "postgres",
+         "-d", "postgres", "-At", "-c", "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"],
+        capture_output=True, text=True, check=True,
+    )
+    return [line for line in result.stdout.splitlines() if line]
+
+
+def _psql(server, sql: str, ignore_errors: bool = False, database: str = "postgres") -> None:
     from pgserver._commands import POSTGRES_BIN_PATH
 
     info = server.get_postmaster_info()
     result = subprocess.run(
         [str(POSTGRES_BIN_PATH / "psql"), "-h", str(info.socket_dir), "-p", str(info.port or 5432),
-         "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+         "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
         capture_output=True, text=True,
     )
     if result.returncode != 0 and not ignore_errors:

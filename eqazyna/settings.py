@@ -58,6 +58,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
+# The instruments a regional department may run programmes of (programmes.services.department_instruments).
+PROGRAMME_DEPARTMENT_INSTRUMENTS = env_list("PROGRAMME_DEPARTMENT_INSTRUMENTS", "school_per_capita,dormitory_place,scholarship,grant")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -80,13 +83,17 @@ INSTALLED_APPS = [
     "accounts",
     "integrations",
     "schools",
+    "programmes",
     "checks",
     "contingent",
     "signatures",
     "orders",
     "acts",
     "payments",
+    "oversight",
     "procurement",
+    "risk",
+    "opendata",
     "portal",
     "demo",
     "bench",
@@ -244,6 +251,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
     BASE_DIR / "static",
 ]
 STATICFILES_FINDERS = [
@@ -331,11 +339,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.PortalOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Client address for rate limits: REMOTE_ADDR, or the address this many proxies in front of the
+    # server put in X-Forwarded-For (never a header a client can forge).
+    "NUM_PROXIES": int(env("NUM_PROXIES", "0")),
+    # The open API's rate limit per client address (opendata.api): N/second|minute|hour|day.
+    "DEFAULT_THROTTLE_RATES": {"open_data": env("OPEN_DATA_RATE", "120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "E-Qazyna API",
@@ -344,6 +357,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The open data API has its own schema (/api/open/v1/schema/, opendata.api.urls).
+    "PREPROCESSING_HOOKS": ["opendata.api.schema.without_open_api"],
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the PyPI package, never a CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -368,6 +383,13 @@ SPECTACULAR_SETTINGS = {
         "BankConfirmationStatusEnum": "payments.choices.ConfirmationStatus",
         "RecoveryStatusEnum": "payments.choices.RecoveryStatus",
         "FinalReportStatusEnum": "payments.choices.ReportStatus",
+        "CaseStatusEnum": "oversight.choices.CaseStatus",
+        "ProgrammeStatusEnum": "programmes.choices.ProgrammeStatus",
+        "InstrumentEnum": "programmes.choices.InstrumentCode",
+        "BeneficiaryKindEnum": "programmes.choices.BeneficiaryKind",
+        "BeneficiaryCategoryEnum": "programmes.choices.BeneficiaryCategory",
+        "ProviderKindEnum": "schools.choices.ProviderKind",
+        "SchoolChangeKindEnum": "schools.choices.ChangeKind",
         "RoleEnum": "core.roles.Role",
         "ProcurementContractStatusEnum": "procurement.choices.ContractStatus",
         "ProcurementUnitStatusEnum": "procurement.choices.UnitStatus",
@@ -377,6 +399,8 @@ SPECTACULAR_SETTINGS = {
         "ProcurementRejectReasonEnum": "procurement.choices.RejectReason",
         "WarrantyClaimResolutionEnum": "procurement.choices.ClaimResolution",
         "ProcurementFlagCodeEnum": "procurement.choices.FlagCode",
+        "CheckRunTriggerEnum": "checks.choices.CheckRunTrigger",
+        "RiskRunTriggerEnum": "risk.choices.RiskRunTrigger",
     },
 }
 
@@ -407,7 +431,15 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
     "idempotency-cleanup": {"task": "core.tasks.idempotency_cleanup", "schedule": _crontab("30 3 * * *")},
+    "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},
 }
+
+# --- Audit chain: the published daily heads and their RFC 3161 timestamps ---------------------
+# The timestamp authority (TSA) that seals each published head; unset = heads are published unsealed.
+AUDIT_TSA_URL = env("AUDIT_TSA_URL", "")
+# PEM certificate the TSA must sign with (recommended); unset = any certificate the token includes.
+AUDIT_TSA_CERT = env("AUDIT_TSA_CERT", "")
+AUDIT_TSA_TIMEOUT = float(env("AUDIT_TSA_TIMEOUT", "15"))
 
 # --- NOBD (National Education Database) ---------------------------------------------
 # Transport of the nightly snapshot: "file" (a CSV dropped at NOBD_FILE_PATH) or "http"
@@ -425,8 +457,9 @@ NOBD_BACKOFF = float(env("NOBD_BACKOFF", "2"))
 NOBD_PAGE_SIZE = int(env("NOBD_PAGE_SIZE", "50000"))
 # Where fetched snapshots are assembled (pages are kept there until the import succeeds).
 NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd" / "downloads")))
-# Snapshots whose rows are kept; older ones keep only their metadata (date, source, SHA-256, rows).
-NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "3"))
+# Snapshots whose rows are kept (the NOBD history stores rows by change, so a year of nightly snapshots
+# costs little more than one); older ones keep only their metadata (date, source, SHA-256, rows).
+NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "400"))
 # A queued check run counts as in progress for this long without a sign of life (then a new one may start).
 CHECK_RUN_STALE_MINUTES = int(env("CHECK_RUN_STALE_MINUTES", "30"))
 # Seconds a worker waits for the check lock held by a run that is ending (or by a killed worker's session).
@@ -450,6 +483,43 @@ CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
     "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
 }
 
+# --- Risk flags (risk/, CONTRACT "Risk flags") ----------------------------------------
+# Thresholds, with the CONTRACT's defaults (each run records the values it used).
+RISK_R01_MIN_ENROLMENTS = int(env("RISK_R01_MIN_ENROLMENTS", "4"))  # NOBD rows of one IIN in [1 Sept, D]
+RISK_R02_MIN = int(env("RISK_R02_MIN", "3"))  # month-end enrolments of one school gone in the first 5 days
+RISK_R03_GROWTH = int(env("RISK_R03_GROWTH", "30"))  # percent growth of the contingent within 30 days …
+RISK_R03_MIN = int(env("RISK_R03_MIN", "20"))  # … and at least this many pupils
+RISK_R04_DAYS = int(env("RISK_R04_DAYS", "30"))  # a payment approved less than this many days after an IBAN change
+
+
+def _risk_weights(text: str) -> dict[str, str]:
+    """``R01=1,R02=2.5,…`` → {code: weight as text}; every weight a non-negative number."""
+    from decimal import Decimal, InvalidOperation
+
+    weights = {}
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        code, _sep, value = item.partition("=")
+        try:
+            weight = Decimal(value.strip())
+        except InvalidOperation:
+            weight = Decimal(-1)
+        if not _sep or not code.strip() or not weight.is_finite() or weight < 0:
+            raise ImproperlyConfigured(f"RISK_WEIGHTS: '{item}' is not CODE=number (a number of at least 0).")
+        weights[code.strip().upper()] = str(weight)
+    return weights
+
+
+# A school's risk score: its open flags, each weighted by code (a code left out weighs 1) …
+RISK_WEIGHTS = _risk_weights(env("RISK_WEIGHTS", "R01=1,R02=2,R03=3,R04=5,R05=1"))
+# … compared within its peers: the same region and size band (pupils active on D; band limits) …
+RISK_SIZE_BANDS = sorted(int(limit) for limit in env_list("RISK_SIZE_BANDS", "100,300,1000"))
+# … a school is ranked only among at least this many peers (itself included) …
+RISK_MIN_PEERS = int(env("RISK_MIN_PEERS", "10"))
+# … and an outlier when its score is above this quantile of its peers' scores.
+RISK_OUTLIER_QUANTILE = float(env("RISK_OUTLIER_QUANTILE", "0.9"))
+if not 0 < RISK_OUTLIER_QUANTILE < 1:
+    raise ImproperlyConfigured("RISK_OUTLIER_QUANTILE must lie between 0 and 1.")
+
 # --- E-mail -------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -461,6 +531,21 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "E-Qazyna <noreply@e-qazyna.kz>")
+
+# --- Open data (opendata app; docs/interfaces.md, "Open data") -------------------------
+# OCDS ocid prefix: "ocds-" and the 6 characters the Open Contracting Partnership registers for a publisher.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", "ocds-eqazyn")
+OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", "E-Qazyna")
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_POLICY_URL = env("OPEN_DATA_POLICY_URL", "")  # an absolute URL, or empty for none
+# Where each publication writes its bulk files (CSV, XLSX, JSON).
+OPEN_DATA_DIR = Path(env("OPEN_DATA_DIR", str(BASE_DIR / ".data" / "opendata")))
+# The open API's rate limit is REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["open_data"] (OPEN_DATA_RATE).
+OPEN_DATA_MAX_AGE = int(env("OPEN_DATA_MAX_AGE", "300"))  # Cache-Control max-age of public answers, seconds
+OPEN_DATA_CRONTAB = env("OPEN_DATA_CRONTAB", "30 5 * * *")  # a safety net: publication also follows each check run
+CELERY_BEAT_SCHEDULE["open-data-publish"] = {
+    "task": "opendata.tasks.publish_open_data", "schedule": _crontab(OPEN_DATA_CRONTAB), "args": ("nightly",),
+}
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -506,3 +591,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
 }
+
+# --- Monitoring cases (oversight) ------------------------------------------------------------------
+# Working days a school or department has to answer a monitor's question (the monitor may set another).
+OVERSIGHT_ANSWER_WORKING_DAYS = int(env("OVERSIGHT_ANSWER_WORKING_DAYS", "10"))
+# Largest attachment of a case, in bytes.
+OVERSIGHT_ATTACHMENT_MAX_BYTES = int(env("OVERSIGHT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Acceptance after inspection (acts) ---------------------------------------------------------------
+# Lines drawn at random, weighted by risk, into the inspection sample of an act version, besides every
+# line with an open finding (acts/inspection.py).
+ACT_INSPECTION_SAMPLE_SIZE = int(env("ACT_INSPECTION_SAMPLE_SIZE", "10"))

@@ -8,6 +8,8 @@ import os
 
 os.environ.setdefault("EQAZYNA_REDIS_DB", "1")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "eqazyna-test")
+# Tests call the open API far more often than a person: its rate limit has its own test (tests/opendata).
+os.environ.setdefault("OPEN_DATA_RATE", "100000/minute")
 
 from eqazyna.settings import *  # noqa: E402,F403
 

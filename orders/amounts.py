@@ -23,7 +23,9 @@ from decimal import Decimal
 from core.money import round_money
 
 
-def levels_total(rows: Iterable[tuple[int, Decimal]], months: int) -> Decimal:
-    """Σ places × monthly norm × months over ``rows`` of (places, monthly norm), rounded once."""
-    exact = sum((Decimal(places) * Decimal(norm) * months for places, norm in rows), Decimal(0))
+def levels_total(rows: Iterable[tuple[int, Decimal]], periods: int) -> Decimal:
+    """Σ places × norm × periods over ``rows`` of (places, norm per period), rounded once.
+
+    A period is a month, or for a term programme an academic term (``programmes.periods``)."""
+    exact = sum((Decimal(places) * Decimal(norm) * periods for places, norm in rows), Decimal(0))
     return round_money(exact)

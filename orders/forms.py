@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.services import LevelInput, OrderInput
 from orders.services.state_orders import MAX_NORM, MAX_PLACES
-from schools.choices import Level
+from programmes.choices import InstrumentCode
+from programmes.labels import category_label
 
 
 class BootstrapMixin:
@@ -59,39 +60,45 @@ class OrderForm(BootstrapMixin, forms.Form):
     service_end = forms.DateField(label=_("Services until"), widget=DateInput(),
                                   help_text=_("The last day of a month, within the school year"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme, **kwargs):
+        """``programme``: the funding programme of the call; its norm categories are the rows of the form."""
         super().__init__(*args, **kwargs)
-        for level, label in Level.choices:
-            self.fields[f"places_{level}"] = places_field(_("Places: %(level)s") % {"level": label})
-            self.fields[f"norm_{level}"] = forms.DecimalField(
-                label=_("Monthly per-capita norm, KZT: %(level)s") % {"level": label}, max_digits=16, decimal_places=2,
-                min_value=0, max_value=MAX_NORM, required=False,
+        self.programme = programme
+        self.categories = [(norm.key, category_label(norm.key, programme), norm.amount) for norm in programme.norms.all()]
+        for key, label, amount in self.categories:
+            self.fields[f"places_{key}"] = places_field(_("Places: %(level)s") % {"level": label})
+            self.fields[f"norm_{key}"] = forms.DecimalField(
+                label=_("Norm per period, KZT: %(level)s") % {"level": label}, max_digits=16, decimal_places=2,
+                min_value=0, max_value=MAX_NORM, required=False, initial=amount or None,
             )
+        if programme.instrument != InstrumentCode.SCHOOL_PER_CAPITA:
+            del self.fields["sen_coefficient"]  # the coefficient is the state order's (pupils with SEN)
         self._style()
 
     def main_fields(self):
         return [self[name] for name in self.fields if not name.startswith(("places_", "norm_"))]
 
     def level_rows(self):
-        return [(label, self[f"places_{level}"], self[f"norm_{level}"]) for level, label in Level.choices]
+        return [(label, self[f"places_{key}"], self[f"norm_{key}"]) for key, label, _amount in self.categories]
 
     def clean(self):
         data = super().clean()
-        for level in Level.values:
+        for level, _label, _amount in self.categories:
             places, norm = data.get(f"places_{level}"), data.get(f"norm_{level}")
             if places and norm is None:
-                self.add_error(f"norm_{level}", _("Enter the monthly norm for the places ordered."))
+                self.add_error(f"norm_{level}", _("Enter the norm for the places ordered."))
         return data
 
     def to_input(self) -> OrderInput:
         data = self.cleaned_data
         levels = {
             level: LevelInput(places=data.get(f"places_{level}") or 0, monthly_norm=data.get(f"norm_{level}") or Decimal(0))
-            for level in Level.values if data.get(f"places_{level}")
+            for level, _label, _amount in self.categories if data.get(f"places_{level}")
         }
         return OrderInput(
+            programme=self.programme,
             school_year=data["school_year"], programme_code=data["programme_code"].strip(), title=data["title"].strip(),
-            budget=data["budget"], sen_coefficient=data["sen_coefficient"],
+            budget=data["budget"], sen_coefficient=data.get("sen_coefficient") or Decimal("1.00"),
             applications_open_at=data["applications_open_at"], applications_close_at=data["applications_close_at"],
             service_start=data["service_start"], service_end=data["service_end"], levels=levels,
         )

@@ -13,9 +13,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import Scope, ScopedQuerySet
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
 from orders.choices import ApplicationStatus, ContractParty, ContractStatus, OrderStatus
-from schools.choices import Level
+from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS
+from programmes.defaults import default_programme_id
+from programmes.labels import category_label
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -26,6 +29,11 @@ def _orders_for_school(user) -> Q:
 
 
 class StateOrder(models.Model):
+    """A call for applications under a funding programme (for ``school_per_capita``: the state order)."""
+
+    # An order made without naming a programme is a state order (school_per_capita), as before issue 10.
+    programme = models.ForeignKey("programmes.Programme", verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="orders", default=default_programme_id)
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)
@@ -47,8 +55,16 @@ class StateOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = ORDER_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school=_orders_for_school, public=~Q(status=OrderStatus.DRAFT))
+    scope = Scope(region="region", school=_orders_for_school, public=~Q(status=OrderStatus.DRAFT), actions={
+        # the department of the region drafts, edits, publishes and closes its orders
+        "add": Allow(Role.DEPARTMENT, creates=True),
+        "change": Allow(Role.DEPARTMENT),
+        "publish": Allow(Role.DEPARTMENT),
+        "close": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-school_year", "region_id", "-id"]
@@ -78,9 +94,11 @@ class StateOrder(models.Model):
 
 class StateOrderLevel(models.Model):
     order = models.ForeignKey(StateOrder, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
     # Places given by approvals so far; CHECK keeps it within ``places`` (see StateOrder.committed_amount).
     approved_places = models.PositiveIntegerField(_("places approved"), default=0)
 
@@ -104,7 +122,11 @@ class StateOrderLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.order.programme)
 
     @property
     def remaining_places(self) -> int:
@@ -125,9 +147,17 @@ class Application(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = APPLICATION_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
     # The queue is public: school names, places and status (no personal data on this model).
-    scope = Scope(region="order__region", school="school", public=~Q(order__status=OrderStatus.DRAFT))
+    scope = Scope(region="order__region", school="school", public=~Q(order__status=OrderStatus.DRAFT), actions={
+        # a school applies and withdraws its own applications; the department of the order's region decides
+        "submit": Allow(Role.SCHOOL, creates=True),
+        "withdraw": Allow(Role.SCHOOL),
+        "approve": Allow(Role.DEPARTMENT),
+        "reject": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["order_id", "submitted_at", "id"]
@@ -147,7 +177,8 @@ class Application(models.Model):
 
 class ApplicationLevel(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     requested_places = models.PositiveIntegerField(_("places requested"))
     approved_places = models.PositiveIntegerField(_("places approved"), null=True, blank=True)
 
@@ -166,7 +197,11 @@ class ApplicationLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.requested_places}"
+        return f"{self.level_label}: {self.requested_places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.application.order.programme)
 
 
 class Contract(models.Model):
@@ -186,8 +221,18 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    TRANSITIONS = CONTRACT_TRANSITIONS
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="order__region", school="school")
+    scope = Scope(region="order__region", school="school", actions={
+        # the school signs first, then the department of the order's region, which alone moves it further
+        "sign_school": Allow(Role.SCHOOL),
+        "sign_department": Allow(Role.DEPARTMENT),
+        "suspend": Allow(Role.DEPARTMENT),
+        "resume": Allow(Role.DEPARTMENT),
+        "terminate": Allow(Role.DEPARTMENT),
+        "close": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -203,6 +248,13 @@ class Contract(models.Model):
         return self.number
 
     @property
+    def periods(self) -> int:
+        """How many periods of its programme the contract pays (months, or academic terms)."""
+        from programmes.periods import periods_between
+
+        return len(periods_between(self.order.programme, self.period_start, self.period_end))
+
+    @property
     def document(self) -> ContractDocument | None:
         """The document the parties sign (the latest version; there is one today)."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("documents")
@@ -213,9 +265,11 @@ class Contract(models.Model):
 
 class ContractLevel(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="levels")
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # The programme's norm category (for school_per_capita: the level of education); ``level`` for compatibility.
+    level = models.CharField(_("category"), max_length=20)
     places = models.PositiveIntegerField(_("places"))
-    monthly_norm = models.DecimalField(_("monthly per-capita norm"), validators=[MinValueValidator(0)], **MONEY)
+    # The norm per period of the programme (a month, or a term): "monthly" for compatibility.
+    monthly_norm = models.DecimalField(_("norm per period"), validators=[MinValueValidator(0)], **MONEY)
 
     objects = ScopedQuerySet.as_manager()
     scope = Scope(region="contract__order__region", school="contract__school")
@@ -228,7 +282,11 @@ class ContractLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.places}"
+        return f"{self.level_label}: {self.places}"
+
+    @property
+    def level_label(self) -> str:
+        return category_label(self.level, lambda: self.contract.order.programme)
 
 
 class ContractDocument(models.Model):

@@ -85,6 +85,6 @@ def contract_pdf_blocks(contract, *, language: str) -> tuple[str, list]:
 
 
 def _level(level: str) -> str:
-    from schools.choices import Level
+    from programmes.labels import category_label
 
-    return str(Level(level).label)
+    return category_label(level)

@@ -15,11 +15,11 @@ BLOCKING_CODES = ("S01", "S02", "S03")
 
 
 def level_order():
-    """Levels in teaching order (primary, basic, general) for ORDER BY, not alphabetically."""
-    from schools.choices import Level
+    """Norm categories in their natural order (levels in teaching order) for ORDER BY, not alphabetically."""
+    from programmes.instruments import FIXED_CATEGORY_LABELS
 
-    return Case(*[When(level=level, then=Value(index)) for index, level in enumerate(Level.values)],
-                default=Value(len(Level.values)))
+    keys = list(FIXED_CATEGORY_LABELS)
+    return Case(*[When(level=key, then=Value(index)) for index, key in enumerate(keys)], default=Value(len(keys)))
 
 
 def _levels(model):
@@ -71,7 +71,7 @@ def contract_list(*, user, filters: dict | None = None):
 
 def public_orders():
     """Orders as anyone (anonymous) sees them: published and closed, never drafts."""
-    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region").prefetch_related(_levels(StateOrderLevel))
+    return scope_queryset(StateOrder.objects.all(), AnonymousUser()).select_related("region", "programme").prefetch_related(_levels(StateOrderLevel))
 
 
 def queue_entries(*, filters: dict | None = None):
@@ -110,9 +110,9 @@ def blocking_findings(*, school):
 
 def finding_explanation(finding) -> str:
     """One finding in plain words: what is wrong, since when, and what fixes it."""
-    from schools.choices import Level
+    from programmes.labels import category_label
 
-    level = str(Level(finding.level).label) if finding.level in Level.values else ""
+    level = category_label(finding.level)
     found_on = finding.last_run.check_date.strftime("%d.%m.%Y") if finding.last_run_id else ""
     if finding.code == "S01":
         text = (_("%(code)s — no active licence covers the level you teach (%(level)s); renew the licence or add the level to it")

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.decorators import page_require
 from core.errors import DomainError
 from core.roles import Role
+from core.scoping import allowed_actions, effective_role, may
 from core.selectors import audit_events_for
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services
@@ -25,9 +27,9 @@ from orders.amounts import levels_total
 from orders.choices import OrderStatus, level_sort_key
 from orders.filters import ApplicationFilterSet, ContractFilterSet, StateOrderFilterSet
 from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignForm
+from orders.models import Application, StateOrder
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
-from schools.choices import Level
 
 PAGE_SIZE = 50
 
@@ -47,15 +49,31 @@ def order_list(request):
     filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user))
     return render(request, "orders/order_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs),
-        "may_create": request.user.role == Role.DEPARTMENT,
+        "may_create": may(request.user, "add", StateOrder),
     })
+
+
+def _call_programme(request):
+    """The programme a new call is made under: ``?programme=ID`` (or the posted one), else the state order."""
+    from programmes.defaults import default_programme
+    from programmes.selectors import programmes_for_calls
+
+    value = request.POST.get("programme") or request.GET.get("programme")
+    if value:
+        programme = programmes_for_calls(user=request.user).filter(pk=value if str(value).isdigit() else 0).first()
+        if programme is None:
+            raise Http404
+        return programme
+    return default_programme()
 
 
 @login_required
 def order_create(request):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
-    form = OrderForm(request.POST or None)
+    page_require(request.user, "add", StateOrder)
+    from programmes.selectors import programmes_for_calls
+
+    programme = _call_programme(request)
+    form = OrderForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_create(data=form.to_input(), actor=request.user)
@@ -64,18 +82,18 @@ def order_create(request):
         else:
             messages.success(request, _("The draft order is saved. Check it, then publish it."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": None})
+    return render(request, "orders/order_form.html", {"form": form, "order": None, "programme": programme,
+                                                      "programmes": programmes_for_calls(user=request.user)})
 
 
 @login_required
 def order_edit(request, pk: int):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
+    page_require(request.user, "change", StateOrder)
     order = get_object_or_404(selectors.order_list(user=request.user), pk=pk)
     if request.method == "GET" and order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only a draft order can be edited; this one is “%(status)s”.") % {"status": order.get_status_display()})
         return redirect("orders:order_detail", pk=order.pk)
-    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order))
+    form = OrderForm(request.POST or None, initial=OrderForm.initial_for(order), programme=order.programme)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_update(order=order, data=form.to_input(), actor=request.user)
@@ -84,7 +102,7 @@ def order_edit(request, pk: int):
         else:
             messages.success(request, _("The changes are saved."))
             return redirect("orders:order_detail", pk=order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": order})
+    return render(request, "orders/order_form.html", {"form": form, "order": order, "programme": order.programme})
 
 
 @login_required
@@ -95,11 +113,14 @@ def order_detail(request, pk: int):
         "order": order,
         "levels": _sorted(order.levels.all()),
         "actions": available_actions(obj=order, transitions=ORDER_TRANSITIONS, user=user),
-        "may_edit": user.role == Role.DEPARTMENT and order.status == OrderStatus.DRAFT,
+        "may_edit": "change" in allowed_actions(user, order),
+        # the apply form (the service also checks the window, the school and its findings)
+        "may_apply": order.status == OrderStatus.PUBLISHED and may(
+            user, "submit", Application(order=order, school_id=getattr(user, "school_id", None))),
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }
-    if user.role == Role.SCHOOL:
+    if effective_role(user) == Role.SCHOOL:
         context["blocking"] = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=user.school)]
     return render(request, "orders/order_detail.html", context)
 
@@ -120,10 +141,9 @@ def order_transition(request, pk: int, action: str):
 
 @login_required
 def application_create(request, pk: int):
-    if request.user.role != Role.SCHOOL:
-        raise Http404
+    page_require(request.user, "submit", Application)
     order = get_object_or_404(selectors.open_orders_for_school(user=request.user), pk=pk)
-    levels = [(row.level, row.get_level_display(), row.places) for row in _sorted(order.levels.all())]
+    levels = [(row.level, row.level_label, row.places) for row in _sorted(order.levels.all())]
     form = PlacesForm(request.POST or None, levels=levels)
     blocking = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=request.user.school)]
     if request.method == "POST" and form.is_valid():
@@ -153,7 +173,7 @@ def application_detail(request, pk: int):
     approve_form = None
     if "approve" in actions:
         approve_form = ApproveForm(
-            levels=[(row.level, row.get_level_display(), row.requested_places) for row in requested],
+            levels=[(row.level, row.level_label, row.requested_places) for row in requested],
             initial={f"places_{row.level}": min(row.requested_places, remaining.get(row.level, 0)) for row in requested},
         )
     return render(request, "orders/application_detail.html", {
@@ -172,7 +192,7 @@ def application_transition(request, pk: int, action: str):
 
     def act():
         if action == "approve":
-            form = ApproveForm(request.POST, levels=[(row.level, row.get_level_display(), row.requested_places)
+            form = ApproveForm(request.POST, levels=[(row.level, row.level_label, row.requested_places)
                                                      for row in application.levels.all()])
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -274,15 +294,17 @@ def contract_pdf_view(request, pk: int, lang: str):
 # --- the public queue (no sign-in) -------------------------------------------------------
 
 def queue_index(request):
-    orders = selectors.public_orders().order_by("-school_year", "region_id", "-id")
-    return render(request, "orders/queue_index.html", {"page": _page(request, orders)})
+    """Published calls of every funding programme; filters by programme, instrument, region, year and status."""
+    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.public_orders())
+    orders = filterset.qs.order_by("-school_year", "region_id", "-id")
+    return render(request, "orders/queue_index.html", {"filterset": filterset, "page": _page(request, orders)})
 
 
 def queue_detail(request, pk: int):
     order = get_object_or_404(selectors.public_orders(), pk=pk)
     entries = selectors.queue_entries().filter(order_id=order.pk)
     return render(request, "orders/queue_detail.html", {
-        "order": order, "levels": _sorted(order.levels.all()), "entries": entries, "level_choices": Level.choices,
+        "order": order, "levels": _sorted(order.levels.all()), "entries": entries,
     })
 
 

@@ -7,4 +7,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
+        from core.audit_actions import register_event_types
+        from payments.choices import BankConfirmationEvent, FinalReportEvent, PaymentEvent, RecoveryEvent, RegistryEvent
+
+        register_event_types(BankConfirmationEvent, FinalReportEvent, PaymentEvent, RecoveryEvent, RegistryEvent)
         from payments import receivers  # noqa: F401 - connects the signal receivers

@@ -13,13 +13,18 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceColour
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Condition, Scope, ScopedQuerySet
 from core.workflow import Transition
 from payments.choices import (
     DEAD_PAYMENT_STATUSES,
+    BankConfirmationEvent,
     ConfirmationStatus,
+    FinalReportEvent,
+    PaymentEvent,
     PaymentStatus,
+    RecoveryEvent,
     RecoveryStatus,
     ReportStatus,
 )
@@ -27,7 +32,9 @@ from payments.choices import (
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
 
-DEPARTMENT, OPERATOR = frozenset({Role.DEPARTMENT}), frozenset({Role.OPERATOR})
+# Four eyes: whoever prepared a payment never approves it (the database refuses it too: payment_four_eyes).
+FOUR_EYES = Condition(rows=lambda user: ~Q(prepared_by=user),
+                      message=_("You prepared this payment; another operator must approve it."), code="four_eyes")
 
 
 class PaymentRegistry(models.Model):
@@ -39,7 +46,7 @@ class PaymentRegistry(models.Model):
     total_amount = models.DecimalField(_("total"), **MONEY)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope()  # operators, monitors and administrators only
+    scope = Scope(actions={"add": Allow(Role.OPERATOR, creates=True)})  # seen by operators, monitors, administrators
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -71,8 +78,18 @@ class BankConfirmation(models.Model):
                                    related_name="+")
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
+    # Checked when uploaded (previewed), then applied once, all rows or none.
+    TRANSITIONS = {
+        "apply": Transition(sources=(ConfirmationStatus.PREVIEWED,), target=ConfirmationStatus.APPLIED,
+                            event=BankConfirmationEvent.APPLIED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope()  # operators, monitors and administrators only
+    scope = Scope(actions={  # seen by operators, monitors and administrators
+        "upload": Allow(Role.OPERATOR, creates=True),
+        "apply": Allow(Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", ConfirmationStatus)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -86,16 +103,19 @@ class BankConfirmation(models.Model):
 class Payment(models.Model):
     """The payment of one accepted act: accepted amount − recoveries offset = amount transferred."""
 
+    # From which statuses each action may be taken and where it leads (who may: ``scope`` below).
     TRANSITIONS = {
-        "approve": Transition(sources=(PaymentStatus.PREPARED,), target=PaymentStatus.APPROVED, roles=OPERATOR),
-        "cancel": Transition(sources=(PaymentStatus.PREPARED,), target=PaymentStatus.CANCELLED, roles=OPERATOR,
-                             reason_required=True),
-        "export": Transition(sources=(PaymentStatus.APPROVED,), target=PaymentStatus.SENT, roles=OPERATOR),
+        "approve": Transition(sources=(PaymentStatus.PREPARED,), target=PaymentStatus.APPROVED, event=PaymentEvent.APPROVED),
+        "cancel": Transition(sources=(PaymentStatus.PREPARED,), target=PaymentStatus.CANCELLED,
+                             event=PaymentEvent.CANCELLED, reason_required=True),
+        "export": Transition(sources=(PaymentStatus.APPROVED,), target=PaymentStatus.SENT, event=PaymentEvent.EXPORTED),
         # nothing to transfer (everything was offset): approved means settled
-        "settle": Transition(sources=(PaymentStatus.APPROVED,), target=PaymentStatus.PAID, roles=OPERATOR),
-        "confirm_paid": Transition(sources=(PaymentStatus.SENT,), target=PaymentStatus.PAID, roles=OPERATOR),
-        "confirm_failed": Transition(sources=(PaymentStatus.SENT,), target=PaymentStatus.FAILED, roles=OPERATOR,
-                                     reason_required=True),
+        "settle": Transition(sources=(PaymentStatus.APPROVED,), target=PaymentStatus.PAID, event=PaymentEvent.SETTLED),
+        "confirm_paid": Transition(sources=(PaymentStatus.SENT,), target=PaymentStatus.PAID, event=PaymentEvent.PAID),
+        "confirm_failed": Transition(sources=(PaymentStatus.SENT,), target=PaymentStatus.FAILED,
+                                     event=PaymentEvent.FAILED, reason_required=True),
+        # a failed payment is re-issued as a new payment (it stays failed)
+        "reissue": Transition(sources=(PaymentStatus.FAILED,), target=None, event=PaymentEvent.REISSUED),
     }
 
     act = models.ForeignKey("acts.Act", verbose_name=_("act"), on_delete=models.PROTECT, related_name="payments")
@@ -125,7 +145,18 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="act__contract__order__region", school="act__school")
+    scope = Scope(region="act__contract__order__region", school="act__school", actions={
+        # operators pay; another operator approves (four eyes)
+        "prepare": Allow(Role.OPERATOR, creates=True),
+        "approve": Allow(Role.OPERATOR, only=[FOUR_EYES]),
+        "cancel": Allow(Role.OPERATOR),
+        "reissue": Allow(Role.OPERATOR),
+        "export": Allow(Role.OPERATOR),
+        "settle": Allow(Role.OPERATOR),
+        "confirm_paid": Allow(Role.OPERATOR),
+        "confirm_failed": Allow(Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", PaymentStatus)
 
     class Meta:
         ordering = ["-prepared_at", "-id"]
@@ -164,11 +195,13 @@ class Payment(models.Model):
 class Recovery(models.Model):
     """Money paid for a line later found in error, to be offset against the contract's next payment."""
 
-    # open ⇄ offset follow the payments that offset it (bookkeeping, see recovery_statuses_refresh);
-    # cancelling is a decision.
+    # open ⇄ offset follow the live payments that offset it: bookkeeping done set-based in SQL, built from
+    # these two entries (``payments.services.recoveries.recovery_statuses_refresh``); cancelling is a decision.
     TRANSITIONS = {
+        "offset": Transition(sources=(RecoveryStatus.OPEN,), target=RecoveryStatus.OFFSET, event=RecoveryEvent.OFFSET),
+        "reopen": Transition(sources=(RecoveryStatus.OFFSET,), target=RecoveryStatus.OPEN, event=RecoveryEvent.REOPENED),
         "cancel": Transition(sources=(RecoveryStatus.OPEN,), target=RecoveryStatus.CANCELLED,
-                             roles=DEPARTMENT | OPERATOR, reason_required=True),
+                             event=RecoveryEvent.CANCELLED, reason_required=True),
     }
 
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT,
@@ -187,7 +220,13 @@ class Recovery(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__order__region", school="contract__school")
+    scope = Scope(region="contract__order__region", school="contract__school", actions={
+        "offset": Allow(),  # the system, as payments cover it
+        "reopen": Allow(),
+        # the department of the contract's region or an operator
+        "cancel": Allow(Role.DEPARTMENT, Role.OPERATOR),
+    })
+    status_colour = ChoiceColour("status", RecoveryStatus)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -233,7 +272,7 @@ class FinalReport(models.Model):
     """A contract's school year: ordered, contracted, accepted, paid, recovered — approved by the department."""
 
     TRANSITIONS = {
-        "approve": Transition(sources=(ReportStatus.DRAFT,), target=ReportStatus.APPROVED, roles=DEPARTMENT),
+        "approve": Transition(sources=(ReportStatus.DRAFT,), target=ReportStatus.APPROVED, event=FinalReportEvent.APPROVED),
     }
 
     contract = models.ForeignKey("orders.Contract", verbose_name=_("contract"), on_delete=models.PROTECT,
@@ -251,7 +290,12 @@ class FinalReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__order__region", school="contract__school")
+    scope = Scope(region="contract__order__region", school="contract__school", actions={
+        # the school, the department of its region or an operator prepares; the department approves
+        "prepare": Allow(Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR, creates=True),
+        "approve": Allow(Role.DEPARTMENT),
+    })
+    status_colour = ChoiceColour("status", ReportStatus)
 
     class Meta:
         ordering = ["-school_year", "-id"]

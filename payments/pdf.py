@@ -11,28 +11,26 @@ from acts.pdf import money, short_datetime
 from core.pdf import Heading, KeyValues, Table, pdf_document
 from payments.choices import PaymentStatus
 from payments.models import FinalReport
-from schools.choices import Level
+from programmes.labels import category_label
 
 REPORT_COLUMNS = ("ordered", "contracted", "submitted", "accepted", "paid", "recovered")
 
 
 def report_headers() -> list[str]:
-    return [_("Month"), _("Level"), _("Ordered (region)"), _("Contracted"), _("Submitted"), _("Accepted"), _("Paid"),
+    return [_("Period"), _("Category"), _("Ordered (region)"), _("Contracted"), _("Submitted"), _("Accepted"), _("Paid"),
             _("Recovered")]
 
 
 def report_rows(figures: dict):
     """The month × level rows of a report, then a total row per month, as plain values."""
-    levels = dict(Level.choices)
     for month in figures["months"]:
         for row in month["rows"]:
-            yield [month["month"], str(levels.get(row["level"], row["level"])), *(Decimal(row[c]) for c in REPORT_COLUMNS)]
+            yield [month["month"], category_label(row["level"]), *(Decimal(row[c]) for c in REPORT_COLUMNS)]
         yield [month["month"], _("Total"), *(Decimal(month["total"][c]) for c in REPORT_COLUMNS)]
 
 
 def report_pdf(*, report: FinalReport, figures: dict) -> bytes:
     contract = figures["contract"]
-    levels = dict(Level.choices)
     settlement = figures["settlement"]
     school = contract["school_kk"] if (get_language() or "kk").startswith("kk") else contract["school_ru"]
     blocks = [
@@ -48,7 +46,7 @@ def report_pdf(*, report: FinalReport, figures: dict) -> bytes:
         ]),
         Heading(_("Places and norms"), level=2),
         Table([_("Level"), _("Ordered places"), _("Order norm"), _("Contracted places"), _("Contract norm")],
-              [[levels.get(item["level"], item["level"]), item["ordered_places"] or "—",
+              [[category_label(item["level"]), item["ordered_places"] or "—",
                 money(item["ordered_norm"]) if item["ordered_norm"] else "—", item["contracted_places"], money(item["norm"])]
                for item in figures["levels"]], numeric={1, 2, 3, 4}),
         Heading(_("By month and level"), level=2),

@@ -1,13 +1,13 @@
 """The figures of a contract's final report (reads only; frozen into the report when approved).
 
-By month and level:
+By period (a month, or an academic term of a term programme) and norm category (for schools: the level):
 * ordered — the state order's places for the level (region-wide) × its norm, for the order's period;
 * contracted — the contract's places × norm, for the contract period;
 * submitted — the lines of the acts as submitted (current version);
 * accepted — the lines the department accepted;
 * paid — the accepted lines of acts whose payment the bank confirmed;
 * recovered — recoveries recorded on lines of that month and level (not cancelled).
-A partial month counts its days (the money rule, rounded once per cell).
+A partial month counts its days (the money rule, rounded once per cell); a term counts whole.
 
 The settlement reconciles lines and transfers: paid (lines) = Σ accepted amounts of the paid
 payments, and transferred = paid − recoveries offset against those payments.
@@ -23,11 +23,11 @@ from django.db import connection
 from django.db.models import Sum
 
 from acts.choices import ActStatus, LineDecision
-from core.calendar import days_in_month, month_end, months_between
 from core.money import ZERO, round_money
 from payments.choices import PaymentStatus, RecoveryStatus
 from payments.models import Payment, Recovery, RecoveryOffset
-from schools.choices import Level
+from programmes.labels import category_sort_key
+from programmes.periods import periods_between
 
 COLUMNS = ("ordered", "contracted", "submitted", "accepted", "paid", "recovered")
 
@@ -43,11 +43,12 @@ SELECT a.month, l.level,
 """
 
 
-def _prorated(places: int, norm: Decimal, month: dt.date, start: dt.date, end: dt.date) -> Decimal:
-    first, last = max(month, start), min(month_end(month), end)
+def _prorated(places: int, norm: Decimal, period: tuple[dt.date, dt.date], start: dt.date, end: dt.date) -> Decimal:
+    """Places × norm for the part of ``period`` within ``start``–``end`` (by days; rounded once)."""
+    first, last = max(period[0], start), min(period[1], end)
     if last < first:
         return ZERO
-    return round_money(Decimal(places) * norm * ((last - first).days + 1) / days_in_month(month))
+    return round_money(Decimal(places) * norm * ((last - first).days + 1) / ((period[1] - period[0]).days + 1))
 
 
 def report_figures(contract) -> dict:
@@ -55,16 +56,17 @@ def report_figures(contract) -> dict:
     order = contract.order
     contract_levels = {cl.level: cl for cl in contract.levels.all()}
     order_levels = {ol.level: ol for ol in order.levels.all()}
-    levels = [level for level in Level.values if level in contract_levels]
-    months = months_between(contract.period_start, contract.period_end)
+    programme = order.programme
+    levels = sorted(contract_levels, key=lambda key: category_sort_key(key, programme))
+    periods = periods_between(programme, contract.period_start, contract.period_end)
     cells: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(COLUMNS, ZERO))
-    for month in months:
+    for period in periods:
         for level in levels:
-            cell = cells[(f"{month:%Y-%m}", level)]
+            cell = cells[(f"{period[0]:%Y-%m}", level)]
             cl, ol = contract_levels[level], order_levels.get(level)
-            cell["contracted"] = _prorated(cl.places, cl.monthly_norm, month, contract.period_start, contract.period_end)
+            cell["contracted"] = _prorated(cl.places, cl.monthly_norm, period, contract.period_start, contract.period_end)
             if ol is not None:
-                cell["ordered"] = _prorated(ol.places, ol.monthly_norm, month, order.service_start, order.service_end)
+                cell["ordered"] = _prorated(ol.places, ol.monthly_norm, period, order.service_start, order.service_end)
     with connection.cursor() as cursor:
         cursor.execute(LINES_SQL, [contract.pk])
         for month, level, submitted, accepted, paid in cursor.fetchall():
@@ -78,7 +80,7 @@ def report_figures(contract) -> dict:
         cells[(f"{month:%Y-%m}", level)]["recovered"] = total
 
     month_keys = sorted({key[0] for key in cells})
-    level_order = [level for level in Level.values if any(key[1] == level for key in cells)]
+    level_order = sorted({key[1] for key in cells}, key=lambda key: category_sort_key(key, programme))
     by_month = []
     level_totals = {level: dict.fromkeys(COLUMNS, ZERO) for level in level_order}
     grand = dict.fromkeys(COLUMNS, ZERO)
@@ -121,6 +123,7 @@ def report_figures(contract) -> dict:
             "id": contract.pk, "number": contract.number, "school_kk": contract.school.name_kk,
             "school_ru": contract.school.name_ru, "bin": contract.school.bin,
             "region": order.region_id, "programme_code": order.programme_code, "school_year": order.school_year,
+            "programme": programme.code, "instrument": programme.instrument, "period": programme.period,
             "period_start": str(contract.period_start), "period_end": str(contract.period_end),
         },
         "levels": [

@@ -27,7 +27,7 @@ def payment_list(*, user, filters: dict | None = None):
     from payments.filters import PaymentFilterSet
 
     queryset = Payment.objects.visible_to(user).select_related(
-        "act__contract", "act__school", "prepared_by", "approved_by", "registry")
+        "act__contract", "act__school", "prepared_by", "approved_by", "registry", "reissued_as")
     return _filtered(queryset, PaymentFilterSet, filters)
 
 

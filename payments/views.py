@@ -20,13 +20,16 @@ from acts.models import Act
 from core.errors import DomainError
 from core.exports import export_response
 from core.roles import Role
+from core.scoping import allowed_actions, denial, effective_role, may
 from core.selectors import audit_events_for
 from core.tabular import RowsInvalid
 from core.web import attempt
+from oversight.selectors import payment_hold, payment_holds
 from payments import selectors, services
-from payments.choices import DEAD_PAYMENT_STATUSES
+from payments.choices import DEAD_PAYMENT_STATUSES, ConfirmationStatus, PaymentStatus
 from payments.filters import PaymentFilterSet, RecoveryFilterSet
 from payments.forms import BankConfirmationForm, ReportPrepareForm
+from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry
 from payments.pdf import report_headers, report_pdf, report_rows
 from payments.permissions import act_may_prepare_payment, payment_actions, recovery_may_cancel, report_may_approve
 from payments.reports import report_figures
@@ -50,10 +53,15 @@ def _form_error(request, form) -> None:
 @login_required
 def payment_list(request):
     filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
-    awaiting = selectors.acts_awaiting_payment(user=request.user) if request.user.role in (Role.OPERATOR, Role.MONITOR) else None
+    awaiting = None
+    if effective_role(request.user) in (Role.OPERATOR, Role.MONITOR):
+        awaiting = list(selectors.acts_awaiting_payment(user=request.user))
+        holds = payment_holds(act.pk for act in awaiting)  # a monitoring case holds some of them
+        for act in awaiting:
+            act.held_by = holds.get(act.pk)
     return render(request, "payments/payment_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
-        "may_prepare": request.user.role == Role.OPERATOR,
+        "may_prepare": may(request.user, "prepare", Payment),
     })
 
 
@@ -85,19 +93,26 @@ def act_payments(request, act_pk):
     act = act_selectors.act_get(user=request.user, pk=act_pk)
     payments = list(selectors.act_payments(act=act, user=request.user))
     has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
+    may_prepare = act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment)
+    hold = payment_hold(act.pk) if may_prepare or has_live_payment else None
     return render(request, "payments/_act_payments.html", {
-        "act": act, "payments": payments,
-        "may_prepare": act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment),
+        "act": act, "payments": payments, "may_prepare": may_prepare and hold is None, "hold": hold,
     })
 
 
 @login_required
 def payment_detail(request, pk):
     payment = selectors.payment_get(user=request.user, pk=pk)
+    actions = payment_actions(payment, request.user)
+    hold = payment_hold(payment.act_id) if payment.status in (PaymentStatus.PREPARED, PaymentStatus.APPROVED) else None
+    if hold is not None:
+        actions.discard("approve")
     return render(request, "payments/payment_detail.html", {
         "payment": payment, "offsets": list(selectors.payment_offsets(payment=payment)),
-        "actions": payment_actions(payment, request.user), "reason_form": ReasonForm(),
+        "actions": actions, "reason_form": ReasonForm(), "hold": hold,
         "events": audit_events_for(subject=payment),
+        # why this user may not approve it (four eyes: the preparer is told another operator must)
+        "approve_refusal": denial(request.user, "approve", payment) if payment.status == PaymentStatus.PREPARED else None,
     })
 
 
@@ -133,13 +148,15 @@ def payment_transition(request, pk, action):
 
 @login_required
 def bank(request):
-    if request.user.role not in (Role.OPERATOR, Role.MONITOR, Role.ADMIN):
+    if effective_role(request.user) not in (Role.OPERATOR, Role.MONITOR, Role.ADMIN):
         raise Http404
     return render(request, "payments/bank.html", {
         "registries": _page(request, selectors.registry_list(user=request.user)),
         "awaiting": selectors.payments_awaiting_registry(user=request.user),
         "confirmations": selectors.confirmation_list(user=request.user)[:20],
-        "upload_form": BankConfirmationForm(), "may_write": request.user.role == Role.OPERATOR,
+        "upload_form": BankConfirmationForm(),
+        "may_create_registry": may(request.user, "add", PaymentRegistry),
+        "may_upload": may(request.user, "upload", BankConfirmation),
     })
 
 
@@ -180,7 +197,7 @@ def confirmation_upload(request):
 def confirmation_detail(request, pk):
     confirmation = selectors.confirmation_get(user=request.user, pk=pk)
     rows, problem = [], None
-    if confirmation.status == "previewed":
+    if confirmation.status == ConfirmationStatus.PREVIEWED:
         try:
             rows = services.confirmation_check(content=bytes(confirmation.content))
         except RowsInvalid as exc:
@@ -188,7 +205,7 @@ def confirmation_detail(request, pk):
     payments = selectors.payment_list(user=request.user).filter(confirmation=confirmation)
     return render(request, "payments/confirmation_detail.html", {
         "confirmation": confirmation, "rows": rows, "problem": problem, "payments": payments,
-        "may_apply": request.user.role == Role.OPERATOR and confirmation.status == "previewed" and not problem,
+        "may_apply": "apply" in allowed_actions(request.user, confirmation) and not problem,
     })
 
 
@@ -230,7 +247,7 @@ def recovery_cancel(request, pk):
 @login_required
 def report_list(request):
     contracts = selectors.contracts_without_report(user=request.user)
-    may_prepare = request.user.role in (Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR)
+    may_prepare = may(request.user, "prepare", FinalReport)
     return render(request, "payments/report_list.html", {
         "page": _page(request, selectors.report_list(user=request.user)),
         "prepare_form": ReportPrepareForm(contracts=contracts) if may_prepare and contracts.exists() else None,

@@ -14,14 +14,20 @@ from acts import navigation as acts_navigation
 from checks import navigation as checks_navigation
 from contingent import navigation as contingent_navigation
 from core.navigation import ALL_ROLES, NavItem
+from core.scoping import effective_role
+from opendata import navigation as opendata_navigation
 from orders import navigation as orders_navigation
+from oversight import navigation as oversight_navigation
 from payments import navigation as payments_navigation
 from procurement import navigation as procurement_navigation
+from programmes import navigation as programmes_navigation
+from risk import navigation as risk_navigation
 from schools import navigation as schools_navigation
 from signatures import navigation as signatures_navigation
 
-NAV_APPS = [orders_navigation, schools_navigation, contingent_navigation, checks_navigation, acts_navigation,
-            payments_navigation, procurement_navigation, signatures_navigation]
+NAV_APPS = [programmes_navigation, orders_navigation, schools_navigation, contingent_navigation, checks_navigation,
+            acts_navigation, payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
+            oversight_navigation, opendata_navigation]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)
@@ -42,7 +48,7 @@ def navigation() -> list[tuple[str, list[NavItem]]]:
 def _visible(items: list[NavItem], user, path: str) -> list[dict]:
     visible = []
     for item in items:
-        if user.role in item.roles:
+        if effective_role(user) in item.roles:
             url = item.url()
             if url:
                 visible.append({"label": item.label, "url": url, "name": item.url_name, "active": path == url})

@@ -19,6 +19,7 @@ from checks.selectors import finding_list
 from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
 from core.roles import Role
+from core.scoping import effective_role, may
 from portal.navigation import home_template
 from schools import selectors as school_selectors
 from schools.models import School
@@ -42,7 +43,7 @@ def _school_or_404(user, pk) -> School:
 
 @login_required
 def my_school(request):
-    if request.user.role != Role.SCHOOL:
+    if effective_role(request.user) != Role.SCHOOL:
         return redirect("schools:list")
     return redirect("portal:school", pk=request.user.school_id)
 
@@ -63,7 +64,7 @@ def school_detail(request, pk: int):
         "today": today,
         "findings": [(finding, explain(finding)) for finding in findings[:200]],
         "history": school_selectors.school_history(user=request.user, school=school)[:100],
-        "may_edit": request.user.role == Role.SCHOOL and request.user.school_id == school.pk,
+        "may_edit": may(request.user, "edit_profile", school),
     })
 
 

@@ -1,44 +1,38 @@
 """What a user may do now with a procurement row: the pages and the API show only these actions.
 
-Roles and statuses come from the models' declared transitions; the services check everything again.
+Each is asked of the one permission decision (``core.scoping``: who may, on which rows, from which
+status — the models' scopes and transition tables), the same decision the services enforce.
 """
 
 from __future__ import annotations
 
-from core.roles import Role
+from core.scoping import allowed_actions, may
 from procurement.choices import ContractStatus
+from procurement.models import ContractLine, Delivery, PenaltyClaim
 
 
-def available(*, obj, transitions: dict, user) -> set[str]:
-    """Transitions of ``obj`` that ``user``'s role may take from its current status (event values)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return {str(name.value if hasattr(name, "value") else name) for name, spec in transitions.items()
-            if user.role in spec.roles and obj.status in spec.sources}
-
-
-def is_department_of(user, region_id) -> bool:
-    return getattr(user, "role", None) == Role.DEPARTMENT and user.region_id == region_id
+def available(*, obj, user) -> set[str]:
+    """The actions of ``obj`` that ``user`` may take now (``core.scoping.allowed_actions``)."""
+    return set(allowed_actions(user, obj))
 
 
 def contract_actions(contract, user) -> set[str]:
-    actions: set[str] = set()
-    active = contract.status == ContractStatus.ACTIVE
-    if is_department_of(user, contract.region_id):
-        if active:
-            actions |= {"edit", "add_line", "close", "terminate", "record_delivery", "claim_penalty"}
-        else:
-            actions.add("claim_penalty")
-    elif getattr(user, "role", None) == Role.SCHOOL and active:
+    """The contract page's actions: edit and add lines (``change``), close, terminate, record a delivery, claim a penalty."""
+    allowed = available(obj=contract, user=user)
+    actions = allowed & {"close", "terminate"}
+    if "change" in allowed:
+        actions |= {"edit", "add_line"}
+    if contract.status == ContractStatus.ACTIVE and may(
+            user, "add", Delivery(contract=contract, school_id=getattr(user, "school_id", None))):
         actions.add("record_delivery")
+    if may(user, "add", PenaltyClaim(line=ContractLine(contract=contract))):
+        actions.add("claim_penalty")
     return actions
 
 
 def unit_actions(unit, user) -> set[str]:
-    if getattr(user, "role", None) != Role.SCHOOL or user.school_id != unit.delivery.school_id:
-        return set()
-    return available(obj=unit, transitions=type(unit).TRANSITIONS, user=user)
+    return available(obj=unit, user=user)
 
 
 def may_record_delivery(user) -> bool:
-    return getattr(user, "role", None) in (Role.DEPARTMENT, Role.SCHOOL)
+    return may(user, "add", Delivery)

@@ -1,7 +1,7 @@
 """Statuses, reasons, event types and red-flag codes of procurement oversight.
 
-Each status carries its badge colour (``colour``): the colour belongs to the choice, not to a
-template's dict of bare strings.
+Each status carries its badge colour (``colour``, ``core.choices.ColouredChoices``): the colour
+belongs to the choice, not to a template's dict of bare strings.
 """
 
 from __future__ import annotations
@@ -10,26 +10,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class ColouredChoices(models.TextChoices):
-    """TextChoices whose members name a Bootstrap colour (``COLOURS``, by class, after the classes)."""
-
-    @property
-    def colour(self) -> str:
-        return COLOURS.get(type(self), {}).get(self.value, "secondary")
+from core.choices import ColouredChoices
 
 
 class ContractStatus(ColouredChoices):
-    ACTIVE = "active", pgettext_lazy("procurement contract status", "Active")
-    CLOSED = "closed", pgettext_lazy("procurement contract status", "Closed (fulfilled)")
-    TERMINATED = "terminated", pgettext_lazy("procurement contract status", "Terminated")
+    ACTIVE = "active", "primary", pgettext_lazy("procurement contract status", "Active")
+    CLOSED = "closed", "success", pgettext_lazy("procurement contract status", "Closed (fulfilled)")
+    TERMINATED = "terminated", "danger", pgettext_lazy("procurement contract status", "Terminated")
 
 
 class UnitStatus(ColouredChoices):
-    DELIVERED = "delivered", pgettext_lazy("unit status", "Delivered, not inspected")
-    INSPECTED = "inspected", pgettext_lazy("unit status", "Inspected")
-    ACCEPTED = "accepted", pgettext_lazy("unit status", "Accepted")
-    REJECTED = "rejected", pgettext_lazy("unit status", "Rejected")
+    DELIVERED = "delivered", "warning", pgettext_lazy("unit status", "Delivered, not inspected")
+    INSPECTED = "inspected", "info", pgettext_lazy("unit status", "Inspected")
+    ACCEPTED = "accepted", "success", pgettext_lazy("unit status", "Accepted")
+    REJECTED = "rejected", "danger", pgettext_lazy("unit status", "Rejected")
 
 
 # A unit that still occupies one of its line's places (a rejected one frees its place for a re-delivery).
@@ -49,18 +43,18 @@ class RejectReason(models.TextChoices):
 
 
 class PenaltyStatus(ColouredChoices):
-    CLAIMED = "claimed", pgettext_lazy("penalty status", "Claimed from the supplier")
-    PAID = "paid", pgettext_lazy("penalty status", "Paid by the supplier")
-    CANCELLED = "cancelled", pgettext_lazy("penalty status", "Cancelled")
+    CLAIMED = "claimed", "warning", pgettext_lazy("penalty status", "Claimed from the supplier")
+    PAID = "paid", "success", pgettext_lazy("penalty status", "Paid by the supplier")
+    CANCELLED = "cancelled", "secondary", pgettext_lazy("penalty status", "Cancelled")
 
 
 LIVE_PENALTY_STATUSES = (PenaltyStatus.CLAIMED, PenaltyStatus.PAID)
 
 
 class ClaimStatus(ColouredChoices):
-    OPEN = "open", pgettext_lazy("warranty claim status", "Waiting for the supplier")
-    ANSWERED = "answered", pgettext_lazy("warranty claim status", "Answered by the supplier")
-    CLOSED = "closed", pgettext_lazy("warranty claim status", "Closed")
+    OPEN = "open", "warning", pgettext_lazy("warranty claim status", "Waiting for the supplier")
+    ANSWERED = "answered", "info", pgettext_lazy("warranty claim status", "Answered by the supplier")
+    CLOSED = "closed", "success", pgettext_lazy("warranty claim status", "Closed")
 
 
 class ClaimResolution(models.TextChoices):
@@ -71,8 +65,8 @@ class ClaimResolution(models.TextChoices):
 
 
 class FlagStatus(ColouredChoices):
-    OPEN = "open", pgettext_lazy("flag status", "Open")
-    CLEARED = "cleared", pgettext_lazy("flag status", "No longer found")
+    OPEN = "open", "danger", pgettext_lazy("flag status", "Open")
+    CLEARED = "cleared", "secondary", pgettext_lazy("flag status", "No longer found")
 
 
 class FlagCode(models.TextChoices):
@@ -115,11 +109,3 @@ class ProcurementEvent(models.TextChoices):
     FLAG_REOPENED = "procurement_flag_reopened", _("Red flag found again")
     FLAG_CLEARED = "procurement_flag_cleared", _("Red flag no longer found")
 
-
-COLOURS = {
-    ContractStatus: {"active": "primary", "closed": "success", "terminated": "danger"},
-    UnitStatus: {"delivered": "warning", "inspected": "info", "accepted": "success", "rejected": "danger"},
-    PenaltyStatus: {"claimed": "warning", "paid": "success", "cancelled": "secondary"},
-    ClaimStatus: {"open": "warning", "answered": "info", "closed": "success"},
-    FlagStatus: {"open": "danger", "cleared": "secondary"},
-}

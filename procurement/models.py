@@ -25,9 +25,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceColour
 from core.identifiers import validate_bin
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 from core.workflow import Transition
 from procurement.choices import (
     ClaimResolution,
@@ -43,8 +44,6 @@ from procurement.choices import (
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
-DEPARTMENT, SCHOOL = frozenset({Role.DEPARTMENT}), frozenset({Role.SCHOOL})
-DEPARTMENT_OR_SCHOOL = DEPARTMENT | SCHOOL
 MAX_WARRANTY_MONTHS = 120
 
 
@@ -59,10 +58,12 @@ def _nobody(user) -> Q:
 
 class ProcurementContract(models.Model):
     TRANSITIONS = {
-        ProcurementEvent.CONTRACT_CLOSED: Transition(sources=(ContractStatus.ACTIVE,), target=ContractStatus.CLOSED,
-                                                     roles=DEPARTMENT),
-        ProcurementEvent.CONTRACT_TERMINATED: Transition(sources=(ContractStatus.ACTIVE,), target=ContractStatus.TERMINATED,
-                                                         roles=DEPARTMENT, reason_required=True),
+        # an active contract is edited in place and gets lines (the status stays)
+        "change": Transition(sources=(ContractStatus.ACTIVE,), target=None, event=ProcurementEvent.CONTRACT_CHANGED),
+        "close": Transition(sources=(ContractStatus.ACTIVE,), target=ContractStatus.CLOSED,
+                            event=ProcurementEvent.CONTRACT_CLOSED),
+        "terminate": Transition(sources=(ContractStatus.ACTIVE,), target=ContractStatus.TERMINATED,
+                                event=ProcurementEvent.CONTRACT_TERMINATED, reason_required=True),
     }
 
     number = models.CharField(_("contract number"), max_length=60, unique=True)
@@ -80,7 +81,14 @@ class ProcurementContract(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school=_contracts_of_school)
+    scope = Scope(region="region", school=_contracts_of_school, actions={
+        # the department of the region records (by hand or from a file), edits, closes and terminates
+        "add": Allow(Role.DEPARTMENT, creates=True),
+        "import": Allow(Role.DEPARTMENT, creates=True),
+        "change": Allow(Role.DEPARTMENT),
+        "close": Allow(Role.DEPARTMENT),
+        "terminate": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -101,9 +109,7 @@ class ProcurementContract(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("procurement:contract_detail", args=[self.pk])
 
-    @property
-    def status_colour(self) -> str:
-        return ContractStatus(self.status).colour
+    status_colour = ChoiceColour("status", ContractStatus)
 
 
 class ContractLine(models.Model):
@@ -124,7 +130,11 @@ class ContractLine(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__region", school="school")
+    scope = Scope(region="contract__region", school="school", actions={
+        "add": Allow(Role.DEPARTMENT, creates=True),
+        "change": Allow(Role.DEPARTMENT),
+        "delete": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["contract_id", "school_id", "item_code"]
@@ -165,7 +175,11 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="contract__region", school="school")
+    scope = Scope(region="contract__region", school="school", actions={
+        # the department of the contract's region, or the school that received it
+        "add": Allow(Role.DEPARTMENT, Role.SCHOOL, creates=True),
+        "correct": Allow(Role.DEPARTMENT, Role.SCHOOL),
+    })
 
     class Meta:
         ordering = ["-delivered_on", "-id"]
@@ -183,10 +197,10 @@ class DeliveryUnit(models.Model):
     """One delivered unit, by serial number: inspected against the checklist, then accepted or rejected."""
 
     TRANSITIONS = {
-        ProcurementEvent.UNIT_INSPECTED: Transition(sources=(UnitStatus.DELIVERED, UnitStatus.INSPECTED),
-                                                    target=UnitStatus.INSPECTED, roles=SCHOOL),
-        ProcurementEvent.UNIT_ACCEPTED: Transition(sources=(UnitStatus.INSPECTED,), target=UnitStatus.ACCEPTED, roles=SCHOOL),
-        ProcurementEvent.UNIT_REJECTED: Transition(sources=(UnitStatus.INSPECTED,), target=UnitStatus.REJECTED, roles=SCHOOL),
+        "inspect": Transition(sources=(UnitStatus.DELIVERED, UnitStatus.INSPECTED), target=UnitStatus.INSPECTED,
+                              event=ProcurementEvent.UNIT_INSPECTED),
+        "accept": Transition(sources=(UnitStatus.INSPECTED,), target=UnitStatus.ACCEPTED, event=ProcurementEvent.UNIT_ACCEPTED),
+        "reject": Transition(sources=(UnitStatus.INSPECTED,), target=UnitStatus.REJECTED, event=ProcurementEvent.UNIT_REJECTED),
     }
     CHECKLIST = ("model_ok", "works", "software_ok", "warranty_card")
 
@@ -216,7 +230,12 @@ class DeliveryUnit(models.Model):
     reject_note = models.TextField(_("note"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="delivery__contract__region", school="delivery__school")
+    scope = Scope(region="delivery__contract__region", school="delivery__school", actions={
+        # the school's responsible person, on the units delivered to it
+        "inspect": Allow(Role.SCHOOL),
+        "accept": Allow(Role.SCHOOL),
+        "reject": Allow(Role.SCHOOL),
+    })
 
     class Meta:
         ordering = ["delivery_id", "id"]
@@ -263,9 +282,7 @@ class DeliveryUnit(models.Model):
     def __str__(self) -> str:
         return self.serial_number
 
-    @property
-    def status_colour(self) -> str:
-        return UnitStatus(self.status).colour
+    status_colour = ChoiceColour("status", UnitStatus)
 
     @property
     def checklist(self) -> list[tuple[str, str, bool | None]]:
@@ -280,9 +297,9 @@ class PenaltyClaim(models.Model):
     """The late-delivery penalty of a contract line, claimed from the supplier once its amount is final."""
 
     TRANSITIONS = {
-        ProcurementEvent.PENALTY_PAID: Transition(sources=(PenaltyStatus.CLAIMED,), target=PenaltyStatus.PAID, roles=DEPARTMENT),
-        ProcurementEvent.PENALTY_CANCELLED: Transition(sources=(PenaltyStatus.CLAIMED,), target=PenaltyStatus.CANCELLED,
-                                                       roles=DEPARTMENT, reason_required=True),
+        "mark_paid": Transition(sources=(PenaltyStatus.CLAIMED,), target=PenaltyStatus.PAID, event=ProcurementEvent.PENALTY_PAID),
+        "cancel": Transition(sources=(PenaltyStatus.CLAIMED,), target=PenaltyStatus.CANCELLED,
+                             event=ProcurementEvent.PENALTY_CANCELLED, reason_required=True),
     }
 
     line = models.ForeignKey(ContractLine, verbose_name=_("contract line"), on_delete=models.PROTECT, related_name="penalties")
@@ -298,7 +315,12 @@ class PenaltyClaim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="line__contract__region", school="line__school")
+    scope = Scope(region="line__contract__region", school="line__school", actions={
+        # the department of the contract's region claims the penalty and follows it up
+        "add": Allow(Role.DEPARTMENT, creates=True),
+        "mark_paid": Allow(Role.DEPARTMENT),
+        "cancel": Allow(Role.DEPARTMENT),
+    })
 
     class Meta:
         ordering = ["-claimed_at", "-id"]
@@ -313,19 +335,16 @@ class PenaltyClaim(models.Model):
     def __str__(self) -> str:
         return f"{self.line_id}: {self.amount}"
 
-    @property
-    def status_colour(self) -> str:
-        return PenaltyStatus(self.status).colour
+    status_colour = ChoiceColour("status", PenaltyStatus)
 
 
 class WarrantyClaim(models.Model):
     """A school's warranty claim on an accepted unit; the supplier must answer by ``response_due_on``."""
 
     TRANSITIONS = {
-        ProcurementEvent.CLAIM_ANSWERED: Transition(sources=(ClaimStatus.OPEN,), target=ClaimStatus.ANSWERED,
-                                                    roles=DEPARTMENT_OR_SCHOOL),
-        ProcurementEvent.CLAIM_CLOSED: Transition(sources=(ClaimStatus.OPEN, ClaimStatus.ANSWERED), target=ClaimStatus.CLOSED,
-                                                  roles=SCHOOL),
+        "answer": Transition(sources=(ClaimStatus.OPEN,), target=ClaimStatus.ANSWERED, event=ProcurementEvent.CLAIM_ANSWERED),
+        "close": Transition(sources=(ClaimStatus.OPEN, ClaimStatus.ANSWERED), target=ClaimStatus.CLOSED,
+                            event=ProcurementEvent.CLAIM_CLOSED),
     }
 
     unit = models.ForeignKey(DeliveryUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="claims")
@@ -342,7 +361,12 @@ class WarrantyClaim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="unit__delivery__contract__region", school="unit__delivery__school")
+    scope = Scope(region="unit__delivery__contract__region", school="unit__delivery__school", actions={
+        # the school files on its own accepted units; it or the department records the supplier's answer
+        "file": Allow(Role.SCHOOL, creates=True),
+        "answer": Allow(Role.DEPARTMENT, Role.SCHOOL),
+        "close": Allow(Role.SCHOOL),
+    })
 
     class Meta:
         ordering = ["-filed_on", "-id"]
@@ -359,9 +383,7 @@ class WarrantyClaim(models.Model):
     def __str__(self) -> str:
         return f"{self.unit_id} {self.filed_on}"
 
-    @property
-    def status_colour(self) -> str:
-        return ClaimStatus(self.status).colour
+    status_colour = ChoiceColour("status", ClaimStatus)
 
 
 class FlagRun(models.Model):
@@ -376,7 +398,8 @@ class FlagRun(models.Model):
     settings_used = models.JSONField(_("thresholds"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region=_nobody, school=_nobody)  # monitors, operators and administrators only
+    # seen by monitors, operators and administrators only; searched by operators and administrators
+    scope = Scope(region=_nobody, school=_nobody, actions={"search": Allow(Role.OPERATOR, Role.ADMIN, creates=True)})
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -410,8 +433,16 @@ class ProcurementFlag(models.Model):
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     last_run = models.ForeignKey(FlagRun, verbose_name=_("last search"), on_delete=models.PROTECT, related_name="+")
 
+    # A search clears the open flags it no longer finds and reopens the cleared ones it finds again:
+    # set-based SQL built from these entries (``procurement.services.flags``).
+    TRANSITIONS = {
+        "clear": Transition(sources=(FlagStatus.OPEN,), target=FlagStatus.CLEARED, event=ProcurementEvent.FLAG_CLEARED),
+        "reopen": Transition(sources=(FlagStatus.CLEARED,), target=FlagStatus.OPEN, event=ProcurementEvent.FLAG_REOPENED),
+    }
+
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region=_nobody, school=_nobody)  # monitors, operators and administrators only
+    # monitors, operators and administrators only; only a search moves a flag
+    scope = Scope(region=_nobody, school=_nobody, actions={"clear": Allow(), "reopen": Allow()})
 
     class Meta:
         ordering = ["code", "-last_seen_at", "id"]
@@ -428,6 +459,4 @@ class ProcurementFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.key}"
 
-    @property
-    def status_colour(self) -> str:
-        return FlagStatus(self.status).colour
+    status_colour = ChoiceColour("status", FlagStatus)

@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.decorators import role_required
+from core.decorators import page_require, permission_required, role_required
 from core.errors import DomainError
 from core.roles import Role
+from core.scoping import effective_role, may
 from core.selectors import audit_events_for
 from core.web import attempt, error_text, form_add_domain_error
 from procurement import selectors, services
@@ -40,7 +41,7 @@ from procurement.forms import (
     ReasonForm,
     RejectForm,
 )
-from procurement.models import ContractLine, DeliveryUnit, WarrantyClaim
+from procurement.models import ContractLine, DeliveryUnit, FlagRun, PenaltyClaim, ProcurementContract, WarrantyClaim
 from procurement.pdf import acceptance_act_pdf
 from procurement.registers import supplier_entries_on
 from procurement.services.common import today
@@ -70,9 +71,9 @@ def overview(request):
         "overdue_lines": selectors.overdue_lines(user=user)[:200],
         "overdue_claims": selectors.overdue_claims(user=user)[:200],
     }
-    if user.role == Role.SCHOOL:
+    if effective_role(user) == Role.SCHOOL:
         context["waiting"] = selectors.delivery_list(user=user, filters={"waiting": "true"})[:50]
-    if user.role in FLAG_READERS or user.is_superuser:
+    if effective_role(user) in FLAG_READERS:
         counts = {code: 0 for code in FlagCode.values}
         for flag in selectors.flag_list(user=user).filter(status=FlagStatus.OPEN).values_list("code", flat=True):
             counts[flag] += 1
@@ -87,14 +88,13 @@ def overview(request):
 def contract_list(request):
     filterset = ContractFilterSet(request.GET or None, queryset=selectors.contract_list(user=request.user))
     return render(request, "procurement/contract_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs), "may_create": request.user.role == Role.DEPARTMENT,
+        "filterset": filterset, "page": _page(request, filterset.qs), "may_create": may(request.user, "add", ProcurementContract),
     })
 
 
 @login_required
 def contract_create(request):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
+    page_require(request.user, "add", ProcurementContract)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,8 +109,7 @@ def contract_create(request):
 
 @login_required
 def contract_import(request):
-    if request.user.role != Role.DEPARTMENT:
-        raise Http404
+    page_require(request.user, "import", ProcurementContract)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -230,7 +229,7 @@ def delivery_create(request, pk: int):
     lines = ContractLine.objects.visible_to(request.user).filter(contract=contract).select_related("school")
     schools = sorted({line.school for line in lines}, key=lambda school: school.name)
     school = None
-    if request.user.role == Role.SCHOOL:
+    if effective_role(request.user) == Role.SCHOOL:
         school = request.user.school
     else:
         chosen = request.GET.get("school") or request.POST.get("school")
@@ -253,7 +252,8 @@ def delivery_create(request, pk: int):
 
 
 def _unit_context(request, unit, **extra):
-    return {"unit": unit, "actions": unit_actions(unit, request.user), "inspect_form": InspectForm(initial={
+    return {"unit": unit, "actions": unit_actions(unit, request.user),
+            "may_file_claim": may(request.user, "file", WarrantyClaim(unit=unit)), "inspect_form": InspectForm(initial={
         "model_ok": unit.model_ok, "works": unit.works, "software_ok": unit.software_ok, "warranty_card": unit.warranty_card,
         "note": unit.inspection_note}), "accept_form": AcceptForm(prefix=f"u{unit.pk}"), "reject_form": RejectForm(prefix=f"u{unit.pk}"),
         **extra}
@@ -265,7 +265,7 @@ def delivery_detail(request, pk: int):
     units = list(selectors.delivery_units(delivery))
     elsewhere = selectors.same_serial_elsewhere(delivery)
     rows = [_unit_context(request, unit, elsewhere=elsewhere.get(unit.pk, [])) for unit in units]
-    may_correct = request.user.role in (Role.DEPARTMENT, Role.SCHOOL) and not request.user.is_read_only
+    may_correct = may(request.user, "correct", delivery)
     return render(request, "procurement/delivery_detail.html", {
         "delivery": delivery, "rows": rows, "history": selectors.delivery_history(delivery), "may_correct": may_correct,
         "correct_form": CorrectDeliveryForm(initial={"delivered_on": delivery.delivered_on, "waybill_number": delivery.waybill_number}),
@@ -338,7 +338,7 @@ def penalty_list(request):
     filterset = PenaltyFilterSet(request.GET or None, queryset=selectors.penalty_list(user=request.user))
     return render(request, "procurement/penalty_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs), "paid_form": PaidForm(), "reason_form": ReasonForm(),
-        "is_department": request.user.role == Role.DEPARTMENT,
+        "is_department": may(request.user, "mark_paid", PenaltyClaim),
     })
 
 
@@ -370,14 +370,13 @@ def claim_list(request):
     filterset = ClaimFilterSet(request.GET or None, queryset=selectors.claim_list(user=request.user))
     return render(request, "procurement/claim_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs), "today": today(),
-        "may_file": request.user.role == Role.SCHOOL,
+        "may_file": may(request.user, "file", WarrantyClaim),
     })
 
 
 @login_required
 def claim_create(request):
-    if request.user.role != Role.SCHOOL:
-        raise Http404
+    page_require(request.user, "file", WarrantyClaim)
     form = ClaimForm(request.POST or None, initial={"serial_number": request.GET.get("serial", "")})
     if request.method == "POST" and form.is_valid():
         serial = "".join(form.cleaned_data["serial_number"].split()).upper()
@@ -401,7 +400,7 @@ def claim_create(request):
 @login_required
 def claim_detail(request, pk: int):
     claim = get_object_or_404(selectors.claim_list(user=request.user), pk=pk)
-    actions = available(obj=claim, transitions=WarrantyClaim.TRANSITIONS, user=request.user)
+    actions = available(obj=claim, user=request.user)
     return render(request, "procurement/claim_detail.html", {
         "claim": claim, "actions": actions, "warranty_ends_on": warranty_end(claim.unit),
         "overdue": claim.status == ClaimStatus.OPEN and claim.response_due_on < today(),
@@ -439,7 +438,7 @@ def flag_list(request):
     filterset = FlagFilterSet(filters, queryset=selectors.flag_list(user=request.user))
     return render(request, "procurement/flag_list.html", {
         "filterset": filterset, "page": _page(request, filterset.qs), "last_run": selectors.flag_run_list(user=request.user).first(),
-        "may_search": request.user.role in (Role.OPERATOR, Role.ADMIN),
+        "may_search": may(request.user, "search", FlagRun),
     })
 
 
@@ -451,8 +450,8 @@ def flag_detail(request, pk: int):
                                                             "history": audit_events_for(subject=flag)})
 
 
-@role_required(Role.OPERATOR, Role.ADMIN)
 @require_POST
+@permission_required(FlagRun, "search")
 def flag_search(request):
     ok, run = attempt(request, lambda: services.flags_search(actor=request.user))
     if ok:

@@ -33,6 +33,13 @@ class LicenceGap(models.TextChoices):
     LEVEL_NOT_LISTED = "level_not_listed", _("does not list the level")
 
 
+class SchoolEvent(models.TextChoices):
+    """Audit event types of schools and registers (``AuditEvent.action``)."""
+
+    REGISTER_LOADED = "register_loaded", _("Register loaded")
+    PROFILE_UPDATED = "school_profile_updated", _("School profile updated")
+
+
 class RegisterKind(models.TextChoices):
     """What an import or an upload loads."""
 
@@ -58,3 +65,13 @@ class ChangeSource(models.TextChoices):
     IMPORT = SourceKind.IMPORT.value, SourceKind.IMPORT.label
     UPLOAD = SourceKind.UPLOAD.value, SourceKind.UPLOAD.label
     HTTP = SourceKind.HTTP.value, SourceKind.HTTP.label
+
+
+class ProviderKind(models.TextChoices):
+    """What kind of organisation a provider (``School``) is: a school is paid for pupils, a dormitory
+    operator for places, a college or a university for scholarship and grant holders."""
+
+    SCHOOL = "school", _("School")
+    COLLEGE = "college", _("College")
+    DORMITORY = "dormitory", _("Dormitory operator")
+    UNIVERSITY = "university", _("University")

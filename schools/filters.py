@@ -2,28 +2,52 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region
-from schools.choices import ChangeKind, Level, LicenceStatus, SchoolStatus
+from core.filters import LookupFilter, RegionFilter, as_id
+from schools.choices import ChangeKind, Level, LicenceStatus, ProviderKind, SchoolStatus
 from schools.models import Licence, School, SchoolChange, UnreliableSupplierEntry
 from schools.rules import register_entry_in_force_q
 
 
+def school_q(prefix: str) -> Callable[[str], Q]:
+    """A school by its BIN (12 digits), its row id (fewer digits) or a part of its name (anything else)."""
+
+    def parse(value: str) -> Q:
+        if re.fullmatch(r"[0-9]{12}", value):
+            return Q(**{f"{prefix}__bin": value})
+        if (pk := as_id(value)) is not None:
+            return Q(**{f"{prefix}_id": pk})
+        return Q(**{f"{prefix}__name_kk__icontains": value}) | Q(**{f"{prefix}__name_ru__icontains": value})
+
+    return parse
+
+
+class SchoolFilter(LookupFilter):
+    """A school by BIN, id or name (``school_q``)."""
+
+    def __init__(self, *, field_name: str = "school", **kwargs):
+        kwargs.setdefault("label", _("school (BIN, name or id)"))
+        kwargs.setdefault("help_text", _("school: its BIN (12 digits), a part of its name, or its id"))
+        super().__init__(parse=school_q(field_name), field_name=field_name, **kwargs)
+
+
 class SchoolFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("name or BIN"), method="filter_q", max_length=100)
-    region = django_filters.ModelChoiceFilter(
-        label=_("region"), field_name="region", queryset=Region.objects.all(), to_field_name="code"
-    )
+    region = RegionFilter(label=_("region"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=SchoolStatus.choices)
     has_open_errors = django_filters.BooleanFilter(label=_("has open errors"), method="filter_open_errors")
     bin = django_filters.CharFilter(label=_("BIN"), field_name="bin", max_length=12)
+    kind = django_filters.ChoiceFilter(label=_("kind of organisation"), choices=ProviderKind.choices)
 
     class Meta:
         model = School
-        fields = ["q", "region", "status", "has_open_errors", "bin"]
+        fields = ["q", "region", "status", "has_open_errors", "bin", "kind"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

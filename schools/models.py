@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import validate_bin, validate_kz_iban
 from core.models import localized
-from core.scoping import Scope, ScopedQuerySet
-from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, RegisterKind, SchoolStatus
+from core.roles import Role
+from core.scoping import Allow, Scope, ScopedQuerySet
+from schools.choices import ChangeKind, ChangeSource, Level, LicenceStatus, ProviderKind, RegisterKind, SchoolStatus
 from schools.rules import licence_covers, register_entry_in_force
 
 validate_oked = RegexValidator(
@@ -40,11 +41,15 @@ class School(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     director = models.CharField(_("director"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.ACTIVE)
+    # The same table holds every funded provider: schools, colleges, dormitory operators, universities.
+    kind = models.CharField(_("kind of organisation"), max_length=20, choices=ProviderKind.choices,
+                            default=ProviderKind.SCHOOL, db_default=ProviderKind.SCHOOL, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = Scope(region="region", school="pk")
+    # the school keeps its own contacts and bank account; its registry data come from the registers
+    scope = Scope(region="region", school="pk", actions={"edit_profile": Allow(Role.SCHOOL)})
 
     class Meta:
         ordering = ["name_ru"]
@@ -180,8 +185,9 @@ class RegisterLoad(models.Model):
     loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    # Load metadata (when, how many rows, checksum) is visible to every signed-in role.
-    scope = Scope(region=_everyone, school=_everyone)
+    # Load metadata (when, how many rows, checksum) is visible to every signed-in role; operators and
+    # administrators load the registers (the command as the system).
+    scope = Scope(region=_everyone, school=_everyone, actions={"load": Allow(Role.OPERATOR, Role.ADMIN, creates=True)})
 
     class Meta:
         ordering = ["-loaded_at", "-id"]

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from schools.choices import Level, LicenceGap, LicenceStatus
+from schools.choices import Level, LicenceGap, LicenceStatus, ProviderKind
 
 # --- the level of a grade --------------------------------------------------------------------
 
@@ -104,3 +104,27 @@ def register_entry_in_force_sql(alias: str, day: str) -> str:
 def register_entry_in_force_q(day: dt.date) -> Q:
     """ORM: register entries in force on ``day``."""
     return Q(included_on__lte=day) & (Q(excluded_on__isnull=True) | Q(excluded_on__gt=day))
+
+
+# --- the activity codes (OKED) allowed for each kind of provider (rule S02) ------------------
+
+# Education is section 85; a dormitory operator may also be registered under 55.90 (other accommodation).
+ALLOWED_OKED: dict[str, tuple[str, ...]] = {
+    ProviderKind.SCHOOL: ("85",),
+    ProviderKind.COLLEGE: ("85",),
+    ProviderKind.UNIVERSITY: ("85",),
+    ProviderKind.DORMITORY: ("85", "55.90"),
+}
+
+
+def oked_allowed(*, kind: str, oked: str | None) -> bool:
+    """The activity code ``oked`` is one a provider of ``kind`` may have (an empty code never is)."""
+    return any((oked or "").startswith(prefix) for prefix in ALLOWED_OKED[kind])
+
+
+def oked_allowed_sql(alias: str) -> str:
+    """SQL twin of ``oked_allowed`` for the school row ``alias`` (its ``kind`` and ``oked``)."""
+    whens = " ".join(
+        f"WHEN '{kind}' THEN " + " OR ".join(f"left(coalesce({alias}.oked, ''), {len(p)}) = '{p}'" for p in prefixes)
+        for kind, prefixes in ALLOWED_OKED.items())
+    return f"(CASE {alias}.kind {whens} ELSE false END)"

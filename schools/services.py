@@ -6,18 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDeniedError
+from core.errors import DomainError
 from core.identifiers import normalize_iban, validate_kz_iban
-from core.roles import Role
+from core.scoping import require
 from core.services import audit_record
 from core.tabular import RowsInvalid
 from core.workflow import lock
 from schools.banks import bank_for_iban
-from schools.choices import ChangeKind, ChangeSource, RegisterKind
+from schools.choices import ChangeKind, ChangeSource, RegisterKind, SchoolEvent
 from schools.importers import Action, ImportPlan, display, licence_fields, plan_import, rnu_fields, school_fields
 from schools.models import Licence, RegisterLoad, School, SchoolChange, UnreliableSupplierEntry
 
-IMPORT_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 BANK_FIELDS = ("iban", "bank_name", "bic")
 CONTACT_FIELDS = ("email", "phone", "director")
 
@@ -26,12 +25,6 @@ def _lock_register(kind: str) -> None:
     """One import of a register at a time (held until the transaction ends)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"schools.register.{kind}"])
-
-
-def _check_importer(actor) -> None:
-    # actor None: the command line, run by whoever operates the server.
-    if actor is not None and not (actor.is_superuser or actor.role in IMPORT_ROLES):
-        raise PermissionDeniedError(_("Only an operator may load the registers."))
 
 
 @transaction.atomic
@@ -45,7 +38,7 @@ def register_import(*, kind: str, transport, actor=None) -> tuple[RegisterLoad, 
     """
     if kind not in RegisterKind.values:
         raise DomainError(_("Unknown register “%(kind)s”.") % {"kind": kind}, code="unknown_register")
-    _check_importer(actor)
+    require(actor, "load", RegisterLoad)  # actor None: the command line, run by whoever operates the server
     _lock_register(kind)
     plan = plan_import(kind=kind, transport=transport)
     if plan.errors:
@@ -62,7 +55,7 @@ def register_import(*, kind: str, transport, actor=None) -> tuple[RegisterLoad, 
         change.load, change.source, change.changed_by = load, plan.source.kind, load.loaded_by
     SchoolChange.objects.bulk_create(history, batch_size=1000)
     audit_record(
-        actor=actor, action="register_loaded", subject=load,
+        actor=actor, action=SchoolEvent.REGISTER_LOADED, subject=load,
         data={"kind": kind, "source": plan.source.label, "sha256": plan.source.sha256, "counts": counts,
               "outside_portal": plan.outside_portal},
     )
@@ -189,8 +182,7 @@ def school_profile_update(
     school's own entry is kept. Each change is written to the school history and the audit trail.
     """
     school = lock(school)
-    if getattr(actor, "role", None) != Role.SCHOOL or actor.school_id != school.pk:
-        raise PermissionDeniedError(_("Only the school itself may edit its profile."))
+    require(actor, "edit_profile", school)  # the school itself
     iban = normalize_iban(iban)
     if not iban and school.iban:
         raise DomainError(_("A bank account cannot be removed, only replaced by another one."), field="iban", code="iban_required")
@@ -225,5 +217,5 @@ def school_profile_update(
                                         after={name: after[name] for name in part_before},
                                         source=ChangeSource.PROFILE, changed_by=actor))
     SchoolChange.objects.bulk_create(changes)
-    audit_record(actor=actor, action="school_profile_updated", subject=school, data={"before": before, "after": after})
+    audit_record(actor=actor, action=SchoolEvent.PROFILE_UPDATED, subject=school, data={"before": before, "after": after})
     return school

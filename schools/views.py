@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.decorators import role_required
+from core.decorators import permission_required, role_required
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.roles import Role
+from core.scoping import may
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
 from integrations.registers import FileTransport
@@ -22,12 +23,13 @@ from schools import selectors
 from schools.choices import ChangeSource, RegisterKind
 from schools.forms import RegisterUploadForm, SchoolProfileForm, SchoolSearchForm
 from schools.importers import Action, plan_import
-from schools.models import School
+from schools.models import RegisterLoad, School
 from schools.services import register_import, school_profile_update
 from schools.uploads import discard_upload, get_upload, store_upload
 
-DIRECTORY_ROLES = (Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR)
-UPLOAD_ROLES = (Role.OPERATOR,)
+# Pages that only show: who may open them (a superuser is an administrator). Writing is the decision's.
+DIRECTORY_ROLES = (Role.DEPARTMENT, Role.OPERATOR, Role.MONITOR, Role.ADMIN)
+REGISTER_READERS = (Role.OPERATOR, Role.MONITOR, Role.ADMIN)
 PAGE_SIZE = 50
 PREVIEW_LIMIT = 500
 
@@ -70,7 +72,7 @@ def _export_schools(schools, fmt: str):
     return export_response(fmt=fmt, filename=f"schools-{timezone.localdate():%Y-%m-%d}", headers=headers, rows=rows)
 
 
-@role_required(Role.SCHOOL)
+@permission_required(School, "edit_profile")
 def school_profile(request):
     school = _school_or_404(request.user, request.user.school_id)
     initial = {name: getattr(school, name) for name in ("director", "email", "phone", "iban", "bank_name", "bic")}
@@ -86,7 +88,7 @@ def school_profile(request):
     return render(request, "schools/school_profile.html", {"school": school, "form": form})
 
 
-@role_required(Role.DEPARTMENT, Role.SCHOOL, Role.OPERATOR, Role.MONITOR)
+@role_required(Role.DEPARTMENT, Role.SCHOOL, Role.OPERATOR, Role.MONITOR, Role.ADMIN)
 def unreliable_supplier_list(request):
     bin_value = request.GET.get("bin", "").strip()[:12]
     entries = selectors.unreliable_supplier_list(user=request.user, filters={"bin": bin_value} if bin_value else None)
@@ -94,10 +96,10 @@ def unreliable_supplier_list(request):
     return render(request, "schools/unreliable_suppliers.html", {"page": page, "bin": bin_value, "today": timezone.localdate()})
 
 
-@role_required(*UPLOAD_ROLES, Role.MONITOR)
+@role_required(*REGISTER_READERS)
 def registers(request):
-    """The latest register loads (operators and monitors) and the upload form (operators)."""
-    may_upload = request.user.is_superuser or request.user.role in UPLOAD_ROLES
+    """The latest register loads (operators, administrators, monitors) and the upload form (who may load)."""
+    may_upload = may(request.user, "load", RegisterLoad)
     form = RegisterUploadForm(request.POST or None, request.FILES or None) if may_upload else None
     if request.method == "POST" and form is not None and form.is_valid():
         stored = store_upload(request, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
@@ -120,7 +122,7 @@ def _preview_context(stored, content: bytes) -> dict:
     }
 
 
-@role_required(*UPLOAD_ROLES)
+@permission_required(RegisterLoad, "load")
 def upload_preview(request, token: str):
     stored = get_upload(request, token)
     content = stored.read() if stored else None
@@ -132,7 +134,7 @@ def upload_preview(request, token: str):
 
 
 @require_POST
-@role_required(*UPLOAD_ROLES)
+@permission_required(RegisterLoad, "load")
 def upload_confirm(request, token: str):
     stored = get_upload(request, token)
     content = stored.read() if stored else None

@@ -7,4 +7,8 @@ class SignaturesConfig(AppConfig):
     verbose_name = _("Qualified electronic signatures")
 
     def ready(self):
+        from core.audit_actions import register_event_types
+        from signatures.choices import SignatureEvent
+
+        register_event_types(SignatureEvent)
         from signatures import signables  # noqa: F401  (registers the signature check)

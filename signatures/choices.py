@@ -16,3 +16,9 @@ class RevocationCheck(models.TextChoices):
 class RevocationKind(models.TextChoices):
     OCSP = "ocsp", _("OCSP response")
     CRL = "crl", _("Certificate revocation list")
+
+
+class SignatureEvent(models.TextChoices):
+    """Audit event types of signatures (``AuditEvent.action``)."""
+
+    ACCEPTED = "signature_accepted", _("Qualified signature accepted")

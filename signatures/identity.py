@@ -14,6 +14,7 @@ from django.conf import settings
 
 from core.errors import PermissionDeniedError
 from core.roles import Role
+from core.scoping import effective_role
 from signatures.cms import CertificateFacts
 from signatures.errors import MESSAGES, refusal
 
@@ -30,7 +31,7 @@ def expected_identity(user) -> ExpectedIdentity:
     """What the certificate of ``user`` must carry; refuses users who do not sign or whose BIN is unknown."""
     from accounts.models import Department
 
-    role = getattr(user, "role", None)
+    role = effective_role(user)  # a superuser is an administrator, who does not sign
     if role not in SIGNER_ROLES:
         raise PermissionDeniedError(MESSAGES["not_a_signer"], code="not_a_signer")
     if role == Role.SCHOOL:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from core.scoping import Scope, ScopedQuerySet
+from core.scoping import Allow, Scope, ScopedQuerySet
 from signatures.choices import RevocationCheck, RevocationKind
 
 SHA256_HEX = r"^[0-9a-f]{64}$"
@@ -87,7 +87,11 @@ class Signature(models.Model):
     report = models.JSONField(_("verification report"), default=dict)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    scope = Scope(region="region", school="school")
+    # Kept signatures are never written through a page or the API; a signer may have the portal inspect one
+    # (a dry run: nothing is stored). The roles are the signers' (``signatures.identity.SIGNER_ROLES``).
+    scope = Scope(region="region", school="school", actions={
+        "inspect": Allow(Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR, creates=True),
+    })
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -27,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.scoping import effective_role
 from core.services import audit_record
 from signatures import cms as cms_checks
-from signatures.choices import RevocationKind, SignatureMode
+from signatures.choices import RevocationKind, SignatureEvent, SignatureMode
 from signatures.errors import refusal
 from signatures.identity import check_identity, expected_identity
 from signatures.models import RevocationData, Signature, SigningPayload
@@ -59,7 +60,7 @@ def _fields(*, obj, action: str, actor, facts: SigningFacts, nonce: str, issued_
     identity = expected_identity(actor)
     _content_type, object_type = _object_type(obj)
     return payload_fields(
-        facts=facts, object_type=object_type, object_id=str(obj.pk), action=action, signer_role=actor.role,
+        facts=facts, object_type=object_type, object_id=str(obj.pk), action=action, signer_role=effective_role(actor),
         signer_user=actor.get_username(), signer_iin=identity.iin, signer_bin=identity.bin, nonce=nonce,
         issued_at=issued_at, expires_at=expires_at,
     )
@@ -227,7 +228,7 @@ def signature_accept(*, obj, action: str, actor, cms) -> Signature:
         content_type=verified.issued.content_type, object_id=verified.issued.object_id,
         object_reference=str(verified.facts.reference)[:200], action=action,
         from_status=str(verified.facts.from_status), to_status=str(verified.facts.to_status),
-        signer=actor, signer_role=actor.role, school_id=verified.facts.school_id, region_id=verified.facts.region_id,
+        signer=actor, signer_role=effective_role(actor), school_id=verified.facts.school_id, region_id=verified.facts.region_id,
         nonce=verified.issued.nonce, payload=verified.parsed.content, payload_sha256=verified.issued.sha256,
         cms=verified.cms, cms_sha256=sha256_hex(verified.cms), certificate=verified.parsed.certificate.dump(),
         certificate_sha256=certificate.sha256, cert_subject=certificate.subject, cert_issuer=certificate.issuer,
@@ -238,7 +239,7 @@ def signature_accept(*, obj, action: str, actor, cms) -> Signature:
         revocation=verified.chain.revocation, report=_report(verified, revocation),
     )
     verified.issued.delete()  # used: the signature keeps its nonce (unique), so it cannot serve again
-    audit_record(actor=actor, action="signature_accepted", subject=obj, from_status=str(verified.facts.from_status),
+    audit_record(actor=actor, action=SignatureEvent.ACCEPTED, subject=obj, from_status=str(verified.facts.from_status),
                  to_status=str(verified.facts.to_status),
                  data={"signature": signature.pk, "action": action, "payload_sha256": signature.payload_sha256,
                        "cms_sha256": signature.cms_sha256, "certificate_serial": certificate.serial,

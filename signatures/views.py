@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Department, User
 from accounts.services import department_set_bin, user_set_iin
-from core.decorators import role_required
+from core.decorators import permission_required, role_required
 from core.errors import DomainError
 from core.models import Region
 from core.roles import Role
@@ -66,7 +66,7 @@ def identities(request):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@permission_required(User, "set_iin")
 def identity_user(request, pk: int):
     user = get_object_or_404(User, pk=pk, role__in=SIGNER_ROLES)
     attempt(request, lambda: user_set_iin(user=user, iin=request.POST.get("iin", ""), actor=request.user),
@@ -78,7 +78,7 @@ def identity_user(request, pk: int):
 
 
 @require_POST
-@role_required(Role.ADMIN)
+@permission_required(Department, "set_bin")
 def identity_department(request, code: str):
     region = get_object_or_404(Region, code=code)
     attempt(request, lambda: department_set_bin(region=region, bin=request.POST.get("bin", ""), actor=request.user),

@@ -2,9 +2,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import ApiToken, User
+from core.api.serializers import OptionalEmailField
 
 
 class MeSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
     region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
     school_bin = serializers.CharField(source="school.bin", allow_null=True, read_only=True, default=None)
 

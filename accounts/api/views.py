@@ -5,13 +5,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound
-from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
 from accounts.api.serializers import ApiTokenSerializer, MeSerializer, TokenRequestSerializer, TokenSerializer
 from accounts.models import ApiToken
 from accounts.services import api_token_issue, api_token_revoke, api_tokens_of
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import GenericAPIView, ListAPIView, RetrieveAPIView
 
 
 class LockedOut(APIException):

@@ -7,35 +7,29 @@ payments app: external clients use them.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from acts import selectors, services
 from acts.api import serializers as s
 from acts.filters import ActFilterSet, ActLineFilterSet
 from acts.models import Act
+from acts.pdf import act_pdf
+from core.api.documents import PDF, document_action
 from core.api.serializers import ErrorSerializer, ReasonSerializer
-from core.roles import Role
+from core.api.viewsets import PortalViewSet
+from core.errors import DomainError
 
-ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def with_errors(ok):
     return {**ok, **ERRORS}
-
-
-class PortalViewSet(viewsets.GenericViewSet):
-    lookup_value_regex = ID
-    filterset_class = None
-    ordering_fields: list[str] = []
-
-    def input(self, serializer_class, **kwargs):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 @extend_schema_view(
@@ -48,7 +42,8 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
 
     serializer_class = s.ActSerializer
     filterset_class = ActFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    permission_actions = {"create": "build", "decide_lines": "decide", "draw_sample": "inspect", "inspect_line": "inspect",
+                          "return_": "return"}  # who may: Act.scope
     ordering_fields = ["month", "status", "total_amount", "submitted_at"]
 
     def get_queryset(self):
@@ -58,7 +53,8 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
         return selectors.act_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def _answer(self, act, code=status.HTTP_200_OK):
-        return Response(s.ActSerializer(selectors.act_get(user=self.request.user, pk=act.pk)).data, status=code)
+        act = selectors.act_get(user=self.request.user, pk=act.pk)
+        return Response(s.ActSerializer(act, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(summary="Build the act of a month from the contingent (school)", request=s.ActBuildSerializer,
                    responses=with_errors({201: s.ActSerializer}))
@@ -95,6 +91,39 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
                                           reason=data["reason"], note=data["note"])
         return Response({"decided": count})
 
+    @extend_schema(summary="The inspection sample of the act's current version (or ?version=N)",
+                   parameters=[OpenApiParameter("version", int, description="a version of the act (default: the current one)")],
+                   responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["get"], url_path="inspection-sample", filterset_class=None, pagination_class=None)
+    def inspection_sample(self, request, pk=None):
+        act = self._act()
+        version = request.query_params.get("version", "")
+        if version and not (version.isdigit() and 0 < int(version) <= act.version):
+            raise DomainError(_("The act has versions 1 to %(last)s.") % {"last": act.version}, field="version",
+                              code="bad_version")
+        version = int(version) if version else None
+        sample = selectors.inspection_sample(act=act, user=request.user, version=version)
+        if sample is None:
+            raise NotFound(_("No inspection sample is drawn for this version, or you may not see it yet."))
+        return Response(s.InspectionSampleSerializer(sample).data)
+
+    @extend_schema(summary="Draw the inspection sample; drawn already: add the lines with new open findings "
+                           "(department)", request=None, responses=with_errors({200: s.InspectionSampleSerializer}))
+    @action(detail=True, methods=["post"], url_path="draw-sample")
+    def draw_sample(self, request, pk=None):
+        act = self._act()
+        services.act_sample_draw(act=act, actor=request.user)
+        return Response(s.InspectionSampleSerializer(selectors.inspection_sample(act=act, user=request.user)).data)
+
+    @extend_schema(summary="Record the inspection result of a sampled line (department)",
+                   request=s.InspectLineSerializer, responses=with_errors({200: s.InspectionItemSerializer}))
+    @action(detail=True, methods=["post"], url_path="inspect-line")
+    def inspect_line(self, request, pk=None):
+        data = self.input(s.InspectLineSerializer)
+        item = services.act_line_inspect(act=self._act(), actor=request.user, line=data["line"], result=data["result"],
+                                         note=data["note"])
+        return Response(s.InspectionItemSerializer(item).data)
+
     @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
                    responses=with_errors({200: s.ActSerializer}))
     @action(detail=True, methods=["post"])
@@ -116,7 +145,16 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
         data = self.input(ReasonSerializer)
         return self._answer(services.act_return(act=self._act(), actor=request.user, reason=data["reason"]))
 
-    @extend_schema(summary="What was submitted each time and what became of it",
+    @document_action(url_path="pdf", media_type=PDF,
+                     summary="Printable PDF of the act: its lines, decisions and submissions")
+    def pdf(self, request, pk=None):
+        act = self._act()
+        content = act_pdf(act=act, lines=selectors.act_lines(act=act), submissions=list(selectors.act_submissions(act=act)))
+        response = HttpResponse(content, content_type=PDF)
+        response["Content-Disposition"] = f'inline; filename="act-{act.pk}-{act.month:%Y-%m}.pdf"'
+        return response
+
+    @extend_schema(summary="What was submitted each time and what became of it", filters=False,
                    responses=with_errors({200: s.ActSubmissionSerializer(many=True)}))
     @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
     def submissions(self, request, pk=None):

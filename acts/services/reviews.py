@@ -1,7 +1,8 @@
 """The department's review of a submitted act: acceptance after inspection, line by line.
 
-Every line is decided (accepted, or rejected with a reason code) before the act can be accepted
-or partly accepted. A line with a blocking finding (``acts.rules``) cannot be accepted; once
+Every line is decided (accepted, or rejected with a reason code), and every line of the version's
+inspection sample is inspected (``acts.services.inspection``), before the act can be accepted or
+partly accepted. A line with a blocking finding (``acts.rules``) cannot be accepted; once
 its finding is resolved or waived it can. Returning the act sends it back to the school, which
 corrects it as a new version.
 """
@@ -13,44 +14,31 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import require_department_of
-from acts.choices import LineDecision, LineRejectReason, SubmissionOutcome
+from acts.choices import ActEvent, LineDecision, LineRejectReason, SubmissionOutcome
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import ZERO
-from acts.selectors import blocked_annotation
+from acts.selectors import blocked_annotation, iins_text
+from acts.services.inspection import sample_require_inspected
+from acts.services.locking import lock_for_review
 from core.errors import DomainError
 from core.services import audit_record
-from core.workflow import transition_apply, transition_check
+from core.workflow import transition_apply
 
 # Ready-made selections of lines for one decision (the page's "all undecided lines without errors" …).
 SELECTION_PENDING_PAYABLE = "pending_payable"
 SELECTION_PENDING_BLOCKED = "pending_blocked"
 SELECTIONS = (SELECTION_PENDING_PAYABLE, SELECTION_PENDING_BLOCKED)
-SHOWN_IINS = 10
 
 
 def current_lines(act: Act):
     return ActLine.objects.filter(act_id=act.pk, version=act.version)
 
 
-def _lock_for_review(act: Act, actor) -> Act:
-    locked = Act.objects.select_for_update(of=("self",)).select_related("contract__order").get(pk=act.pk)
-    require_department_of(region_id=locked.contract.order.region_id, actor=actor)
-    transition_check(obj=locked, transitions=Act.TRANSITIONS, action="accept", actor=actor)
-    return locked
-
-
-def _iins(queryset) -> str:
-    iins = list(queryset.values_list("iin", flat=True)[: SHOWN_IINS + 1])
-    text = ", ".join(iins[:SHOWN_IINS])
-    return text + (" …" if len(iins) > SHOWN_IINS else "")
-
-
 @transaction.atomic
 def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None = None, selection: str | None = None,
                      reason: str = "", note: str = "") -> int:
     """Accept or reject lines of a submitted act (named by id, or a ready-made ``selection``). Returns how many."""
-    locked = _lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "decide")
     note = (note or "").strip()
     if decision not in (LineDecision.ACCEPTED, LineDecision.REJECTED):
         raise DomainError(_("Choose whether to accept or reject the lines."), code="bad_decision", field="decision")
@@ -74,7 +62,7 @@ def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None 
         if blocked.exists():
             raise DomainError(
                 _("A line with an open error finding cannot be accepted; reject it, or have the finding resolved "
-                  "or waived first (IIN %(iins)s).") % {"iins": _iins(blocked)},
+                  "or waived first (IIN %(iins)s).") % {"iins": iins_text(blocked)},
                 code="line_blocked", field="lines",
             )
         reason, note_required = "", False
@@ -86,7 +74,7 @@ def act_lines_decide(*, act: Act, actor, decision: str, lines: list[int] | None 
         raise DomainError(_("Explain the reason in the note."), code="note_required", field="note")
     count = selected.update(decision=decision, reject_reason=reason, decision_note=note, decided_by=actor,
                             decided_at=timezone.now())
-    audit_record(actor=actor, action="act_lines_decided", subject=locked, reason=note,
+    audit_record(actor=actor, action=ActEvent.LINES_DECIDED, subject=locked, reason=note,
                  data={"version": locked.version, "decision": decision, "reject_reason": reason, "count": count,
                        "lines": sorted(ids)})
     return count
@@ -112,7 +100,7 @@ def _require_inspected(act: Act, counts: dict) -> None:
     if blocked.exists():
         raise DomainError(
             _("Accepted lines now have an open error finding; reject them or have the finding resolved "
-              "(IIN %(iins)s).") % {"iins": _iins(blocked)},
+              "(IIN %(iins)s).") % {"iins": iins_text(blocked)},
             code="line_blocked",
         )
 
@@ -126,9 +114,10 @@ def _close_submission(act: Act, *, outcome: str, actor, accepted_amount=None, re
 @transaction.atomic
 def act_accept(*, act: Act, actor) -> Act:
     """Accept the whole act: every line was inspected and accepted."""
-    locked = _lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
+    sample_require_inspected(locked)
     if counts["rejected"]:
         raise DomainError(_("Some lines are rejected: accept the act partly."), code="lines_rejected")
     amount = counts["accepted_amount"]
@@ -146,9 +135,10 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
     for item in rejections or []:
         act_lines_decide(act=act, actor=actor, decision=LineDecision.REJECTED, lines=[item["line"]],
                          reason=item.get("reason", ""), note=item.get("note", ""))
-    locked = _lock_for_review(act, actor)
+    locked = lock_for_review(act, actor, "partly_accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
+    sample_require_inspected(locked)
     if not counts["rejected"]:
         raise DomainError(_("No line is rejected: accept the whole act."), code="nothing_rejected")
     if not counts["accepted"]:
@@ -166,10 +156,8 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
 @transaction.atomic
 def act_return(*, act: Act, actor, reason: str) -> Act:
     """Return the act to the school for correction, with the reason."""
-    locked = _lock_for_review(act, actor)
     reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("A reason is required."), code="reason_required", field="reason")
+    locked = lock_for_review(act, actor, "return", reason)
     _close_submission(locked, outcome=SubmissionOutcome.RETURNED, actor=actor, reason=reason)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="return", actor=actor, reason=reason,

@@ -1,23 +1,10 @@
 """Filters of the act pages (``{% load acts_tags %}``); the payment pages load ``payments_tags``,
-which adds the payment statuses to these."""
+which has these too. A status badge's colour comes from its choice (``act.status_colour``)."""
 
 from django import template
 from django.template.defaultfilters import floatformat
 
 register = template.Library()
-
-BADGES = {
-    "draft": "text-bg-secondary", "submitted": "text-bg-primary", "accepted": "text-bg-success",
-    "partly_accepted": "text-bg-info", "returned": "text-bg-warning", "paid": "text-bg-success",
-    "pending": "text-bg-light border", "rejected": "text-bg-danger",
-}
-
-
-@register.filter
-def badge(status: str) -> str:
-    """Bootstrap classes for a status badge."""
-    return BADGES.get(str(status), "text-bg-light border")
-
 
 @register.filter
 def money(value) -> str:
@@ -44,7 +31,7 @@ def control(field):
 
 @register.filter
 def level_label(value: str) -> str:
-    from schools.choices import Level
+    from programmes.labels import category_label
 
-    return dict(Level.choices).get(value, value)
+    return category_label(value)
 

@@ -1,5 +1,4 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -11,15 +10,14 @@ from checks.api.serializers import (
     FindingSerializer,
 )
 from checks.filters import CheckRunFilterSet, FindingFilterSet
-from checks.permissions import MayDecideFinding, MayExplainFinding
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(ReadOnlyModelViewSet):
     """Findings of the checks: a school sees its own, a department its region, operators and monitors all.
 
     A school explains its open warnings; the department of the school's region or an operator waives
@@ -39,7 +37,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FindingSerializer(finding, context=self.get_serializer_context()).data)
 
     @extend_schema(request=FindingExplainSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], permission_classes=[MayExplainFinding])
+    @action(detail=True, methods=["post"])
     def explain(self, request, pk=None):
         """The school explains one of its open warnings (open → explained)."""
         finding = self.get_object()
@@ -48,7 +46,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_explain(finding=finding, actor=request.user, explanation=payload.validated_data["explanation"]))
 
     @extend_schema(request=FindingDecisionSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], permission_classes=[MayDecideFinding])
+    @action(detail=True, methods=["post"])
     def waive(self, request, pk=None):
         """Accept the finding as not blocking, with a reason (department of the region, operator)."""
         finding = self.get_object()
@@ -57,7 +55,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_waive(finding=finding, actor=request.user, reason=payload.validated_data["reason"]))
 
     @extend_schema(request=FindingDecisionSerializer, responses={200: FindingSerializer, **ERRORS})
-    @action(detail=True, methods=["post"], permission_classes=[MayDecideFinding])
+    @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """Mark the finding resolved, with a reason; the next run reopens it if the problem is still there."""
         finding = self.get_object()
@@ -66,7 +64,7 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(finding_resolve(finding=finding, actor=request.user, reason=payload.validated_data["reason"]))
 
 
-class CheckRunViewSet(viewsets.ReadOnlyModelViewSet):
+class CheckRunViewSet(ReadOnlyModelViewSet):
     """Check runs: date D, snapshot, rule versions, what was read, when, and the findings per code."""
 
     serializer_class = CheckRunSerializer

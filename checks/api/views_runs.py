@@ -1,18 +1,17 @@
-"""Starting a check run through the API (``checks.permissions.may_start_check_run``: operators and
+"""Starting a check run through the API (the action ``start`` of ``CheckRun.scope``: operators and
 administrators, as on the page). The run list and detail are read elsewhere."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from checks.choices import CheckRunTrigger
 from checks.models import CheckRun
-from checks.permissions import MayStartCheckRun
 from checks.pipeline import check_pipeline_start
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import GenericAPIView
 
 
 class CheckRunStartSerializer(serializers.Serializer):
@@ -20,7 +19,7 @@ class CheckRunStartSerializer(serializers.Serializer):
 
 
 class StartedRunSerializer(serializers.ModelSerializer):
-    snapshot = serializers.PrimaryKeyRelatedField(read_only=True)
+    snapshot = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = CheckRun
@@ -35,7 +34,7 @@ class CheckRunStartView(GenericAPIView):
     """
 
     serializer_class = CheckRunStartSerializer
-    permission_classes = [MayStartCheckRun]
+    permission_model, permission_action = CheckRun, "start"  # asked by PortalPermission
 
     @extend_schema(request=CheckRunStartSerializer,
                    responses={202: StartedRunSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer})

@@ -42,7 +42,7 @@ SQL = f"""
 WITH taught AS (
     SELECT e.school_id, {level_of_grade_sql("e.grade")} AS level, count(*) AS pupils
       FROM contingent_enrolment e
-     WHERE {active_on_sql("e", "%(check_date)s::date")}
+     WHERE e.kind = 'pupil' AND {active_on_sql("e", "%(check_date)s::date")}
      GROUP BY 1, 2
 )
 SELECT s.id AS school_id, NULL AS enrolment_id, t.level AS level,

@@ -1,5 +1,5 @@
-"""S02 (error): the school's activity code (OKED) is not education — not in section 85; an empty
-code counts as "not education"."""
+"""S02 (error): the provider's activity code (OKED) is not one its kind may have — education (section 85),
+or for a dormitory operator also 55.90 (``schools.rules.ALLOWED_OKED``); an empty code never is."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from checks.choices import FindingCode, Severity
 from checks.rules import Rule, register
 from checks.rules.wording import Explanation
+from schools.rules import oked_allowed_sql
 
 EDUCATION_SECTION = "85"
 
@@ -24,7 +25,7 @@ SQL = f"""
 SELECT s.id AS school_id, NULL AS enrolment_id, '' AS level, 'school:' || s.id AS subject_key,
        jsonb_build_object('bin', s.bin, 'oked', coalesce(s.oked, '')) AS details
   FROM schools_school s
- WHERE left(coalesce(s.oked, ''), 2) <> '{EDUCATION_SECTION}'
+ WHERE NOT {oked_allowed_sql('s')}
 """
 
 
@@ -39,4 +40,5 @@ def explain(finding, d, details: Details | None) -> Explanation:
                                       "then the schools register reloaded."))
 
 
+# Version 1 still: for a school the decision and the details are those of before issue 10.
 RULE = register(Rule(code=FindingCode.S02, severity=Severity.ERROR, version="1", sql=SQL, details=Details, explain=explain))

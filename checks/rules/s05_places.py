@@ -1,6 +1,6 @@
 """S05 (error): pupils of a level active on D above the places contracted for that level.
 
-The places are those of the school's *active* contracts on D (status ``active`` and
+The places are those of the school's *active* state-order (``school_per_capita``) contracts on D (status ``active`` and
 ``period_start ≤ D ≤ period_end``), summed over those contracts, read through the SQL view
 ``orders_contracted_places`` that the orders app publishes (``orders.published``), never the
 orders tables. The rule applies only to schools with at least one such contract — a school
@@ -32,7 +32,7 @@ class Details:
 SQL = f"""
 WITH in_force AS (
     SELECT * FROM orders_contracted_places p
-     WHERE p.period_start <= %(check_date)s AND p.period_end >= %(check_date)s
+     WHERE p.instrument = 'school_per_capita' AND p.period_start <= %(check_date)s AND p.period_end >= %(check_date)s
 ),
 contracts AS (
     SELECT DISTINCT contract_id AS id, school_id, contract_number AS number FROM in_force

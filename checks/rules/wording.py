@@ -48,9 +48,10 @@ def date_text(value) -> str:
 
 
 def level_text(value) -> str:
-    from schools.choices import Level
+    """A norm category (for schools: a level) in words."""
+    from programmes.labels import category_label
 
-    return str(dict(Level.choices).get(value, value or _("unknown level")))
+    return category_label(value) or str(_("unknown level"))
 
 
 def levels_text(values) -> str:

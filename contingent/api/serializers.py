@@ -8,6 +8,7 @@ from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
 from contingent.services.imports import import_progress
 from core.uploads import TableFileSerializerField
+from programmes.choices import BeneficiaryKind
 
 
 class PupilSerializer(serializers.ModelSerializer):
@@ -20,14 +21,14 @@ class PupilSerializer(serializers.ModelSerializer):
 class EnrolmentSerializer(serializers.ModelSerializer):
     pupil = PupilSerializer(read_only=True)
     school_bin = serializers.CharField(source="school.bin", read_only=True)
-    level = serializers.CharField(read_only=True)
+    level = serializers.CharField(read_only=True, allow_null=True)
     has_findings = serializers.BooleanField(read_only=True, help_text=_("a live finding (open, explained or waived)"))
     open_findings = serializers.IntegerField(read_only=True, help_text=_("open or explained findings"))
 
     class Meta:
         model = Enrolment
-        fields = ["id", "school", "school_bin", "pupil", "grade", "level", "category", "enrolled_on", "left_on",
-                  "has_findings", "open_findings", "created_at", "updated_at"]
+        fields = ["id", "school", "school_bin", "pupil", "kind", "grade", "level", "category", "specialty_group",
+                  "enrolled_on", "left_on", "has_findings", "open_findings", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -78,13 +79,13 @@ class ImportProgressSerializer(serializers.Serializer):
 
 
 class ContingentImportSerializer(serializers.ModelSerializer):
-    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None)
+    school_bin = serializers.CharField(source="school.bin", read_only=True, default=None, allow_null=True)
     errors = ImportErrorSerializer(many=True, read_only=True)
     progress = serializers.SerializerMethodField(help_text=_("while the file is being checked or saved; null otherwise"))
 
     class Meta:
         model = ContingentImport
-        fields = ["id", "school", "school_bin", "original_name", "sha256", "status", "progress", "row_count", "summary",
+        fields = ["id", "school", "school_bin", "kind", "original_name", "sha256", "status", "progress", "row_count", "summary",
                   "errors", "created_at", "decided_at"]
         read_only_fields = fields
 
@@ -95,3 +96,5 @@ class ContingentImportSerializer(serializers.ModelSerializer):
 
 class ContingentUploadSerializer(serializers.Serializer):
     file = TableFileSerializerField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))
+    kind = serializers.ChoiceField(choices=BeneficiaryKind.choices, required=False, default=BeneficiaryKind.PUPIL,
+                                   help_text=_("the beneficiaries of the file; the columns follow their instrument"))

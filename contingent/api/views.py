@@ -7,9 +7,8 @@ school itself writes its contingent; operators load bulk files with ``import_con
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -25,13 +24,14 @@ from contingent.api.serializers import (
 )
 from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet, NobdSnapshotFilterSet, PupilFilterSet
+from contingent.models import ContingentImport, Enrolment
 from contingent.selectors import enrolment_list, import_list, pupil_list, snapshot_list
 from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
 from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
 from core.api.serializers import ErrorSerializer
-from core.roles import Role
+from core.api.viewsets import ID_REGEX, GenericViewSet, ReadOnlyModelViewSet
+from core.scoping import require
 
-ID = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
@@ -39,21 +39,21 @@ def _created_or_accepted(record) -> int:
     return status.HTTP_202_ACCEPTED if record.status == ImportStatus.CHECKING else status.HTTP_201_CREATED
 
 
-def _school_of(user):
-    if user.role != Role.SCHOOL or not user.school_id:
-        raise PermissionDenied
+def _school_of(user, action: str, model):
+    """The school whose contingent a school user writes: it may ``action`` to its own rows of ``model``
+    (``PortalPermission`` asked the same; the service asks again)."""
+    require(user, action, model)
     return user.school
 
 
-class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     """A school's pupils: list (filter by grade, level, category, active on a date, has findings, IIN or
     name, school), read, add (the school itself), change, mark as left."""
 
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilterSet
     ordering_fields = ["grade", "enrolled_on", "left_on", "id"]
-    lookup_value_regex = ID
-    write_roles = {Role.SCHOOL}
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return enrolment_list(user=self.request.user)
@@ -62,7 +62,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         data = EnrolmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrolment = enrolment_add(school=_school_of(request.user), actor=request.user, **data.validated_data)
+        enrolment = enrolment_add(school=_school_of(request.user, "add", Enrolment), actor=request.user, **data.validated_data)
         return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EnrolmentUpdateSerializer, responses={200: EnrolmentSerializer, **ERRORS})
@@ -84,39 +84,39 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(EnrolmentSerializer(self.get_queryset().get(pk=enrolment.pk)).data)
 
 
-class PupilViewSet(viewsets.ReadOnlyModelViewSet):
+class PupilViewSet(ReadOnlyModelViewSet):
     """Pupils of the enrolments the user may see."""
 
     serializer_class = PupilSerializer
     filterset_class = PupilFilterSet
     ordering_fields = ["last_name", "birth_date", "id"]
-    lookup_value_regex = ID
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return pupil_list(user=self.request.user)
 
 
-class NobdSnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+class NobdSnapshotViewSet(ReadOnlyModelViewSet):
     """NOBD snapshots: date, source, SHA-256, rows, status. Metadata only; never the rows."""
 
     serializer_class = NobdSnapshotSerializer
     filterset_class = NobdSnapshotFilterSet
     ordering_fields = ["taken_on", "id"]
-    lookup_value_regex = ID
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return snapshot_list(user=self.request.user)
 
 
-class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     """A school's contingent files: upload one (checked, kept for a preview, nothing saved), then
     confirm it (checked again and merged, all or nothing) or discard it. Large files are checked and
     merged by a background task: the answer is then 202 and the upload shows its ``progress``."""
 
     serializer_class = ContingentImportSerializer
-    lookup_value_regex = ID
+    lookup_value_regex = ID_REGEX
     ordering_fields = ["created_at", "id"]
-    write_roles = {Role.SCHOOL}
+    permission_actions = {"create": "upload", "confirm": "apply"}  # who may: ContingentImport.scope
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -129,7 +129,9 @@ class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         ``GET /contingent-imports/{id}/`` until ``status`` leaves ``checking`` (``progress`` says how far)."""
         data = ContingentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        record = contingent_upload(school=_school_of(request.user), actor=request.user, upload=data.validated_data["file"])
+        school = _school_of(request.user, "upload", ContingentImport)
+        record = contingent_upload(school=school, actor=request.user, upload=data.validated_data["file"],
+                                   kind=data.validated_data["kind"])
         return Response(ContingentImportSerializer(record).data, status=_created_or_accepted(record))
 
     @extend_schema(request=None, responses={200: ContingentImportSerializer, 202: ContingentImportSerializer, **ERRORS})

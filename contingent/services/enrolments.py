@@ -11,12 +11,12 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from contingent.choices import PupilCategory
+from contingent.choices import EnrolmentEvent, PupilCategory
 from contingent.models import Enrolment, Pupil
 from contingent.rules import active_during_q
 from contingent.validation import CONTINGENT_COLUMNS, row_problems
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
 
 EDITABLE = ("last_name", "first_name", "middle_name", "grade", "category", "enrolled_on", "left_on")
@@ -36,11 +36,6 @@ class ContingentInvalid(DomainError):
 
     def field_errors(self) -> dict[str | None, list[str]]:
         return {(None if field == "non_field_errors" else field): messages for field, messages in self.details["fields"].items()}
-
-
-def _authorize(actor, school_id: int) -> None:
-    if actor is None or actor.role != Role.SCHOOL or actor.school_id != school_id:
-        raise PermissionDeniedError(_("Only the school itself may change its contingent."))
 
 
 def _as_text(value) -> str:
@@ -84,7 +79,7 @@ def enrolment_add(*, school, actor, iin: str, last_name: str, first_name: str, b
                   enrolled_on: dt.date, middle_name: str = "", category: str = PupilCategory.REGULAR,
                   left_on: dt.date | None = None) -> Enrolment:
     """Enrol a pupil (found by IIN, or added) at ``school``; the pupil's names follow what the school writes."""
-    _authorize(actor, school.pk)
+    require(actor, "add", Enrolment(school=school))  # only the school itself writes its contingent
     values = {"iin": (iin or "").strip(), "last_name": (last_name or "").strip(), "first_name": (first_name or "").strip(),
               "middle_name": (middle_name or "").strip(), "birth_date": birth_date, "grade": grade,
               "enrolled_on": enrolled_on, "left_on": left_on, "category": category or PupilCategory.REGULAR}
@@ -104,7 +99,7 @@ def enrolment_add(*, school, actor, iin: str, last_name: str, first_name: str, b
     enrolment = Enrolment(school=school, pupil=pupil, grade=int(grade), category=values["category"],
                           enrolled_on=enrolled_on, left_on=left_on)
     _save(enrolment)
-    audit_record(actor=actor, action="enrolment_added", subject=enrolment, data={
+    audit_record(actor=actor, action=EnrolmentEvent.ADDED, subject=enrolment, data={
         "iin": pupil.iin, "grade": enrolment.grade, "category": enrolment.category,
         "enrolled_on": enrolled_on, "left_on": left_on,
     })
@@ -118,7 +113,7 @@ def enrolment_update(*, enrolment: Enrolment, actor, **changes) -> Enrolment:
     if unknown:
         raise DomainError(_("These fields cannot be changed here: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     enrolment = Enrolment.objects.select_for_update().select_related("pupil").get(pk=enrolment.pk)
-    _authorize(actor, enrolment.school_id)
+    require(actor, "change", enrolment)
     pupil = enrolment.pupil
     before = {"last_name": pupil.last_name, "first_name": pupil.first_name, "middle_name": pupil.middle_name,
               "grade": enrolment.grade, "category": enrolment.category, "enrolled_on": enrolment.enrolled_on,
@@ -136,7 +131,7 @@ def enrolment_update(*, enrolment: Enrolment, actor, **changes) -> Enrolment:
     enrolment.left_on = after["left_on"]
     _save(enrolment)
     changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
-    audit_record(actor=actor, action="enrolment_updated", subject=enrolment, data={"changes": changed})
+    audit_record(actor=actor, action=EnrolmentEvent.UPDATED, subject=enrolment, data={"changes": changed})
     return enrolment
 
 
@@ -144,7 +139,7 @@ def enrolment_update(*, enrolment: Enrolment, actor, **changes) -> Enrolment:
 def enrolment_leave(*, enrolment: Enrolment, actor, left_on: dt.date, reason: str = "") -> Enrolment:
     """Mark the pupil as having left on ``left_on`` (the last day at the school)."""
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    _authorize(actor, enrolment.school_id)
+    require(actor, "leave", enrolment)
     if enrolment.left_on is not None:
         raise ConflictError(_("The pupil already left on %(date)s.") % {"date": enrolment.left_on.isoformat()}, code="already_left")
     if left_on is None:
@@ -153,5 +148,5 @@ def enrolment_leave(*, enrolment: Enrolment, actor, left_on: dt.date, reason: st
         raise DomainError(_("the leaving date is before the enrolment date"), field="left_on")
     enrolment.left_on = left_on
     _save(enrolment, ["left_on", "updated_at"])
-    audit_record(actor=actor, action="enrolment_left", subject=enrolment, reason=reason, data={"left_on": left_on})
+    audit_record(actor=actor, action=EnrolmentEvent.LEFT, subject=enrolment, reason=reason, data={"left_on": left_on})
     return enrolment

@@ -29,15 +29,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contingent.choices import ImportStatus
+from contingent.choices import ContingentImportEvent, ImportStatus
 from contingent.loading import CHUNK, copy_rows
 from contingent.models import ContingentImport
 from contingent.sql import row_check
-from contingent.validation import BULK_COLUMNS, CONTINGENT_COLUMNS, row_problems
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
+from contingent.validation import STAGING_COLUMNS, file_columns, row_problems
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
 from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_width_error
+from core.workflow import status_allows, transition_apply
+from programmes.choices import BeneficiaryKind
+from programmes.instruments import instrument_of_kind
 
 STAGING = "contingent_import_staging"
 IMPORT_LOCK = 730_121  # one contingent merge at a time
@@ -47,7 +50,6 @@ PROGRESS_TTL = 6 * 3600
 RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.APPLYING)
 KEPT_ROWS_PREFIX = "contingent_upload_rows_"  # + the upload's id: its checked rows, until it is applied or discarded
 SLOT = 1 << 40  # more periods than one pupil can have at one school (file rows + saved enrolments)
-BULK_ROLES = {Role.OPERATOR, Role.ADMIN}
 
 
 @dataclass
@@ -60,14 +62,14 @@ class Checked:
     preview: list[dict] = field(default_factory=list)
 
 
-def _authorize(*, actor, school) -> None:
-    if actor is None:  # the management command (an operator at the server)
-        return
-    if actor.is_superuser or actor.role in BULK_ROLES:
-        return
-    if actor.role == Role.SCHOOL and school is not None and actor.school_id == school.pk:
-        return
-    raise PermissionDeniedError(_("Only the school itself may load its contingent; a file for many schools only an operator."))
+def _ensure_kind(school, kind: str) -> None:
+    """The beneficiaries of ``kind`` are listed by providers of the instrument's kinds (pupils by schools, …)."""
+    if kind not in BeneficiaryKind.values:
+        raise DomainError(_("Unknown beneficiary kind."), field="kind", code="unknown_kind")
+    if school is not None and school.kind not in instrument_of_kind(kind).provider_kinds:
+        raise DomainError(_("A “%(provider)s” does not list beneficiaries of the kind “%(kind)s”.")
+                          % {"provider": school.get_kind_display(), "kind": BeneficiaryKind(kind).label},
+                          field="kind", code="kind_not_listed")
 
 
 def _sha256(source) -> str:
@@ -86,7 +88,7 @@ def _sha256(source) -> str:
 
 def _create_staging(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-    columns = ", ".join(f"{name} text" for name in BULK_COLUMNS)
+    columns = ", ".join(f"{name} text" for name in STAGING_COLUMNS)
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line integer PRIMARY KEY, {columns}, school_id bigint) ON COMMIT DROP")
 
 
@@ -141,21 +143,21 @@ def _rows_without_width_errors(rows: Iterator[Row], columns: list[str], errors: 
         yield row
 
 
-def _explain_rows(cursor, columns: list[str], joins: str, condition: str) -> list[RowError]:
+def _explain_rows(cursor, columns: list[str], joins: str, condition: str, kind: str) -> list[RowError]:
     cursor.execute(
         f"SELECT t.line, {', '.join(f't.{name}' for name in columns)} FROM {STAGING} t {joins} "
         f"WHERE {condition} ORDER BY t.line LIMIT 1000"
     )
     errors = []
     for line, *values in cursor.fetchall():
-        problems = row_problems(dict(zip(columns, values, strict=True)), columns=columns) or [
+        problems = row_problems(dict(zip(columns, values, strict=True)), columns=columns, kind=kind) or [
             (None, _("the row does not pass the database's check"))
         ]
         errors.extend(RowError(line, column, message) for column, message in problems)
     return errors
 
 
-def _cross_row_errors(cursor) -> list[RowError]:
+def _cross_row_errors(cursor, kind: str) -> list[RowError]:
     """Problems between rows of the file, and with the enrolments already in the portal."""
     errors = []
     cursor.execute(f"""
@@ -176,10 +178,10 @@ def _cross_row_errors(cursor) -> list[RowError]:
         ORDER BY line LIMIT 1000""")
     for line, first in cursor.fetchall():
         errors.append(RowError(line, "last_name", _("the same IIN as line %(line)s with a different name") % {"line": first}))
-    return errors + _overlap_errors(cursor)
+    return errors + _overlap_errors(cursor, kind)
 
 
-def _overlap_errors(cursor) -> list[RowError]:
+def _overlap_errors(cursor, kind: str) -> list[RowError]:
     """Enrolments of the file that would overlap another of the same pupil at the same school.
 
     The one check of a file that depends on what the portal holds: it is made again when a
@@ -204,7 +206,7 @@ def _overlap_errors(cursor) -> list[RowError]:
             SELECT NULL::integer AS line, e.school_id, p.iin, e.enrolled_on AS starts, e.left_on AS ends
               FROM (SELECT DISTINCT school_id, iin FROM file) AS pupils
               JOIN contingent_pupil p ON p.iin = pupils.iin
-              JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = pupils.school_id
+              JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = pupils.school_id AND e.kind = %(kind)s
              WHERE NOT EXISTS (SELECT 1 FROM file f WHERE f.school_id = e.school_id AND f.iin = p.iin
                                                       AND f.starts = e.enrolled_on)
         ),
@@ -224,13 +226,13 @@ def _overlap_errors(cursor) -> list[RowError]:
         ),
         clashes AS (
             SELECT line, school_id, iin,
-                   CASE WHEN latest_before / {SLOT} >= since THEN latest_before % {SLOT} ELSE position + 1 END AS partner
+                   CASE WHEN latest_before / {SLOT} >= since THEN latest_before %% {SLOT} ELSE position + 1 END AS partner
               FROM scanned
              WHERE line IS NOT NULL AND (latest_before / {SLOT} >= since OR next_since <= until)
         )
         SELECT c.line, o.line, o.starts, o.ends
           FROM clashes c JOIN periods o ON o.school_id = c.school_id AND o.iin = c.iin AND o.position = c.partner
-         ORDER BY c.line LIMIT 1000""")
+         ORDER BY c.line LIMIT 1000""", {"kind": kind})
     for line, other_line, starts, ends in cursor.fetchall():
         if other_line is not None:
             message = _("the enrolment overlaps the one on line %(line)s (the same pupil at the same school)") % {"line": other_line}
@@ -242,43 +244,44 @@ def _overlap_errors(cursor) -> list[RowError]:
     return errors
 
 
-def _summary(cursor) -> dict:
+# What an existing enrolment and a staged row are compared on (changed or unchanged).
+EXISTING = "(e.grade, e.category, e.left_on, e.specialty_group)"
+STAGED = ("(nullif(s.grade, '')::smallint, coalesce(nullif(s.category, ''), 'regular'), nullif(s.left_on, '')::date, "
+          "coalesce(s.specialty_group, ''))")
+
+
+def _summary(cursor, kind: str) -> dict:
     cursor.execute(f"""
         SELECT count(*),
                count(DISTINCT s.school_id),
                count(DISTINCT s.iin) FILTER (WHERE p.id IS NULL),
                count(*) FILTER (WHERE e.id IS NULL),
-               count(*) FILTER (WHERE e.id IS NOT NULL AND (e.grade, e.category, e.left_on)
-                                IS DISTINCT FROM (s.grade::smallint, coalesce(nullif(s.category, ''), 'regular'),
-                                                  nullif(s.left_on, '')::date)),
-               count(*) FILTER (WHERE e.id IS NOT NULL AND (e.grade, e.category, e.left_on)
-                                IS NOT DISTINCT FROM (s.grade::smallint, coalesce(nullif(s.category, ''), 'regular'),
-                                                      nullif(s.left_on, '')::date))
+               count(*) FILTER (WHERE e.id IS NOT NULL AND {EXISTING} IS DISTINCT FROM {STAGED}),
+               count(*) FILTER (WHERE e.id IS NOT NULL AND {EXISTING} IS NOT DISTINCT FROM {STAGED})
           FROM {STAGING} s
           LEFT JOIN contingent_pupil p ON p.iin = s.iin
-          LEFT JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = s.school_id
-                                           AND e.enrolled_on = s.enrolled_on::date""")
+          LEFT JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = s.school_id AND e.kind = %(kind)s
+                                           AND e.enrolled_on = s.enrolled_on::date""", {"kind": kind})
     rows, schools, new_pupils, new_enrolments, changed, unchanged = cursor.fetchone()
     return {"rows": rows, "schools": schools, "new_pupils": new_pupils, "new_enrolments": new_enrolments,
             "changed_enrolments": changed, "unchanged_enrolments": unchanged}
 
 
-def _preview(cursor) -> list[dict]:
+def _preview(cursor, kind: str) -> list[dict]:
     cursor.execute(f"""
-        SELECT s.line, s.iin, s.last_name, s.first_name, coalesce(s.middle_name, ''), s.birth_date, s.grade,
-               s.enrolled_on, coalesce(s.left_on, ''), coalesce(nullif(s.category, ''), 'regular'), sc.bin,
-               CASE WHEN e.id IS NULL THEN 'new'
-                    WHEN (e.grade, e.category, e.left_on) IS DISTINCT FROM
-                         (s.grade::smallint, coalesce(nullif(s.category, ''), 'regular'), nullif(s.left_on, '')::date)
-                    THEN 'changed' ELSE 'unchanged' END
+        SELECT s.line, s.iin, s.last_name, s.first_name, coalesce(s.middle_name, ''), s.birth_date, coalesce(s.grade, ''),
+               s.enrolled_on, coalesce(s.left_on, ''), coalesce(nullif(s.category, ''), 'regular'),
+               coalesce(s.specialty_group, ''), sc.bin,
+               CASE WHEN e.id IS NULL THEN 'new' WHEN {EXISTING} IS DISTINCT FROM {STAGED} THEN 'changed'
+                    ELSE 'unchanged' END
           FROM {STAGING} s
           JOIN schools_school sc ON sc.id = s.school_id
           LEFT JOIN contingent_pupil p ON p.iin = s.iin
-          LEFT JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = s.school_id
+          LEFT JOIN contingent_enrolment e ON e.pupil_id = p.id AND e.school_id = s.school_id AND e.kind = %(kind)s
                                            AND e.enrolled_on = s.enrolled_on::date
-         ORDER BY s.line LIMIT %s""", [PREVIEW_ROWS])
+         ORDER BY s.line LIMIT %(limit)s""", {"kind": kind, "limit": PREVIEW_ROWS})
     keys = ["line", "iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on",
-            "category", "school_bin", "change"]
+            "category", "specialty_group", "school_bin", "change"]
     return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
 
 
@@ -289,13 +292,14 @@ def _counted(rows: Iterator[Row], progress) -> Iterator[Row]:
         yield row
 
 
-def _check(source, *, school, progress=None) -> Checked:
+def _check(source, *, school, kind: str = BeneficiaryKind.PUPIL, progress=None) -> Checked:
     """Stage and check the file; run inside a transaction (the staging table lives until commit).
 
     ``progress(stage=…, rows=…)``, when given, hears how far the check has come.
     """
     progress = progress or (lambda **_info: None)
-    columns = CONTINGENT_COLUMNS if school is not None else BULK_COLUMNS
+    own_columns = file_columns(kind)
+    columns = own_columns if school is not None else [*own_columns, "school_bin"]
     optional = ["school_bin"] if school is not None else []
     width_errors = RowErrors()
     checked = Checked()
@@ -306,15 +310,14 @@ def _check(source, *, school, progress=None) -> Checked:
             cursor.execute(f"ALTER TABLE {STAGING} ALTER COLUMN school_id SET DEFAULT {int(school.pk)}")
         progress(stage="reading", rows=0)
         rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
-        checked.rows = copy_rows(cursor, rows=_counted(rows, progress), table=STAGING, columns=BULK_COLUMNS)
+        checked.rows = copy_rows(cursor, rows=_counted(rows, progress), table=STAGING, columns=STAGING_COLUMNS)
         progress(stage="checking", rows=checked.rows)
         # Temporary tables get no statistics by themselves (autovacuum never sees them): without
         # them the planner takes the file for a few rows and may loop over it for every row.
         cursor.execute(f"ANALYZE {STAGING}")
         checked.errors.extend(width_errors.errors)
-        file_columns = columns if school is None else CONTINGENT_COLUMNS
-        joins, valid = row_check("t", category=True, school_bin=school is None, name_limit=True)
-        checked.errors.extend(_explain_rows(cursor, file_columns, joins, f"NOT {valid}"))
+        joins, valid = row_check("t", category=True, school_bin=school is None, name_limit=True, kind=kind)
+        checked.errors.extend(_explain_rows(cursor, columns, joins, f"NOT {valid}", kind))
         if school is not None:
             # A school_bin column is allowed in a one-school file, but only with that school's BIN.
             cursor.execute(f"SELECT line, school_bin FROM {STAGING} WHERE coalesce(school_bin, '') NOT IN ('', %s) "
@@ -331,22 +334,28 @@ def _check(source, *, school, progress=None) -> Checked:
                            f"ORDER BY t.line LIMIT 1000")
             for line, value in cursor.fetchall():
                 checked.errors.append(RowError(line, "school_bin", _("no school with BIN %(bin)s in the portal") % {"bin": value}))
+            providers = list(instrument_of_kind(kind).provider_kinds)
+            cursor.execute(f"SELECT t.line, t.school_bin FROM {STAGING} t JOIN schools_school sc ON sc.id = t.school_id "
+                           f"WHERE sc.kind <> ALL(%s) ORDER BY t.line LIMIT 1000", [providers])
+            for line, value in cursor.fetchall():
+                checked.errors.append(RowError(line, "school_bin", _("the organisation with BIN %(bin)s does not list "
+                                                                     "beneficiaries of this kind") % {"bin": value}))
         _index_staging(cursor, analyze=school is None)  # a bulk file's schools were set after the first ANALYZE
         if checked.errors:
             # Rows already found wrong take no part in the checks across rows (their values may not even be dates).
             cursor.execute(f"DELETE FROM {STAGING} WHERE line IN (SELECT t.line FROM {STAGING} t {joins} "
                            f"WHERE t.school_id IS NULL OR NOT {valid})")
-        checked.errors.extend(_cross_row_errors(cursor))
+        checked.errors.extend(_cross_row_errors(cursor, kind))
         if checked.errors:
             checked.errors.sort(key=lambda error: (error.line or 0))
             return checked
-        checked.summary = _summary(cursor)
-        checked.preview = _preview(cursor)
+        checked.summary = _summary(cursor, kind)
+        checked.preview = _preview(cursor, kind)
     return checked
 
 
-def _merge(cursor) -> dict:
-    """Upsert pupils by IIN and enrolments by (school, pupil, enrolled on) from the checked staging table."""
+def _merge(cursor, kind: str) -> dict:
+    """Upsert people by IIN and enrolments by (school, pupil, kind, enrolled on) from the checked staging table."""
     cursor.execute(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
     cursor.execute(f"""
         WITH merged AS (
@@ -364,44 +373,52 @@ def _merge(cursor) -> dict:
     pupils_added, pupils_updated = cursor.fetchone()
     cursor.execute(f"""
         WITH merged AS (
-            INSERT INTO contingent_enrolment AS e (school_id, pupil_id, grade, category, enrolled_on, left_on, created_at, updated_at)
-            SELECT s.school_id, p.id, s.grade::smallint, coalesce(nullif(s.category, ''), 'regular'), s.enrolled_on::date,
-                   nullif(s.left_on, '')::date, now(), now()
+            INSERT INTO contingent_enrolment AS e (school_id, pupil_id, kind, grade, category, specialty_group, enrolled_on,
+                                                   left_on, created_at, updated_at)
+            SELECT s.school_id, p.id, %(kind)s, nullif(s.grade, '')::smallint, coalesce(nullif(s.category, ''), 'regular'),
+                   coalesce(s.specialty_group, ''), s.enrolled_on::date, nullif(s.left_on, '')::date, now(), now()
               FROM {STAGING} s JOIN contingent_pupil p ON p.iin = s.iin
-            ON CONFLICT (school_id, pupil_id, enrolled_on) DO UPDATE
-               SET grade = EXCLUDED.grade, category = EXCLUDED.category, left_on = EXCLUDED.left_on, updated_at = now()
-             WHERE (e.grade, e.category, e.left_on) IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.category, EXCLUDED.left_on)
+            ON CONFLICT (school_id, pupil_id, kind, enrolled_on) DO UPDATE
+               SET grade = EXCLUDED.grade, category = EXCLUDED.category, specialty_group = EXCLUDED.specialty_group,
+                   left_on = EXCLUDED.left_on, updated_at = now()
+             WHERE (e.grade, e.category, e.left_on, e.specialty_group)
+                   IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.category, EXCLUDED.left_on, EXCLUDED.specialty_group)
             RETURNING (xmax = 0) AS inserted
         )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged""")
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged""", {"kind": kind})
     enrolments_added, enrolments_updated = cursor.fetchone()
     return {"pupils_added": pupils_added, "pupils_updated": pupils_updated,
             "enrolments_added": enrolments_added, "enrolments_updated": enrolments_updated}
 
 
 @transaction.atomic
-def contingent_import(*, source, school=None, actor=None, original_name: str | None = None) -> ContingentImport:
+def contingent_import(*, source, school=None, actor=None, original_name: str | None = None,
+                      kind: str = BeneficiaryKind.PUPIL) -> ContingentImport:
     """Load a contingent file now (``import_contingent``): check everything, then upsert; all or nothing.
 
     ``school`` given: the file is that school's (``school_bin`` column optional and must match).
     ``school`` None: an operator's bulk file whose last column ``school_bin`` names each row's school.
+    ``kind``: the beneficiaries of the file (pupils by default; the columns follow the kind's instrument).
     Raises ``FileFormatError`` or ``RowsInvalid`` (every problem with its line); nothing is saved then.
     """
-    _authorize(actor=actor, school=school)
+    # a school loads its own file; a file for many schools (no ``school``) only an operator or an administrator
+    require(actor, "import", ContingentImport(school=school))
+    _ensure_kind(school, kind)
     name = original_name or (Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "upload"))
     digest = _sha256(source)
-    checked = _check(source, school=school)
+    checked = _check(source, school=school, kind=kind)
     if checked.errors:
         raise RowsInvalid(checked.errors)
     with connection.cursor() as cursor:
-        result = _merge(cursor)
+        result = _merge(cursor, kind)
     record = ContingentImport.objects.create(
-        school=school, original_name=str(name)[:255], sha256=digest, status=ImportStatus.APPLIED, row_count=checked.rows,
+        school=school, kind=kind, original_name=str(name)[:255], sha256=digest, status=ImportStatus.APPLIED,
+        row_count=checked.rows,
         summary={**checked.summary, **result}, created_by=actor if getattr(actor, "pk", None) else None,
         decided_at=timezone.now(),
     )
-    audit_record(actor=actor, action="contingent_imported", subject=record, to_status=record.status,
-                 data={"school": getattr(school, "bin", None), "sha256": digest, **record.summary})
+    audit_record(actor=actor, action=ContingentImportEvent.IMPORTED, subject=record, to_status=record.status,
+                 data={"school": getattr(school, "bin", None), "kind": kind, "sha256": digest, **record.summary})
     return record
 
 
@@ -443,23 +460,23 @@ def _error_rows(errors: list[RowError]) -> list[dict]:
 
 
 @transaction.atomic
-def contingent_upload(*, school, actor, upload) -> ContingentImport:
-    """A school uploads a CSV/XLSX: the file is kept on the server and checked; no pupil is saved yet.
+def contingent_upload(*, school, actor, upload, kind: str = BeneficiaryKind.PUPIL) -> ContingentImport:
+    """A provider uploads a CSV/XLSX of its beneficiaries (``kind``): the file is kept on the server and
+    checked; none is saved yet.
 
     A small file is checked now; a larger one by a Celery task (``contingent.tasks.check_upload``),
     and the record says ``checking`` until then (``import_progress`` tells how far it is).
     """
-    _authorize(actor=actor, school=school)
-    if actor is None or actor.role != Role.SCHOOL:
-        raise PermissionDeniedError(_("Only the school itself uploads its contingent."))
+    require(actor, "upload", ContingentImport(school=school))  # the school itself
+    _ensure_kind(school, kind)
     digest = _sha256(upload)
-    record = ContingentImport(school=school, original_name=Path(getattr(upload, "name", "upload")).name[:255], sha256=digest,
+    record = ContingentImport(school=school, kind=kind, original_name=Path(getattr(upload, "name", "upload")).name[:255], sha256=digest,
                               status=ImportStatus.CHECKING, created_by=actor)
     upload.seek(0)
     record.file.save(f"{school.bin}-{digest[:16]}{Path(record.original_name).suffix.lower()}", File(upload), save=False)
     record.save()
-    audit_record(actor=actor, action="contingent_uploaded", subject=record, to_status=record.status,
-                 data={"sha256": digest, "size": record.file.size})
+    audit_record(actor=actor, action=ContingentImportEvent.UPLOADED, subject=record, to_status=record.status,
+                 data={"sha256": digest, "size": record.file.size, "kind": kind})
     if runs_inline(record.file.size):
         return contingent_upload_check(record_id=record.pk)
     _enqueue("check_upload", record.pk)
@@ -484,7 +501,7 @@ def contingent_upload_check(*, record_id: int) -> ContingentImport | None:
         with record.file.open("rb") as handle:
             if _kept_file_changed(record, handle):
                 raise ConflictError(_("The kept file has changed since it was uploaded; upload it again."), code="file_changed")
-            checked = _check(handle, school=record.school, progress=_reporter(record.pk))
+            checked = _check(handle, school=record.school, kind=record.kind, progress=_reporter(record.pk))
     except DomainError as error:  # the file as a whole cannot be read
         checked = Checked(errors=[RowError(None, None, str(error))])
     if checked.errors:
@@ -500,7 +517,7 @@ def contingent_upload_check(*, record_id: int) -> ContingentImport | None:
     if checked.errors and record.file:
         record.file.delete(save=False)
     record.save(update_fields=["status", "row_count", "summary", "errors", "file"])
-    audit_record(actor=record.created_by, action="contingent_checked", subject=record, from_status=ImportStatus.CHECKING,
+    audit_record(actor=record.created_by, action=ContingentImportEvent.CHECKED, subject=record, from_status=ImportStatus.CHECKING,
                  to_status=record.status, data={"sha256": record.sha256, "rows": checked.rows, "errors": len(checked.errors)})
     cache.delete(_progress_key(record.pk))
     return record
@@ -514,13 +531,12 @@ def contingent_upload_confirm(*, record: ContingentImport, actor) -> ContingentI
     by a Celery task (``contingent.tasks.apply_upload``), and the record says ``applying`` until then.
     """
     record = ContingentImport.objects.select_for_update().get(pk=record.pk)
-    if actor is None or actor.role != Role.SCHOOL or actor.school_id != record.school_id:
-        raise PermissionDeniedError(_("Only the school that uploaded the file may confirm it."))
-    if record.status != ImportStatus.PENDING:
+    require(actor, "apply", record)
+    if not status_allows(record, ContingentImport.TRANSITIONS, "apply"):
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
     record.status = ImportStatus.APPLYING
     record.save(update_fields=["status"])
-    audit_record(actor=actor, action="contingent_confirmed", subject=record, from_status=ImportStatus.PENDING,
+    audit_record(actor=actor, action=ContingentImportEvent.CONFIRMED, subject=record, from_status=ImportStatus.PENDING,
                  to_status=record.status)
     if runs_inline(record.file.size if record.file else 0):
         return contingent_upload_apply(record_id=record.pk, actor=actor, raise_errors=True)
@@ -548,10 +564,10 @@ def contingent_upload_apply(*, record_id: int, actor=None, raise_errors: bool = 
             restored = _restore_rows(cursor, record)
             if restored:  # the rows passed every check of the file itself; what the portal holds may have changed
                 _reporter(record.pk)(stage="checking", rows=record.row_count)
-                checked = Checked(rows=record.row_count, errors=_overlap_errors(cursor), summary=dict(record.summary))
+                checked = Checked(rows=record.row_count, errors=_overlap_errors(cursor, record.kind), summary=dict(record.summary))
                 checked.summary.pop("preview", None)
         if not restored:
-            checked = _check(handle, school=record.school, progress=_reporter(record.pk))
+            checked = _check(handle, school=record.school, kind=record.kind, progress=_reporter(record.pk))
     if checked.errors:
         transaction.savepoint_rollback(savepoint)
         if raise_errors:
@@ -559,21 +575,21 @@ def contingent_upload_apply(*, record_id: int, actor=None, raise_errors: bool = 
         record.status = ImportStatus.PENDING
         record.errors = _error_rows(checked.errors)
         record.save(update_fields=["status", "errors"])
-        audit_record(actor=actor, action="contingent_apply_refused", subject=record, from_status=ImportStatus.APPLYING,
+        audit_record(actor=actor, action=ContingentImportEvent.APPLY_REFUSED, subject=record, from_status=ImportStatus.APPLYING,
                      to_status=record.status, data={"errors": len(checked.errors)})
         cache.delete(_progress_key(record.pk))
         return record
     _reporter(record.pk)(stage="merging", rows=checked.rows)
     with connection.cursor() as cursor:
-        result = _merge(cursor)
+        result = _merge(cursor, record.kind)
     _drop_kept_rows(record.pk)
     record.status = ImportStatus.APPLIED
     record.summary = {**checked.summary, **result}
     record.errors = []
     record.decided_at = timezone.now()
     record.save(update_fields=["status", "summary", "errors", "decided_at"])
-    audit_record(actor=actor, action="contingent_imported", subject=record, from_status=ImportStatus.APPLYING,
-                 to_status=record.status, data={"school": record.school.bin, "sha256": record.sha256, **record.summary})
+    audit_record(actor=actor, action=ContingentImportEvent.IMPORTED, subject=record, from_status=ImportStatus.APPLYING,
+                 to_status=record.status, data={"school": record.school.bin, "kind": record.kind, "sha256": record.sha256, **record.summary})
     cache.delete(_progress_key(record.pk))
     return record
 
@@ -589,7 +605,7 @@ def contingent_upload_fail(*, record_id: int, reason: str) -> ContingentImport |
     record.status = ImportStatus.FAILED
     record.errors = [{"line": None, "column": None, "message": str(_("The upload could not be processed; upload the file again."))}]
     record.save(update_fields=["status", "errors"])
-    audit_record(actor=None, action="contingent_upload_failed", subject=record, from_status=previous, to_status=record.status,
+    audit_record(actor=None, action=ContingentImportEvent.FAILED, subject=record, from_status=previous, to_status=record.status,
                  data={"reason": reason[:500]})
     cache.delete(_progress_key(record.pk))
     return record
@@ -598,16 +614,13 @@ def contingent_upload_fail(*, record_id: int, reason: str) -> ContingentImport |
 @transaction.atomic
 def contingent_upload_discard(*, record: ContingentImport, actor) -> ContingentImport:
     record = ContingentImport.objects.select_for_update().get(pk=record.pk)
-    if actor is None or actor.role != Role.SCHOOL or actor.school_id != record.school_id:
-        raise PermissionDeniedError(_("Only the school that uploaded the file may discard it."))
-    if record.status != ImportStatus.PENDING:
+    require(actor, "discard", record)
+    if not status_allows(record, ContingentImport.TRANSITIONS, "discard"):
         raise ConflictError(_("This upload is no longer awaiting confirmation."), code="not_pending")
     _drop_kept_rows(record.pk)
-    record.status = ImportStatus.DISCARDED
-    record.decided_at = timezone.now()
-    if record.file:
-        record.file.delete(save=False)
-    record.save(update_fields=["status", "decided_at", "file"])
-    audit_record(actor=actor, action="contingent_upload_discarded", subject=record, from_status=ImportStatus.PENDING,
-                 to_status=record.status)
-    return record
+    discarded = transition_apply(obj=record, transitions=ContingentImport.TRANSITIONS, action="discard", actor=actor,
+                                 extra_fields={"decided_at": timezone.now()})
+    if discarded.file:
+        discarded.file.delete(save=False)
+        discarded.save(update_fields=["file"])
+    return discarded

@@ -1,21 +1,29 @@
-"""Loading NOBD snapshots (``nobd_import``) and pruning old ones.
+"""Loading NOBD snapshots (``nobd_import``) into the history stored by change, and pruning old ones.
 
-A snapshot is loaded set-based, in one transaction:
+A snapshot is loaded set-based, in one transaction, one import at a time (``NOBD_IMPORT_LOCK``):
 
-1. the file streams into a new table ``contingent_nobdrow_<id>`` with ``COPY … FREEZE`` (rows
-   kept exactly as received; SHA-256 and line ends counted on the way, never row by row);
-2. one parallel SQL pass checks every row (``contingent.sql.row_check``: hash joins with
-   static tables of valid IIN prefixes, suffixes and dates) and then the distinct school
-   BINs; if anything is wrong, a second pass finds the wrong rows with their line numbers,
-   Python explains each one, and the whole transaction rolls back: nothing changed;
-3. the table is attached as the snapshot's partition of ``contingent_nobdrow`` and analysed;
-   the snapshot records date, source, SHA-256 and row count;
-4. older snapshots beyond the retention lose their rows (see ``nobd_prune``).
+1. the file streams into a new unlogged table ``contingent_nobdstage_<id>`` with ``COPY … FREEZE``
+   (values kept as received, an empty value as ``''``; SHA-256 and line ends counted on the way,
+   never row by row);
+2. one parallel hash join compares it with the live rows of the history (``contingent.history``):
+   the rows the file no longer has, and the rows it brings;
+3. the new rows are checked in one SQL pass (``contingent.sql.row_check``: hash joins with static
+   tables of valid IIN prefixes, suffixes and dates), then their distinct school BINs. A row that
+   is also in the previous import was accepted by the same checks (``checked_with``: the
+   fingerprint of the checks' SQL), so only new rows are checked again; when the checks changed,
+   or the history is empty, every row is. If anything is wrong, a second pass finds the wrong rows
+   with their line numbers, Python explains each one, and the whole transaction rolls back:
+   nothing changed;
+4. the rows the file no longer has are closed (``valid_to`` = this snapshot), the new ones added
+   (``valid_from`` = this snapshot); the snapshot records date, source, SHA-256, row count and
+   what changed; the staging table is dropped;
+5. older snapshots beyond the retention lose the rows only they had (see ``nobd_prune``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from pathlib import Path
@@ -26,23 +34,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contingent.choices import SnapshotStatus
+from contingent.history import HISTORY_TABLE
 from contingent.loading import copy_csv_file, expected_rows
-from contingent.models import NOBD_ROWS_TABLE, NobdSnapshot
+from contingent.models import NobdSnapshot
 from contingent.signals import nobd_snapshots_in_use
 from contingent.sql import bin_ok, row_check
 from contingent.validation import row_problems
-from core.errors import PermissionDeniedError
-from core.locks import CHECK_RUN_LOCK
-from core.roles import Role
-from core.services import audit_record
+from core.locks import CHECK_RUN_LOCK, AdvisoryLock
+from core.scoping import require
 from core.tabular import FileFormatError, RowError, RowsInvalid
+from core.workflow import transition_apply
 from integrations.nobd import NOBD_COLUMNS
 
 logger = logging.getLogger(__name__)
 
 JOINS, ROW_OK = row_check("t", category=False, school_bin=False, name_limit=False)
 ERROR_LIMIT = 1000
-IMPORT_ROLES = {Role.OPERATOR, Role.ADMIN}
 
 
 def _numbered(table: str) -> str:
@@ -93,6 +100,73 @@ def _explain(cursor, table: str, bad_bins: list[str]) -> list[RowError]:
     return errors
 
 
+# One import at a time: each computes its difference against the rows the latest import left live.
+NOBD_IMPORT_LOCK = AdvisoryLock(730_141, "one NOBD import (or pruning) at a time: the live rows of the history")
+# Which checks accepted the rows: the SQL of the row check and of the BIN check. An import checks again
+# only the rows that are new when the previous import was checked the same way.
+CHECKS_FINGERPRINT = hashlib.sha256(f"{JOINS}\n{ROW_OK}\n{bin_ok('school_bin')}".encode()).hexdigest()
+# When an import adds more than this share of the history's rows, the planner's statistics are renewed
+# at once (smaller changes are left to autovacuum's analyse).
+ANALYSE_SHARE = 0.1
+
+MATCH = " AND ".join(f"h.{name} = s.{name}" for name in NOBD_COLUMNS)
+COLUMNS = ", ".join(NOBD_COLUMNS)
+
+
+def _previous_checks() -> str | None:
+    """The fingerprint of the checks of the import whose rows are live (the latest ready one)."""
+    latest = (NobdSnapshot.objects.filter(status__in=[SnapshotStatus.READY, SnapshotStatus.PRUNED])
+              .order_by("-id").values_list("checked_with", flat=True).first())
+    return latest or None
+
+
+def _validate(cursor, table: str, rows_filter: str) -> None:
+    """Check the rows of ``table`` that ``rows_filter`` selects (every value, then the distinct BINs)."""
+    cursor.execute(f"""
+        WITH per_bin AS (SELECT t.school_bin, count(*) FILTER (WHERE NOT {ROW_OK}) AS wrong
+                           FROM {table} t {JOINS} WHERE {rows_filter} GROUP BY t.school_bin)
+        SELECT coalesce(sum(wrong), 0), coalesce(array_agg(school_bin) FILTER (WHERE NOT {bin_ok('school_bin')}), '{{}}')
+          FROM per_bin""")
+    bad_rows, bad_bins = cursor.fetchone()
+    if bad_rows or bad_bins:
+        raise RowsInvalid(_explain(cursor, table, list(bad_bins)))
+
+
+def _apply_difference(cursor, *, snapshot: NobdSnapshot, table: str, timings: dict, lap) -> tuple[int, int]:
+    """Compare the staged file with the live rows, check what is new, close and add; return (added, removed)."""
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {HISTORY_TABLE} WHERE valid_to IS NULL)")
+    if not cursor.fetchone()[0]:
+        # Nothing live (the first import, or after everything was pruned): every row is new.
+        _validate(cursor, table, "true")
+        timings["validate"] = lap()
+        cursor.execute(f"INSERT INTO {HISTORY_TABLE} (valid_from, {COLUMNS}) SELECT DISTINCT %s::bigint, {COLUMNS} FROM {table}",
+                       [snapshot.pk])
+        timings["store"] = lap()
+        return cursor.rowcount, 0
+    # One parallel hash join: live rows the file lacks (old) and file rows the history lacks (new).
+    cursor.execute("DROP TABLE IF EXISTS nobd_difference")
+    cursor.execute(f"""
+        CREATE TEMP TABLE nobd_difference ON COMMIT DROP AS
+        SELECT h.ctid AS old_row, s.ctid AS new_row
+          FROM (SELECT ctid, {COLUMNS} FROM {HISTORY_TABLE} WHERE valid_to IS NULL) h
+          FULL JOIN {table} s ON {MATCH}
+         WHERE h.ctid IS NULL OR s.ctid IS NULL""")
+    timings["compare"] = lap()
+    new_rows = "t.ctid = ANY(ARRAY(SELECT new_row FROM nobd_difference WHERE new_row IS NOT NULL))"
+    _validate(cursor, table, new_rows if _previous_checks() == CHECKS_FINGERPRINT else "true")
+    timings["validate"] = lap()
+    cursor.execute(f"""
+        UPDATE {HISTORY_TABLE} SET valid_to = %s
+         WHERE ctid = ANY(ARRAY(SELECT old_row FROM nobd_difference WHERE old_row IS NOT NULL)) AND valid_to IS NULL""",
+                   [snapshot.pk])
+    removed = cursor.rowcount
+    cursor.execute(f"INSERT INTO {HISTORY_TABLE} (valid_from, {COLUMNS}) SELECT DISTINCT %s::bigint, {COLUMNS} "
+                   f"FROM {table} t WHERE {new_rows}", [snapshot.pk])
+    added = cursor.rowcount
+    timings["store"] = lap()
+    return added, removed
+
+
 @transaction.atomic
 def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = None, actor=None) -> NobdSnapshot:
     """Load the NOBD snapshot file at ``path`` taken on ``taken_on``; all or nothing.
@@ -100,16 +174,16 @@ def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = Non
     Raises ``FileFormatError`` (encoding, columns, a malformed row) or ``RowsInvalid`` (every
     wrong value with its line); then nothing is saved.
     """
-    if actor is not None and not (actor.is_superuser or actor.role in IMPORT_ROLES):
-        raise PermissionDeniedError(_("Only an operator may load an NOBD snapshot."))
+    require(actor, "import", NobdSnapshot)  # an operator or an administrator (or the system)
     path = Path(path)
     if not path.is_file():
         raise FileFormatError(_("File %(name)s does not exist.") % {"name": path})
+    NOBD_IMPORT_LOCK.acquire_for_transaction()
     snapshot = NobdSnapshot.objects.create(
         taken_on=taken_on, source=(source or str(path.resolve()))[:500], sha256="", status=SnapshotStatus.IMPORTING,
         imported_by=actor if getattr(actor, "pk", None) else None,
     )
-    table = snapshot.rows_table
+    table = snapshot.staging_table
     timings: dict[str, float] = {}
     clock = [time.monotonic()]
 
@@ -121,43 +195,27 @@ def nobd_import(*, path: str | Path, taken_on: dt.date, source: str | None = Non
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
         cursor.execute(f"DROP TABLE IF EXISTS {table}")  # left by an interrupted import with reused ids
-        cursor.execute(f"CREATE TABLE {table} (LIKE {NOBD_ROWS_TABLE})")
-        cursor.execute(
-            f"ALTER TABLE {table} ALTER COLUMN snapshot_id SET DEFAULT {snapshot.pk}, "
-            f"ADD CONSTRAINT {table}_snapshot CHECK (snapshot_id = {snapshot.pk})"
-        )
-        rows, stats, _header = copy_csv_file(cursor, path=path, table=table, columns=NOBD_COLUMNS, freeze=True)
+        cursor.execute(f"CREATE UNLOGGED TABLE {table} ({', '.join(f'{name} text' for name in NOBD_COLUMNS)})")
+        rows, stats, _header = copy_csv_file(cursor, path=path, table=table, columns=NOBD_COLUMNS, freeze=True,
+                                             empty_as_text=True)
         timings["copy"] = _lap()
         if rows != expected_rows(stats):
             raise _line_break_error(cursor, table, rows)
-        # One parallel pass: wrong rows counted per school BIN, then the distinct BINs checked.
-        cursor.execute(f"""
-            WITH per_bin AS (SELECT t.school_bin, count(*) FILTER (WHERE NOT {ROW_OK}) AS wrong
-                               FROM {table} t {JOINS} GROUP BY t.school_bin)
-            SELECT coalesce(sum(wrong), 0), coalesce(array_agg(school_bin) FILTER (WHERE NOT {bin_ok('school_bin')}), '{{}}')
-              FROM per_bin""")
-        bad_rows, bad_bins = cursor.fetchone()
-        timings["validate"] = _lap()
-        if bad_rows or bad_bins:
-            raise RowsInvalid(_explain(cursor, table, list(bad_bins)))
-        cursor.execute(f"ALTER TABLE {NOBD_ROWS_TABLE} ATTACH PARTITION {table} FOR VALUES IN ({snapshot.pk})")
-        # Statistics of the parent too: the planner estimates joins through the parent's columns
-        # (without them it misjudges the checks' join with the contingent by a factor of three).
-        cursor.execute(f"ANALYZE {NOBD_ROWS_TABLE} (iin, school_bin)")
-        timings["attach_analyse"] = _lap()
-    snapshot.sha256 = stats.sha256
-    snapshot.row_count = rows
-    snapshot.status = SnapshotStatus.READY
-    snapshot.finished_at = timezone.now()
-    snapshot.save(update_fields=["sha256", "row_count", "status", "finished_at"])
-    audit_record(actor=actor, action="nobd_snapshot_imported", subject=snapshot, to_status=snapshot.status, data={
-        "taken_on": taken_on, "source": snapshot.source, "sha256": snapshot.sha256, "rows": rows, "bytes": stats.size,
-        "seconds": timings,
-    })
+        added, removed = _apply_difference(cursor, snapshot=snapshot, table=table, timings=timings, lap=_lap)
+        cursor.execute(f"DROP TABLE {table}")
+        if added > ANALYSE_SHARE * max(rows, 1):
+            cursor.execute(f"ANALYZE {HISTORY_TABLE}")
+        timings["analyse"] = _lap()
+    snapshot = transition_apply(obj=snapshot, transitions=NobdSnapshot.TRANSITIONS, action="finish", actor=actor, data={
+        "taken_on": taken_on, "source": snapshot.source, "sha256": stats.sha256, "rows": rows, "bytes": stats.size,
+        "rows_added": added, "rows_removed": removed, "seconds": timings,
+    }, extra_fields={"sha256": stats.sha256, "row_count": rows, "rows_added": added, "rows_removed": removed,
+                     "checked_with": CHECKS_FINGERPRINT, "finished_at": timezone.now()})
     nobd_prune(actor=actor)
     timings["prune"] = _lap()
     snapshot.timings = timings  # for the benchmark's report
-    logger.info("NOBD snapshot %s imported: %s rows, stages %s", snapshot.pk, rows, timings)
+    logger.info("NOBD snapshot %s imported: %s rows (%s added, %s removed), stages %s", snapshot.pk, rows, added, removed,
+                timings)
     return snapshot
 
 
@@ -171,7 +229,8 @@ def _snapshots_in_use() -> set[int]:
 
 @transaction.atomic
 def nobd_prune(*, actor=None, keep: int | None = None) -> list[int]:
-    """Drop the rows of ready snapshots beyond the newest ``keep`` (``NOBD_SNAPSHOT_KEEP``).
+    """Prune the ready snapshots beyond the newest ``keep`` (``NOBD_SNAPSHOT_KEEP``): the rows that no
+    snapshot still kept has are deleted from the history.
 
     Never a snapshot another app still needs (``nobd_snapshots_in_use``: the checks keep the
     snapshots of running runs and of the latest successful run, whose findings are the current
@@ -184,18 +243,24 @@ def nobd_prune(*, actor=None, keep: int | None = None) -> list[int]:
     if not CHECK_RUN_LOCK.try_acquire_for_transaction():
         logger.info("NOBD pruning skipped: a check run is in progress")
         return []
+    NOBD_IMPORT_LOCK.acquire_for_transaction()
     ready = list(NobdSnapshot.objects.select_for_update().filter(status=SnapshotStatus.READY).order_by("-taken_on", "-id"))
     protected = {snapshot.pk for snapshot in ready[: max(keep, 1)]} | _snapshots_in_use()
     pruned = []
     for snapshot in ready:
         if snapshot.pk in protected:
             continue
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {snapshot.rows_table}")
-        snapshot.status = SnapshotStatus.PRUNED
-        snapshot.pruned_at = timezone.now()
-        snapshot.save(update_fields=["status", "pruned_at"])
-        audit_record(actor=actor, action="nobd_snapshot_pruned", subject=snapshot, from_status=SnapshotStatus.READY,
-                     to_status=SnapshotStatus.PRUNED, data={"keep": keep})
+        transition_apply(obj=snapshot, transitions=NobdSnapshot.TRANSITIONS, action="prune", actor=actor,
+                         data={"keep": keep}, extra_fields={"pruned_at": timezone.now()})
         pruned.append(snapshot.pk)
+    if pruned:
+        # The rows no ready snapshot has any more (a live row is in the latest import, which is always kept).
+        with connection.cursor() as cursor:
+            cursor.execute(f"""
+                DELETE FROM {HISTORY_TABLE} h
+                 WHERE h.valid_to IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM contingent_nobdsnapshot s
+                                    WHERE s.status = %s AND s.id >= h.valid_from AND s.id < h.valid_to)""",
+                           [SnapshotStatus.READY])
+            logger.info("NOBD pruning: snapshots %s pruned, %s history rows deleted", pruned, cursor.rowcount)
     return pruned

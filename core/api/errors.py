@@ -1,6 +1,7 @@
 """One error format for the whole API.
 
-Every error answers ``{"error": {"code": ..., "message": ..., "fields": {...}}}``:
+Every error answers ``{"error": {"code": ..., "message": ..., "fields": {...}}}``; ``fields`` maps a
+field (a dotted path inside nested data: ``payments.0``, ``rejections.1.line``) to its messages:
 validation errors (400), domain rule violations (400), conflicts with the current
 state (409), authentication (401) and permission (403) errors, not found (404).
 """
@@ -25,6 +26,21 @@ def _flatten(detail):
     if isinstance(detail, list):
         return [_flatten(item) for item in detail]
     return force_str(detail)
+
+
+def _field_messages(detail, path: str = "") -> dict[str, list[str]]:
+    """Nested errors as ``{"field": [messages]}`` with dotted paths: ``payments.0``, ``rejections.1.line``."""
+    if isinstance(detail, dict):
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
+        items = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {path: [force_str(message) for message in messages]} if messages else {}
+    result: dict[str, list[str]] = {}
+    for key, value in items:
+        result.update(_field_messages(value, f"{path}.{key}" if path else str(key)))
+    return result
 
 
 def error_body(code: str, message: str, fields: dict | None = None, details: dict | None = None) -> dict:
@@ -56,9 +72,9 @@ def exception_handler(exc, context):
         if isinstance(detail, dict):
             non_field = detail.pop("non_field_errors", None)
             message = " ".join(non_field) if non_field else _("The request has errors; see the fields.")
-            fields = detail or None
+            fields = _field_messages(detail) or None
         else:
-            message = " ".join(detail) if isinstance(detail, list) else str(detail)
+            message = " ".join(text for texts in _field_messages(detail).values() for text in texts)
             fields = None
         response.data = error_body("invalid", message, fields)
     else:

@@ -3,6 +3,15 @@ from rest_framework import serializers
 from core.models import Region
 
 
+class OptionalEmailField(serializers.EmailField):
+    """An e-mail address that may be blank ("" when none is known), documented so: a read-only model field
+    loses ``allow_blank`` in a ModelSerializer, and its schema would then refuse ""."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
 class RegionSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 

@@ -1,10 +1,9 @@
-from rest_framework import viewsets
-
 from core.api.serializers import RegionSerializer
+from core.api.viewsets import ReadOnlyModelViewSet
 from core.selectors import region_list
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ReadOnlyModelViewSet):
     """The regions of Kazakhstan (KATO). Public reference data."""
 
     serializer_class = RegionSerializer

@@ -29,6 +29,16 @@ REGIONS = [
 ]
 
 
+# Every region on a tile grid, roughly where it lies (row from the north, column from the west):
+# one equal tile per region, so that a map of figures by region needs no geography files.
+TILE_GRID = {
+    "27": (0, 0), "39": (0, 2), "59": (0, 3), "55": (0, 4), "63": (0, 5),
+    "23": (1, 0), "15": (1, 1), "11": (1, 3), "71": (1, 4), "10": (1, 5),
+    "47": (2, 0), "62": (2, 2), "35": (2, 3), "33": (2, 5),
+    "43": (3, 1), "61": (3, 2), "31": (3, 3), "19": (3, 4),
+    "79": (4, 2), "75": (4, 4),
+}
+
 def ensure_regions(Region) -> None:
     """Insert or update the reference rows (used by the data migration and by test set-up)."""
     for code, kato, kind, name_kk, name_ru, name_en in REGIONS:

@@ -6,14 +6,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.filters import MAX_ID
 from orders.amounts import levels_total
 from orders.choices import level_sort_key
-from orders.filters import MAX_ID
 from orders.models import Application, Contract, StateOrder
 from orders.services import LevelInput, OrderInput
 from orders.services.state_orders import MAX_NORM, MAX_PLACES
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
-from schools.choices import Level
+
+MAX_CATEGORIES = 50
+
+
+def CATEGORY_FIELD():  # noqa: N802 - a field factory, read like a field class
+    return serializers.RegexField(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$", max_length=20,
+                                  help_text=_("a norm category of the programme (schools: primary, basic, general)"))
 
 
 def _sorted_levels(rows):
@@ -41,7 +47,7 @@ class ActionsMixin(serializers.Serializer):
 # --- state orders ------------------------------------------------------------------------
 
 class StateOrderLevelSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
     places = serializers.IntegerField(read_only=True)
     monthly_norm = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     approved_places = serializers.IntegerField(read_only=True)
@@ -51,12 +57,16 @@ class StateOrderLevelSerializer(serializers.Serializer):
 class StateOrderSerializer(ActionsMixin, serializers.ModelSerializer):
     transitions = ORDER_TRANSITIONS
     region = serializers.CharField(source="region_id", read_only=True)
+    programme = serializers.IntegerField(source="programme_id", read_only=True)
+    programme_key = serializers.CharField(source="programme.code", read_only=True, help_text=_("the funding programme's code"))
+    instrument = serializers.CharField(source="programme.instrument", read_only=True)
     levels = serializers.SerializerMethodField()
     remaining_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
 
     class Meta:
         model = StateOrder
-        fields = ["id", "region", "school_year", "programme_code", "title", "status", "budget", "committed_amount",
+        fields = ["id", "region", "programme", "programme_key", "instrument", "school_year", "programme_code", "title",
+                  "status", "budget", "committed_amount",
                   "remaining_amount", "sen_coefficient", "applications_open_at", "applications_close_at",
                   "service_start", "service_end", "levels", "actions", "created_at", "updated_at"]
         read_only_fields = fields
@@ -67,12 +77,14 @@ class StateOrderSerializer(ActionsMixin, serializers.ModelSerializer):
 
 
 class StateOrderLevelInputSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices)
+    level = CATEGORY_FIELD()
     places = serializers.IntegerField(min_value=0, max_value=MAX_PLACES)
     monthly_norm = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0), max_value=MAX_NORM)
 
 
 class StateOrderWriteSerializer(serializers.Serializer):
+    programme = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                         help_text=_("the funding programme (default: the national state educational order)"))
     school_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text=_("2025 means 2025–2026"))
     programme_code = serializers.CharField(max_length=20)
     title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -83,7 +95,7 @@ class StateOrderWriteSerializer(serializers.Serializer):
     applications_close_at = serializers.DateTimeField()
     service_start = serializers.DateField()
     service_end = serializers.DateField()
-    levels = StateOrderLevelInputSerializer(many=True, min_length=1, max_length=len(Level.values))
+    levels = StateOrderLevelInputSerializer(many=True, min_length=1, max_length=MAX_CATEGORIES)
 
     def validate_levels(self, value):
         names = [row["level"] for row in value]
@@ -91,16 +103,24 @@ class StateOrderWriteSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Each level may appear once."))
         return value
 
-    def to_input(self) -> OrderInput:
+    def to_input(self, *, user=None) -> OrderInput:
         data = dict(self.validated_data)
         levels = {row["level"]: LevelInput(places=row["places"], monthly_norm=row["monthly_norm"]) for row in data.pop("levels")}
-        return OrderInput(levels=levels, **data)
+        programme_id = data.pop("programme", None)
+        programme = None
+        if programme_id is not None:
+            from programmes.selectors import programme_list
+
+            programme = programme_list(user=user).filter(pk=programme_id).first()
+            if programme is None:
+                raise serializers.ValidationError({"programme": [_("No such programme.")]})
+        return OrderInput(levels=levels, programme=programme, **data)
 
 
 # --- applications ------------------------------------------------------------------------
 
 class ApplicationLevelSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
     requested_places = serializers.IntegerField(read_only=True)
     approved_places = serializers.IntegerField(read_only=True, allow_null=True)
 
@@ -127,7 +147,7 @@ class ApplicationSerializer(ActionsMixin, serializers.ModelSerializer):
 
 
 class PlacesSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices)
+    level = CATEGORY_FIELD()
     places = serializers.IntegerField(min_value=0, max_value=MAX_PLACES)
 
 
@@ -140,14 +160,14 @@ def _places(rows) -> dict[str, int]:
 
 class ApplicationCreateSerializer(serializers.Serializer):
     order = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    levels = PlacesSerializer(many=True, min_length=1, max_length=len(Level.values))
+    levels = PlacesSerializer(many=True, min_length=1, max_length=MAX_CATEGORIES)
 
     def places(self) -> dict[str, int]:
         return _places(self.validated_data["levels"])
 
 
 class ApplicationApproveSerializer(serializers.Serializer):
-    levels = PlacesSerializer(many=True, required=False, max_length=len(Level.values),
+    levels = PlacesSerializer(many=True, required=False, max_length=MAX_CATEGORIES,
                               help_text=_("Places approved per level; leave out to approve what was asked."))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
@@ -159,7 +179,7 @@ class ApplicationApproveSerializer(serializers.Serializer):
 # --- contracts ---------------------------------------------------------------------------
 
 class ContractLevelSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    level = serializers.CharField(read_only=True, help_text=_("the programme's norm category (schools: the level)"))
     places = serializers.IntegerField(read_only=True)
     monthly_norm = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
@@ -181,6 +201,7 @@ class ContractSignatureSerializer(serializers.Serializer):
 
 class ContractSerializer(ActionsMixin, serializers.ModelSerializer):
     transitions = CONTRACT_TRANSITIONS
+    periods = serializers.IntegerField(read_only=True, help_text=_("periods paid: months, or academic terms"))
     school = SchoolBriefSerializer(read_only=True)
     levels = serializers.SerializerMethodField()
     document = serializers.SerializerMethodField()
@@ -189,13 +210,13 @@ class ContractSerializer(ActionsMixin, serializers.ModelSerializer):
     class Meta:
         model = Contract
         fields = ["id", "number", "order", "application", "school", "status", "status_reason", "period_start", "period_end",
-                  "months", "total_amount", "levels", "document", "signatures", "actions", "created_at"]
+                  "months", "periods", "total_amount", "levels", "document", "signatures", "actions", "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(ContractLevelSerializer(many=True))
     def get_levels(self, obj):
         rows = [{"level": row.level, "places": row.places, "monthly_norm": row.monthly_norm,
-                 "amount": levels_total([(row.places, row.monthly_norm)], obj.months)}
+                 "amount": levels_total([(row.places, row.monthly_norm)], obj.periods)}
                 for row in _sorted_levels(obj.levels.all())]
         return ContractLevelSerializer(rows, many=True).data
 

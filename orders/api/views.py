@@ -1,7 +1,7 @@
 """API of state orders, applications, contracts and the public queue.
 
 Reads go through the selectors (central scoping); every transition is a POST action endpoint
-that calls its one service. Roles are checked by ``PortalPermission`` (``write_roles``) and
+that calls its one service. Who may is asked of the one decision by ``PortalPermission`` (each model's scope) and
 again by the services.
 """
 
@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
+from core.api.documents import HTML, PDF, document_action
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
+from core.api.viewsets import ID_REGEX, GenericViewSet, ReadOnlyModelViewSet
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import effective_role
 from orders import selectors, services
 from orders.api import serializers as s
 from orders.filters import ApplicationFilterSet, ContractFilterSet, QueueFilterSet, StateOrderFilterSet
 from orders.pdf import PDF_LANGUAGES, contract_pdf
+from orders.transitions import SIGN_ACTION_BY_ROLE
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
@@ -32,25 +32,14 @@ def action_schema(request, response, summary: str):
     return extend_schema(request=request, responses={200: response, **ERRORS}, summary=summary)
 
 
-class FirstRendererNegotiation(BaseContentNegotiation):
-    """For file downloads: errors are always JSON; a success answers with the file itself."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 @extend_schema_view(
     list=extend_schema(summary="State orders you may see (anyone: published and closed ones)"),
     retrieve=extend_schema(summary="One state order", responses={200: s.StateOrderSerializer, 404: ErrorSerializer}),
 )
-class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyModelViewSet):
     """State orders. A department officer drafts, edits (draft only), publishes and closes its region's orders."""
 
     public = True  # open data: anyone reads published and closed orders (the scope decides)
-    write_roles = {Role.DEPARTMENT}
     serializer_class = s.StateOrderSerializer
     filterset_class = StateOrderFilterSet
     ordering_fields = ["school_year", "created_at", "budget"]
@@ -69,7 +58,7 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def create(self, request, *args, **kwargs):
         payload = s.StateOrderWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        order = services.order_create(data=payload.to_input(), actor=request.user)
+        order = services.order_create(data=payload.to_input(user=request.user), actor=request.user)
         return self._respond(order, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.StateOrderWriteSerializer, responses={200: s.StateOrderSerializer, **ERRORS},
@@ -78,7 +67,7 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         order = self.get_object()
         payload = s.StateOrderWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        order = services.order_update(order=order, data=payload.to_input(), actor=request.user)
+        order = services.order_update(order=order, data=payload.to_input(user=request.user), actor=request.user)
         return self._respond(order)
 
     @action_schema(None, s.StateOrderSerializer, "Publish a draft order")
@@ -99,10 +88,10 @@ class StateOrderViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     list=extend_schema(summary="Applications you may see"),
     retrieve=extend_schema(summary="One application", responses={200: s.ApplicationSerializer, 404: ErrorSerializer}),
 )
-class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ApplicationViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Applications: a school applies and may withdraw; the department approves or rejects."""
 
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    permission_actions = {"create": "submit"}  # who may: Application.scope
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering_fields = ["submitted_at", "decided_at"]
@@ -159,10 +148,11 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     list=extend_schema(summary="Contracts you may see"),
     retrieve=extend_schema(summary="One contract", responses={200: s.ContractSerializer, 404: ErrorSerializer}),
 )
-class ContractViewSet(viewsets.ReadOnlyModelViewSet):
+class ContractViewSet(ReadOnlyModelViewSet):
     """Contracts: signed by the school, then the department; suspended, resumed, terminated, closed by the department."""
 
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT}
+    # "sign" is the signing transition of the signer's party (who may: Contract.scope)
+    permission_actions = {"sign": lambda request: SIGN_ACTION_BY_ROLE.get(effective_role(request.user))}
     serializer_class = s.ContractSerializer
     filterset_class = ContractFilterSet
     ordering_fields = ["created_at", "number", "total_amount"]
@@ -210,39 +200,34 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet):
         payload.is_valid(raise_exception=True)
         return self._respond(service(contract=self.get_object(), actor=request.user, reason=payload.validated_data["reason"]))
 
-    @extend_schema(
-        summary="The signed document, byte for byte (its SHA-256 is what the parties sign)",
-        responses={(200, "text/html"): OpenApiTypes.BINARY, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer},
-    )
-    @action(detail=True, methods=["get"], content_negotiation_class=FirstRendererNegotiation, filter_backends=[])
+    @document_action(url_path="document", media_type=HTML,
+                     summary="The signed document, byte for byte: Kazakh, then Russian text (its SHA-256 is what "
+                             "the parties sign)")
     def document(self, request, pk=None):
-        document = self.get_object().document
+        contract = self.get_object()
+        document = contract.document
         if document is None:
             raise DomainError(_("This contract has no document."), code="no_document")
         response = HttpResponse(bytes(document.content), content_type=document.media_type)
         response["X-Content-SHA256"] = document.sha256
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response["Content-Disposition"] = f'inline; filename="contract-{contract.number}.html"'
         return response
 
-    @extend_schema(
-        summary="Printable PDF of the contract",
-        parameters=[OpenApiParameter("lang", str, enum=list(PDF_LANGUAGES), default="kk", description="Language of the PDF")],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: ErrorSerializer, 401: ErrorSerializer,
-                   403: ErrorSerializer, 404: ErrorSerializer},
-    )
-    @action(detail=True, methods=["get"], content_negotiation_class=FirstRendererNegotiation, filter_backends=[])
+    @document_action(url_path="pdf", media_type=PDF, summary="Printable PDF of the contract", parameters=[
+        OpenApiParameter("lang", str, enum=list(PDF_LANGUAGES), default="kk", description="Language of the PDF")])
     def pdf(self, request, pk=None):
         language = request.query_params.get("lang", "kk")
         if language not in PDF_LANGUAGES:
             raise DomainError(_("Choose the PDF language: kk, ru or en."), field="lang", code="bad_language")
         contract = self.get_object()
-        response = HttpResponse(contract_pdf(contract, language=language), content_type="application/pdf")
+        response = HttpResponse(contract_pdf(contract, language=language), content_type=PDF)
         response["Content-Disposition"] = f'inline; filename="contract-{contract.number}-{language}.pdf"'
         return response
 
 
 @extend_schema_view(list=extend_schema(summary="The public application queue (no sign-in, no personal data)"))
-class QueueEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class QueueEntryViewSet(mixins.ListModelMixin, GenericViewSet):
     """The public queue: applications to published and closed orders, in order of submission (to the microsecond)."""
 
     public = True

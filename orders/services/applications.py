@@ -16,21 +16,22 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_count
 from core.errors import ConflictError, DomainError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.scoping import ensure_in_scope, require
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total
-from orders.choices import ApplicationStatus, OrderStatus
+from orders.choices import ApplicationEvent, ApplicationStatus, OrderStatus
 from orders.models import Application, ApplicationLevel, StateOrder, StateOrderLevel
 from orders.selectors import blocking_findings, finding_explanation
-from orders.services.common import ClockTimestamp, ensure_role
+from orders.services.common import ClockTimestamp
 from orders.transitions import APPLICATION_TRANSITIONS
-from schools.choices import Level, SchoolStatus
+from programmes.labels import category_label
+from programmes.periods import periods_between
+from schools.choices import ProviderKind, SchoolStatus
 
 
 def _level_label(level: str) -> str:
-    return str(Level(level).label)
+    return category_label(level)
 
 
 def _clean_places(places: dict[str, int], allowed: dict[str, int], *, field: str) -> dict[str, int]:
@@ -38,7 +39,7 @@ def _clean_places(places: dict[str, int], allowed: dict[str, int], *, field: str
     unknown = set(places) - set(allowed)
     if unknown:
         raise DomainError(_("This order has no places for: %(levels)s.")
-                          % {"levels": ", ".join(_level_label(lv) if lv in Level.values else str(lv) for lv in sorted(unknown))},
+                          % {"levels": ", ".join(_level_label(str(lv)) for lv in sorted(unknown))},
                           field=field, code="unknown_level")
     cleaned = {}
     for level, value in places.items():
@@ -74,7 +75,7 @@ def ensure_school_may_apply(school) -> None:
 @transaction.atomic
 def application_submit(*, order: StateOrder, places: dict[str, int], actor) -> Application:
     """The school applies: it joins the order's queue at the database clock's current microsecond."""
-    ensure_role(actor, Role.SCHOOL)
+    require(actor, "submit", Application(order=order, school_id=getattr(actor, "school_id", None)))
     school = actor.school
     ensure_in_scope(order, actor)  # a school sees only published and closed orders of its region
     # Lock the order: submissions, approvals and closing of one order happen one at a time, so
@@ -92,6 +93,10 @@ def application_submit(*, order: StateOrder, places: dict[str, int], actor) -> A
         raise DomainError(_("Applications closed on %(when)s.")
                           % {"when": timezone.localtime(order.applications_close_at).strftime("%d.%m.%Y %H:%M")},
                           code="window_closed")
+    if school.kind != order.programme.provider_kind:
+        raise DomainError(_("This call is for organisations of the kind “%(kind)s”; yours is “%(yours)s”.")
+                          % {"kind": ProviderKind(order.programme.provider_kind).label, "yours": school.get_kind_display()},
+                          code="provider_kind")
     ensure_school_may_apply(school)
     if order.applications.filter(school=school, status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED]).exists():
         raise ConflictError(_("Your school already has an application to this order (withdraw it to apply again)."),
@@ -109,21 +114,19 @@ def application_submit(*, order: StateOrder, places: dict[str, int], actor) -> A
         ApplicationLevel(application=application, level=level, requested_places=value) for level, value in sorted(cleaned.items())
     ])
     application.refresh_from_db()
-    audit_record(actor=actor, action="application_submitted", subject=application, to_status=application.status,
+    audit_record(actor=actor, action=ApplicationEvent.SUBMITTED, subject=application, to_status=application.status,
                  data={"order": order.pk, "places": cleaned, "submitted_at": application.submitted_at})
     return application
 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, actor, reason: str = "") -> Application:
-    ensure_in_scope(application, actor)
     return transition_apply(obj=application, transitions=APPLICATION_TRANSITIONS, action="withdraw", actor=actor,
                             reason=reason)
 
 
 @transaction.atomic
 def application_reject(*, application: Application, actor, reason: str) -> Application:
-    ensure_in_scope(application, actor)
     return transition_apply(
         obj=application, transitions=APPLICATION_TRANSITIONS, action="reject", actor=actor, reason=reason,
         extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": reason.strip()},
@@ -140,7 +143,7 @@ def application_approve(*, application: Application, actor, places: dict[str, in
     """
     from orders.services.contracts import contract_create
 
-    ensure_in_scope(application, actor)
+    require(actor, "approve", application)  # before the order's lock: a refusal waits for nobody
     order = StateOrder.objects.select_for_update().get(pk=application.order_id)  # lock order first, then the application
     application = lock(application)
     transition_check(obj=application, transitions=APPLICATION_TRANSITIONS, action="approve", actor=actor)
@@ -162,7 +165,8 @@ def application_approve(*, application: Application, actor, places: dict[str, in
                 code="places_exhausted", field="levels", details={"level": level, "remaining": remaining},
             )
     months = month_count(order.service_start, order.service_end)
-    amount = levels_total(((value, order_levels[level].monthly_norm) for level, value in cleaned.items()), months)
+    periods = len(periods_between(order.programme, order.service_start, order.service_end))
+    amount = levels_total(((value, order_levels[level].monthly_norm) for level, value in cleaned.items()), periods)
     if amount > order.remaining_amount:
         raise ConflictError(
             _("This approval needs %(amount)s KZT but only %(remaining)s KZT of the order's money remain.")
@@ -182,7 +186,7 @@ def application_approve(*, application: Application, actor, places: dict[str, in
     application = transition_apply(
         obj=application, transitions=APPLICATION_TRANSITIONS, action="approve", actor=actor, reason=note,
         extra_fields={"decided_by": actor, "decided_at": timezone.now(), "reason": (note or "").strip()},
-        data={"places": cleaned, "amount": amount, "months": months},
+        data={"places": cleaned, "amount": amount, "months": months, "periods": periods},
     )
     contract_create(application=application, actor=actor)
     return application

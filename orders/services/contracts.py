@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 
 from core.calendar import month_count
 from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.scoping import effective_role, ensure_in_scope
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total
-from orders.choices import ApplicationStatus, ContractParty
+from orders.choices import ApplicationStatus, ContractEvent, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
 from orders.transitions import CONTRACT_TRANSITIONS, SIGN_ACTION_BY_ROLE
+from programmes.periods import periods_between
 
 
 def next_contract_number(*, region_id: str, school_year: int) -> str:
@@ -58,22 +58,23 @@ def contract_create(*, application: Application, actor) -> Contract:
         raise ConflictError(_("A contract is drawn up only from an approved application."), code="not_approved")
     order = application.order
     months = month_count(order.service_start, order.service_end)
+    periods = len(periods_between(order.programme, order.service_start, order.service_end))
     norms = {row.level: row.monthly_norm for row in order.levels.all()}
     rows = [(row.level, row.approved_places, norms[row.level]) for row in application.levels.all() if row.approved_places]
     contract = Contract.objects.create(
         number=next_contract_number(region_id=order.region_id, school_year=order.school_year),
         order=order, school=application.school, application=application,
         period_start=order.service_start, period_end=order.service_end, months=months,
-        total_amount=levels_total(((places, norm) for _level, places, norm in rows), months),
+        total_amount=levels_total(((places, norm) for _level, places, norm in rows), periods),
     )
     ContractLevel.objects.bulk_create([
         ContractLevel(contract=contract, level=level, places=places, monthly_norm=norm) for level, places, norm in rows
     ])
     contract.refresh_from_db()
     document = _store_document(contract)
-    audit_record(actor=actor, action="contract_created", subject=contract, to_status=contract.status,
+    audit_record(actor=actor, action=ContractEvent.CREATED, subject=contract, to_status=contract.status,
                  data={"number": contract.number, "application": application.pk, "total_amount": contract.total_amount,
-                       "months": months, "document_sha256": document.sha256})
+                       "months": months, "periods": periods, "document_sha256": document.sha256})
     return contract
 
 
@@ -81,7 +82,7 @@ def contract_create(*, application: Application, actor) -> Contract:
 def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contract:
     """The school (first) or the department (second) signs the exact document it was shown."""
     ensure_in_scope(contract, actor)
-    action = SIGN_ACTION_BY_ROLE.get(getattr(actor, "role", None))
+    action = SIGN_ACTION_BY_ROLE.get(effective_role(actor))
     if action is None:
         raise PermissionDeniedError(_("Only the school and the education department sign contracts."), code="role")
     locked = lock(contract)
@@ -92,7 +93,7 @@ def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contrac
             _("The document you confirmed is not the contract's document (its SHA-256 differs); open the contract again and re-read it."),
             code="document_mismatch", field="document_sha256",
         )
-    party = ContractParty.SCHOOL if actor.role == Role.SCHOOL else ContractParty.DEPARTMENT
+    party = ContractParty.SCHOOL if action == "sign_school" else ContractParty.DEPARTMENT
     signed_at = timezone.now()
     ContractSignature.objects.create(
         contract=locked, document=document, party=party, signer=actor,
@@ -103,7 +104,6 @@ def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contrac
 
 
 def _contract_move(*, contract: Contract, action: str, actor, reason: str) -> Contract:
-    ensure_in_scope(contract, actor)
     reason = (reason or "").strip()
     if len(reason) > 2000:
         raise DomainError(_("The reason is longer than 2000 characters."), field="reason")

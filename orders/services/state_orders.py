@@ -12,16 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import is_whole_months, school_year_bounds
-from core.errors import ConflictError, DomainError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.scoping import require
 from core.services import audit_record
-from core.workflow import lock, transition_apply, transition_check
-from orders.choices import ApplicationStatus, OrderStatus
+from core.workflow import lock, status_allows, transition_apply, transition_check
+from orders.choices import ApplicationStatus, OrderEvent
 from orders.models import StateOrder, StateOrderLevel
-from orders.services.common import ensure_role
 from orders.transitions import ORDER_TRANSITIONS
-from schools.choices import Level
+from programmes.choices import Period, ProgrammeStatus
+from programmes.defaults import default_programme
+from programmes.periods import periods_between
 
 MAX_PLACES = 1_000_000
 MAX_NORM = Decimal("10000000.00")  # 10 million KZT per pupil and month: far above any real norm
@@ -50,10 +50,24 @@ class OrderInput:
     levels: dict[str, LevelInput] = field(default_factory=dict)
     sen_coefficient: Decimal = Decimal("1.00")
     title: str = ""
+    programme: object | None = None  # a programmes.Programme; None = the national school_per_capita one
 
 
 ORDER_FIELDS = ("school_year", "programme_code", "title", "budget", "sen_coefficient", "applications_open_at",
                 "applications_close_at", "service_start", "service_end")
+
+
+def _programme_for(data: OrderInput, actor, current=None):
+    """The order's programme: active, national or of the actor's region (the current one may stay)."""
+    programme = data.programme or (current.programme if current is not None else default_programme())
+    if current is not None and programme.pk == current.programme_id:
+        return programme
+    if programme.status != ProgrammeStatus.ACTIVE:
+        raise DomainError(_("Calls are announced only under an active programme."), field="programme",
+                          code="programme_not_active")
+    if programme.region_id not in (None, actor.region_id):
+        raise PermissionDeniedError(_("This programme belongs to another region."), code="out_of_scope")
+    return programme
 
 
 def _validate(data: OrderInput) -> None:
@@ -81,8 +95,13 @@ def _validate(data: OrderInput) -> None:
     if not is_whole_months(data.service_start, data.service_end):
         raise DomainError(_("The service period must run from the first day of a month to the last day of a month."),
                           field="service_end")
-    if set(data.levels) - set(Level.values):
-        raise DomainError(_("Unknown level."), field="levels")
+    categories = set(data.programme.category_labels())
+    if set(data.levels) - categories:
+        raise DomainError(_("Unknown category of the programme: %(keys)s.")
+                          % {"keys": ", ".join(sorted(set(data.levels) - categories))}, field="levels")
+    if data.programme.period == Period.TERM and not periods_between(data.programme, data.service_start, data.service_end):
+        raise DomainError(_("No academic term of the programme lies within the service period."), field="service_end",
+                          code="no_term")
     for level, row in data.levels.items():
         if not 0 <= row.places <= MAX_PLACES:
             raise DomainError(_("Places must be between 0 and 1 000 000."), field="levels", details={"level": level})
@@ -94,6 +113,7 @@ def _validate(data: OrderInput) -> None:
 
 def _snapshot(order: StateOrder) -> dict:
     values = {name: getattr(order, name) for name in ORDER_FIELDS}
+    values["programme"] = order.programme.code
     values["levels"] = {lv.level: {"places": lv.places, "monthly_norm": lv.monthly_norm} for lv in order.levels.all()}
     return values
 
@@ -109,29 +129,32 @@ def _write_levels(order: StateOrder, levels: dict[str, LevelInput]) -> None:
 @transaction.atomic
 def order_create(*, data: OrderInput, actor) -> StateOrder:
     """A department officer drafts a state order for its own region."""
-    ensure_role(actor, Role.DEPARTMENT)
+    require(actor, "add", StateOrder(region_id=getattr(actor, "region_id", None)))
+    data.programme = _programme_for(data, actor)
     _validate(data)
     order = StateOrder.objects.create(
-        region_id=actor.region_id, created_by=actor,
+        region_id=actor.region_id, created_by=actor, programme=data.programme,
         **{name: getattr(data, name) for name in ORDER_FIELDS},
     )
     _write_levels(order, data.levels)
-    audit_record(actor=actor, action="order_created", subject=order, to_status=order.status,
-                 data={"values": {**asdict(data)}})
+    values = {**asdict(data), "programme": data.programme.code}
+    audit_record(actor=actor, action=OrderEvent.CREATED, subject=order, to_status=order.status,
+                 data={"values": values})
     return order
 
 
 @transaction.atomic
 def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
     """Change a draft order; every changed value is logged as old → new."""
-    ensure_role(actor, Role.DEPARTMENT)
-    ensure_in_scope(order, actor)
     order = lock(order)
-    if order.status != OrderStatus.DRAFT:
+    require(actor, "change", order)
+    if not status_allows(order, ORDER_TRANSITIONS, "change"):
         raise ConflictError(_("Only a draft order can be edited; this one is “%(status)s”.")
                             % {"status": order.get_status_display()}, code="not_draft")
+    data.programme = _programme_for(data, actor, current=order)
     _validate(data)
     before = _snapshot(order)
+    order.programme = data.programme
     for name in ORDER_FIELDS:
         setattr(order, name, getattr(data, name))
     order.save()
@@ -140,7 +163,7 @@ def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
     after = _snapshot(order)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changes:
-        audit_record(actor=actor, action="order_updated", subject=order, from_status=order.status,
+        audit_record(actor=actor, action=OrderEvent.UPDATED, subject=order, from_status=order.status,
                      to_status=order.status, data={"changes": changes})
     return order
 
@@ -148,9 +171,10 @@ def order_update(*, order: StateOrder, data: OrderInput, actor) -> StateOrder:
 @transaction.atomic
 def order_publish(*, order: StateOrder, actor) -> StateOrder:
     """Publish a draft: schools of the region see it and may apply inside the window."""
-    ensure_in_scope(order, actor)
     locked = lock(order)
     transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="publish", actor=actor)
+    if locked.programme.status != ProgrammeStatus.ACTIVE:
+        raise ConflictError(_("The programme of this call is not active."), code="programme_not_active")
     if locked.applications_close_at <= timezone.now():
         raise DomainError(_("The application window has already closed; move it into the future before publishing."),
                           field="applications_close_at", code="window_past")
@@ -163,7 +187,6 @@ def order_publish(*, order: StateOrder, actor) -> StateOrder:
 @transaction.atomic
 def order_close(*, order: StateOrder, actor, reason: str = "") -> StateOrder:
     """Close a published order once every application is decided (or withdrawn)."""
-    ensure_in_scope(order, actor)
     locked = lock(order)  # submissions lock the order too: none can slip in meanwhile
     transition_check(obj=locked, transitions=ORDER_TRANSITIONS, action="close", actor=actor)
     pending = locked.applications.filter(status=ApplicationStatus.SUBMITTED).count()

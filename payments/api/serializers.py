@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from acts import selectors as act_selectors
 from acts.api.serializers import IdField, MonthField, ScopedPrimaryKeyField
 from core.uploads import TableFileSerializerField
 from payments import selectors
 from payments.choices import ConfirmationStatus, PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
+from payments.permissions import payment_actions
 
 MAX_LINES = 5000
 
@@ -26,21 +28,32 @@ class PaymentSerializer(serializers.ModelSerializer):
     act_number = serializers.CharField(source="act.number", read_only=True)
     month = MonthField(source="act.month", read_only=True)
     prepared_by = serializers.CharField(source="prepared_by.username", read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None)
-    registry = serializers.CharField(source="registry.number", read_only=True, default=None)
+    approved_by = serializers.CharField(source="approved_by.username", read_only=True, default=None, allow_null=True)
+    registry = serializers.CharField(source="registry.number", read_only=True, default=None, allow_null=True)
     offsets = RecoveryOffsetBriefSerializer(many=True, read_only=True)
     status = serializers.ChoiceField(choices=PaymentStatus.choices, read_only=True)
+    actions = serializers.SerializerMethodField(
+        help_text=_("The actions you may take now (POST …/payments/{id}/<action>/)."))
 
     class Meta:
         model = Payment
         fields = ["id", "reference", "act", "act_number", "month", "status", "accepted_amount", "offset_amount",
                   "amount", "offsets", "payee_bin", "payee_name", "payee_iban", "purpose", "prepared_by", "prepared_at",
-                  "approved_by", "approved_at", "registry", "bank_reference", "paid_on", "status_reason", "reissue_of"]
+                  "approved_by", "approved_at", "registry", "bank_reference", "paid_on", "status_reason", "reissue_of",
+                  "actions"]
         read_only_fields = fields
+
+    # The names are those of the action endpoints (``payments.permissions.payment_actions``).
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["approve", "cancel", "reissue"])))
+    def get_actions(self, payment) -> list[str]:
+        request = self.context.get("request")
+        return sorted(payment_actions(payment, getattr(request, "user", None)))
 
 
 class PaymentPrepareSerializer(serializers.Serializer):
-    act = ScopedPrimaryKeyField(selector=selectors.acts_awaiting_payment, help_text=_("an accepted act without a payment"))
+    # Any act the operator may see: an act that already has a payment, or is not accepted, is then a 409
+    # from the service (``payment_exists``, ``act_not_payable``), never an "invalid pk".
+    act = ScopedPrimaryKeyField(selector=act_selectors.act_list, help_text=_("an accepted act without a payment"))
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -64,7 +77,7 @@ class ExportFormatSerializer(serializers.Serializer):
 
 class BankConfirmationSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
-    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None)
+    applied_by = serializers.CharField(source="applied_by.username", read_only=True, default=None, allow_null=True)
     status = serializers.ChoiceField(choices=ConfirmationStatus.choices, read_only=True)
 
     class Meta:

@@ -5,6 +5,7 @@ Every transition is an action endpoint calling its service; reads go through the
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -12,14 +13,17 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from acts.api.views import PortalViewSet, with_errors
+from acts.api.views import with_errors
+from core.api.documents import CSV, PDF, XLSX, FirstRendererNegotiation, document_action
 from core.api.serializers import ErrorSerializer, ReasonSerializer
+from core.api.viewsets import PortalViewSet
 from core.exports import export_response
-from core.roles import Role
 from payments import selectors, services
 from payments.api import serializers as s
 from payments.filters import FinalReportFilterSet, PaymentFilterSet, RecoveryFilterSet
 from payments.models import BankConfirmation, FinalReport, Payment, Recovery
+from payments.pdf import report_headers, report_pdf, report_rows
+from payments.reports import report_figures
 
 
 @extend_schema_view(list=extend_schema(summary="Payments you may see"),
@@ -29,7 +33,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
 
     serializer_class = s.PaymentSerializer
     filterset_class = PaymentFilterSet
-    write_roles = {Role.OPERATOR}
+    permission_actions = {"create": "prepare"}  # who may: Payment.scope
     ordering_fields = ["prepared_at", "amount", "status"]
 
     def get_queryset(self):
@@ -39,7 +43,8 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
         return selectors.payment_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def _answer(self, payment, code=status.HTTP_200_OK):
-        return Response(s.PaymentSerializer(selectors.payment_get(user=self.request.user, pk=payment.pk)).data, status=code)
+        payment = selectors.payment_get(user=self.request.user, pk=payment.pk)
+        return Response(s.PaymentSerializer(payment, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(summary="Prepare the payment of an accepted act (operator)", request=s.PaymentPrepareSerializer,
                    responses=with_errors({201: s.PaymentSerializer}))
@@ -74,7 +79,6 @@ class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
     """Registries of approved payments for the bank."""
 
     serializer_class = s.RegistrySerializer
-    write_roles = {Role.OPERATOR}
 
     def get_queryset(self):
         return selectors.registry_list(user=self.request.user)
@@ -86,18 +90,32 @@ class PaymentRegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, P
         registry = services.registry_create(actor=request.user, payment_ids=data.get("payments"))
         return Response(s.RegistrySerializer(registry).data, status=status.HTTP_201_CREATED)
 
+    def _registry_file(self, fmt: str):
+        registry = selectors.registry_get(user=self.request.user, pk=self.kwargs["pk"])
+        return export_response(fmt=fmt, filename=f"registry-{registry.number}", headers=selectors.REGISTRY_HEADERS,
+                               rows=selectors.registry_rows(registry=registry))
+
     @extend_schema(
         summary="Download the registry: payment_reference, bin, payee, iban, amount, purpose, contract_number, month",
-        parameters=[OpenApiParameter("file_format", enum=["csv", "xlsx"], default="csv")],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, 400: ErrorSerializer, 404: ErrorSerializer},
+        parameters=[OpenApiParameter("file_format", enum=["csv", "xlsx"], default="csv")], filters=False,
+        responses={(200, CSV): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY, 400: ErrorSerializer,
+                   404: ErrorSerializer},
     )
-    @action(detail=True, methods=["get"], filterset_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None,
+            content_negotiation_class=FirstRendererNegotiation)
     def export(self, request, pk=None):
-        registry = selectors.registry_get(user=request.user, pk=pk)
         params = s.ExportFormatSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        return export_response(fmt=params.validated_data["file_format"], filename=f"registry-{registry.number}",
-                               headers=selectors.REGISTRY_HEADERS, rows=selectors.registry_rows(registry=registry))
+        return self._registry_file(params.validated_data["file_format"])
+
+    @document_action(url_path="csv", media_type=CSV, summary="The registry for the bank as CSV (UTF-8): "
+                     "payment_reference, bin, payee, iban, amount, purpose, contract_number, month")
+    def csv(self, request, pk=None):
+        return self._registry_file("csv")
+
+    @document_action(url_path="xlsx", media_type=XLSX, summary="The registry for the bank as XLSX (the columns of the CSV)")
+    def xlsx(self, request, pk=None):
+        return self._registry_file("xlsx")
 
 
 @extend_schema_view(list=extend_schema(summary="Bank confirmations (operators)"),
@@ -106,7 +124,7 @@ class BankConfirmationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     """The bank's confirmations: upload (checked, a preview), then apply — all rows or none."""
 
     serializer_class = s.BankConfirmationSerializer
-    write_roles = {Role.OPERATOR}
+    permission_actions = {"create": "upload"}
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def get_queryset(self):
@@ -139,7 +157,6 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVi
 
     serializer_class = s.RecoverySerializer
     filterset_class = RecoveryFilterSet
-    write_roles = {Role.DEPARTMENT, Role.OPERATOR}
 
     def get_queryset(self):
         return selectors.recovery_list(user=self.request.user)
@@ -162,7 +179,7 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
 
     serializer_class = s.FinalReportSerializer
     filterset_class = FinalReportFilterSet
-    write_roles = {Role.SCHOOL, Role.DEPARTMENT, Role.OPERATOR}
+    permission_actions = {"create": "prepare"}
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user)
@@ -177,6 +194,28 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
         report = services.final_report_prepare(contract=data["contract"], actor=request.user)
         return Response(s.FinalReportSerializer(selectors.report_get(user=request.user, pk=report.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+    def _report_file(self, fmt: str):
+        report: FinalReport = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        figures = report.figures or report_figures(report.contract)
+        filename = f"final-report-{report.pk}-{report.school_year}"
+        if fmt == "pdf":
+            response = HttpResponse(report_pdf(report=report, figures=figures), content_type=PDF)
+            response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+            return response
+        return export_response(fmt=fmt, filename=filename, headers=report_headers(), rows=report_rows(figures))
+
+    @document_action(url_path="pdf", media_type=PDF, summary="Printable PDF of the final report")
+    def pdf(self, request, pk=None):
+        return self._report_file("pdf")
+
+    @document_action(url_path="xlsx", media_type=XLSX, summary="The final report's figures as XLSX, month by level")
+    def xlsx(self, request, pk=None):
+        return self._report_file("xlsx")
+
+    @document_action(url_path="csv", media_type=CSV, summary="The final report's figures as CSV (UTF-8), month by level")
+    def csv(self, request, pk=None):
+        return self._report_file("csv")
 
     @extend_schema(summary="Approve the report; its figures are frozen (department)", request=None,
                    responses=with_errors({200: s.FinalReportSerializer}))

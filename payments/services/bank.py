@@ -28,14 +28,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import require_operator
 from acts.models import Act
 from core.errors import ConflictError, DomainError
 from core.parsing import parse_amount, parse_date
+from core.scoping import require
 from core.services import audit_record
 from core.tabular import RowErrors, read_rows, row_width_error
 from core.workflow import transition_apply
-from payments.choices import BankResult, ConfirmationStatus, PaymentStatus
+from payments.choices import BankConfirmationEvent, BankResult, ConfirmationStatus, PaymentStatus
 from payments.models import BankConfirmation, Payment
 
 CONFIRMATION_COLUMNS = ["payment_reference", "status", "amount", "bank_reference", "date"]
@@ -54,6 +54,10 @@ class ConfirmationRow:
     bank_reference: str
     date: object
     message: str
+
+    @property
+    def colour(self) -> str:
+        return BankResult(self.status).colour
 
 
 def confirmation_check(*, content: bytes, lock: bool = False) -> list[ConfirmationRow]:
@@ -129,7 +133,7 @@ def confirmation_check(*, content: bytes, lock: bool = False) -> list[Confirmati
 @transaction.atomic
 def confirmation_upload(*, file, actor) -> tuple[BankConfirmation, list[ConfirmationRow]]:
     """Check an uploaded confirmation and keep it for applying (nothing changes yet). Raises ``RowsInvalid``."""
-    require_operator(actor)
+    require(actor, "upload", BankConfirmation)
     content = file.read(MAX_FILE_BYTES + 1)
     if len(content) > MAX_FILE_BYTES:
         raise DomainError(_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
@@ -143,7 +147,7 @@ def confirmation_upload(*, file, actor) -> tuple[BankConfirmation, list[Confirma
         row_count=len(rows), paid_count=sum(r.status == BankResult.PAID for r in rows),
         failed_count=sum(r.status == BankResult.FAILED for r in rows), uploaded_by=actor,
     )
-    audit_record(actor=actor, action="bank_confirmation_uploaded", subject=confirmation,
+    audit_record(actor=actor, action=BankConfirmationEvent.UPLOADED, subject=confirmation,
                  to_status=confirmation.status, data={"sha256": sha256, "rows": len(rows)})
     return confirmation, rows
 
@@ -153,8 +157,8 @@ def confirmation_apply(*, confirmation: BankConfirmation, actor) -> BankConfirma
     """Mark the payments of a checked confirmation paid or failed — all rows or none."""
     from payments.services.recoveries import recoveries_detect, recovery_statuses_refresh
 
-    require_operator(actor)
     locked = BankConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    require(actor, "apply", locked)
     if locked.status != ConfirmationStatus.PREVIEWED:
         raise ConflictError(_("This confirmation was already applied."), code="already_applied")
     rows = confirmation_check(content=bytes(locked.content), lock=True)
@@ -175,16 +179,14 @@ def confirmation_apply(*, confirmation: BankConfirmation, actor) -> BankConfirma
                 reason=row.message, data={"bank_reference": row.bank_reference, "date": row.date, "confirmation": locked.pk},
                 extra_fields={"bank_reference": row.bank_reference, "status_reason": row.message, "confirmation": locked},
             )
-            recovery_statuses_refresh(payment.offsets.values_list("recovery_id", flat=True))
-    locked.status = ConfirmationStatus.APPLIED
-    locked.row_count = len(rows)
-    locked.paid_count = sum(row.status == BankResult.PAID for row in rows)
-    locked.failed_count = len(rows) - locked.paid_count
-    locked.applied_by = actor
-    locked.applied_at = timezone.now()
-    locked.save(update_fields=["status", "row_count", "paid_count", "failed_count", "applied_by", "applied_at"])
-    audit_record(actor=actor, action="bank_confirmation_applied", subject=locked, from_status=ConfirmationStatus.PREVIEWED,
-                 to_status=locked.status, data={"paid": locked.paid_count, "failed": locked.failed_count})
+            recovery_statuses_refresh(payment.offsets.values_list("recovery_id", flat=True), actor=actor)
+    paid = sum(row.status == BankResult.PAID for row in rows)
+    locked = transition_apply(
+        obj=locked, transitions=BankConfirmation.TRANSITIONS, action="apply", actor=actor,
+        data={"paid": paid, "failed": len(rows) - paid},
+        extra_fields={"row_count": len(rows), "paid_count": paid, "failed_count": len(rows) - paid,
+                      "applied_by": actor, "applied_at": timezone.now()},
+    )
     if paid_contracts:
         # Findings that appeared between acceptance and payment concern lines that are now paid.
         recoveries_detect(contract_ids=sorted(paid_contracts))

@@ -6,6 +6,9 @@ Guarantees, each held by the database as well as by the code:
 * the approver is never the preparer — check constraint ``payment_four_eyes``;
 * amount = accepted amount − recoveries offset ≥ 0 — check constraints;
 * concurrent requests on one act or payment are serialised by row locks (``SELECT … FOR UPDATE``).
+
+A payment waits while a monitoring case on its act found a violation and the elimination report
+is pending (``oversight.selectors.payment_holds``): it is not prepared, approved or exported.
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from acts.access import require_operator
 from acts.choices import PAYABLE_ACT_STATUSES
 from acts.models import Act
-from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.errors import ConflictError, DomainError
 from core.identifiers import normalize_iban, validate_kz_iban
 from core.money import ZERO
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
-from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
+from oversight.selectors import payment_holds
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentEvent, PaymentStatus, RecoveryStatus, RegistryEvent
 from payments.models import Payment, PaymentRegistry, Recovery, RecoveryOffset
 from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
 
@@ -35,6 +39,20 @@ def payment_purpose(act: Act) -> str:
         return _("State educational order: services of %(month)s under contract %(contract)s, act %(act)s") % {
             "month": f"{act.month:%m.%Y}", "contract": act.contract.number, "act": act.number,
         }
+
+
+def _held_error(act: Act, case) -> ConflictError:
+    return ConflictError(
+        _("The payment of act %(act)s waits: monitoring case %(case)s found a violation, and its elimination report "
+          "is not accepted yet.") % {"act": act.number, "case": case.number},
+        code="payment_held", details={"act": act.pk, "case": case.pk},
+    )
+
+
+def _refuse_if_held(act: Act) -> None:
+    case = payment_holds([act.pk]).get(act.pk)
+    if case is not None:
+        raise _held_error(act, case)
 
 
 def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
@@ -56,13 +74,15 @@ def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
 @transaction.atomic
 def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Payment:
     """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries."""
-    require_operator(actor)
+    require(actor, "prepare", Payment(act=act))
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract", "school").get(pk=act.pk)
+    # A live payment first: a paid act is "already paid", not merely "not payable".
+    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
+        raise ConflictError(_("This act already has a payment."), code="payment_exists")
     if locked.status not in PAYABLE_ACT_STATUSES:
         raise ConflictError(_("Only an accepted or partly accepted act can be paid; this one is “%(status)s”.")
                             % {"status": locked.get_status_display()}, code="act_not_payable")
-    if Payment.objects.filter(act=locked).exclude(status__in=DEAD_PAYMENT_STATUSES).exists():
-        raise ConflictError(_("This act already has a payment."), code="payment_exists")
+    _refuse_if_held(locked)
     iban = normalize_iban(locked.school.iban)
     try:
         validate_kz_iban(iban)
@@ -82,9 +102,9 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
     except IntegrityError:
         raise ConflictError(_("This act already has a payment."), code="payment_exists") from None
     RecoveryOffset.objects.bulk_create([RecoveryOffset(recovery=r, payment=payment, amount=take) for r, take in plan])
-    recovery_statuses_refresh([r.pk for r, _take in plan])
+    recovery_statuses_refresh([r.pk for r, _take in plan], actor=actor)
     audit_record(
-        actor=actor, action="payment_prepared", subject=payment, to_status=payment.status,
+        actor=actor, action=PaymentEvent.PREPARED, subject=payment, to_status=payment.status,
         data={"act": locked.pk, "accepted_amount": payment.accepted_amount, "offset_amount": offset,
               "amount": payment.amount, "offsets": [{"recovery": r.pk, "amount": take} for r, take in plan],
               "reissue_of": getattr(reissue_of, "pk", None)},
@@ -99,11 +119,10 @@ def _act_paid(payment: Payment, actor) -> None:
 
 @transaction.atomic
 def payment_approve(*, payment: Payment, actor) -> Payment:
-    """A second operator approves the prepared payment (never the one who prepared it)."""
-    require_operator(actor)
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if locked.prepared_by_id == actor.pk:
-        raise PermissionDeniedError(_("You prepared this payment; another operator must approve it."), code="four_eyes")
+    """A second operator approves the prepared payment (never the one who prepared it: ``FOUR_EYES``)."""
+    locked = Payment.objects.select_for_update(of=("self",)).select_related("act__contract").get(pk=payment.pk)
+    require(actor, "approve", locked)  # who may (four eyes) first; then whether a monitoring case holds the act
+    _refuse_if_held(locked.act)
     approved = transition_apply(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor,
                                 data={"amount": locked.amount},
                                 extra_fields={"approved_by": actor, "approved_at": timezone.now()})
@@ -118,38 +137,45 @@ def payment_approve(*, payment: Payment, actor) -> Payment:
 @transaction.atomic
 def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
     """Cancel a prepared payment (before approval), with the reason; its offsets are released."""
-    require_operator(actor)
     cancelled = transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="cancel", actor=actor,
                                  reason=(reason or "").strip(), extra_fields={"status_reason": (reason or "").strip()})
-    recovery_statuses_refresh(cancelled.offsets.values_list("recovery_id", flat=True))
+    recovery_statuses_refresh(cancelled.offsets.values_list("recovery_id", flat=True), actor=actor)
     return cancelled
 
 
 @transaction.atomic
 def payment_reissue(*, payment: Payment, actor) -> Payment:
     """Prepare a new payment for the act of a failed one (the failed payment stays in the history)."""
-    require_operator(actor)
     failed = Payment.objects.select_for_update().get(pk=payment.pk)
+    require(actor, "reissue", failed)
     if failed.status != PaymentStatus.FAILED:
         raise ConflictError(_("Only a failed payment can be re-issued."), code="not_failed")
     if Payment.objects.filter(reissue_of=failed).exists():
         raise ConflictError(_("This payment was already re-issued."), code="already_reissued")
     new = payment_prepare(act=failed.act, actor=actor, reissue_of=failed)
-    audit_record(actor=actor, action="payment_reissued", subject=failed, data={"new_payment": new.reference})
+    audit_record(actor=actor, action=PaymentEvent.REISSUED, subject=failed, data={"new_payment": new.reference})
     return new
 
 
 @transaction.atomic
 def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRegistry:
-    """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent"."""
-    require_operator(actor)
-    queryset = Payment.objects.select_for_update().filter(status=PaymentStatus.APPROVED, registry__isnull=True)
+    """Put the approved payments (all, or those named) in a new registry for the bank; they become "sent".
+
+    A payment whose act is held by a monitoring case stays out (named, it is refused)."""
+    require(actor, "add", PaymentRegistry)
+    queryset = Payment.objects.select_for_update(of=("self",)).select_related("act__contract").filter(
+        status=PaymentStatus.APPROVED, registry__isnull=True)
     if payment_ids is not None:
         queryset = queryset.filter(pk__in=payment_ids)
     payments = list(queryset.order_by("id"))
     if payment_ids is not None and len(payments) != len(set(payment_ids)):
         raise ConflictError(_("Some of the payments named are not approved payments waiting for a registry."),
                             code="not_approved")
+    holds = payment_holds(p.act_id for p in payments)
+    if holds and payment_ids is not None:
+        held = next(p for p in payments if p.act_id in holds)
+        raise _held_error(held.act, holds[held.act_id])
+    payments = [p for p in payments if p.act_id not in holds]
     if not payments:
         raise DomainError(_("There is no approved payment to put in a registry."), code="nothing_to_export")
     registry = PaymentRegistry.objects.create(
@@ -158,6 +184,6 @@ def registry_create(*, actor, payment_ids: list[int] | None = None) -> PaymentRe
     for payment in payments:
         transition_apply(obj=payment, transitions=Payment.TRANSITIONS, action="export", actor=actor,
                          data={"registry": registry.number}, extra_fields={"registry": registry})
-    audit_record(actor=actor, action="registry_created", subject=registry,
+    audit_record(actor=actor, action=RegistryEvent.CREATED, subject=registry,
                  data={"payments": [p.reference for p in payments], "total": registry.total_amount})
     return registry

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
-from core.errors import ConflictError, DomainError, PermissionDeniedError
+from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
-from core.roles import Role
-from core.workflow import transition_apply
-from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryStatus
+from core.scoping import require
+from core.workflow import transition_apply, transition_sql
+from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryEvent, RecoveryStatus
 from payments.models import Recovery
 
 DETECT_SQL = f"""
@@ -48,13 +48,28 @@ ON CONFLICT DO NOTHING
 RETURNING id
 """
 
+# open ⇄ offset: a recovery is offset once live payments cover its amount, open again when they no longer
+# do. Built from ``Recovery.TRANSITIONS["offset"]`` and ``["reopen"]`` (their sources and targets); every
+# move is returned, to be audited. A cancelled recovery is in neither's sources, so it never moves.
+_OFFSET_FROM, _OFFSET_TO = transition_sql(Recovery.TRANSITIONS, "offset")
+_REOPEN_FROM, _REOPEN_TO = transition_sql(Recovery.TRANSITIONS, "reopen")
 REFRESH_STATUS_SQL = f"""
-UPDATE payments_recovery r
-   SET status = CASE WHEN r.amount <= coalesce((
+WITH judged AS (
+    SELECT r.id, r.status AS before,
+           CASE WHEN r.amount <= coalesce((
                     SELECT sum(o.amount) FROM payments_recoveryoffset o JOIN payments_payment p ON p.id = o.payment_id
                      WHERE o.recovery_id = r.id AND p.status <> ALL(%(dead)s)), 0)
-                THEN '{RecoveryStatus.OFFSET}' ELSE '{RecoveryStatus.OPEN}' END
- WHERE r.id = ANY(%(ids)s) AND r.status <> '{RecoveryStatus.CANCELLED}'
+                THEN '{_OFFSET_TO}' ELSE '{_REOPEN_TO}' END AS after
+      FROM payments_recovery r
+     WHERE r.id = ANY(%(ids)s)
+)
+UPDATE payments_recovery r
+   SET status = j.after
+  FROM judged j
+ WHERE r.id = j.id
+   AND ((j.before = ANY(%(offset_from)s) AND j.after = '{_OFFSET_TO}')
+        OR (j.before = ANY(%(reopen_from)s) AND j.after = '{_REOPEN_TO}'))
+RETURNING r.id, j.before, j.after
 """
 
 
@@ -72,12 +87,28 @@ def recovery_remaining(recoveries) -> dict[int, object]:
     return {r.pk: r.amount - taken.get(r.pk, 0) for r in recoveries}
 
 
-def recovery_statuses_refresh(recovery_ids) -> None:
-    """Open while something is left to offset, offset once live payments cover it (cancelled stays cancelled)."""
+def recovery_statuses_refresh(recovery_ids, *, actor=None) -> int:
+    """Open while something is left to offset, offset once live payments cover it (cancelled stays cancelled).
+
+    The one way these statuses move (``Recovery.TRANSITIONS`` "offset" and "reopen"), set-based; each
+    move is audited, as the consequence of ``actor``'s payment. Returns how many moved.
+    """
     ids = list(recovery_ids)
-    if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(REFRESH_STATUS_SQL, {"ids": ids, "dead": list(DEAD_PAYMENT_STATUSES)})
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(REFRESH_STATUS_SQL, {"ids": ids, "dead": list(DEAD_PAYMENT_STATUSES),
+                                            "offset_from": _OFFSET_FROM, "reopen_from": _REOPEN_FROM})
+        moved = cursor.fetchall()
+    if moved:
+        content_type = ContentType.objects.get_for_model(Recovery)
+        events = {_OFFSET_TO: Recovery.TRANSITIONS["offset"].event, _REOPEN_TO: Recovery.TRANSITIONS["reopen"].event}
+        AuditEvent.objects.bulk_create([
+            AuditEvent(actor=actor if getattr(actor, "pk", None) else None, action=events[after],
+                       content_type=content_type, object_id=str(pk), from_status=before, to_status=after)
+            for pk, before, after in moved
+        ])
+    return len(moved)
 
 
 @transaction.atomic
@@ -95,7 +126,7 @@ def recoveries_detect(*, run=None, contract_ids: list[int] | None = None, today:
         content_type = ContentType.objects.get_for_model(Recovery)
         recoveries = Recovery.objects.filter(pk__in=created).values_list("pk", "line_id", "finding_id", "amount")
         AuditEvent.objects.bulk_create(
-            [AuditEvent(actor=None, action="recovery_recorded", content_type=content_type, object_id=str(pk),
+            [AuditEvent(actor=None, action=RecoveryEvent.RECORDED, content_type=content_type, object_id=str(pk),
                         to_status=RecoveryStatus.OPEN,
                         data={"line": line, "finding": finding, "amount": str(amount), "run": getattr(run, "pk", None)})
              for pk, line, finding, amount in recoveries],
@@ -116,9 +147,7 @@ def recoveries_detect_enqueue(*, run) -> None:
 def recovery_cancel(*, recovery: Recovery, actor, reason: str) -> Recovery:
     """Cancel a recovery that should not be taken (the finding did not concern that month …), with the reason."""
     locked = Recovery.objects.select_for_update(of=("self",)).select_related("contract__order").get(pk=recovery.pk)
-    role = getattr(actor, "role", None)
-    if not (role == Role.OPERATOR or (role == Role.DEPARTMENT and actor.region_id == locked.contract.order.region_id)):
-        raise PermissionDeniedError(_("Only the department of the contract's region or an operator may cancel a recovery."))
+    require(actor, "cancel", locked)
     if recovery_remaining([locked])[locked.pk] != locked.amount:
         raise ConflictError(_("Part of this recovery is already offset against a payment; it cannot be cancelled."),
                             code="recovery_offset")

@@ -9,40 +9,29 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acts.access import require_department_of
 from acts.choices import ActStatus
 from acts.models import Act
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
-from core.workflow import transition_apply
+from core.workflow import transition_apply, transition_check
 from orders.models import Contract
-from payments.choices import PaymentStatus
+from payments.choices import FinalReportEvent, PaymentStatus
 from payments.models import FinalReport, Payment
 from payments.reports import report_figures
-
-
-def _may_prepare(actor, contract: Contract) -> bool:
-    role = getattr(actor, "role", None)
-    if role == Role.SCHOOL:
-        return actor.school_id == contract.school_id
-    if role == Role.DEPARTMENT:
-        return actor.region_id == contract.order.region_id
-    return role == Role.OPERATOR
 
 
 @transaction.atomic
 def final_report_prepare(*, contract: Contract, actor) -> FinalReport:
     """Open the final report of a contract's school year (a draft whose figures stay live until approval)."""
     contract = Contract.objects.select_related("order").get(pk=contract.pk)
-    if not _may_prepare(actor, contract):
-        raise PermissionDeniedError(_("Only the school, the department of its region or an operator may prepare this report."))
+    require(actor, "prepare", FinalReport(contract=contract))
     try:
         with transaction.atomic():
             report = FinalReport.objects.create(contract=contract, school_year=contract.order.school_year, created_by=actor)
     except IntegrityError:
         raise ConflictError(_("The final report of this contract and year already exists."), code="report_exists") from None
-    audit_record(actor=actor, action="final_report_prepared", subject=report, to_status=report.status,
+    audit_record(actor=actor, action=FinalReportEvent.PREPARED, subject=report, to_status=report.status,
                  data={"contract": contract.number, "school_year": report.school_year})
     return report
 
@@ -55,7 +44,7 @@ def figures_sha256(figures: dict) -> str:
 def final_report_approve(*, report: FinalReport, actor) -> FinalReport:
     """The department approves the report; its figures are frozen as approved (with their sha256)."""
     locked = FinalReport.objects.select_for_update(of=("self",)).select_related("contract__order").get(pk=report.pk)
-    require_department_of(region_id=locked.contract.order.region_id, actor=actor)
+    transition_check(obj=locked, transitions=FinalReport.TRANSITIONS, action="approve", actor=actor)
     if Act.objects.filter(contract=locked.contract, status=ActStatus.SUBMITTED).exists():
         raise DomainError(_("An act of this contract is still under review; decide it first."), code="acts_pending")
     in_flight = (PaymentStatus.PREPARED, PaymentStatus.APPROVED, PaymentStatus.SENT)

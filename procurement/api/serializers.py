@@ -143,6 +143,8 @@ class DeliveryUnitSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="line.item_code", read_only=True)
     school = serializers.IntegerField(source="delivery.school_id", read_only=True)
     inspected_by = serializers.CharField(source="inspected_by.__str__", read_only=True, default=None)
+    # "" until the unit is rejected; declared here, as a read-only model field loses allow_blank and its schema refuses ""
+    reject_reason = serializers.ChoiceField(choices=RejectReason.choices, allow_blank=True, read_only=True)
     actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -154,8 +156,7 @@ class DeliveryUnitSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, obj) -> list[str]:
-        names = {"procurement_unit_inspected": "inspect", "procurement_unit_accepted": "accept", "procurement_unit_rejected": "reject"}
-        return sorted(names[action] for action in unit_actions(obj, _user(self)))
+        return sorted(unit_actions(obj, _user(self)))  # the names of the action endpoints
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -252,8 +253,7 @@ class WarrantyClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, obj) -> list[str]:
-        names = {"procurement_claim_answered": "answer", "procurement_claim_closed": "close"}
-        return sorted(names[action] for action in available(obj=obj, transitions=WarrantyClaim.TRANSITIONS, user=_user(self)))
+        return sorted(available(obj=obj, user=_user(self)))  # the names of the action endpoints
 
 
 class ClaimCreateSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """API of procurement oversight. Reads go through the selectors (central scoping); each state change is
-one POST that calls one service. ``PortalPermission`` refuses writes early (``write_roles``; monitors
-never write); the services check everything again."""
+one POST that calls one service. ``PortalPermission`` refuses writes early, asking the one decision
+(each model's scope; monitors never write); the services ask it again."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
+from core.api.viewsets import ReadOnlyModelViewSet
 from core.errors import DomainError
-from core.roles import Role
 from procurement import selectors, services
 from procurement.api import serializers as s
 from procurement.choices import UnitStatus
@@ -29,12 +29,11 @@ from procurement.filters import (
     PenaltyFilterSet,
     UnitFilterSet,
 )
-from procurement.models import ContractLine
+from procurement.models import ContractLine, FlagRun, PenaltyClaim
 from procurement.pdf import acceptance_act_pdf
 
 ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
-DEPARTMENT, SCHOOL, BOTH = {Role.DEPARTMENT}, {Role.SCHOOL}, {Role.DEPARTMENT, Role.SCHOOL}
 
 
 def action_schema(request, response, summary: str):
@@ -69,10 +68,10 @@ def _scoped(queryset, pk, field: str):
     retrieve=extend_schema(summary="One procurement contract with the lines you may see",
                            responses={200: s.ProcurementContractSerializer, 404: ErrorSerializer}),
 )
-class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyModelViewSet):
     """Contracts a department records for its region: number, supplier (checked against the unreliable-supplier register), lines."""
 
-    write_roles = DEPARTMENT
+    permission_actions = {"import_file": "import"}  # who may: ProcurementContract.scope
     serializer_class = s.ProcurementContractSerializer
     filterset_class = ContractFilterSet
     ordering_fields = ["signed_on", "number", "created_at"]
@@ -125,10 +124,10 @@ class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixi
     list=extend_schema(summary="Contract lines you may see, with their progress"),
     retrieve=extend_schema(summary="One contract line", responses={200: s.ContractLineSerializer, 404: ErrorSerializer}),
 )
-class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, ReadOnlyModelViewSet):
     """Lines: one item for one school — quantity, unit price, delivery deadline, warranty, licensed software."""
 
-    write_roles = DEPARTMENT
+    permission_actions = {"claim_penalty": (PenaltyClaim, "add")}
     serializer_class = s.ContractLineSerializer
     filterset_class = LineFilterSet
     ordering_fields = ["delivery_due", "unit_price"]
@@ -177,7 +176,7 @@ class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
 
     @extend_schema(summary="Overdue lines: past their deadline with units not accepted, with the penalty so far",
                    responses={200: s.LatenessLineSerializer(many=True), **ERRORS})
-    @action(detail=False, methods=["get"], filterset_class=None)
+    @action(detail=False, methods=["get"], filter_backends=[])  # paginated; neither filtered nor ordered
     def overdue(self, request):
         lines = selectors.overdue_lines(user=request.user)
         page = self.paginate_queryset(lines)
@@ -188,10 +187,9 @@ class ContractLineViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixi
     list=extend_schema(summary="Deliveries you may see"),
     retrieve=extend_schema(summary="One delivery with its units", responses={200: s.DeliverySerializer, 404: ErrorSerializer}),
 )
-class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DeliveryViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Deliveries: the serial number of every unit; the supplier checked against the register on the delivery day."""
 
-    write_roles = BOTH
     serializer_class = s.DeliverySerializer
     filterset_class = DeliveryFilterSet
     ordering_fields = ["delivered_on", "recorded_at"]
@@ -247,10 +245,9 @@ class DeliveryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Delivered units you may see (filter by serial number)"),
     retrieve=extend_schema(summary="One delivered unit", responses={200: s.DeliveryUnitSerializer, 404: ErrorSerializer}),
 )
-class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class DeliveryUnitViewSet(ReadOnlyModelViewSet):
     """Units: the receiving school inspects each against the checklist, then accepts or rejects it."""
 
-    write_roles = SCHOOL
     serializer_class = s.DeliveryUnitSerializer
     filterset_class = UnitFilterSet
     ordering_fields = ["decided_at", "serial_number"]
@@ -285,10 +282,9 @@ class DeliveryUnitViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Penalty claims you may see"),
     retrieve=extend_schema(summary="One penalty claim", responses={200: s.PenaltyClaimSerializer, 404: ErrorSerializer}),
 )
-class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
+class PenaltyClaimViewSet(ReadOnlyModelViewSet):
     """Late-delivery penalties claimed from suppliers (claim them at procurement-contract-lines/{id}/claim-penalty/)."""
 
-    write_roles = DEPARTMENT
     serializer_class = s.PenaltyClaimSerializer
     filterset_class = PenaltyFilterSet
     ordering_fields = ["claimed_at", "amount"]
@@ -316,10 +312,10 @@ class PenaltyClaimViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Warranty claims you may see"),
     retrieve=extend_schema(summary="One warranty claim", responses={200: s.WarrantyClaimSerializer, 404: ErrorSerializer}),
 )
-class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class WarrantyClaimViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     """Warranty claims on accepted units; the supplier's answer is due within the configured working days."""
 
-    write_roles = BOTH
+    permission_actions = {"create": "file"}
     serializer_class = s.WarrantyClaimSerializer
     filterset_class = ClaimFilterSet
     ordering_fields = ["filed_on", "response_due_on"]
@@ -362,10 +358,10 @@ class WarrantyClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     list=extend_schema(summary="Red flags (operators, monitors and administrators)"),
     retrieve=extend_schema(summary="One red flag with its evidence", responses={200: s.FlagSerializer, 404: ErrorSerializer}),
 )
-class ProcurementFlagViewSet(viewsets.ReadOnlyModelViewSet):
+class ProcurementFlagViewSet(ReadOnlyModelViewSet):
     """Red flags PR01–PR08: a stable id, a code, a key and the evidence of the latest search."""
 
-    write_roles = {Role.OPERATOR, Role.ADMIN}
+    permission_actions = {"search": (FlagRun, "search")}
     serializer_class = s.FlagSerializer
     filterset_class = FlagFilterSet
     ordering_fields = ["first_raised_at", "last_seen_at", "code"]

@@ -1,4 +1,4 @@
-"""Small helpers shared by the procurement services (scoping of one row is ``core.scoping.ensure_in_scope``)."""
+"""Small helpers shared by the procurement services (who may do what: ``core.scoping.require``)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,9 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDeniedError
-from core.roles import Role
+from core.errors import DomainError
 
 MAX_TEXT = 2000
-
-
-def ensure_role(actor, *roles: str) -> None:
-    if actor is None:
-        return
-    if getattr(actor, "role", None) not in roles:
-        raise PermissionDeniedError(_("Your role may not do this."), code="role")
-
-
-def ensure_department_of(actor, region_id: str) -> None:
-    """Only the department of ``region_id`` (or the system) records and edits the region's contracts."""
-    if actor is None:
-        return
-    ensure_role(actor, Role.DEPARTMENT)
-    if actor.region_id != region_id:
-        raise PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")
 
 
 def person_name(user) -> str:

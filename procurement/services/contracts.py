@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from core.errors import ConflictError, DomainError
 from core.identifiers import parse_bin
 from core.parsing import parse_amount
-from core.scoping import ensure_in_scope
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import lock, transition_apply
 from procurement.choices import LIVE_UNIT_STATUSES, ContractStatus, ProcurementEvent
 from procurement.models import MAX_WARRANTY_MONTHS, ContractLine, PenaltyClaim, ProcurementContract
 from procurement.registers import entry_evidence, supplier_entries_on
-from procurement.services.common import clean_text, ensure_department_of, today
+from procurement.services.common import clean_text, today
 
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("99999999999999.99")
@@ -171,7 +171,7 @@ def contract_create(*, data: ContractInput, actor, region_id: str | None = None,
                     lines: list[LineInput] | tuple = ()) -> ProcurementContract:
     """Record a contract for the actor's region (the system, importing, names the region)."""
     region_id = region_id if actor is None else getattr(actor, "region_id", None)
-    ensure_department_of(actor, region_id)
+    require(actor, "add", ProcurementContract(region_id=region_id))
     if region_id is None:
         raise DomainError(_("The contract's region is unknown."), code="no_region")
     data = clean_contract(data)
@@ -195,9 +195,8 @@ def contract_create(*, data: ContractInput, actor, region_id: str | None = None,
 @transaction.atomic
 def contract_update(*, contract: ProcurementContract, data: ContractInput, actor) -> ProcurementContract:
     """Change a contract's number, date or supplier (each change logged old → new)."""
-    ensure_in_scope(contract, actor)
     contract = lock(contract)
-    ensure_department_of(actor, contract.region_id)
+    require(actor, "change", contract)
     data = clean_contract(data)
     changes = {}
     for name in ("number", "signed_on", "supplier_bin", "supplier_name"):
@@ -226,9 +225,8 @@ def contract_update(*, contract: ProcurementContract, data: ContractInput, actor
 @transaction.atomic
 def contract_close(*, contract: ProcurementContract, actor, reason: str = "") -> ProcurementContract:
     """Active → closed: every unit of every line was delivered and accepted."""
-    ensure_in_scope(contract, actor)
     locked = lock(contract)
-    ensure_department_of(actor, locked.region_id)
+    require(actor, "close", locked)
     from procurement.selectors import lines_with_progress
 
     unfinished = [line for line in lines_with_progress(ContractLine.objects.filter(contract=locked)) if line.accepted_count < line.quantity]
@@ -236,18 +234,17 @@ def contract_close(*, contract: ProcurementContract, actor, reason: str = "") ->
         raise ConflictError(
             _("%(count)s line(s) still wait for units to be accepted; a contract the supplier did not fulfil is terminated, not closed.")
             % {"count": len(unfinished)}, code="not_fulfilled")
-    return transition_apply(obj=locked, transitions=ProcurementContract.TRANSITIONS, action=ProcurementEvent.CONTRACT_CLOSED,
+    return transition_apply(obj=locked, transitions=ProcurementContract.TRANSITIONS, action="close",
                             actor=actor, reason=clean_text(reason, field="reason"), extra_fields={"ended_on": today()})
 
 
 @transaction.atomic
 def contract_terminate(*, contract: ProcurementContract, actor, reason: str) -> ProcurementContract:
     """Active → terminated (reason required): lateness stops counting today; the penalty becomes final."""
-    ensure_in_scope(contract, actor)
     locked = lock(contract)
-    ensure_department_of(actor, locked.region_id)
+    require(actor, "terminate", locked)
     reason = clean_text(reason, field="reason")
-    return transition_apply(obj=locked, transitions=ProcurementContract.TRANSITIONS, action=ProcurementEvent.CONTRACT_TERMINATED,
+    return transition_apply(obj=locked, transitions=ProcurementContract.TRANSITIONS, action="terminate",
                             actor=actor, reason=reason, extra_fields={"ended_on": today(), "status_reason": reason})
 
 
@@ -255,9 +252,8 @@ def contract_terminate(*, contract: ProcurementContract, actor, reason: str) -> 
 
 @transaction.atomic
 def line_add(*, contract: ProcurementContract, data: LineInput, actor) -> ContractLine:
-    ensure_in_scope(contract, actor)
     contract = lock(contract)
-    ensure_department_of(actor, contract.region_id)
+    require(actor, "add", ContractLine(contract=contract))
     _ensure_active(contract)
     data = clean_line(data, contract_region_id=contract.region_id, signed_on=contract.signed_on)
     if contract.lines.filter(item_code=data.item_code, school=data.school).exists():
@@ -275,10 +271,9 @@ def line_add(*, contract: ProcurementContract, data: LineInput, actor) -> Contra
 @transaction.atomic
 def line_update(*, line: ContractLine, data: LineInput, actor) -> ContractLine:
     """Change a line (each change logged old → new). Its item and school stay: they are the line's key."""
-    ensure_in_scope(line, actor)
     line = ContractLine.objects.select_for_update().select_related("contract", "school").get(pk=line.pk)
     contract = line.contract
-    ensure_department_of(actor, contract.region_id)
+    require(actor, "change", line)
     data = clean_line(data, contract_region_id=contract.region_id, signed_on=contract.signed_on)
     if (data.item_code, data.school.pk) != (line.item_code, line.school_id):
         raise DomainError(_("A line's item code and school cannot change; remove the line and add another."), field="item_code",
@@ -304,10 +299,9 @@ def line_update(*, line: ContractLine, data: LineInput, actor) -> ContractLine:
 
 @transaction.atomic
 def line_remove(*, line: ContractLine, actor) -> None:
-    ensure_in_scope(line, actor)
     line = ContractLine.objects.select_for_update().select_related("contract", "school").get(pk=line.pk)
     contract = line.contract
-    ensure_department_of(actor, contract.region_id)
+    require(actor, "delete", line)
     _ensure_active(contract)
     if line.units.exists() or PenaltyClaim.objects.filter(line=line).exists():
         raise ConflictError(_("Units were delivered on this line; it cannot be removed (lower nothing below what was delivered)."),

@@ -22,15 +22,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.errors import ConflictError, DomainError
+from core.scoping import ensure_in_scope, require
 from core.services import audit_record
 from core.workflow import lock, transition_apply, transition_check
 from procurement.choices import LIVE_UNIT_STATUSES, ContractStatus, ProcurementEvent, RejectReason, UnitStatus
 from procurement.models import ContractLine, Delivery, DeliveryUnit, ProcurementContract
 from procurement.registers import entry_evidence, supplier_entries_on
-from procurement.services.common import clean_text, ensure_role, now, person_name, today
+from procurement.services.common import clean_text, now, person_name, today
 from procurement.services.contracts import parse_price
 
 SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9./_-]*$")
@@ -59,14 +58,6 @@ def clean_serial(value: str) -> str:
     return serial
 
 
-def _ensure_may_record(actor, *, contract: ProcurementContract, school) -> None:
-    ensure_role(actor, Role.DEPARTMENT, Role.SCHOOL)
-    if actor.role == Role.DEPARTMENT and actor.region_id != contract.region_id:
-        raise PermissionDeniedError(_("This record belongs to another region or school."), code="out_of_scope")
-    if actor.role == Role.SCHOOL and actor.school_id != school.pk:
-        raise PermissionDeniedError(_("A school records only the deliveries it received."), code="out_of_scope")
-
-
 def _check_delivery_date(delivered_on, contract: ProcurementContract) -> None:
     if not isinstance(delivered_on, dt.date):
         raise DomainError(_("Give the delivery date."), field="delivered_on")
@@ -83,7 +74,7 @@ def delivery_record(*, contract: ProcurementContract, school, delivered_on: dt.d
     """Record a delivery with the serial number of every unit (the supplier is checked against the register that day)."""
     ensure_in_scope(contract, actor)
     contract = lock(contract)
-    _ensure_may_record(actor, contract=contract, school=school)
+    require(actor, "add", Delivery(contract=contract, school=school))
     if contract.status != ContractStatus.ACTIVE:
         raise ConflictError(_("The contract is “%(status)s”; no more deliveries are recorded on it.")
                             % {"status": contract.get_status_display()}, code="contract_not_active")
@@ -157,10 +148,9 @@ def delivery_record(*, contract: ProcurementContract, school, delivered_on: dt.d
 def delivery_correct(*, delivery: Delivery, actor, reason: str, delivered_on: dt.date | None = None,
                      waybill_number: str | None = None) -> Delivery:
     """Correct a delivery's date or waybill number (reason required; old → new logged). The register is checked again."""
-    ensure_in_scope(delivery, actor)
     delivery = lock(delivery)
     contract = delivery.contract
-    _ensure_may_record(actor, contract=contract, school=delivery.school)
+    require(actor, "correct", delivery)
     reason = clean_text(reason, field="reason", required=True, label=_("Reason"))
     changes = {}
     if delivered_on is not None and delivered_on != delivery.delivered_on:
@@ -185,24 +175,17 @@ def delivery_correct(*, delivery: Delivery, actor, reason: str, delivered_on: dt
 
 # --- inspection and acceptance ------------------------------------------------------------------
 
-def _ensure_school_of(unit: DeliveryUnit, actor) -> None:
-    ensure_in_scope(unit, actor)
-    ensure_role(actor, Role.SCHOOL)
-    if actor.school_id != unit.delivery.school_id:
-        raise PermissionDeniedError(_("Only the school that received the unit inspects and accepts it."), code="out_of_scope")
-
-
 @transaction.atomic
 def unit_inspect(*, unit: DeliveryUnit, actor, model_ok: bool, works: bool, software_ok: bool, warranty_card: bool,
                  note: str = "") -> DeliveryUnit:
     """Record the inspection of one unit against the checklist (again, until it is accepted or rejected)."""
-    _ensure_school_of(unit, actor)
+    require(actor, "inspect", unit)  # the school that received it
     checklist = {"model_ok": model_ok, "works": works, "software_ok": software_ok, "warranty_card": warranty_card}
     if any(not isinstance(value, bool) for value in checklist.values()):
         raise DomainError(_("Answer every item of the checklist."), code="checklist_incomplete")
     note = clean_text(note, field="note")
     return transition_apply(
-        obj=unit, transitions=DeliveryUnit.TRANSITIONS, action=ProcurementEvent.UNIT_INSPECTED, actor=actor,
+        obj=unit, transitions=DeliveryUnit.TRANSITIONS, action="inspect", actor=actor,
         data={"serial_number": unit.serial_number, **checklist, "note": note},
         extra_fields={**checklist, "inspection_note": note, "inspected_by": actor, "inspected_at": now()},
     )
@@ -211,15 +194,14 @@ def unit_inspect(*, unit: DeliveryUnit, actor, model_ok: bool, works: bool, soft
 @transaction.atomic
 def unit_accept(*, unit: DeliveryUnit, actor) -> DeliveryUnit:
     """Accept an inspected unit that passed every item of the checklist; the actor answers for it."""
-    _ensure_school_of(unit, actor)
     locked = lock(unit)
-    transition_check(obj=locked, transitions=DeliveryUnit.TRANSITIONS, action=ProcurementEvent.UNIT_ACCEPTED, actor=actor)
+    transition_check(obj=locked, transitions=DeliveryUnit.TRANSITIONS, action="accept", actor=actor)
     failed = [str(label) for _name, label, value in locked.checklist if value is not True]
     if failed:
         raise ConflictError(_("The unit failed the inspection (%(items)s); reject it instead.") % {"items": ", ".join(failed)},
                             code="inspection_failed")
     return transition_apply(
-        obj=locked, transitions=DeliveryUnit.TRANSITIONS, action=ProcurementEvent.UNIT_ACCEPTED, actor=actor,
+        obj=locked, transitions=DeliveryUnit.TRANSITIONS, action="accept", actor=actor,
         data={"serial_number": locked.serial_number, "responsible_person": person_name(actor)},
         extra_fields={"decided_by": actor, "decided_by_name": person_name(actor), "decided_at": now()},
     )
@@ -228,14 +210,14 @@ def unit_accept(*, unit: DeliveryUnit, actor) -> DeliveryUnit:
 @transaction.atomic
 def unit_reject(*, unit: DeliveryUnit, actor, reason: str, note: str = "") -> DeliveryUnit:
     """Reject an inspected unit with a reason; its place waits for a re-delivery."""
-    _ensure_school_of(unit, actor)
+    require(actor, "reject", unit)
     if reason not in RejectReason.values:
         raise DomainError(_("Choose the reason for rejection."), field="reason", code="reason_required")
     note = clean_text(note, field="note")
     if reason == RejectReason.OTHER and not note:
         raise DomainError(_("Explain the reason in the note."), field="note", code="note_required")
     return transition_apply(
-        obj=unit, transitions=DeliveryUnit.TRANSITIONS, action=ProcurementEvent.UNIT_REJECTED, actor=actor,
+        obj=unit, transitions=DeliveryUnit.TRANSITIONS, action="reject", actor=actor,
         reason=f"{reason}: {note}" if note else reason,
         data={"serial_number": unit.serial_number, "reason": reason, "note": note, "responsible_person": person_name(actor)},
         extra_fields={"decided_by": actor, "decided_by_name": person_name(actor), "decided_at": now(),

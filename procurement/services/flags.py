@@ -37,7 +37,9 @@ from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
+from core.scoping import require
 from core.services import audit_record
+from core.workflow import transition_sql
 from procurement.choices import LIVE_UNIT_STATUSES, ClaimStatus, ContractStatus, FlagCode, FlagStatus, ProcurementEvent, UnitStatus
 from procurement.models import Delivery, DeliveryUnit, FlagRun, ProcurementContract, ProcurementFlag, WarrantyClaim
 from procurement.registers import entry_evidence
@@ -310,20 +312,25 @@ DETECTORS = {
 
 # --- the search ------------------------------------------------------------------------------------
 
-MERGE_SQL = """
+# A flag found is open (raised, kept open, or reopened: ``ProcurementFlag.TRANSITIONS["reopen"]``); an open flag
+# no longer found is cleared (``["clear"]``). Both statements are built from those entries.
+_REOPEN_FROM, _OPEN = transition_sql(ProcurementFlag.TRANSITIONS, "reopen")
+_CLEAR_FROM, _CLEARED = transition_sql(ProcurementFlag.TRANSITIONS, "clear")
+MERGE_SQL = f"""
 INSERT INTO procurement_procurementflag
     (code, key, status, region_id, contract_id, school_id, summary, evidence, first_raised_at, last_seen_at, cleared_at, last_run_id)
-SELECT f.code, f.key, 'open', f.region_id, f.contract_id, f.school_id, f.summary, f.evidence, %(now)s, %(now)s, NULL, %(run)s
+SELECT f.code, f.key, '{_OPEN}', f.region_id, f.contract_id, f.school_id, f.summary, f.evidence, %(now)s, %(now)s, NULL, %(run)s
 FROM procurement_found f
 ON CONFLICT (code, key) DO UPDATE SET
-    status = 'open', region_id = EXCLUDED.region_id, contract_id = EXCLUDED.contract_id, school_id = EXCLUDED.school_id,
+    status = '{_OPEN}', region_id = EXCLUDED.region_id, contract_id = EXCLUDED.contract_id, school_id = EXCLUDED.school_id,
     summary = EXCLUDED.summary, evidence = EXCLUDED.evidence, last_seen_at = EXCLUDED.last_seen_at, cleared_at = NULL,
     last_run_id = EXCLUDED.last_run_id
 """
 
-CLEAR_SQL = """
-UPDATE procurement_procurementflag p SET status = 'cleared', cleared_at = %(now)s
-WHERE p.status = 'open' AND NOT EXISTS (SELECT 1 FROM procurement_found f WHERE f.code = p.code AND f.key = p.key)
+CLEAR_SQL = f"""
+UPDATE procurement_procurementflag p SET status = '{_CLEARED}', cleared_at = %(now)s
+WHERE p.status IN ({", ".join(f"'{status}'" for status in _CLEAR_FROM)})
+  AND NOT EXISTS (SELECT 1 FROM procurement_found f WHERE f.code = p.code AND f.key = p.key)
 RETURNING p.id
 """
 
@@ -333,11 +340,7 @@ def flags_search(*, actor=None, as_of: dt.date | None = None) -> FlagRun:
     """Run every detector as of ``as_of`` and merge the result into the flags (one search at a time)."""
     from psycopg2.extras import execute_values
 
-    if actor is not None:
-        from core.roles import Role
-        from procurement.services.common import ensure_role
-
-        ensure_role(actor, Role.OPERATOR, Role.ADMIN)
+    require(actor, "search", FlagRun)
     as_of = as_of or today()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from core.identifiers import parse_bin
 from core.parsing import parse_amount, parse_date, parse_int
+from core.scoping import require
 from core.services import audit_record
 from core.tabular import RowErrors, read_rows, row_width_error
 from procurement.choices import ProcurementEvent
 from procurement.models import MAX_WARRANTY_MONTHS, ContractLine, ProcurementContract
 from procurement.services import contracts as svc
-from procurement.services.common import ensure_role
 
 COLUMNS = ["contract_number", "signed_on", "supplier_bin", "supplier_name", "item_code", "item_name", "unit_price",
            "school_bin", "quantity", "delivery_due", "warranty_months", "software"]
@@ -163,10 +163,7 @@ def check_consistency(records: list[Record], errors: RowErrors) -> None:
 @transaction.atomic
 def procurement_import(*, source, actor=None) -> ImportResult:
     """Check every row, then upsert them all through the services, or save nothing (``RowsInvalid``)."""
-    if actor is not None:
-        from core.roles import Role
-
-        ensure_role(actor, Role.DEPARTMENT)
+    require(actor, "import", ProcurementContract)
     sha256 = _sha256(source)
     errors = RowErrors()
     records = read_records(source, errors)

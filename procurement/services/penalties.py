@@ -14,13 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError, DomainError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
 from procurement.choices import LIVE_PENALTY_STATUSES, ProcurementEvent
 from procurement.models import ContractLine, PenaltyClaim
-from procurement.services.common import clean_text, ensure_department_of, ensure_role, today
+from procurement.services.common import clean_text, today
 
 
 @transaction.atomic
@@ -28,9 +27,8 @@ def penalty_claim(*, line: ContractLine, actor) -> PenaltyClaim:
     """Claim the line's final penalty from the supplier (the department of the region)."""
     from procurement.selectors import line_lateness
 
-    ensure_in_scope(line, actor)
     line = ContractLine.objects.select_for_update().select_related("contract", "school").get(pk=line.pk)
-    ensure_department_of(actor, line.contract.region_id)
+    require(actor, "add", PenaltyClaim(line=line))
     if PenaltyClaim.objects.filter(line=line, status__in=LIVE_PENALTY_STATUSES).exists():
         raise ConflictError(_("The penalty of this line is already claimed."), code="already_claimed")
     lateness = line_lateness(line)
@@ -51,18 +49,16 @@ def penalty_claim(*, line: ContractLine, actor) -> PenaltyClaim:
 
 @transaction.atomic
 def penalty_mark_paid(*, claim: PenaltyClaim, actor, paid_on: dt.date) -> PenaltyClaim:
-    ensure_in_scope(claim, actor)
-    ensure_role(actor, Role.DEPARTMENT)
+    require(actor, "mark_paid", claim)
     if not isinstance(paid_on, dt.date) or paid_on > today() or paid_on < timezone.localdate(claim.claimed_at):
         raise DomainError(_("Give the day the supplier paid (not in the future, not before the claim)."), field="paid_on")
-    return transition_apply(obj=claim, transitions=PenaltyClaim.TRANSITIONS, action=ProcurementEvent.PENALTY_PAID, actor=actor,
+    return transition_apply(obj=claim, transitions=PenaltyClaim.TRANSITIONS, action="mark_paid", actor=actor,
                             data={"paid_on": paid_on, "amount": claim.amount}, extra_fields={"paid_on": paid_on})
 
 
 @transaction.atomic
 def penalty_cancel(*, claim: PenaltyClaim, actor, reason: str) -> PenaltyClaim:
-    ensure_in_scope(claim, actor)
-    ensure_role(actor, Role.DEPARTMENT)
+    require(actor, "cancel", claim)
     reason = clean_text(reason, field="reason")
-    return transition_apply(obj=claim, transitions=PenaltyClaim.TRANSITIONS, action=ProcurementEvent.PENALTY_CANCELLED,
+    return transition_apply(obj=claim, transitions=PenaltyClaim.TRANSITIONS, action="cancel",
                             actor=actor, reason=reason, data={"amount": claim.amount}, extra_fields={"reason": reason})

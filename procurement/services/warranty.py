@@ -13,15 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import ConflictError, DomainError, PermissionDeniedError
-from core.roles import Role
-from core.scoping import ensure_in_scope
+from core.errors import ConflictError, DomainError
+from core.scoping import require
 from core.services import audit_record
 from core.workflow import transition_apply
 from procurement.choices import ClaimResolution, ClaimStatus, ProcurementEvent, UnitStatus
 from procurement.deadlines import response_due_on, warranty_ends_on
 from procurement.models import DeliveryUnit, WarrantyClaim
-from procurement.services.common import clean_text, ensure_role, today
+from procurement.services.common import clean_text, today
 
 
 def warranty_end(unit: DeliveryUnit) -> dt.date | None:
@@ -34,11 +33,8 @@ def warranty_end(unit: DeliveryUnit) -> dt.date | None:
 @transaction.atomic
 def claim_file(*, unit: DeliveryUnit, actor, description: str) -> WarrantyClaim:
     """The school files a warranty claim on one of its accepted units, within the warranty."""
-    ensure_in_scope(unit, actor)
-    ensure_role(actor, Role.SCHOOL)
     unit = DeliveryUnit.objects.select_for_update().select_related("line", "delivery").get(pk=unit.pk)
-    if actor.school_id != unit.delivery.school_id:
-        raise PermissionDeniedError(_("A school claims only on its own units."), code="out_of_scope")
+    require(actor, "file", WarrantyClaim(unit=unit))  # the school, on its own units
     description = clean_text(description, field="description", required=True, label=_("Fault"))
     if unit.status != UnitStatus.ACCEPTED:
         raise ConflictError(_("Only an accepted unit is under warranty."), code="not_accepted")
@@ -61,11 +57,11 @@ def claim_file(*, unit: DeliveryUnit, actor, description: str) -> WarrantyClaim:
 @transaction.atomic
 def claim_answer(*, claim: WarrantyClaim, actor, response: str, answered_on: dt.date) -> WarrantyClaim:
     """Record the supplier's answer (the school or the department of the region)."""
-    ensure_in_scope(claim, actor)
+    require(actor, "answer", claim)
     response = clean_text(response, field="response", required=True, label=_("Supplier's answer"))
     if not isinstance(answered_on, dt.date) or answered_on > today() or answered_on < claim.filed_on:
         raise DomainError(_("The answer's date lies between the claim and today."), field="answered_on")
-    return transition_apply(obj=claim, transitions=WarrantyClaim.TRANSITIONS, action=ProcurementEvent.CLAIM_ANSWERED, actor=actor,
+    return transition_apply(obj=claim, transitions=WarrantyClaim.TRANSITIONS, action="answer", actor=actor,
                             data={"answered_on": answered_on, "late": answered_on > claim.response_due_on},
                             extra_fields={"answered_on": answered_on, "response": response})
 
@@ -73,12 +69,12 @@ def claim_answer(*, claim: WarrantyClaim, actor, response: str, answered_on: dt.
 @transaction.atomic
 def claim_close(*, claim: WarrantyClaim, actor, resolution: str, note: str = "") -> WarrantyClaim:
     """The school closes its claim with the outcome (repaired, replaced, refused…)."""
-    ensure_in_scope(claim, actor)
+    require(actor, "close", claim)
     if resolution not in ClaimResolution.values:
         raise DomainError(_("Choose the outcome."), field="resolution")
     note = clean_text(note, field="note")
     if resolution == ClaimResolution.OTHER and not note:
         raise DomainError(_("Explain the outcome in the note."), field="note")
-    return transition_apply(obj=claim, transitions=WarrantyClaim.TRANSITIONS, action=ProcurementEvent.CLAIM_CLOSED, actor=actor,
+    return transition_apply(obj=claim, transitions=WarrantyClaim.TRANSITIONS, action="close", actor=actor,
                             reason=note, data={"resolution": resolution},
                             extra_fields={"resolution": resolution, "resolution_note": note})

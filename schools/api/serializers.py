@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import OptionalEmailField
 from schools.models import Licence, RegisterLoad, School, SchoolChange, UnreliableSupplierEntry
 
 
 class SchoolSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(read_only=True)
     name = serializers.CharField(read_only=True)
     region = serializers.CharField(source="region_id", read_only=True, help_text="two-digit KATO region code")
     open_errors = serializers.IntegerField(read_only=True, help_text="open error findings (they block payment)")

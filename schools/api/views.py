@@ -1,5 +1,4 @@
-from rest_framework import viewsets
-
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from schools import selectors
 from schools.api.serializers import (
     LicenceSerializer,
@@ -10,10 +9,8 @@ from schools.api.serializers import (
 )
 from schools.filters import LicenceFilterSet, SchoolChangeFilterSet, SchoolFilterSet, UnreliableSupplierFilterSet
 
-ID_REGEX = "[0-9]{1,18}"
 
-
-class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
+class SchoolViewSet(ReadOnlyModelViewSet):
     """Schools of the portal: a school sees itself, a department its region, operators and monitors all."""
 
     serializer_class = SchoolSerializer
@@ -25,7 +22,7 @@ class SchoolViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.school_list(user=self.request.user).order_by("name_ru", "id")
 
 
-class LicenceViewSet(viewsets.ReadOnlyModelViewSet):
+class LicenceViewSet(ReadOnlyModelViewSet):
     """The licence register, scoped like schools (rows of BINs outside the portal: operators and monitors)."""
 
     serializer_class = LicenceSerializer
@@ -37,7 +34,7 @@ class LicenceViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.licence_list(user=self.request.user).order_by("bin", "issued_on", "id")
 
 
-class UnreliableSupplierViewSet(viewsets.ReadOnlyModelViewSet):
+class UnreliableSupplierViewSet(ReadOnlyModelViewSet):
     """The register of unreliable suppliers: public information, every signed-in role sees all of it."""
 
     serializer_class = UnreliableSupplierSerializer
@@ -49,7 +46,7 @@ class UnreliableSupplierViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.unreliable_supplier_list(user=self.request.user).order_by("-included_on", "bin", "id")
 
 
-class SchoolChangeViewSet(viewsets.ReadOnlyModelViewSet):
+class SchoolChangeViewSet(ReadOnlyModelViewSet):
     """History of schools' registry data, bank accounts, contacts and licences: who, when, old → new."""
 
     serializer_class = SchoolChangeSerializer
@@ -61,7 +58,7 @@ class SchoolChangeViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.school_change_list(user=self.request.user).order_by("-changed_at", "-id")
 
 
-class RegisterLoadViewSet(viewsets.ReadOnlyModelViewSet):
+class RegisterLoadViewSet(ReadOnlyModelViewSet):
     """Loads of the registers (schools, licences, unreliable suppliers): source, checksum, counts."""
 
     serializer_class = RegisterLoadSerializer

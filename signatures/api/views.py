@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ReadOnlyModelViewSet
 from signatures import exports, selectors
 from signatures.api import serializers as s
 from signatures.api.mixins import ERRORS
-from signatures.identity import SIGNER_ROLES
 from signatures.services import signature_inspect, signing_payload_issue
 from signatures.signables import CHECK_ACTION
 
@@ -33,10 +32,9 @@ def _file(content: bytes, content_type: str, name: str, sha256: str | None = Non
     retrieve=extend_schema(summary="One kept signature with its verification report",
                            responses={200: s.SignatureDetailSerializer, **FILE_ERRORS}),
 )
-class SignatureViewSet(viewsets.ReadOnlyModelViewSet):
+class SignatureViewSet(ReadOnlyModelViewSet):
     """Qualified electronic signatures kept by the portal (append-only), scoped like the documents they sign."""
 
-    write_roles = SIGNER_ROLES  # only for inspect: kept signatures are never written through the API
     serializer_class = s.SignatureSerializer
     filterset_fields = ["action", "signer_role", "object_id", "cert_iin", "cert_bin"]
     ordering_fields = ["signing_time", "id"]

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from acts.choices import LineDecision, LineRejectReason
-from acts.services import act_accept, act_build, act_lines_decide, act_partly_accept, act_submit
+from acts.choices import InspectionResult, LineDecision, LineRejectReason
+from acts.models import InspectionItem
+from acts.services import (
+    act_accept,
+    act_build,
+    act_line_inspect,
+    act_lines_decide,
+    act_partly_accept,
+    act_sample_draw,
+    act_submit,
+)
 from tests.acts.conftest import TODAY
+
+
+def inspect_sample(*, act, department_user, result: str = InspectionResult.PRESENT, note: str = "") -> int:
+    """Draw the act's inspection sample and record ``result`` for every sampled line; returns how many."""
+    sample = act_sample_draw(act=act, actor=department_user)
+    items = list(InspectionItem.objects.filter(sample=sample).values_list("line_id", flat=True))
+    for line in items:
+        act_line_inspect(act=act, actor=department_user, line=line, result=result, note=note)
+    return len(items)
 
 
 def accepted_act(*, contract, month, school_user, department_user, reject_enrolments=(), today=TODAY):
@@ -20,6 +38,7 @@ def accepted_act(*, contract, month, school_user, department_user, reject_enrolm
                          reason=item["reason"])
     if act.lines.filter(decision=LineDecision.PENDING).exists():
         act_lines_decide(act=act, actor=department_user, decision=LineDecision.ACCEPTED, selection="pending_payable")
+    inspect_sample(act=act, department_user=department_user)
     if rejections:
         return act_partly_accept(act=act, actor=department_user)
     return act_accept(act=act, actor=department_user)

@@ -17,7 +17,7 @@ TABLES = ["act", "actline", "actsubmission", "holiday"]
 
 
 def table_rows(prefix: str) -> dict[str, list]:
-    """Every row of the four tables (None for a table that does not exist)."""
+    """Every row of the four tables, as column → value (None for a table that does not exist)."""
     rows = {}
     with connection.cursor() as cursor:
         for table in TABLES:
@@ -26,8 +26,16 @@ def table_rows(prefix: str) -> dict[str, list]:
                 rows[table] = None
                 continue
             cursor.execute(f"SELECT * FROM {prefix}{table} ORDER BY id")
-            rows[table] = cursor.fetchall()
+            names = [column.name for column in cursor.description]
+            rows[table] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return rows
+
+
+def without_later_columns(rows: dict[str, list], older: dict[str, list]) -> dict[str, list]:
+    """``rows`` limited to the columns the ``older`` schema has (later migrations, e.g. acts 0002's
+    ``period_end``, add columns that the tables before the move never had)."""
+    return {table: [{name: value for name, value in row.items() if name in older[table][0]} for row in kept]
+            if kept and older[table] else kept for table, kept in rows.items()}
 
 
 def function_exists(name: str) -> bool:
@@ -65,7 +73,8 @@ class ActsMoveTests:
         try:
             # Back to the schema of main before the move: the tables are payments_*, with the same rows.
             migrate([("acts", None)])
-            assert table_rows("payments_") == rows
+            before_the_move = table_rows("payments_")
+            assert before_the_move == without_later_columns(rows, before_the_move)
             assert set(table_rows("acts_").values()) == {None}
             assert function_exists("payments_line_amount") and not function_exists("acts_line_amount")
             assert ContentType.objects.filter(app_label="payments", model="act").exists()

@@ -13,6 +13,7 @@ from core.errors import ConflictError, DomainError, PermissionDeniedError
 from core.models import AuditEvent
 from tests.acts.conftest import OCTOBER, TODAY
 from tests.acts.factories import make_enrolment, make_finding
+from tests.acts.helpers import inspect_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,7 @@ class ReviewTests:
         with translation.override("en"), pytest.raises(DomainError, match="1 line"):
             act_accept(act=act, actor=department_user)
         act_lines_decide(act=act, actor=department_user, decision=LineDecision.ACCEPTED, selection="pending_payable")
+        inspect_sample(act=act, department_user=department_user)
         act = act_accept(act=act, actor=department_user)
         assert act.status == ActStatus.ACCEPTED and act.accepted_amount == act.total_amount
         assert ActSubmission.objects.get(act=act).outcome == SubmissionOutcome.ACCEPTED
@@ -84,6 +86,7 @@ class ReviewTests:
         act_lines_decide(act=act, actor=department_user, decision=LineDecision.ACCEPTED, selection="pending_payable")
         with pytest.raises(DomainError):  # an error line stays undecided: not inspected yet
             act_accept(act=act, actor=department_user)
+        inspect_sample(act=act, department_user=department_user)
         act = act_partly_accept(act=act, actor=department_user, rejections=[
             {"line": line_of(act, e1).pk, "reason": LineRejectReason.CHECK_ERROR},
             {"line": line_of(act, e2).pk, "reason": LineRejectReason.NO_DOCUMENTS, "note": "Бұйрық жоқ"},
@@ -94,7 +97,7 @@ class ReviewTests:
         assert (rejected.decision, rejected.reject_reason, rejected.decision_note) == ("rejected", "no_documents", "Бұйрық жоқ")
         submission = ActSubmission.objects.get(act=act)
         assert (submission.outcome, submission.accepted_amount) == (SubmissionOutcome.PARTLY_ACCEPTED, act.accepted_amount)
-        event = AuditEvent.objects.get(action="partly_accept", object_id=str(act.pk))
+        event = AuditEvent.objects.get(action="act_partly_accepted", object_id=str(act.pk))
         assert Decimal(event.data["rejected_amount"]) == line_of(act, e1).amount + rejected.amount
 
     def test_a_rejection_needs_a_valid_reason_and_other_needs_a_note(self, submitted, department_user):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from acts.choices import ActStatus
-from acts.models import Act, ActLine
+from acts.models import Act, ActLine, InspectionItem
 from acts.services import act_build, act_submit
 from tests.acts.conftest import OCTOBER, TODAY
 from tests.acts.factories import make_contract, make_enrolment, make_finding
@@ -65,6 +65,11 @@ class ActPageTests:
         assert b"cannot be accepted" in refused.content
         client.post(f"/en/acts/{act.pk}/decide/", {"decision": "rejected", "lines": [blocked.pk],
                                                             "reason": "check_error"})
+        not_inspected = client.post(f"/en/acts/{act.pk}/partly-accept/", follow=True)
+        assert b"Draw the inspection sample" in not_inspected.content
+        client.post(f"/en/acts/{act.pk}/inspection/draw/")
+        for line in InspectionItem.objects.filter(sample__act=act).values_list("line_id", flat=True):
+            client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line, "result": "present"})
         client.post(f"/en/acts/{act.pk}/partly-accept/")
         act.refresh_from_db()
         assert act.status == ActStatus.PARTLY_ACCEPTED
@@ -111,6 +116,36 @@ class ActPageTests:
             assert response.status_code == 200 and response.content.count(b"data-line=") == size
             counts[size] = len(queries)
         assert counts[10] == counts[1000], counts
+
+
+class InspectionPageTests:
+    def test_the_department_draws_and_inspects_the_sample_in_the_panel(self, client, contract, school_a, school_user,
+                                                                      department_user):
+        act = submitted_act(contract, school_a, school_user)
+        client.force_login(department_user)
+        assert b'data-testid="inspection-draw"' in client.get(f"/en/acts/{act.pk}/").content
+        panel = client.post(f"/en/acts/{act.pk}/inspection/draw/", HTTP_HX_REQUEST="true").content.decode()
+        assert '<section id="inspection"' in panel and "<html" not in panel  # the panel alone, swapped in place
+        assert panel.count("data-sampled-line=") == 3
+        line = InspectionItem.objects.filter(sample__act=act).first().line
+        refused = client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line.pk, "result": "absent"},
+                              HTTP_HX_REQUEST="true").content.decode()
+        assert 'data-testid="inspection-error"' in refused and "Say in the note" in refused
+        client.post(f"/en/acts/{act.pk}/inspection/record/", {"line": line.pk, "result": "absent", "note": "Not in class"},
+                    HTTP_HX_REQUEST="true")
+        page = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert "1 of 3 sampled lines inspected." in page and "Not in class" in page and department_user.username in page
+
+    def test_the_school_does_not_see_the_sample_while_its_act_is_under_review(self, client, contract, school_a,
+                                                                             school_user, department_user):
+        act = submitted_act(contract, school_a, school_user)
+        client.force_login(department_user)
+        client.post(f"/en/acts/{act.pk}/inspection/draw/")
+        client.force_login(school_user)
+        page = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert "data-sampled-line=" not in page and "inspects a sample of the lines" in page
+        refused = client.post(f"/en/acts/{act.pk}/inspection/draw/", follow=True).content.decode()
+        assert "Your role may not do this." in refused
 
 
 class MovedPageTests:

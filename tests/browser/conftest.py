@@ -92,3 +92,20 @@ def open_nav(page, href: str) -> None:
     if toggle.count():
         toggle.first.click()
     page.click(f"nav a[href='{href}']")
+
+
+def inspect_sample(page, notes: dict[int, str] | None = None) -> int:
+    """On an act's page (English), draw the inspection sample and record each sampled line: "present", or
+    "other" with the note given for its position in ``notes``. Each recording swaps the panel (HTMX)."""
+    page.click("[data-testid=inspection-draw]")
+    page.wait_for_selector("[data-testid=inspect-form]")
+    count = page.locator("[data-testid=inspect-form]").count()
+    for index in range(count):
+        form = page.locator("[data-testid=inspect-form]").nth(index)
+        note = (notes or {}).get(index)
+        form.locator("[data-testid=inspect-result]").select_option("other" if note else "present")
+        if note:
+            form.locator("input[name=note]").fill(note)
+        form.locator("[data-testid=inspect-save]").click()
+        page.wait_for_selector(f"[data-testid=inspection-summary]:has-text('{index + 1} of {count}')")
+    return count

@@ -11,7 +11,7 @@ import pytest
 from acts.models import Act
 from payments.models import Payment
 from tests.acts.factories import make_contract, make_enrolment, make_finding, make_iban
-from tests.browser.conftest import login
+from tests.browser.conftest import inspect_sample, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,8 @@ class MoneyPathBrowserTests:
         assert page.locator("[data-testid=act-status]").inner_text() == "Submitted"
         act = Act.objects.get()
 
-        # The department inspects the lines: accepts the clean ones, rejects the one with an open error.
+        # The department decides the lines (accepts the clean ones, rejects the one with an open error) and
+        # inspects the sampled lines.
         switch_user(page, live_server, department_user.username)
         page.goto(f"{live_server.url}/en/acts/{act.pk}/")
         page.check("[data-testid=decide-form] input[value=accepted]")
@@ -64,6 +65,7 @@ class MoneyPathBrowserTests:
         page.check(f"#line-{act.lines.get(enrolment=enrolments[1]).pk}")
         page.select_option("#id_reason", "check_error")
         page.click("[data-testid=decide-apply]")
+        inspect_sample(page)
         screenshot("2-department-decided")
         page.click("[data-testid=act-partly-accept]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Partly accepted"

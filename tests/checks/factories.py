@@ -1,4 +1,4 @@
-"""Planted data on which one real run of the checks finds every one of the twelve codes."""
+"""Planted data on which one real run of the checks finds every finding code (the twelve CONTRACT ones and D01–G01)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,29 @@ def plant_every_code(tmp_path, *, home, region) -> Planted:
     rows.append(nobd_row(p06.pupil, school_bin=home.bin, grade=6))
     p07 = enrol("P07", grade=1, birth_date=birth_for_grade(1, age_offset=12))
     rows.append(nobd_row(p07.pupil, school_bin=home.bin, grade=1))
+    rows.extend(plant_other_instruments(region, rival=rival, enrolments=enrolments))
     planted = Planted(home=home, rival=rival, state_bin=other_state, shop=shop, enrolments=enrolments)
     planted.run = check_run_now(snapshot=load_snapshot(tmp_path, rows, taken_on=D))
     return planted
+
+
+def plant_other_instruments(region, *, rival, enrolments: dict) -> list[dict]:
+    """D01, D02, D03, C01 and G01 once each (issue 10); returns the NOBD rows they need."""
+    from tests.programmes.factories import make_beneficiary, make_programme_contract, programme_of
+
+    dormitory = programme_of("dormitory_place")
+    programme_of("scholarship")
+    programme_of("grant", terms=[("Autumn", dt.date(2025, 9, 1), dt.date(2025, 12, 31))])
+    dorm, dorm2 = (make_school(region=region, name=name, kind="dormitory", oked="55.90") for name in ("Жатақхана", "Үй"))
+    make_programme_contract(programme=dormitory, school=dorm, places={"place": 1})
+    make_programme_contract(programme=dormitory, school=dorm2, places={"place": 5})
+    college = make_school(region=region, name="Колледж", kind="college")
+    university = make_school(region=region, name="Университет", kind="university")
+    enrolments["D01"] = make_beneficiary(school=dorm, kind="resident")  # studies nowhere; 2 residents > 1 place (D03)
+    enrolments["D02"] = make_beneficiary(school=dorm, kind="resident")
+    make_beneficiary(school=dorm2, kind="resident", pupil=enrolments["D02"].pupil)
+    enrolments["C01"] = make_beneficiary(school=college, kind="scholarship_holder")
+    enrolments["G01"] = make_beneficiary(school=university, kind="grant_holder")
+    make_beneficiary(school=college, kind="grant_holder", pupil=enrolments["G01"].pupil)
+    return [nobd_row(enrolments["D02"].pupil, school_bin=college.bin, grade=1),
+            nobd_row(enrolments["C01"].pupil, school_bin=rival.bin, grade=1)]

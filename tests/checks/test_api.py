@@ -39,6 +39,17 @@ class FindingApiTests:
         row = client.get(f"/api/v1/findings/{findings['error_a'].pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
         assert "86.10, which is not education" in row["explanation"] and row["check_date"] == "2025-11-01"
 
+    def test_findings_are_found_by_bin_school_name_id_kato_and_pupil_iin(self, api_as, findings, operator_user,
+                                                                          school_a, school_b):
+        client = api_as(operator_user)
+        mine = {findings["warning_a"].pk, findings["error_a"].pk}
+        for params in ({"school": school_a.bin}, {"school": school_a.pk}, {"school": "ктеп а"}, {"region": "710000000"}):
+            assert ids(client.get("/api/v1/findings/", params)) == mine, params
+        enrolment = make_enrolment(school_b, grade=4)
+        pupil_finding = make_finding(school_b, code="P02", enrolment=enrolment)
+        assert ids(client.get("/api/v1/findings/", {"iin": enrolment.pupil.iin})) == {pupil_finding.pk}
+        assert client.get("/api/v1/findings/", {"iin": "12345"}).status_code == 400
+
     def test_a_pupil_finding_names_the_pupil(self, api_as, school_a, operator_user):
         enrolment = make_enrolment(school_a, grade=4)
         finding = make_finding(school_a, code="P02", enrolment=enrolment)

@@ -40,6 +40,17 @@ class EnrolmentApiTests:
         assert api_as(operator_user).get("/api/v1/enrolments/", {"active_on": "2025-11-20", "level": "basic"}).json()["count"] == 0
         assert api_as(operator_user).get("/api/v1/enrolments/", {"active_on": "not-a-date"}).status_code == 400
 
+    def test_enrolments_are_found_by_iin_and_by_the_school_bin_name_or_id(self, api_as, operator_user, school_a,
+                                                                          school_b):
+        mine = make_enrolment(school=school_a)
+        make_enrolment(school=school_b)
+        client = api_as(operator_user)
+        for params in ({"iin": mine.pupil.iin}, {"school": school_a.bin}, {"school": school_a.pk},
+                       {"school": school_a.name_ru}):
+            assert [row["id"] for row in client.get("/api/v1/enrolments/", params).json()["results"]] == [mine.pk], params
+        assert [row["id"] for row in client.get("/api/v1/pupils/", {"iin": mine.pupil.iin}).json()["results"]] == [
+            mine.pupil_id]
+
     def test_a_school_adds_changes_and_marks_its_pupil_as_left(self, api_as, school_user):
         client = api_as(school_user)
         created = client.post("/api/v1/enrolments/", enrolment_body(), format="json")
@@ -87,6 +98,18 @@ class UploadApiTests:
         confirmed = client.post(f"/api/v1/contingent-imports/{pk}/confirm/")
         assert confirmed.status_code == 200 and confirmed.json()["status"] == "applied" and Enrolment.objects.count() == 1
         assert client.post(f"/api/v1/contingent-imports/{pk}/discard/").status_code == 409
+
+    def test_a_previewed_upload_is_discarded_and_then_cannot_be_confirmed(self, api_as, school_user):
+        birth = birth_for_grade(5)
+        content = (f"iin,last_name,first_name,middle_name,birth_date,grade,enrolled_on,left_on,category\n"
+                   f"{iin_for(birth)},Ким,Ли,,{birth},5,2025-09-01,,regular\n").encode()
+        client = api_as(school_user)
+        pk = client.post("/api/v1/contingent-imports/", {"file": SimpleUploadedFile("c.csv", content)},
+                         format="multipart").json()["id"]
+        discarded = client.post(f"/api/v1/contingent-imports/{pk}/discard/")
+        assert discarded.status_code == 200 and discarded.json()["status"] == "discarded", discarded.json()
+        assert client.post(f"/api/v1/contingent-imports/{pk}/confirm/").status_code == 409
+        assert Enrolment.objects.count() == 0
 
 
 @pytest.mark.django_db

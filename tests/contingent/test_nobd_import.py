@@ -25,6 +25,10 @@ def good_row(grade: int = 3, *, school_bin: str | None = None, left_on: str = ""
     return f"{iin_for(birth)},Ахметов,Алихан,,{birth.isoformat()},{school_bin or state_bin()},{grade},2025-09-01,{left_on}"
 
 
+def nobd_line(line: str) -> dict:
+    return dict(zip(HEADER.split(","), line.split(","), strict=True))
+
+
 def rows_in(snapshot) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM contingent_nobdrow WHERE snapshot_id = %s", [snapshot.pk])
@@ -74,7 +78,9 @@ class NobdImportCommandTests:
         assert "line 2" not in err and "line 7" not in err
         assert NobdSnapshot.objects.count() == 0
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'contingent_nobdrow_%%'")
+            cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'contingent_nobdstage_%%'")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SELECT count(*) FROM contingent_nobdhistory")
             assert cursor.fetchone()[0] == 0
 
     def test_a_file_that_is_not_utf8_is_named_as_such_with_its_line(self, tmp_path):
@@ -129,15 +135,18 @@ class NobdImportCommandTests:
 class NobdRetentionTests:
     def test_only_the_newest_snapshots_keep_their_rows_and_all_keep_their_metadata(self, tmp_path, settings):
         settings.NOBD_SNAPSHOT_KEEP = 2
-        first = load_snapshot(tmp_path, [], taken_on=D)
-        second = load_snapshot(tmp_path, [], taken_on=D + dt.timedelta(days=1))
-        third = load_snapshot(tmp_path, [], taken_on=D + dt.timedelta(days=2))
+        kept, dropped = nobd_line(good_row()), nobd_line(good_row(5))
+        first = load_snapshot(tmp_path, [kept, dropped], taken_on=D)
+        second = load_snapshot(tmp_path, [kept], taken_on=D + dt.timedelta(days=1))
+        third = load_snapshot(tmp_path, [kept], taken_on=D + dt.timedelta(days=2))
         first.refresh_from_db()
         assert first.status == SnapshotStatus.PRUNED and first.pruned_at is not None and first.sha256
+        assert first.row_count == 2 and rows_in(first) == 0
         assert {s.status for s in (second, third)} == {SnapshotStatus.READY}
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass(%s)", [first.rows_table])
-            assert cursor.fetchone()[0] is None
+        assert (rows_in(second), rows_in(third)) == (1, 1)
+        with connection.cursor() as cursor:  # the row only the pruned snapshot had is gone from the history
+            cursor.execute("SELECT count(*) FROM contingent_nobdhistory")
+            assert cursor.fetchone()[0] == 1
 
     def test_the_snapshot_of_the_latest_successful_run_and_of_a_running_run_are_kept(self, tmp_path, settings):
         settings.NOBD_SNAPSHOT_KEEP = 1

@@ -54,6 +54,30 @@ class ApiPlatformTests:
         assert conflict.status_code == 409
         assert conflict.data["error"]["code"] == "conflict"
 
+    def test_nested_field_errors_are_named_by_their_path_with_a_list_of_messages(self, api_as, operator_user):
+        response = api_as(operator_user).post("/api/v1/payment-registries/", {"payments": [1, "x", 0]}, format="json")
+        assert response.status_code == 400
+        fields = response.json()["error"]["fields"]
+        assert set(fields) == {"payments.1", "payments.2"}
+        assert all(isinstance(messages, list) and all(isinstance(m, str) for m in messages) for messages in fields.values())
+
+    def test_an_unknown_ordering_term_is_a_400_naming_it(self, api_as, operator_user):
+        client = api_as(operator_user)
+        assert client.get("/api/v1/schools/", {"ordering": "-bin,name_ru"}).status_code == 200
+        response = client.get("/api/v1/schools/", {"ordering": "bin,password"})
+        assert response.status_code == 400
+        assert list(response.json()["error"]["fields"]) == ["ordering"] and "password" in response.json()["error"]["fields"]["ordering"][0]
+
+    def test_ordered_pages_never_overlap_when_the_ordered_values_tie(self, api_as, operator_user, region_astana):
+        from tests.factories import make_school
+
+        for index in range(5):
+            make_school(region=region_astana, name=f"Same {index}")
+        client = api_as(operator_user)
+        seen = [row["id"] for page in (1, 2, 3)
+                for row in client.get("/api/v1/schools/", {"ordering": "region", "page_size": 2, "page": page}).json()["results"]]
+        assert sorted(seen) == sorted(set(seen)) and len(seen) == 5
+
     def test_list_endpoints_are_paginated(self, api_as, operator_user):
         from rest_framework.settings import api_settings
 

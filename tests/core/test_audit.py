@@ -1,6 +1,8 @@
 import pytest
 from django.db import DataError, InternalError, ProgrammingError, transaction
 
+from accounts.choices import UserEvent
+from checks.choices import CheckRunEvent
 from core.models import AuditEvent
 from core.services import audit_record
 
@@ -8,7 +10,7 @@ from core.services import audit_record
 @pytest.mark.django_db
 class AuditEventTests:
     def test_audit_events_cannot_be_updated_or_deleted(self, operator_user):
-        event = audit_record(actor=operator_user, action="probe", subject=operator_user, reason="test")
+        event = audit_record(actor=operator_user, action=UserEvent.UPDATED, subject=operator_user, reason="test")
         for statement in (
             lambda: AuditEvent.objects.filter(pk=event.pk).update(reason="rewritten"),
             lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
@@ -24,8 +26,8 @@ class AuditEventTests:
         from checks.models import CheckRun
 
         run = CheckRun.objects.create(check_date="2025-11-20", trigger="command")
-        event = audit_record(actor=operator_user, action="probe", subject=run, from_status="running", to_status="failed")
+        event = audit_record(actor=operator_user, action=CheckRunEvent.FAILED, subject=run, from_status="running", to_status="failed")
         with translation.override("ru"):
             assert (event.from_label, event.to_label) == ("Выполняется", "Завершено с ошибкой")
-        plain = audit_record(actor=operator_user, action="probe", subject=operator_user, to_status="whatever")
+        plain = audit_record(actor=operator_user, action=UserEvent.UPDATED, subject=operator_user, to_status="whatever")
         assert plain.to_label == "whatever"  # a subject without a status keeps the raw value

@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.parsing import FIRST_DATE, LAST_DATE, parse_amount, parse_date, parse_int, whole_number_spellings
+from core.parsing import FIRST_DATE, LAST_DATE, parse_amount, parse_date, parse_int, parse_month, whole_number_spellings
 
 
 class DateTests:
@@ -51,6 +51,31 @@ class DateTests:
         except ValueError:
             return
         assert day.isoformat() == value
+
+
+class MonthTests:
+    @pytest.mark.parametrize(("value", "first_day"), [("2025-10", dt.date(2025, 10, 1)), ("2025-01", dt.date(2025, 1, 1)),
+                                                      ("2025-10-17", dt.date(2025, 10, 1))])
+    def test_a_month_yyyy_mm_or_a_date_in_it_gives_its_first_day(self, value, first_day):
+        assert parse_month(value) == first_day
+
+    @pytest.mark.parametrize("value", ["20250901", "202510", "2025-1", "2025-13", "2025-00", "２０２５-１０", " 2025-10",
+                                       "2025-10 ", "10.2025", "2025/10", "", None])
+    def test_any_other_writing_is_refused(self, value):
+        with translation.override("en"), pytest.raises(ValueError, match="not a month in the form YYYY-MM"):
+            parse_month(value)
+
+    def test_a_date_that_does_not_exist_is_refused_as_a_date(self):
+        with translation.override("en"), pytest.raises(ValueError, match="not a real calendar date"):
+            parse_month("2025-02-30")
+
+    @given(st.text(max_size=10))
+    def test_whatever_is_accepted_is_a_month_or_a_date_in_it(self, value):
+        try:
+            month = parse_month(value)
+        except ValueError:
+            return
+        assert month.isoformat()[:7] == value[:7] and month.day == 1
 
 
 class WholeNumberTests:

@@ -22,7 +22,9 @@ class OrdersDemoTests:
         statuses = {status for _region, status in first[0]}
         assert statuses == {"draft", "published", "closed"}
         # The payments demo adds contracts of its own (last school year, programme 099-DEMO-ACTS).
-        active = Contract.objects.filter(status="active").exclude(order__programme_code="099-DEMO-ACTS").select_related("school")
+        # The programmes demo (dormitory places, scholarships, grants) has contracts of its own too.
+        active = (Contract.objects.filter(status="active", order__programme__instrument="school_per_capita")
+                  .exclude(order__programme_code="099-DEMO-ACTS").select_related("school"))
         assert active.count() == 2
         first_demo_school = User.objects.get(username="school").school  # the first demo school (ctx["schools"][0])
         assert first_demo_school in {c.school for c in active}

@@ -1,9 +1,9 @@
 import hashlib
 
 import pytest
-from rest_framework.test import APIClient
 
 from orders.models import Application, StateOrder
+from tests.openapi import CheckedAPIClient as APIClient
 from tests.orders.factories import make_active_contract, make_application, make_order
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +149,47 @@ class ContractApiTests:
         client = api_as(monitor_user)
         assert client.get(f"/api/v1/contracts/{contract.pk}/").status_code == 200
         assert client.post(f"/api/v1/contracts/{contract.pk}/suspend/", {"reason": "x"}, format="json").status_code == 403
+
+
+class ContractDocumentApiTests:
+    def test_the_stored_document_and_the_pdf_download_with_a_token_and_are_named(self, api, department_user,
+                                                                                  school_user, school_c_user):
+        from accounts.services import api_token_issue
+
+        contract = make_active_contract(order=make_order(actor=department_user), school_actor=school_user,
+                                        department_actor=department_user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=school_user)[1]}")
+        document = api.get(f"/api/v1/contracts/{contract.pk}/document/", HTTP_ACCEPT="text/html")
+        assert document.status_code == 200 and document.content == bytes(contract.document.content)
+        assert document["Content-Disposition"] == f'inline; filename="contract-{contract.number}.html"'
+        pdf = api.get(f"/api/v1/contracts/{contract.pk}/pdf/", {"lang": "kk"})
+        assert pdf.status_code == 200 and pdf["Content-Disposition"] == f'inline; filename="contract-{contract.number}-kk.pdf"'
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=school_c_user)[1]}")
+        assert api.get(f"/api/v1/contracts/{contract.pk}/pdf/").status_code == 404
+
+
+class ContractFilterApiTests:
+    def test_contracts_and_applications_are_found_by_number_bin_school_name_and_region(
+            self, api_as, department_user, school_user, school_c_user, school_a):
+        order = make_order(actor=department_user)
+        contract = make_active_contract(order=order, school_actor=school_user, department_actor=department_user)
+        make_application(order=order, actor=school_c_user)
+        client = api_as(department_user)
+        for params in ({"number": contract.number}, {"school": school_a.bin}, {"school": school_a.pk},
+                       {"school": school_a.name_kk}, {"region": "710000000"}):
+            rows = client.get("/api/v1/contracts/", params).json()["results"]
+            assert [row["id"] for row in rows] == [contract.pk], params
+        applications = client.get("/api/v1/applications/", {"school": school_a.bin}).json()["results"]
+        assert [row["id"] for row in applications] == [contract.application_id]
+
+    def test_the_contracts_page_takes_the_same_identifiers(self, client, department_user, school_user, school_c_user,
+                                                           school_a):
+        order = make_order(actor=department_user)
+        contract = make_active_contract(order=order, school_actor=school_user, department_actor=department_user)
+        other = make_active_contract(order=order, school_actor=school_c_user, department_actor=department_user)
+        client.force_login(department_user)
+        page = client.get(f"/en/orders/contracts/?school={school_a.bin}").content.decode()
+        assert contract.number in page and other.number not in page
 
 
 class PublicQueueApiTests:

@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
-from rest_framework.test import APIClient
 
 from core.errors import DomainError
 from orders.models import Application, Contract, StateOrder, StateOrderLevel
 from orders.services import application_approve
 from tests.factories import make_school, make_user
+from tests.openapi import CheckedAPIClient as APIClient
 from tests.orders.factories import make_application, make_order
 
 # transactional_db by name: the autouse fixture in tests/conftest.py then restores the regions after each flush.

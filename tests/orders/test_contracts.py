@@ -75,7 +75,8 @@ class ContractSignTests:
         assert contract.status == ContractStatus.ACTIVE
         signatures = list(contract.signatures.order_by("signed_at"))
         assert [(s.party, s.signer, s.sha256) for s in signatures] == [("school", school_user, sha), ("department", department_user, sha)]
-        assert [e.action for e in audit_events_for(subject=contract)] == ["contract_created", "sign_school", "sign_department"]
+        assert [e.action for e in audit_events_for(subject=contract)] == [
+            "contract_created", "contract_signed_by_school", "contract_signed_by_department"]
 
     def test_the_department_cannot_sign_first(self, draft_contract, department_user):
         with pytest.raises(ConflictError):
@@ -141,8 +142,9 @@ class ContractLifecycleTests:
         assert contract.status == "closed"
         events = [(e.action, e.from_status, e.to_status, e.reason) for e in audit_events_for(subject=contract)][-4:]
         assert events == [
-            ("suspend", "active", "suspended", "Licence suspended by the ministry"), ("resume", "suspended", "active", ""),
-            ("terminate", "active", "terminated", "School closed"), ("close", "terminated", "closed", ""),
+            ("contract_suspended", "active", "suspended", "Licence suspended by the ministry"),
+            ("contract_resumed", "suspended", "active", ""),
+            ("contract_terminated", "active", "terminated", "School closed"), ("contract_closed", "terminated", "closed", ""),
         ]
 
     def test_a_closed_contract_moves_no_more(self, active, department_user):

@@ -14,11 +14,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
-from rest_framework.test import APIClient
 
 from core.selectors import audit_events_for
 from orders.models import Application, Contract, StateOrder
 from tests.factories import make_school, make_user
+from tests.openapi import CheckedAPIClient as APIClient
 from tests.orders.factories import make_order
 
 ACTORS = ["department", "other_department", "school_a", "school_c", "other_school", "operator", "monitor", "anonymous"]

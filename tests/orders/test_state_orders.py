@@ -80,7 +80,7 @@ class OrderPublishCloseTests:
         order = order_close(order=order, actor=department_user)
         assert order.status == OrderStatus.CLOSED
         assert [(e.action, e.from_status, e.to_status) for e in audit_events_for(subject=order)] == [
-            ("order_created", "", "draft"), ("publish", "draft", "published"), ("close", "published", "closed"),
+            ("order_created", "", "draft"), ("order_published", "draft", "published"), ("order_closed", "published", "closed"),
         ]
 
     def test_an_order_whose_window_has_closed_cannot_be_published(self, department_user):

@@ -4,16 +4,16 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from rest_framework.test import APIClient
 
 from payments.choices import PaymentStatus
 from payments.models import Payment
-from payments.services import payment_prepare
+from payments.services import payment_prepare, recoveries_detect
 from tests.acts.conftest import OCTOBER
-from tests.acts.factories import make_enrolment
+from tests.acts.factories import make_check_run, make_enrolment, make_finding
 from tests.acts.helpers import accepted_act
 from tests.factories import make_user
-from tests.payments.helpers import confirmation_csv
+from tests.openapi import CheckedAPIClient as APIClient
+from tests.payments.helpers import confirmation_csv, pay
 
 
 @pytest.mark.django_db
@@ -76,7 +76,7 @@ class ReportApiTests:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("transactional_db")
-class ConcurrentApprovalApiTests:
+class ConcurrentPaymentApiTests:
     def test_twenty_concurrent_approval_requests_approve_once(self, contract, school_a, school_user, department_user,
                                                               operator_user):
         make_enrolment(school=school_a)
@@ -103,3 +103,157 @@ class ConcurrentApprovalApiTests:
         assert sorted(codes) == [200] + [409] * 19
         payment.refresh_from_db()
         assert payment.status == PaymentStatus.APPROVED and Payment.objects.filter(act=act).count() == 1
+
+    def test_twenty_concurrent_requests_to_prepare_one_act_make_one_payment_and_nineteen_payment_exists(
+            self, contract, school_a, school_user, department_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        preparers = [make_user(f"api_preparer{i}", role="operator") for i in range(20)]
+        barrier = threading.Barrier(len(preparers))
+        answers = []
+
+        def prepare(user):
+            client = APIClient()
+            client.force_authenticate(user)
+            try:
+                barrier.wait()
+                response = client.post("/api/v1/payments/", {"act": act.pk}, format="json")
+                answers.append((response.status_code, response.json().get("error", {}).get("code")))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=prepare, args=(user,)) for user in preparers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(answers, key=lambda a: a[0]) == [(201, None)] + [(409, "payment_exists")] * 19
+        assert Payment.objects.filter(act=act).count() == 1
+
+
+@pytest.mark.django_db
+class SecondPaymentApiTests:
+    def test_a_second_payment_for_an_act_is_a_409_payment_exists_whatever_the_first_became(
+            self, api_as, contract, school_a, school_user, department_user, operator_user, second_operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        client = api_as(operator_user)
+        first = client.post("/api/v1/payments/", {"act": act.pk}, format="json")
+        assert first.status_code == 201, first.json()
+        refused = client.post("/api/v1/payments/", {"act": act.pk}, format="json")
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "payment_exists"  # prepared
+        api_as(second_operator_user).post(f"/api/v1/payments/{first.json()['id']}/approve/")
+        assert client.post("/api/v1/payments/", {"act": act.pk}, format="json").json()["error"]["code"] == "payment_exists"
+        september = accepted_act(contract=contract, month=dt.date(2025, 9, 1), school_user=school_user,
+                                 department_user=department_user)
+        pay(act=september, preparer=operator_user, approver=second_operator_user)
+        paid = client.post("/api/v1/payments/", {"act": september.pk}, format="json")
+        assert paid.status_code == 409 and paid.json()["error"]["code"] == "payment_exists"
+
+    def test_an_act_not_yet_accepted_is_a_409_and_an_unseen_act_a_400(self, api_as, contract, school_a, school_user,
+                                                                      operator_user):
+        from acts.services import act_build
+
+        make_enrolment(school=school_a)
+        draft = act_build(contract=contract, month=OCTOBER, actor=school_user)
+        response = api_as(operator_user).post("/api/v1/payments/", {"act": draft.pk}, format="json")
+        assert response.status_code == 409 and response.json()["error"]["code"] == "act_not_payable"
+        missing = api_as(operator_user).post("/api/v1/payments/", {"act": 10**12}, format="json")
+        assert missing.status_code == 400 and list(missing.json()["error"]["fields"]) == ["act"]
+
+
+@pytest.mark.django_db
+class PaymentActionsApiTests:
+    def test_a_payment_lists_what_the_requesting_user_may_do_now(self, api_as, contract, school_a, school_user,
+                                                               department_user, operator_user, second_operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        created = api_as(operator_user).post("/api/v1/payments/", {"act": act.pk}, format="json").json()
+        assert created["actions"] == ["cancel"]  # never approve one's own
+        for user, actions in ((second_operator_user, ["approve", "cancel"]), (operator_user, ["cancel"]),
+                              (school_user, []), (department_user, [])):
+            assert api_as(user).get(f"/api/v1/payments/{created['id']}/").json()["actions"] == actions, user
+            assert api_as(user).get("/api/v1/payments/").json()["results"][0]["actions"] == actions, user
+        approved = api_as(second_operator_user).post(f"/api/v1/payments/{created['id']}/approve/").json()
+        assert approved["actions"] == []
+
+
+@pytest.mark.django_db
+class PaymentDocumentApiTests:
+    def _token(self, api, user):
+        from accounts.services import api_token_issue
+
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)[1]}")
+        return api
+
+    def test_the_registry_downloads_as_csv_and_xlsx_with_a_token(self, api, contract, school_a, school_user,
+                                                                department_user, operator_user, second_operator_user,
+                                                                monitor_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        payment = pay(act=act, preparer=operator_user, approver=second_operator_user)
+        registry = payment.registry
+        client = self._token(api, monitor_user)
+        csv_file = client.get(f"/api/v1/payment-registries/{registry.pk}/csv/", HTTP_ACCEPT="text/csv")
+        assert csv_file.status_code == 200 and csv_file["Content-Type"] == "text/csv; charset=utf-8"
+        assert csv_file["Content-Disposition"] == f'attachment; filename="registry-{registry.number}.csv"'
+        assert payment.reference in b"".join(csv_file.streaming_content).decode()
+        xlsx = client.get(f"/api/v1/payment-registries/{registry.pk}/xlsx/")
+        assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+        assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        assert xlsx["Content-Disposition"] == f'attachment; filename="registry-{registry.number}.xlsx"'
+        assert client.get(f"/api/v1/payment-registries/{registry.pk}/export/", {"file_format": "xlsx"}).content == xlsx.content
+        assert self._token(api, school_user).get(f"/api/v1/payment-registries/{registry.pk}/csv/").status_code == 404
+
+    def test_the_final_report_downloads_as_pdf_xlsx_and_csv_for_those_who_see_it(
+            self, api, api_as, contract, school_user, other_school_user, department_user):
+        report = api_as(school_user).post("/api/v1/final-reports/", {"contract": contract.pk}, format="json").json()
+        name = f"final-report-{report['id']}-{report['school_year']}"
+        client = self._token(api, department_user)
+        pdf = client.get(f"/api/v1/final-reports/{report['id']}/pdf/", HTTP_ACCEPT="application/pdf")
+        assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf") and pdf.content.startswith(b"%PDF")
+        assert pdf["Content-Disposition"] == f'inline; filename="{name}.pdf"'
+        xlsx = client.get(f"/api/v1/final-reports/{report['id']}/xlsx/")
+        assert xlsx.status_code == 200 and xlsx["Content-Disposition"] == f'attachment; filename="{name}.xlsx"'
+        csv_file = client.get(f"/api/v1/final-reports/{report['id']}/csv/")
+        assert csv_file.status_code == 200 and csv_file["Content-Type"].startswith("text/csv")
+        assert self._token(api, other_school_user).get(f"/api/v1/final-reports/{report['id']}/pdf/").status_code == 404
+
+
+@pytest.mark.django_db
+class PaymentCancelReissueAndRecoveryApiTests:
+    def test_an_operator_cancels_a_prepared_payment_with_the_reason(self, api_as, contract, school_a, school_user,
+                                                                  department_user, operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        payment = payment_prepare(act=act, actor=operator_user)
+        cancelled = api_as(operator_user).post(f"/api/v1/payments/{payment.pk}/cancel/", {"reason": "Неверный счёт"},
+                                               format="json")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled", cancelled.json()
+        assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CANCELLED
+
+    def test_a_payment_the_bank_failed_is_reissued_as_a_new_one(self, api_as, contract, school_a, school_user,
+                                                                department_user, operator_user, second_operator_user):
+        make_enrolment(school=school_a)
+        act = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        failed = pay(act=act, preparer=operator_user, approver=second_operator_user, status="failed", message="Счёт закрыт")
+        assert failed.status == PaymentStatus.FAILED
+        reissued = api_as(operator_user).post(f"/api/v1/payments/{failed.pk}/reissue/")
+        assert reissued.status_code == 201, reissued.json()
+        body = reissued.json()
+        assert body["id"] != failed.pk and (body["act"], body["status"]) == (act.pk, "prepared")
+
+    def test_the_department_cancels_a_recovery_with_the_reason(self, api_as, contract, school_a, school_user,
+                                                               department_user, operator_user, second_operator_user):
+        enrolment = make_enrolment(school=school_a)
+        paid = accepted_act(contract=contract, month=dt.date(2025, 9, 1), school_user=school_user,
+                            department_user=department_user)
+        pay(act=paid, preparer=operator_user, approver=second_operator_user)
+        run = make_check_run(check_date=dt.date(2025, 10, 20))
+        make_finding(school=school_a, code="P03", enrolment=enrolment, run=run)
+        recoveries_detect(run=run)
+        client = api_as(department_user)
+        [recovery] = client.get("/api/v1/recoveries/").json()["results"]
+        assert recovery["status"] == "open"
+        cancelled = client.post(f"/api/v1/recoveries/{recovery['id']}/cancel/", {"reason": "Ученик учился"}, format="json")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled", cancelled.json()

@@ -50,7 +50,7 @@ class PaymentTests:
             payment_approve(payment=payment, actor=operator_user)
         payment = payment_approve(payment=payment, actor=second_operator_user)
         assert (payment.status, payment.approved_by) == (PaymentStatus.APPROVED, second_operator_user)
-        assert AuditEvent.objects.filter(object_id=str(payment.pk), action__in=["payment_prepared", "approve"]).count() == 2
+        assert AuditEvent.objects.filter(object_id=str(payment.pk), action__in=["payment_prepared", "payment_approved"]).count() == 2
 
     def test_the_database_refuses_an_approval_by_the_preparer(self, act, operator_user):
         payment = payment_prepare(act=act, actor=operator_user)
@@ -247,5 +247,72 @@ class PaymentConcurrencyTests:
         assert sorted(results) == ["conflict"] * (self.THREADS - 1) + ["ok"]
         payment.refresh_from_db()
         assert payment.status == PaymentStatus.APPROVED and payment.approved_by in approvers
-        assert AuditEvent.objects.filter(action="approve", object_id=str(payment.pk)).count() == 1
+        assert AuditEvent.objects.filter(action="payment_approved", object_id=str(payment.pk)).count() == 1
         assert Payment.objects.filter(act=act).count() == 1
+
+
+def _violation(act, monitor, text="Оқушылар басқа мектепте оқыған"):
+    """A monitoring case on ``act`` concluded "violation found" (its elimination report pending)."""
+    from oversight.services import case_conclude, case_open
+
+    case = case_open(actor=monitor, subject_kind="act", subject_id=act.pk, ground="citizen_complaint", ground_details="x")
+    return case_conclude(case=case, actor=monitor, conclusion="violation_found", text=text)
+
+
+class PaymentHoldTests:
+    def test_a_held_acts_payment_is_refused_naming_the_case_until_the_report_is_accepted(
+            self, act, operator_user, monitor_user, school_user):
+        from oversight.services import case_close, case_report_elimination
+
+        case = _violation(act, monitor_user)
+        with translation.override("en"), pytest.raises(ConflictError, match=case.number) as refused:
+            payment_prepare(act=act, actor=operator_user)
+        assert refused.value.code == "payment_held" and "waits" in refused.value.message
+        with translation.override("ru"), pytest.raises(ConflictError) as in_russian:
+            payment_prepare(act=act, actor=operator_user)
+        assert case.number in in_russian.value.message and "waits" not in in_russian.value.message
+        case_report_elimination(case=case, actor=school_user, text="Оқушылар тізімнен шығарылды")
+        with pytest.raises(ConflictError):
+            payment_prepare(act=act, actor=operator_user)  # reported, not yet accepted
+        case_close(case=case, actor=monitor_user)
+        assert payment_prepare(act=act, actor=operator_user).status == PaymentStatus.PREPARED
+        assert not Payment.objects.exclude(status=PaymentStatus.PREPARED).exists()
+
+    def test_a_case_concluded_after_preparation_stops_approval_and_export(self, act, operator_user, second_operator_user,
+                                                                        monitor_user):
+        payment = payment_prepare(act=act, actor=operator_user)
+        case = _violation(act, monitor_user)
+        with pytest.raises(ConflictError, match=case.number):
+            payment_approve(payment=payment, actor=second_operator_user)
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.PREPARED
+
+    def test_an_approved_payment_of_a_held_act_stays_out_of_the_registry(self, act, operator_user, second_operator_user,
+                                                                        monitor_user):
+        payment = payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        case = _violation(act, monitor_user)
+        with pytest.raises(ConflictError, match=case.number):
+            registry_create(actor=operator_user, payment_ids=[payment.pk])
+        with pytest.raises(DomainError):  # exporting "everything approved": nothing that may leave
+            registry_create(actor=operator_user)
+        payment.refresh_from_db()
+        assert (payment.status, payment.registry_id) == (PaymentStatus.APPROVED, None)
+
+    def test_a_case_without_a_violation_does_not_hold(self, act, operator_user, monitor_user):
+        from oversight.services import case_conclude, case_open
+
+        case = case_open(actor=monitor_user, subject_kind="act", subject_id=act.pk, ground="media", ground_details="x")
+        assert payment_prepare(act=act, actor=operator_user).status == PaymentStatus.PREPARED  # open: no hold yet
+        case_conclude(case=case, actor=monitor_user, conclusion="not_found", text="Бұзушылық жоқ")
+
+    def test_the_api_answers_409_and_the_act_page_says_why(self, act, api_as, client, operator_user, monitor_user):
+        case = _violation(act, monitor_user)
+        response = api_as(operator_user).post("/api/v1/payments/", {"act": act.pk}, format="json",
+                                              HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 409 and response.json()["error"]["code"] == "payment_held"
+        assert case.number in response.json()["error"]["message"]
+        client.force_login(operator_user)
+        fragment = client.get(f"/en/payments/payments/of-act/{act.pk}/").content.decode()
+        assert 'data-testid="payment-held"' in fragment and 'data-testid="payment-prepare"' not in fragment
+        listed = client.get("/en/payments/payments/").content.decode()
+        assert f'data-testid="held-{act.pk}"' in listed and f'data-testid="prepare-{act.pk}"' not in listed

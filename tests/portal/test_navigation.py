@@ -10,7 +10,8 @@ class NavigationTests:
     def test_an_operator_sees_one_menu_per_area(self, operator_user):
         with translation.override("en"):
             labels = [str(menu["label"]) for menu in nav_menus(operator_user, "/en/")]
-        assert labels == ["State order", "Schools", "Contingent", "Checks", "Acts and payments", "Procurement", "Signatures"]
+        assert labels == ["State order", "Schools", "Contingent", "Checks", "Acts and payments", "Procurement", "Signatures",
+                          "Risk", "Oversight", "Open data"]
 
     def test_a_school_does_not_see_operator_pages(self, school_user):
         with translation.override("en"):

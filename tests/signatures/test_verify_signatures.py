@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from psycopg2 import sql as pg_sql
 
 from signatures.models import Signature
 from signatures.services import signature_accept, signing_payload_issue
@@ -41,13 +42,21 @@ def run() -> tuple[str, CommandError | None]:
 
 
 def tamper(sql: str, params: list) -> None:
-    """What only a superuser can do: switch the append-only triggers off for one statement."""
+    """What only a superuser can do: switch the append-only triggers off for one statement.
+
+    The portal acts as its own role (``eqazyna_app``), which may not; the statement runs as the
+    session's administrator, and the portal's role is taken back afterwards.
+    """
     with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        role = cursor.fetchone()[0]
+        cursor.execute("SET ROLE NONE")
         cursor.execute("SET session_replication_role = replica")
         try:
             cursor.execute(sql, params)
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute(pg_sql.SQL("SET ROLE {}").format(pg_sql.Identifier(role)))
 
 
 class VerifySignaturesTests:

@@ -19,7 +19,8 @@ def _ensure_database(name: str) -> None:
 
     db = connection.settings_dict
     server = psycopg2.connect(dbname="postgres", user=db["USER"], password=db.get("PASSWORD") or None,
-                              host=db["HOST"] or None, port=db["PORT"] or None)
+                              host=db["HOST"] or None, port=db["PORT"] or None,
+                              options=(db.get("OPTIONS") or {}).get("options"))  # created as the portal's role
     server.autocommit = True
     try:
         with server.cursor() as cursor:
@@ -32,12 +33,15 @@ def _ensure_database(name: str) -> None:
 
 class Command(BaseCommand):
     help = ("National-scale benchmark: generate ~4 M NOBD enrolments (3.4 M in 7,000 state schools, 600 k in 850 "
-            "private schools) with planted anomalies, then time the bulk contingent load, nobd_import, run_checks "
-            "and the floor (raw COPY + one statement); print the figures. Runs in its own database.")
+            "private schools) with planted anomalies and risk flags, then time the bulk contingent load, 30 daily "
+            "nobd_imports (storage of the history), the nightly import, run_checks, run_risk and the floor (raw COPY + "
+            "one statement); print the figures. Runs in its own database.")
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=1.0, help="fraction of the national size (default 1)")
         parser.add_argument("--seed", type=int, default=2025)
+        parser.add_argument("--days", type=int, default=30,
+                            help="daily NOBD snapshots imported up to D, 0.5 %% of rows changing each day (default 30)")
         parser.add_argument("--data-dir", default=str(Path(settings.BASE_DIR) / "bench-data"),
                             help="where generated files are kept (and reused)")
         parser.add_argument("--database", default="eqazyna_bench", help="database to create and use (default eqazyna_bench)")
@@ -53,13 +57,16 @@ class Command(BaseCommand):
             _ensure_database(options["database"])
             env = dict(os.environ, DATABASE_URL=database_url(options["database"]), DEBUG="false", LOG_LEVEL="WARNING")
             argv = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "--inner",
-                    "--scale", str(options["scale"]), "--seed", str(options["seed"]), "--data-dir", options["data_dir"]]
+                    "--scale", str(options["scale"]), "--seed", str(options["seed"]), "--data-dir", options["data_dir"],
+                    "--days", str(options["days"])]
             sys.stdout.flush()
             os.execve(sys.executable, argv, env)  # the same process (and its peak RSS) continues on the bench database
         if options["inner"]:
             self.stdout.write(f"benchmark database: {connection.settings_dict['NAME']}")
             call_command("migrate", verbosity=0, interactive=False)
         plan = Plan(scale=options["scale"], seed=options["seed"])
-        ok = run_benchmark(plan=plan, directory=Path(options["data_dir"]), write=self.stdout.write)
+        if options["days"] < 2:
+            raise CommandError("--days must be at least 2 (the nightly import needs the night before)")
+        ok = run_benchmark(plan=plan, directory=Path(options["data_dir"]), write=self.stdout.write, days=options["days"])
         if not ok:
             self.stdout.write("at least one target was missed")

@@ -3,12 +3,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from demo import contingent, orders, payments, procurement
+from demo import contingent, orders, payments, procurement, programmes, risk
 from demo.schools import seed_schools
 from demo.users import DEMO_PASSWORD, seed_users
 
 # Builders whose seed(ctx) runs after the schools and the users, in this order.
-BUILDERS = [contingent, orders, payments, procurement]
+BUILDERS = [contingent, orders, payments, procurement, programmes, risk]
 
 
 class Command(BaseCommand):

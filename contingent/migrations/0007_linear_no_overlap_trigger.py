@@ -76,7 +76,7 @@ $$;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("contingent", "0004_identifier_lookup_tables"),
+        ("contingent", "0006_merge_programmes_and_nobd_history"),
     ]
 
     operations = [

@@ -1,0 +1,88 @@
+"""Filters of audit events and monitoring cases, shared by the API and the pages."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.audit_actions import action_choices
+from core.filters import MAX_ID
+from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from schools.filters import SchoolFilter
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    school = django_filters.NumberFilter(label=_("school (id)"), method="filter_school", min_value=1, max_value=MAX_ID)
+    school_bin = django_filters.CharFilter(label=_("school BIN"), method="filter_school_bin", max_length=12)
+    object_type = django_filters.CharFilter(label=_("object type"), method="filter_object_type", max_length=100,
+                                            help_text=_("app_label.model, e.g. orders.contract"))
+    object_id = django_filters.CharFilter(label=_("object id"), field_name="object_id", max_length=64)
+    actor = django_filters.CharFilter(label=_("who (login)"), field_name="actor__username", max_length=150)
+    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices)
+    date_from = django_filters.DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        fields = ["school", "school_bin", "object_type", "object_id", "actor", "action", "date_from", "date_to"]
+
+    def filter_school(self, queryset, name, value):
+        from oversight.selectors import subjects_q
+
+        return queryset.filter(subjects_q("school", value))
+
+    def filter_school_bin(self, queryset, name, value):
+        from oversight.selectors import subjects_q
+        from schools.models import School
+
+        school = School.objects.filter(bin=value.strip()).values_list("pk", flat=True).first()
+        return queryset.filter(subjects_q("school", school)) if school else queryset.none()
+
+    def filter_object_type(self, queryset, name, value):
+        app_label, _dot, model = value.strip().lower().partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        return queryset.filter(content_type=content_type) if content_type else queryset.none()
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=CaseStatus.choices)
+    ground = django_filters.ChoiceFilter(label=_("ground"), choices=CaseGround.choices)
+    conclusion = django_filters.ChoiceFilter(label=_("conclusion"), choices=Conclusion.choices)
+    subject_kind = django_filters.ChoiceFilter(label=_("subject"), choices=SubjectKind.choices)
+    subject_id = django_filters.NumberFilter(label=_("subject id"), min_value=1, max_value=MAX_ID)
+    school = SchoolFilter()
+    school_bin = django_filters.CharFilter(label=_("school BIN"), field_name="school__bin", max_length=12)
+    finding = django_filters.NumberFilter(label=_("finding (id)"), field_name="finding_id", min_value=1, max_value=MAX_ID)
+    open = django_filters.BooleanFilter(label=_("in progress"), method="filter_open")
+
+    class Meta:
+        fields = ["status", "ground", "conclusion", "subject_kind", "subject_id", "school", "school_bin", "finding", "open"]
+
+    def filter_open(self, queryset, name, value):
+        final = Q(status__in=[CaseStatus.CLOSED, CaseStatus.CANCELLED])
+        return queryset.exclude(final) if value else queryset.filter(final)
+
+
+class PublishedHeadFilterSet(django_filters.FilterSet):
+    day = django_filters.DateFilter(label=_("day"), field_name="day")
+
+    class Meta:
+        fields = ["day"]
+
+
+class CaseQuestionFilterSet(django_filters.FilterSet):
+    case = django_filters.NumberFilter(label=_("case (id)"), field_name="case_id", min_value=1, max_value=MAX_ID)
+    addressee = django_filters.ChoiceFilter(label=_("to"), choices=Addressee.choices)
+
+    class Meta:
+        fields = ["case", "addressee"]
+
+
+class CaseAttachmentFilterSet(django_filters.FilterSet):
+    case = django_filters.NumberFilter(label=_("case (id)"), field_name="case_id", min_value=1, max_value=MAX_ID)
+    question = django_filters.NumberFilter(label=_("question (id)"), field_name="question_id", min_value=1,
+                                           max_value=MAX_ID)
+
+    class Meta:
+        fields = ["case", "question"]

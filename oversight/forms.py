@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.audit_actions import action_choices
+from core.form_styles import BootstrapFormMixin
+from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+
+
+class AuditSearchForm(BootstrapFormMixin, forms.Form):
+    """The audit page's filters (the filtering itself is ``oversight.filters.AuditEventFilterSet``)."""
+
+    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    object_type = forms.CharField(label=_("object type"), max_length=100, required=False,
+                                  help_text=_("app_label.model, e.g. orders.contract"))
+    object_id = forms.CharField(label=_("object id"), max_length=64, required=False)
+    actor = forms.CharField(label=_("who (login)"), max_length=150, required=False)
+    action = forms.MultipleChoiceField(label=_("action"), required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
+    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = action_choices()
+
+
+class CaseSearchForm(BootstrapFormMixin, forms.Form):
+    status = forms.MultipleChoiceField(label=_("status"), choices=CaseStatus.choices, required=False,
+                                       widget=forms.SelectMultiple(attrs={"size": 3}))
+    ground = forms.ChoiceField(label=_("ground"), choices=[("", _("any ground")), *CaseGround.choices], required=False)
+    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+
+
+class CaseOpenForm(BootstrapFormMixin, forms.Form):
+    subject_kind = forms.ChoiceField(label=_("The case is about"), choices=SubjectKind.choices)
+    subject_id = forms.IntegerField(label=_("Number of the school, contract or act"), min_value=1, max_value=2**63 - 1)
+    ground = forms.ChoiceField(label=_("Ground"), choices=CaseGround.choices)
+    ground_details = forms.CharField(label=_("What prompted the case"), max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CaseAskForm(BootstrapFormMixin, forms.Form):
+    addressee = forms.ChoiceField(label=_("To"), choices=Addressee.choices)
+    text = forms.CharField(label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    working_days = forms.IntegerField(label=_("Answer within (working days)"), min_value=1, max_value=60, initial=10)
+
+
+class TextForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Text"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseConcludeForm(BootstrapFormMixin, forms.Form):
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=Conclusion.choices)
+    text = forms.CharField(label=_("Conclusion in words"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"))
+    internal = forms.BooleanField(label=_("Internal (monitors and operators only)"), required=False)

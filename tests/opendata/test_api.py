@@ -1,0 +1,89 @@
+import pytest
+from django.test import Client
+
+from opendata.api.views import OpenDataThrottle
+
+BASE = "/api/open/v1/"
+
+
+@pytest.mark.django_db
+class OpenApiTests:
+    def test_every_table_answers_anyone_without_authentication(self, published, client):
+        for name in ("schools", "contingent", "findings", "orders", "queue", "contracts", "monthly", "payments"):
+            response = client.get(f"{BASE}{name}/")
+            assert response.status_code == 200, name
+            assert response.json()["count"] > 0, name
+        assert client.get(BASE).json()["publication"]["id"] == published["publication"].pk
+
+    def test_a_figure_over_fewer_than_five_pupils_reads_under_five(self, published, client, school_b):
+        payments = client.get(f"{BASE}payments/", {"school": school_b.bin}).json()["results"]
+        assert [payment["amount"] for payment in payments] == ["<5"]
+        contingent = client.get(f"{BASE}contingent/", {"school": school_b.bin}).json()["results"]
+        assert {row["pupils"] for row in contingent} == {"<5"}
+
+    def test_a_school_is_found_by_name_or_bin_and_shows_licence_contingent_and_findings(self, published, client, school_a):
+        assert [s["bin"] for s in client.get(f"{BASE}schools/", {"q": school_a.bin}).json()["results"]] == [school_a.bin]
+        assert school_a.bin in [s["bin"] for s in client.get(f"{BASE}schools/", {"q": "Мектеп А"}).json()["results"]]
+        detail = client.get(f"{BASE}schools/{school_a.bin}/").json()
+        assert {row["level"]: row["pupils"] for row in detail["contingent"]} == {"": 7, "primary": 5, "basic": "<5"}
+        assert {row["code"]: row["count"] for row in detail["findings"]} == {"P03": "<5", "S04": 1}
+
+    def test_bad_filters_are_a_clear_400(self, published, client):
+        assert client.get(f"{BASE}payments/", {"school": "12"}).status_code == 400
+        assert client.get(f"{BASE}ocds/releases/", {"since": "2025-13-01"}).status_code == 400
+        assert client.get(f"{BASE}schools/000000000000/").status_code == 404
+
+    def test_answers_carry_etag_last_modified_and_cache_control_and_a_repeat_gets_304(self, published, client):
+        response = client.get(f"{BASE}contracts/")
+        assert response["Cache-Control"] == "public, max-age=300"
+        assert response["ETag"].startswith(f'"{published["publication"].pk}-') and response["Last-Modified"]
+        assert client.get(f"{BASE}contracts/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+        assert client.get(f"{BASE}contracts/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+        assert client.get(f"{BASE}contracts/", {"page": 1}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+
+    def test_a_new_publication_changes_the_etag(self, published, client):
+        from opendata.services import publication_refresh
+        from tests.opendata.conftest import AS_OF
+
+        first = client.get(f"{BASE}contracts/")["ETag"]
+        publication_refresh(trigger="command", as_of=AS_OF)
+        assert client.get(f"{BASE}contracts/", HTTP_IF_NONE_MATCH=first).status_code == 200
+
+    def test_each_client_address_is_rate_limited_with_429_and_retry_after(self, published, monkeypatch):
+        monkeypatch.setattr(OpenDataThrottle, "THROTTLE_RATES", {"open_data": "3/minute"})
+        for address in ("203.0.113.7", "203.0.113.8"):  # the history lives in the shared cache: start afresh
+            OpenDataThrottle.cache.delete(OpenDataThrottle.cache_format % {"scope": "open_data", "ident": address})
+        first, second = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="203.0.113.8")
+        assert [first.get(f"{BASE}orders/").status_code for _ in range(3)] == [200, 200, 200]
+        limited = first.get(f"{BASE}orders/")
+        assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+        assert limited.json()["error"]["code"] == "throttled"
+        assert second.get(f"{BASE}orders/").status_code == 200  # another address has its own allowance
+        forged = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+        assert forged.get(f"{BASE}orders/").status_code == 429  # no proxy is trusted by default
+
+    def test_the_open_api_has_its_own_openapi_schema_and_the_portal_schema_leaves_it_out(self, db, client):
+        open_schema = client.get(f"{BASE}schema/", HTTP_ACCEPT="application/json").json()
+        assert open_schema["info"]["title"] == "E-Qazyna open data API"
+        assert open_schema["paths"] and all(path.startswith("/api/open/v1/") for path in open_schema["paths"])
+        assert "/api/open/v1/ocds/releases/" in open_schema["paths"]
+        portal_schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+        assert not [path for path in portal_schema["paths"] if path.startswith("/api/open/")]
+
+    def test_the_ocds_release_package_is_paginated_and_filtered_by_date_and_region(self, published, client, school_b):
+        page = client.get(f"{BASE}ocds/releases/", {"page_size": 2}).json()
+        assert page["version"] == "1.1" and len(page["releases"]) == 2 and "next" in page["links"]
+        almaty = client.get(f"{BASE}ocds/releases/", {"region": school_b.region_id}).json()["releases"]
+        assert almaty and all(release["buyer"]["id"].startswith("KZ-KATO-75") for release in almaty)
+        assert client.get(f"{BASE}ocds/releases/", {"since": "2090-01-01"}).json()["releases"] == []
+        records = client.get(f"{BASE}ocds/records/").json()["records"]
+        assert records and all(link["url"].startswith("http://testserver/api/open/v1/ocds/releases/")
+                               for record in records for link in record["releases"])
+
+    def test_bulk_files_are_listed_and_downloaded(self, published, client):
+        files = client.get(f"{BASE}files/").json()
+        assert {(f["table"], f["fmt"]) for f in files} >= {("contracts", "csv"), ("contracts", "xlsx"), ("contracts", "json")}
+        response = client.get(f"{BASE}files/contracts.json")
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+        assert client.get(f"{BASE}files/pupils.csv").status_code == 404
+        assert client.get(f"{BASE}files/contracts.exe").status_code == 404

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+
+@pytest.mark.django_db
+class PublicPageTests:
+    @pytest.mark.parametrize("language", ["kk", "ru", "en"])
+    def test_an_anonymous_visitor_drills_down_from_the_country_to_a_region_to_a_school(self, published, client, school_a,
+                                                                                       language):
+        with translation.override(language):
+            country = client.get(reverse("opendata:country"))
+            region_url = reverse("opendata:region", args=[school_a.region_id])
+            school_url = reverse("opendata:school", args=[school_a.bin])
+        assert country.status_code == 200 and region_url in country.content.decode()
+        region = client.get(region_url)
+        assert region.status_code == 200 and school_url in region.content.decode()
+        page = client.get(school_url).content.decode()
+        assert school_a.bin in page and published["contracts"][0].number in page and published["payments"][0].reference in page
+        assert 'data-testid="open-school-pupils">7<' in page
+
+    def test_a_school_with_fewer_than_five_pupils_shows_under_five(self, published, client, school_b):
+        page = client.get(reverse("opendata:school", args=[school_b.bin])).content.decode()
+        assert 'data-testid="open-school-pupils">&lt;5<' in page
+
+    def test_search_finds_a_school_by_name_or_bin(self, published, client, school_a, school_b):
+        by_name = client.get(reverse("opendata:search"), {"q": "Мектеп А"}).content.decode()
+        by_bin = client.get(reverse("opendata:search"), {"q": school_b.bin}).content.decode()
+        assert school_a.bin in by_name and school_b.bin not in by_name
+        assert school_b.bin in by_bin
+
+    def test_an_order_page_shows_its_queue(self, published, client, school_a):
+        order_id = published["contracts"][0].order_id
+        page = client.get(reverse("opendata:order", args=[order_id])).content.decode()
+        assert 'data-testid="open-table-queue"' in page and school_a.bin in page
+
+    def test_unknown_regions_schools_and_orders_are_404(self, published, client):
+        assert client.get(reverse("opendata:region", args=["99"])).status_code == 404
+        assert client.get(reverse("opendata:school", args=["000000000000"])).status_code == 404
+        assert client.get(reverse("opendata:order", args=[999999])).status_code == 404
+
+    def test_the_downloads_page_links_every_file(self, published, client):
+        page = client.get(reverse("opendata:downloads")).content.decode()
+        assert page.count('data-testid="open-file-link"') == published["publication"].files.count()

@@ -1,0 +1,103 @@
+"""The audit trail's API and page: who reads what, filters, export, events in words, the verify button."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.choices import UserEvent
+from core.services import audit_record
+from schools.choices import SchoolEvent
+from tests.factories import make_school
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events(school_a, school_b, operator_user):
+    audit_record(actor=operator_user, action=SchoolEvent.PROFILE_UPDATED, subject=school_a,
+                 data={"before": {"phone": "1"}, "after": {"phone": "2"}})
+    audit_record(actor=operator_user, action=SchoolEvent.PROFILE_UPDATED, subject=school_b,
+                 data={"before": {"phone": "3"}, "after": {"phone": "4"}})
+    audit_record(actor=operator_user, action=UserEvent.CREATED, subject=operator_user)
+
+
+class AuditEventApiTests:
+    def test_monitors_and_operators_read_everything_a_department_its_region_a_school_nothing(
+            self, api_as, events, monitor_user, operator_user, department_user, school_user, school_a):
+        for user in (monitor_user, operator_user):
+            assert api_as(user).get("/api/v1/audit-events/").json()["count"] == 3
+        regional = api_as(department_user).get("/api/v1/audit-events/").json()
+        assert [row["object_id"] for row in regional["results"]] == [str(school_a.pk)]
+        assert api_as(school_user).get("/api/v1/audit-events/").status_code == 403
+        assert api_as(school_user).get("/api/v1/audit-events/verify/").status_code == 403
+
+    def test_each_event_reads_in_words(self, api_as, events, monitor_user, school_a):
+        row = api_as(monitor_user).get(f"/api/v1/audit-events/?school={school_a.pk}", HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]
+        assert row["action_label"] == "School profile updated"
+        assert row["changes"] == [{"field": "phone", "old": "1", "new": "2"}]
+        assert school_a.name in row["object_label"] and "phone: 1 → 2" in row["in_words"]
+        assert len(row["hash"]) == 64 and len(row["prev_hash"]) == 64
+
+    def test_filters_by_school_object_actor_action_and_date(self, api_as, events, monitor_user, operator_user, school_a, school_b):
+        api = api_as(monitor_user)
+        count = lambda query: api.get(f"/api/v1/audit-events/?{query}").json()["count"]  # noqa: E731
+        assert count(f"school_bin={school_b.bin}") == 1
+        assert count(f"object_type=schools.school&object_id={school_a.pk}") == 1
+        assert count("object_type=accounts.user") == 1
+        assert count(f"actor={operator_user.username}") == 3 and count("actor=nobody") == 0
+        assert count("action=user_created") == 1
+        assert count("date_from=2000-01-01&date_to=2000-01-02") == 0
+        assert count("date_from=2000-01-01") == 3
+        assert api.get("/api/v1/audit-events/?date_from=yesterday").status_code == 400
+
+    def test_export_in_csv_and_xlsx(self, api_as, events, monitor_user):
+        csv = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=csv&action=user_created")
+        text = b"".join(csv.streaming_content).decode("utf-8-sig")
+        assert len(text.strip().splitlines()) == 2 and "user_created" in text
+        xlsx = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+    def test_verify_reports_the_chain(self, api_as, events, monitor_user):
+        result = api_as(monitor_user).get("/api/v1/audit-events/verify/").json()
+        assert result["intact"] is True and result["count"] == 3 and result["summary"].startswith("audit chain intact: 3 events")
+
+    def test_published_heads_are_public_and_read_only(self, api, events):
+        from core.services import audit_head_publish
+
+        audit_head_publish()
+        rows = api.get("/api/v1/audit-heads/").json()["results"]
+        assert rows[0]["seq"] == 3 and rows[0]["sealed"] is False and rows[0]["statement"].startswith("e-qazyna audit chain head")
+        assert api.post("/api/v1/audit-heads/", {}).status_code in (401, 403, 405)
+
+
+class AuditPageTests:
+    def test_the_page_lists_events_in_words_and_verifies(self, client, events, monitor_user):
+        client.force_login(monitor_user)
+        page = client.get("/en/oversight/audit/").content.decode()
+        assert "School profile updated" in page and "1 → 2" in page and 'data-testid="verify-chain"' in page
+        verified = client.get("/en/oversight/audit/verify/").content.decode()
+        assert 'data-intact="true"' in verified and "3 events" in verified
+        assert client.get("/en/oversight/audit/?export=csv").status_code == 200
+
+    def test_a_school_sees_no_audit_page_and_a_department_only_its_region(self, client, events, school_user, department_user,
+                                                                         region_almaty):
+        client.force_login(school_user)
+        assert client.get("/en/oversight/audit/").status_code == 403
+        client.force_login(department_user)
+        page = client.get("/en/oversight/audit/").content.decode()
+        assert page.count('data-testid="audit-row"') == 1
+
+    def test_the_heads_page_is_public(self, client, events):
+        from core.services import audit_head_publish
+
+        published = audit_head_publish()
+        assert published.hash in client.get("/en/oversight/audit/heads/").content.decode()
+
+    def test_a_department_of_a_region_without_events_sees_none(self, client, events, region_almaty):
+        from tests.factories import RegionRef, make_user
+
+        region = RegionRef.get("79")
+        make_school(region=region)
+        user = make_user("dept_south", role="department", region=region)
+        client.force_login(user)
+        assert 'data-testid="audit-row"' not in client.get("/en/oversight/audit/").content.decode()
