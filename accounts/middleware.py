@@ -16,7 +16,8 @@ class ReadOnlyRoleMiddleware:
 
     …except to a page whose action the one permission decision lets a monitor take (a view marked by
     ``core.decorators.permission_required`` with an action ``core.scoping.MONITOR_ACTIONS`` lists),
-    and signing out and switching the language, which change no data. (The API asks the same
+    and signing out, switching the language and revoking one's own API token, which change no
+    portal data. (The API asks the same
     decision in ``accounts.permissions.PortalPermission``.)
     """
 
@@ -33,6 +34,7 @@ class ReadOnlyRoleMiddleware:
             and effective_role(user) in READ_ONLY_ROLES
             and not request.path.startswith("/api/")
             and request.path not in self._allowed_paths()
+            and not request.path.startswith(self._own_token_prefixes())
             and not self._monitor_may(user, view_func)
         ):
             return HttpResponseForbidden(render_to_string("403_read_only.html", request=request))
@@ -45,6 +47,17 @@ class ReadOnlyRoleMiddleware:
             return False
         model, action = declared
         return may(user, action, resolve_model(model))
+
+    @staticmethod
+    def _own_token_prefixes() -> tuple[str, ...]:
+        from django.conf import settings
+        from django.utils import translation
+
+        prefixes = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                prefixes.append(reverse("accounts:profile") + "tokens/")
+        return tuple(prefixes)
 
     @staticmethod
     def _allowed_paths() -> set[str]:

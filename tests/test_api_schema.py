@@ -49,9 +49,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 def _tokens(users) -> dict[str, str]:
-    from rest_framework.authtoken.models import Token
+    """An API token (django-rest-knox, ``accounts.services.api_token_issue``) of each user, by role."""
+    from accounts.services import api_token_issue
 
-    return {user.role: Token.objects.get_or_create(user=user)[0].key for user in users}
+    return {user.role: api_token_issue(user=user)[1] for user in users}
 
 
 @pytest.fixture
