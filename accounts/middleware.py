@@ -16,9 +16,10 @@ class ReadOnlyRoleMiddleware:
 
     …except to a page whose action the one permission decision lets a monitor take (a view marked by
     ``core.decorators.permission_required`` with an action ``core.scoping.MONITOR_ACTIONS`` lists),
-    and signing out, switching the language and revoking one's own API token, which change no
-    portal data. (The API asks the same
-    decision in ``accounts.permissions.PortalPermission``.)
+    to the pages that change only the user's own settings (``core.decorators.own_settings_only``: the
+    inbox, notification preferences, revoking one's own API token), and signing out and switching the language, which change no
+    data of the portal. (The API asks the same decision in ``accounts.permissions.PortalPermission``;
+    the inbox API lets every signed-in user mark their own notifications.)
     """
 
     def __init__(self, get_response):
@@ -34,7 +35,7 @@ class ReadOnlyRoleMiddleware:
             and effective_role(user) in READ_ONLY_ROLES
             and not request.path.startswith("/api/")
             and request.path not in self._allowed_paths()
-            and not request.path.startswith(self._own_token_prefixes())
+            and not self._own_settings_only(request)
             and not self._monitor_may(user, view_func)
         ):
             return HttpResponseForbidden(render_to_string("403_read_only.html", request=request))
@@ -49,15 +50,15 @@ class ReadOnlyRoleMiddleware:
         return may(user, action, resolve_model(model))
 
     @staticmethod
-    def _own_token_prefixes() -> tuple[str, ...]:
-        from django.conf import settings
-        from django.utils import translation
+    def _own_settings_only(request) -> bool:
+        """A page marked ``core.decorators.own_settings_only`` changes only the user's own settings."""
+        from django.urls import Resolver404, resolve
 
-        prefixes = []
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                prefixes.append(reverse("accounts:profile") + "tokens/")
-        return tuple(prefixes)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "changes_own_settings_only", False)
 
     @staticmethod
     def _allowed_paths() -> set[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import api_token_revoke, api_tokens_of
+from core.decorators import own_settings_only
 from core.web import attempt
 
 
@@ -18,6 +19,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"tokens": api_tokens_of(user=request.user)})
 
 
+@own_settings_only
 @login_required
 @require_POST
 def token_revoke(request, token_key: str):

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "payments",
     "oversight",
     "procurement",
+    "notifications",
     "risk",
     "opendata",
     "portal",
@@ -479,6 +480,17 @@ PROCUREMENT_BULK_MINUTES = int(env("PROCUREMENT_BULK_MINUTES", "10"))
 PROCUREMENT_WARRANTY_RESPONSE_DAYS = int(env("PROCUREMENT_WARRANTY_RESPONSE_DAYS", "5"))
 # When beat starts the nightly search for red flags (cron, Asia/Almaty).
 PROCUREMENT_FLAGS_CRONTAB = env("PROCUREMENT_FLAGS_CRONTAB", "30 3 * * *")
+# Notifications: deadline reminders every morning, the daily digest every evening, and an hourly
+# sweep that tells the events recorded in bulk (cron, Asia/Almaty).
+NOTIFICATIONS_REMINDERS_CRONTAB = env("NOTIFICATIONS_REMINDERS_CRONTAB", "0 7 * * *")
+NOTIFICATIONS_DIGEST_CRONTAB = env("NOTIFICATIONS_DIGEST_CRONTAB", "0 18 * * *")
+CELERY_BEAT_SCHEDULE["notification-deadline-reminders"] = {
+    "task": "notifications.tasks.deadline_reminders", "schedule": _crontab(NOTIFICATIONS_REMINDERS_CRONTAB),
+}
+CELERY_BEAT_SCHEDULE["notification-daily-digest"] = {
+    "task": "notifications.tasks.send_digests", "schedule": _crontab(NOTIFICATIONS_DIGEST_CRONTAB),
+}
+CELERY_BEAT_SCHEDULE["notification-sweep"] = {"task": "notifications.tasks.sweep_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
     "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
 }

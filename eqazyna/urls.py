@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("oversight/", include("oversight.urls")),
     path("signatures/", include("signatures.urls")),
     path("procurement/", include("procurement.urls")),
+    path("notifications/", include("notifications.urls")),
     path("risk/", include("risk.urls")),
     path("open/", include("opendata.urls")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,9 @@ from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
 from core.roles import Role
 from core.scoping import effective_role, may
+from portal.home import home_charts
 from portal.navigation import home_template
+from portal.worklist import WORKLISTS, worklist
 from schools import selectors as school_selectors
 from schools.models import School
 
@@ -28,8 +30,12 @@ MAX_ID = 2**63 - 1
 
 
 def home(request):
-    """Each role lands on its own home page; visitors see the public one."""
-    return render(request, home_template(request.user), {})
+    """Each role lands on its own home page: what needs their action, and the charts; visitors see the public one."""
+    user = request.user
+    context = {}
+    if getattr(user, "is_authenticated", False) and user.role in WORKLISTS and not user.is_superuser:
+        context = {"work_items": worklist(user), **home_charts(user)}
+    return render(request, home_template(user), context)
 
 
 def _school_or_404(user, pk) -> School:
