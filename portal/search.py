@@ -117,7 +117,8 @@ def _enrolments(user, iin: str) -> tuple[Group | None, int, object]:
         return None, 0, None
     from contingent.filters import EnrolmentFilterSet
 
-    queryset = enrolment_list(user=user, filters=_checked(EnrolmentFilterSet, {"iin": iin})).select_related("pupil", "school").order_by("-enrolled_on", "id")
+    queryset = (enrolment_list(user=user, filters=_checked(EnrolmentFilterSet, {"iin": iin}))
+                .select_related("pupil", "school").order_by("-enrolled_on", "id"))
     rows = list(queryset[: SHOWN + 1])
     group = _group("pupils", _("Pupils (by IIN)"), queryset,
                    lambda enrolment: Hit(str(enrolment.pupil), f"{enrolment.school.name} · {enrolment.enrolled_on:%d.%m.%Y}",
