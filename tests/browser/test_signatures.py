@@ -96,7 +96,7 @@ class SignedActSubmissionBrowserTests:
         widget = page.locator("[data-testid=act-submit-signing] [data-signing]")
         assert page.locator("[data-testid=act-submit]").count() == 0, "cms mode: no confirmation button"
         widget.locator("[data-testid=signing-start]").click()
-        page.wait_for_function("document.querySelector('[data-testid=act-submit-signing] [data-signing]').dataset.state "
+        page.wait_for_function("() => document.querySelector('[data-testid=act-submit-signing] [data-signing]').dataset.state "
                                "=== 'success' || document.querySelector('[data-testid=act-submit-signing] "
                                "[data-signing]').dataset.state === 'danger'")
         assert widget.get_attribute("data-state") == "success", widget.locator("[data-testid=signing-status]").inner_text()
