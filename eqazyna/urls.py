@@ -1,5 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.templatetags.static import static
+from django.views.generic.base import RedirectView
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -15,6 +17,7 @@ def acts_moved(request, rest=""):
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("eqazyna.api_urls")),
     path("api/open/v1/", include("opendata.api.urls")),
