@@ -9,6 +9,7 @@ entry of ``NAV_MENUS`` (a plain link when the role sees only one of its entries)
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acts import navigation as acts_navigation
 from checks import navigation as checks_navigation
@@ -27,11 +28,13 @@ from signatures import navigation as signatures_navigation
 
 # The bar's menus: each groups the entries of a few apps (under the app's own heading in the dropdown),
 # so that the bar fits on one line at 1280 px in Kazakh, Russian and English for every role.
+# The menus' labels are short forms of their own (context "navigation menu"): "Мемтапсырыс", "Госзаказ".
 NAV_MENUS = [
-    (_("State order"), [programmes_navigation, orders_navigation]),
-    (_("Schools"), [schools_navigation, contingent_navigation, checks_navigation]),
-    (_("Acts and payments"), [acts_navigation, payments_navigation, procurement_navigation]),
-    (_("Control"), [signatures_navigation, risk_navigation, oversight_navigation, opendata_navigation]),
+    (pgettext_lazy("navigation menu", "State order"), [programmes_navigation, orders_navigation]),
+    (pgettext_lazy("navigation menu", "Schools"), [schools_navigation, contingent_navigation, checks_navigation]),
+    (pgettext_lazy("navigation menu", "Acts and payments"), [acts_navigation, payments_navigation, procurement_navigation]),
+    (pgettext_lazy("navigation menu", "Control"), [signatures_navigation, risk_navigation, oversight_navigation,
+                                                   opendata_navigation]),
 ]
 NAV_APPS = [module for _label, modules in NAV_MENUS for module in modules]
 

@@ -12,7 +12,7 @@ class NavigationTests:
             menus = nav_menus(operator_user, "/en/")
             labels = [str(menu["label"]) for menu in menus]
             sections = {str(menu["label"]): [str(section["label"]) for section in menu["sections"]] for menu in menus}
-        assert labels == ["State order", "Schools", "Acts and payments", "Control"]
+        assert labels == ["State order", "Schools", "Acts and payments", "Control"]  # short forms (context "navigation menu")
         assert sections["Schools"] == ["Schools", "Contingent", "Checks"]
         assert sections["Control"] == ["Signatures", "Risk", "Oversight", "Open data"]
 
