@@ -210,7 +210,8 @@ def _check(source, *, school, kind: str = BeneficiaryKind.PUPIL) -> Checked:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
         _create_staging(cursor)
-        rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
+        rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional, excel=True),  # a school's own file
+                                          columns + optional, width_errors)
         checked.rows = copy_rows(cursor, rows=rows, table=STAGING, columns=STAGING_COLUMNS)
         checked.errors.extend(width_errors.errors)
         joins, valid = row_check("t", category=True, school_bin=school is None, name_limit=True, kind=kind)
