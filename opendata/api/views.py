@@ -27,6 +27,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api.serializers import ErrorSerializer
+from core.api.viewsets import ID_REGEX
 from core.parsing import parse_date
 from opendata import filters, selectors
 from opendata.api import serializers as s
@@ -135,7 +136,7 @@ class FindingViewSet(OpenViewSet):
 class OrderViewSet(OpenViewSet):
     serializer_class = s.OrderSerializer
     filterset_class = filters.OrderFilterSet
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.orders()
@@ -145,7 +146,7 @@ class OrderViewSet(OpenViewSet):
 class QueueViewSet(OpenViewSet):
     serializer_class = s.QueueEntrySerializer
     filterset_class = filters.QueueFilterSet
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.queue()

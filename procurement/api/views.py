@@ -10,12 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api.documents import FirstRendererNegotiation
 from core.api.serializers import ErrorSerializer, OptionalReasonSerializer, ReasonSerializer
-from core.api.viewsets import ReadOnlyModelViewSet
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from core.errors import DomainError
 from procurement import selectors, services
 from procurement.api import serializers as s
@@ -32,22 +32,11 @@ from procurement.filters import (
 from procurement.models import ContractLine, FlagRun, PenaltyClaim
 from procurement.pdf import acceptance_act_pdf
 
-ID_REGEX = "[0-9]{1,18}"
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def action_schema(request, response, summary: str):
     return extend_schema(request=request, responses={200: response, **ERRORS}, summary=summary)
-
-
-class FirstRendererNegotiation(BaseContentNegotiation):
-    """For file downloads: errors are always JSON; a success answers with the file itself."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def _payload(serializer_class, request):

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.serializers import ErrorSerializer
-from core.api.viewsets import ReadOnlyModelViewSet
+from core.api.viewsets import ID_REGEX, ReadOnlyModelViewSet
 from signatures import exports, selectors
 from signatures.api import serializers as s
 from signatures.api.mixins import ERRORS
@@ -38,7 +38,7 @@ class SignatureViewSet(ReadOnlyModelViewSet):
     serializer_class = s.SignatureSerializer
     filterset_fields = ["action", "signer_role", "object_id", "cert_iin", "cert_bin"]
     ordering_fields = ["signing_time", "id"]
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return selectors.signature_list(user=self.request.user)
