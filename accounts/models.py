@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -71,6 +72,16 @@ class User(AbstractUser):
         if name and what:
             return f"{name}, {what}"
         return name or str(what) or "—"
+
+    @property
+    def record_name(self) -> str:
+        """The name stored on a document (a contract signature, an acceptance): full name and position as
+        recorded, the same in every language; without a recorded name, the role in Kazakh (the state language)."""
+        name = ", ".join(part for part in (self.get_full_name(), self.position) if part)
+        if name:
+            return name
+        with translation.override("kk"):
+            return str(self.get_role_display()) if self.role else "—"
 
     @property
     def is_nationwide(self) -> bool:

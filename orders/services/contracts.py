@@ -97,7 +97,7 @@ def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contrac
     signed_at = timezone.now()
     ContractSignature.objects.create(
         contract=locked, document=document, party=party, signer=actor,
-        signer_name=actor.display_name[:300], signed_at=signed_at, sha256=document.sha256,
+        signer_name=actor.record_name[:300], signed_at=signed_at, sha256=document.sha256,
     )
     return transition_apply(obj=locked, transitions=CONTRACT_TRANSITIONS, action=action, actor=actor,
                             data={"party": party, "document_sha256": document.sha256, "document_version": document.version})

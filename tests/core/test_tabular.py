@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from core.exports import csv_stream, export_response, xlsx_bytes
 from core.tabular import FileFormatError, RowErrors, RowsInvalid, read_rows, row_width_error
@@ -50,12 +51,12 @@ class ReadRowsTests:
         assert error.value.code == "bad_columns"
 
     def test_kazakh_letters_lost_by_windows_1251_are_refused_with_the_fix(self):
-        with pytest.raises(FileFormatError) as error:
+        with translation.override("en"), pytest.raises(FileFormatError) as error:
             list(read_rows(csv_file("bin;name;capacity\n1;?ліпби;10\n", "cp1251"), columns=COLUMNS, excel=True))
         assert error.value.code == "bad_encoding" and "line 2" in str(error.value) and "CSV UTF-8" in str(error.value)
 
     def test_unicode_text_is_refused_with_the_fix(self):
-        with pytest.raises(FileFormatError) as error:
+        with translation.override("en"), pytest.raises(FileFormatError) as error:
             list(read_rows(csv_file("bin\tname\tcapacity\n1\tA\t10\n", "utf-16"), columns=COLUMNS, excel=True))
         assert error.value.code == "bad_encoding" and "UTF-16" in str(error.value)
 
