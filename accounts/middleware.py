@@ -17,7 +17,7 @@ class ReadOnlyRoleMiddleware:
     …except to a page whose action the one permission decision lets a monitor take (a view marked by
     ``core.decorators.permission_required`` with an action ``core.scoping.MONITOR_ACTIONS`` lists),
     to the pages that change only the user's own settings (``core.decorators.own_settings_only``: the
-    inbox, notification preferences), and signing out and switching the language, which change no
+    inbox, notification preferences, revoking one's own API token), and signing out and switching the language, which change no
     data of the portal. (The API asks the same decision in ``accounts.permissions.PortalPermission``;
     the inbox API lets every signed-in user mark their own notifications.)
     """

@@ -23,6 +23,7 @@ from core.scoping import effective_role, may
 from portal.dossier import school_dossier
 from portal.home import home_charts
 from portal.navigation import home_template
+from portal.search import global_search
 from portal.worklist import WORKLISTS, worklist
 from schools import selectors as school_selectors
 from schools.models import School
@@ -46,6 +47,13 @@ def _school_or_404(user, pk) -> School:
         return school_selectors.school_get(user=user, pk=pk)
     except School.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+@require_GET
+def search(request):
+    """The global search box: a BIN, an IIN, a school's name, a contract, act, registry or payment number."""
+    return render(request, "portal/search.html", {"results": global_search(user=request.user, text=request.GET.get("q", ""))})
 
 
 @login_required

@@ -6,10 +6,12 @@ from rest_framework import serializers
 
 from acts import selectors as act_selectors
 from acts.api.serializers import IdField, MonthField, ScopedPrimaryKeyField
+from core.uploads import TableFileSerializerField
 from payments import selectors
 from payments.choices import ConfirmationStatus, PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
 from payments.permissions import payment_actions
+from signatures.api.serializers import OptionalCmsField
 
 MAX_LINES = 5000
 
@@ -53,6 +55,7 @@ class PaymentPrepareSerializer(serializers.Serializer):
     # Any act the operator may see: an act that already has a payment, or is not accepted, is then a 409
     # from the service (``payment_exists``, ``act_not_payable``), never an "invalid pk".
     act = ScopedPrimaryKeyField(selector=act_selectors.act_list, help_text=_("an accepted act without a payment"))
+    cms = OptionalCmsField()
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -87,7 +90,7 @@ class BankConfirmationSerializer(serializers.ModelSerializer):
 
 
 class BankConfirmationUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("CSV or XLSX: payment_reference,status,amount,bank_reference,date[,message]"))
+    file = TableFileSerializerField(help_text=_("CSV or XLSX: payment_reference,status,amount,bank_reference,date[,message]"))
     apply = serializers.BooleanField(default=False, help_text=_("apply at once (otherwise only checked)"))
 
 
