@@ -27,8 +27,8 @@ from core.audit_actions import action_labels
 ROLES = ["department", "school", "operator", "monitor", "admin"]
 PAGES_PER_ROLE = 90
 SKIP = ("logout", "export", "download", "pdf", ".csv", ".xlsx", "/api/", "/media/", "/template/")
-# Pages that name logins on purpose: the administrator's list of accounts.
-LOGIN_PAGES = ("/signatures/identities/",)
+# Pages that name logins on purpose: the administrator's list of accounts, one's own account page.
+LOGIN_PAGES = ("/signatures/identities/", "/accounts/me/")
 
 
 class _Text(HTMLParser):
