@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from knox.models import AbstractAuthToken
 
 from core.identifiers import validate_bin, validate_iin
@@ -35,6 +37,9 @@ class User(AbstractUser):
     )
     # The person's IIN; when recorded, the certificate of a qualified signature must carry it.
     iin = models.CharField(_("IIN"), max_length=12, blank=True, default="", validators=[validate_iin])
+    # The person's position in their organisation ("director", "chief specialist"): pages name people
+    # by full name and position, never by login.
+    position = models.CharField(pgettext_lazy("a person's job", "position"), max_length=150, blank=True, default="")
 
     objects = PortalUserManager()
     # Users are managed by administrators (``add_user``, the identities page); no page lists them by scope.
@@ -56,7 +61,28 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How pages name the person: full name and position (the role when no position is recorded).
+
+        Never the login: a user without a recorded name is named by the role alone."""
+        what = self.position or (self.get_role_display() if self.role else "")
+        name = self.get_full_name()
+        if name and what:
+            return f"{name}, {what}"
+        return name or str(what) or "—"
+
+    @property
+    def record_name(self) -> str:
+        """The name stored on a document (a contract signature, an acceptance): full name and position as
+        recorded, the same in every language; without a recorded name, the role in Kazakh (the state language)."""
+        name = ", ".join(part for part in (self.get_full_name(), self.position) if part)
+        if name:
+            return name
+        with translation.override("kk"):
+            return str(self.get_role_display()) if self.role else "—"
 
     @property
     def is_nationwide(self) -> bool:

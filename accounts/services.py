@@ -29,6 +29,7 @@ def user_upsert(
     actor=None,
     first_name: str = "",
     last_name: str = "",
+    position: str = "",
     email: str = "",
     iin: str | None = None,
     org_bin: str | None = None,
@@ -73,7 +74,7 @@ def user_upsert(
     user.school = school
     user.is_staff = role == Role.ADMIN
     user.is_superuser = role == Role.ADMIN
-    for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+    for name, value in (("first_name", first_name), ("last_name", last_name), ("position", position), ("email", email)):
         if value:
             setattr(user, name, value)
     if iin is not None:

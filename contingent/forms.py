@@ -86,7 +86,7 @@ class LeaveForm(BootstrapForm):
 class UploadForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("beneficiaries"), choices=BeneficiaryKind.choices, initial=BeneficiaryKind.PUPIL,
                              required=False)
-    file = TableFileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
+    file = TableFileField(label=_("contingent file (XLSX or CSV)"),
                           help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
 
     def __init__(self, *args, school=None, **kwargs):

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("<int:pk>/leave/", views.enrolment_leave_view, name="enrolment_leave"),
     path("<int:pk>/nobd/", views.enrolment_nobd_view, name="enrolment_nobd"),
     path("upload/", views.upload_view, name="upload"),
+    path("upload/template/<slug:kind>.<slug:fmt>", views.upload_template_view, name="upload_template"),
     path("uploads/<int:pk>/", views.import_detail_view, name="import_detail"),
     path("uploads/<int:pk>/progress/", views.import_progress_view, name="import_progress"),
     path("uploads/<int:pk>/confirm/", views.import_confirm_view, name="import_confirm"),

@@ -16,6 +16,7 @@ from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
 from contingent.models import ContingentImport, Enrolment
+from contingent.samples import template_rows
 from contingent.selectors import enrolment_get, enrolment_list, import_list, latest_snapshot, nobd_rows_for, snapshot_list
 from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
 from contingent.services.imports import (
@@ -31,6 +32,7 @@ from core.exports import export_response
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import allowed_actions, effective_role, may
 from core.web import attempt, form_add_domain_error
+from programmes.choices import BeneficiaryKind
 
 
 def _school_user(request, action: str, model):
@@ -177,6 +179,16 @@ def upload_view(request):
     return render(request, "contingent/upload.html", {"form": form})
 
 
+@login_required
+@require_GET
+def upload_template_view(request, kind: str, fmt: str):
+    """The file template of ``kind`` (its columns and one example row) as CSV or XLSX."""
+    if kind not in BeneficiaryKind.values or fmt not in ("csv", "xlsx"):
+        raise Http404
+    columns, rows = template_rows(kind)
+    return export_response(fmt=fmt, filename=f"contingent-{kind}-template", headers=columns, rows=rows)
+
+
 def _import(request, pk) -> ContingentImport:
     try:
         return import_list(user=request.user).get(pk=pk)
@@ -189,8 +201,12 @@ def _import(request, pk) -> ContingentImport:
 def import_detail_view(request, pk: int):
     record = _import(request, pk)
     may_decide = "apply" in allowed_actions(request.user, record)
+    retry = None  # a failed upload offers its school the upload form again, on the same page
+    if record.errors and effective_role(request.user) == Role.SCHOOL and may(request.user, "upload", ContingentImport(
+            school=request.user.school)):
+        retry = UploadForm(school=request.user.school, initial={"kind": record.kind})
     return render(request, "contingent/import_detail.html", {
-        "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide,
+        "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide, "retry_form": retry,
         "progress": import_progress(record), "running": record.status in RUNNING_STATUSES,
     })
 

@@ -1,6 +1,9 @@
 """Reading tabular files (CSV or XLSX) for every importer and upload, in one way.
 
-* UTF-8 CSV (a BOM is accepted), comma-separated, header row; or the first sheet of an XLSX.
+* CSV with a header row, or the first sheet of an XLSX. A CSV is UTF-8 (a BOM is accepted),
+  comma-separated; with ``excel=True`` also what Excel saves as "CSV" in a Russian or Kazakh Windows:
+  Windows-1251, separated by ";" (``_sniff``); Kazakh letters that Windows-1251 lost, and UTF-16
+  "Unicode text", are refused with the fix.
 * The header must name exactly the expected columns (order free); a missing or unknown
   column is reported by name. A file that is not UTF-8 is reported as such, with the line.
 * Rows come with their line number in the file (the header is line 1).
@@ -24,6 +27,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 
@@ -131,8 +135,50 @@ def _check_header(header: list[str], expected: list[str], optional: list[str]) -
     return header
 
 
-def _csv_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> Iterator[Row]:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+# --- what Excel saves in a Russian or Kazakh Windows (dialect and encoding sniffing) -------------
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t")  # Excel's "CSV" in a ru/kk locale separates with ";" (the locale's list separator)
+SAVE_AS_UTF8 = gettext_lazy("In Excel choose File → Save As → “CSV UTF-8 (comma delimited) (*.csv)” and upload the new file.")
+
+
+def _sniff(handle: BinaryIO, expected: list[str], optional: list[str], excel: bool) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file, from its start; the handle is put back where it was.
+
+    UTF-8 (with or without a BOM) when the start decodes as UTF-8, else Windows-1251 (Excel's "CSV"
+    in a Russian or Kazakh Windows); UTF-16 ("Unicode text") is refused with the fix. The delimiter is
+    the one of ``,`` ``;`` and tab that splits the header into the most known column names (``,`` on a tie).
+    """
+    if not excel or not handle.seekable():
+        return "utf-8-sig", ","
+    position = handle.tell()
+    head = handle.read(SNIFF_BYTES)
+    handle.seek(position)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileFormatError(_("The file is saved as Unicode text (UTF-16), which is not CSV. %(fix)s") % {"fix": SAVE_AS_UTF8},
+                              code="bad_encoding")
+    try:
+        head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as error:  # a character cut by the end of the sample is still UTF-8
+        encoding = "utf-8-sig" if len(head) == SNIFF_BYTES and error.start >= len(head) - 3 else "cp1251"
+    first_line = head.split(b"\n", 1)[0].decode(encoding, errors="replace")
+    known = set(expected) | set(optional)
+
+    def matches(delimiter: str) -> int:
+        return sum((name or "").strip().strip('"').lstrip("\ufeff").lower() in known for name in first_line.split(delimiter))
+
+    return encoding, max(DELIMITERS, key=lambda delimiter: (matches(delimiter), delimiter == ","))
+
+
+def _lost_kazakh_letters(text: str) -> bool:
+    """Windows-1251 has no ә ғ қ ң ө ұ ү һ: Excel writes them as "?" next to Cyrillic letters."""
+    return any(char == "?" and any("\u0400" <= near <= "\u04ff" for near in text[max(index - 1, 0):index + 2])
+               for index, char in enumerate(text))
+
+
+def _csv_rows(handle: BinaryIO, expected: list[str], optional: list[str], excel: bool = False) -> Iterator[Row]:
+    encoding, delimiter = _sniff(handle, expected, optional, excel)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line_no = 0
 
     def text_lines() -> Iterator[str]:
@@ -140,15 +186,22 @@ def _csv_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> Ite
         for raw in handle:
             line_no += 1
             try:
-                yield decoder.decode(raw)
+                text = decoder.decode(raw)
             except UnicodeDecodeError:
                 raise FileFormatError(
                     _("The file is not UTF-8 text (line %(line)s); save it as CSV UTF-8 and upload again.")
                     % {"line": line_no},
                     code="bad_encoding",
                 ) from None
+            if encoding == "cp1251" and _lost_kazakh_letters(text):
+                raise FileFormatError(
+                    _("The file is saved in the Windows-1251 encoding (Excel's “CSV”), which has no Kazakh letters: "
+                      "they became “?” (line %(line)s). %(fix)s") % {"line": line_no, "fix": SAVE_AS_UTF8},
+                    code="bad_encoding",
+                )
+            yield text
 
-    reader = csv.reader(text_lines())
+    reader = csv.reader(text_lines(), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -277,8 +330,11 @@ def _xlsx_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> It
         workbook.close()
 
 
-def read_rows(source, *, columns: list[str], optional: list[str] | None = None) -> Iterator[Row]:
+def read_rows(source, *, columns: list[str], optional: list[str] | None = None, excel: bool = False) -> Iterator[Row]:
     """Yield the rows of a CSV or XLSX file (a path or an open binary file) with line numbers.
+
+    ``excel``: also read what Excel saves as "CSV" in a Russian or Kazakh Windows (``_sniff``): files
+    people save by hand (a school's contingent); files of other systems stay strictly UTF-8 and comma.
 
     Raises ``FileFormatError`` for a file that cannot be read. A row with the wrong number of
     cells comes back with only the key ``__width__``; use ``row_width_error`` to report it.
@@ -288,7 +344,7 @@ def read_rows(source, *, columns: list[str], optional: list[str] | None = None) 
         if is_xlsx(handle):
             yield from _xlsx_rows(handle, columns, optional or [])
         else:
-            yield from _csv_rows(handle, columns, optional or [])
+            yield from _csv_rows(handle, columns, optional or [], excel)
     finally:
         if isinstance(source, (str, Path)):
             handle.close()

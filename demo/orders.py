@@ -34,22 +34,30 @@ from orders.services import (
     order_publish,
 )
 
-TITLES = {
+TITLES = {  # in Kazakh (the order's ``title``); TRANSLATED_TITLES gives the Russian and English ones
     "main": "Жекеменшік мектептердегі мемлекеттік білім беру тапсырысы",
     "extra": "Қосымша тапсырыс: негізгі орта білім",
     "closed": "Мектепалды сыныптары (аяқталған конкурс)",
     "next": "Келесі оқу жылының тапсырысы (жоба)",
     "almaty": "Алматы қаласының мемлекеттік білім беру тапсырысы",
 }
+TRANSLATED_TITLES = {
+    "main": ("Государственный образовательный заказ в частных школах", "State educational order in private schools"),
+    "extra": ("Дополнительный заказ: основное среднее образование", "Additional order: basic secondary education"),
+    "closed": ("Предшкольные классы (завершённый конкурс)", "Pre-school classes (competition closed)"),
+    "next": ("Заказ на следующий учебный год (проект)", "Order for the next school year (draft)"),
+    "almaty": ("Государственный образовательный заказ города Алматы", "State educational order of Almaty city"),
+}
 EXTRA_SCHOOL_USERS = [("school_zerde", 1), ("school_alatau", 2)]  # (username, index into ctx["schools"])
 
 
-def _input(*, school_year: int, code: str, title: str, budget: str, levels: dict, opens_days: int = -10,
+def _input(*, school_year: int, code: str, key: str, budget: str, levels: dict, opens_days: int = -10,
            open_days: int = 40) -> OrderInput:
     now = timezone.now().replace(second=0, microsecond=0)
     first, _last = school_year_bounds(school_year)
     return OrderInput(
-        school_year=school_year, programme_code=code, title=title, budget=Decimal(budget), sen_coefficient=Decimal("1.50"),
+        school_year=school_year, programme_code=code, title=TITLES[key],
+        title_ru=TRANSLATED_TITLES[key][0], title_en=TRANSLATED_TITLES[key][1], budget=Decimal(budget), sen_coefficient=Decimal("1.50"),
         applications_open_at=now + dt.timedelta(days=opens_days),
         applications_close_at=now + dt.timedelta(days=opens_days + open_days),
         service_start=first, service_end=dt.date(school_year + 1, 5, 31),
@@ -78,7 +86,7 @@ def seed(ctx: dict) -> None:
     year = school_year_of(timezone.localdate())
 
     main = order_publish(order=order_create(actor=department, data=_input(
-        school_year=year, code="261-015-000", title=TITLES["main"], budget="2500000000.00",
+        school_year=year, code="261-015-000", key="main", budget="2500000000.00",
         levels={"primary": (300, "63500.00"), "basic": (200, "72000.00"), "general": (60, "80500.00")},
     )), actor=department)
     first = application_submit(order=main, places={"primary": 120, "basic": 80, "general": 20}, actor=school)
@@ -89,7 +97,7 @@ def seed(ctx: dict) -> None:
     contracts = [_sign_both(first.contract, school, department), _sign_both(second.contract, zerde, department)]
 
     extra = order_publish(order=order_create(actor=department, data=_input(
-        school_year=year, code="261-015-000", title=TITLES["extra"], budget="300000000.00",
+        school_year=year, code="261-015-000", key="extra", budget="300000000.00",
         levels={"basic": (50, "72000.00")},
     )), actor=department)
     application_withdraw(application=application_submit(order=extra, places={"basic": 10}, actor=school), actor=school,
@@ -97,7 +105,7 @@ def seed(ctx: dict) -> None:
     application_submit(order=extra, places={"basic": 15}, actor=zerde)
 
     closed = order_publish(order=order_create(actor=department, data=_input(
-        school_year=year, code="261-016-000", title=TITLES["closed"], budget="50000000.00",
+        school_year=year, code="261-016-000", key="closed", budget="50000000.00",
         levels={"primary": (40, "55000.00")},
     )), actor=department)
     rejected = application_submit(order=closed, places={"primary": 20}, actor=zerde)
@@ -106,13 +114,13 @@ def seed(ctx: dict) -> None:
     order_close(order=closed, actor=department)
 
     order_create(actor=department, data=_input(
-        school_year=year + 1, code="261-015-000", title=TITLES["next"], budget="2700000000.00",
+        school_year=year + 1, code="261-015-000", key="next", budget="2700000000.00",
         levels={"primary": (320, "66000.00"), "basic": (220, "75000.00"), "general": (70, "83500.00")},
         opens_days=200, open_days=30,
     ))
 
     almaty = order_publish(order=order_create(actor=department_almaty, data=_input(
-        school_year=year, code="261-015-000", title=TITLES["almaty"], budget="1800000000.00",
+        school_year=year, code="261-015-000", key="almaty", budget="1800000000.00",
         levels={"primary": (250, "64000.00"), "basic": (150, "73000.00")},
     )), actor=department_almaty)
     application_submit(order=almaty, places={"primary": 100, "basic": 40}, actor=alatau)

@@ -86,7 +86,9 @@ def _contract(school, year: int, users: dict, school_username: str):
         now = timezone.now().replace(second=0, microsecond=0)
         order = order_create(actor=department, data=OrderInput(
             school_year=year, programme_code="099-DEMO-ACTS",
-            title="Жекеменшік мектептердегі мемлекеттік білім беру тапсырысы (демо)", budget=Decimal("2500000000.00"),
+            title="Жекеменшік мектептердегі мемлекеттік білім беру тапсырысы (демо)",
+            title_ru="Государственный образовательный заказ в частных школах (демо)",
+            title_en="State educational order in private schools (demo)", budget=Decimal("2500000000.00"),
             sen_coefficient=Decimal("1.50"), applications_open_at=now - dt.timedelta(days=1),
             applications_close_at=now + dt.timedelta(days=30), service_start=dt.date(year, 9, 1),
             service_end=dt.date(year + 1, 5, 31),

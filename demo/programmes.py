@@ -89,6 +89,24 @@ def _programme(*, actor, code, instrument, names, norms, proration="", terms=(),
     return programme_activate(programme=programme, actor=actor)
 
 
+
+# The calls' titles in Russian and English (orders have their title in the three languages).
+TITLES = {
+    "Жатақхана орындары": ("Места в общежитии", "Dormitory places"),
+    "Жатақхана орындары (2)": ("Места в общежитии (2)", "Dormitory places (2)"),
+    "Колледж шәкіртақылары": ("Стипендии колледжа", "College scholarships"),
+    "Гранттар": ("Гранты", "Grants"),
+}
+
+
+def _translated(title: str, index: int) -> str:
+    """``title`` in Russian (0) or English (1); a trailing year is kept as it is."""
+    base, _space, year = title.rpartition(" ")
+    if title in TITLES:
+        return TITLES[title][index]
+    return f"{TITLES[base][index]} {year}" if base in TITLES and year.isdigit() else ""
+
+
 def _contract(*, programme, provider_user, department, year, places: dict, norms: dict, code: str, title: str,
               until: dt.date | None = None):
     from orders.services import (
@@ -103,7 +121,8 @@ def _contract(*, programme, provider_user, department, year, places: dict, norms
 
     now = timezone.now().replace(second=0, microsecond=0)
     order = order_publish(order=order_create(actor=department, data=OrderInput(
-        programme=programme, school_year=year, programme_code=code, title=title, budget=Decimal("900000000.00"),
+        programme=programme, school_year=year, programme_code=code, title=title, title_ru=_translated(title, 0),
+        title_en=_translated(title, 1), budget=Decimal("900000000.00"),
         applications_open_at=now - dt.timedelta(days=1), applications_close_at=now + dt.timedelta(days=30),
         service_start=dt.date(year, 9, 1), service_end=until or dt.date(year + 1, 5, 31),
         levels={key: LevelInput(places=count, monthly_norm=Decimal(norms[key])) for key, count in places.items()},

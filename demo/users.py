@@ -8,6 +8,17 @@ from core.roles import Role
 # username, role, region code, school BIN (filled by the schools demo), password
 DEMO_PASSWORD = "demo-2025"
 
+# Pages name people by full name and position, never by login.
+PEOPLE = {
+    "department": ("Ерлан", "Жақсылықов", "бас маман"),
+    "department_almaty": ("Дана", "Омарова", "бас маман"),
+    "school": ("Айгүл", "Серікова", "директор"),
+    "operator": ("Мадина", "Ержанова", "қаржы операторы"),
+    "operator2": ("Бауыржан", "Тоқтаров", "қаржы операторы"),
+    "monitor": ("Сәуле", "Кенжебаева", "аудитор"),
+    "admin": ("Тимур", "Әлиев", "жүйелік әкімші"),
+}
+
 
 def seed_users(*, school_bin: str, region_code: str = "71") -> list[tuple[str, str, str]]:
     rows = [
@@ -21,6 +32,8 @@ def seed_users(*, school_bin: str, region_code: str = "71") -> list[tuple[str, s
     ]
     logins = []
     for username, role, region, school in rows:
-        user_upsert(username=username, role=role, region_code=region, school_bin=school, password=DEMO_PASSWORD)
+        first, last, position = PEOPLE[username]
+        user_upsert(username=username, role=role, region_code=region, school_bin=school, password=DEMO_PASSWORD,
+                    first_name=first, last_name=last, position=position)
         logins.append((username, role, DEMO_PASSWORD))
     return logins

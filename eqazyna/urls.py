@@ -1,10 +1,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import health
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico: the portal's SVG icon (the static URL is resolved per request, after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def acts_moved(request, rest=""):
@@ -15,6 +21,7 @@ def acts_moved(request, rest=""):
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("eqazyna.api_urls")),
     path("api/open/v1/", include("opendata.api.urls")),

@@ -49,7 +49,9 @@ class OrderForm(BootstrapMixin, forms.Form):
     school_year = forms.IntegerField(label=_("School year (first year)"), min_value=2000, max_value=2100,
                                      help_text=_("2025 means 2025–2026"))
     programme_code = forms.CharField(label=_("Budget programme code"), max_length=20)
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    title = forms.CharField(label=_("Title in Kazakh"), max_length=300, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=300, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=300, required=False)
     budget = forms.DecimalField(label=_("Money available, KZT"), max_digits=16, decimal_places=2, min_value=0)
     sen_coefficient = forms.DecimalField(label=_("Coefficient for special educational needs"), max_digits=5,
                                          decimal_places=2, min_value=1, max_value=10, initial=Decimal("1.00"))
@@ -83,6 +85,10 @@ class OrderForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        titles = [name for name in ("title", "title_ru", "title_en") if (data.get(name) or "").strip()]
+        if titles and len(titles) < 3:  # pages show the title in the reader's language: all three or none
+            for name in {"title", "title_ru", "title_en"} - set(titles):
+                self.add_error(name, _("Give the title in Kazakh, Russian and English, or leave all three empty."))
         for level, _label, _amount in self.categories:
             places, norm = data.get(f"places_{level}"), data.get(f"norm_{level}")
             if places and norm is None:
@@ -98,6 +104,7 @@ class OrderForm(BootstrapMixin, forms.Form):
         return OrderInput(
             programme=self.programme,
             school_year=data["school_year"], programme_code=data["programme_code"].strip(), title=data["title"].strip(),
+            title_ru=data["title_ru"].strip(), title_en=data["title_en"].strip(),
             budget=data["budget"], sen_coefficient=data.get("sen_coefficient") or Decimal("1.00"),
             applications_open_at=data["applications_open_at"], applications_close_at=data["applications_close_at"],
             service_start=data["service_start"], service_end=data["service_end"], levels=levels,
@@ -106,7 +113,7 @@ class OrderForm(BootstrapMixin, forms.Form):
     @classmethod
     def initial_for(cls, order) -> dict:
         initial = {name: getattr(order, name) for name in (
-            "school_year", "programme_code", "title", "budget", "sen_coefficient", "service_start", "service_end")}
+            "school_year", "programme_code", "title", "title_ru", "title_en", "budget", "sen_coefficient", "service_start", "service_end")}
         initial["applications_open_at"] = timezone.localtime(order.applications_open_at)
         initial["applications_close_at"] = timezone.localtime(order.applications_close_at)
         for row in order.levels.all():

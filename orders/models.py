@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
@@ -37,7 +38,10 @@ class StateOrder(models.Model):
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="orders")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"), help_text=_("2025 means 2025–2026"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    # The title in the three languages of the portal (``title`` is the Kazakh one); pages show ``localized_title``.
+    title = models.CharField(_("title in Kazakh"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True, default="")
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True, default="")
     budget = models.DecimalField(_("money available"), validators=[MinValueValidator(0)], **MONEY)
     # Money promised by approvals (the would-be contract totals). Updated only under the order's
     # row lock; the CHECK constraint keeps it within the budget even if a bug forgot the lock.
@@ -86,6 +90,12 @@ class StateOrder(models.Model):
     @property
     def school_year_label(self) -> str:
         return f"{self.school_year}–{self.school_year + 1}"
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the active language (the Kazakh one when that language's is not given)."""
+        language = (get_language() or "kk")[:2]
+        return {"ru": self.title_ru, "en": self.title_en}.get(language) or self.title
 
     @property
     def remaining_amount(self):

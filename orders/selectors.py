@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, Prefetch, Value, When, Window
+from django.db.models import Case, Count, F, Prefetch, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
@@ -90,6 +90,45 @@ def queue_entries(*, filters: dict | None = None):
 
         queryset = QueueFilterSet(filters, queryset=queryset).qs
     return queryset
+
+
+def queue_position(*, application) -> tuple[int, int]:
+    """(place of ``application`` in its order's public queue, applications in that queue): the queue's
+    own ordering (``queue_entries``), so that the page and the public queue never disagree."""
+    positions = dict(queue_entries().filter(order_id=application.order_id).values_list("pk", "position"))
+    return positions.get(application.pk, 0), len(positions)
+
+
+def application_context(*, user, application) -> dict:
+    """What a department weighs when it decides ``application``, each read scoped to ``user``.
+
+    ``position``/``queue_size``: the place in the order's queue; ``licences``: the school's licences,
+    each with the requested categories it covers on the first day of service (``schools.rules``);
+    ``uncovered``: requested levels no active licence covers then; ``capacity``: the licensed capacity
+    and the places requested; ``findings``: the school's live findings by severity.
+    """
+    from checks.choices import LIVE_STATUSES
+    from checks.selectors import finding_list
+    from schools.choices import Level
+    from schools.rules import licence_covers
+    from schools.selectors import school_licences
+
+    school, order = application.school, application.order
+    position, size = queue_position(application=application)
+    requested = list(application.levels.all())
+    day = order.service_start
+    licences = list(school_licences(user=user, school=school))
+    levels = [row.level for row in requested if row.level in Level.values]  # other programmes' categories need no licence
+    covered = {level for level in levels for licence in licences
+               if licence_covers(status=licence.status, issued_on=licence.issued_on, levels=licence.levels, level=level, day=day)}
+    findings = finding_list(user=user).filter(school=school, status__in=LIVE_STATUSES)
+    by_severity = {row["severity"]: row["count"] for row in findings.values("severity").annotate(count=Count("id"))}
+    return {
+        "position": position, "queue_size": size, "licences": licences, "licence_day": day,
+        "uncovered": [row for row in requested if row.level in levels and row.level not in covered],
+        "capacity": school.capacity, "requested_places": sum(row.requested_places for row in requested),
+        "findings_by_severity": by_severity, "findings_total": sum(by_severity.values()),
+    }
 
 
 # --- the S01–S03 application block --------------------------------------------------------

@@ -201,6 +201,7 @@ def application_detail(request, pk: int):
         "reject_form": ReasonForm(required=True) if "reject" in actions else None,
         "contract": getattr(application, "contract", None),
         "history": audit_events_for(subject=application),
+        "context": selectors.application_context(user=request.user, application=application),
     })
 
 

@@ -1,14 +1,15 @@
 """Navigation per role: which links each role sees, and which home page it lands on.
 
 Each app lists its entries in ``<app>/navigation.py`` (``GROUP``, its menu's label, and
-``ITEMS`` of ``core.navigation.NavItem``); they are collected here in the order of
-``NAV_APPS``. The navigation bar shows one menu per group (a plain link when the role sees only
-one of its entries); neighbouring apps with the same group share a menu (acts and payments).
+``ITEMS`` of ``core.navigation.NavItem``); they are collected here into the few menus of
+``NAV_MENUS``, each app's entries under its group's heading. The navigation bar shows one menu per
+entry of ``NAV_MENUS`` (a plain link when the role sees only one of its entries).
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from acts import navigation as acts_navigation
 from checks import navigation as checks_navigation
@@ -25,23 +26,35 @@ from risk import navigation as risk_navigation
 from schools import navigation as schools_navigation
 from signatures import navigation as signatures_navigation
 
-NAV_APPS = [programmes_navigation, orders_navigation, schools_navigation, contingent_navigation, checks_navigation,
-            acts_navigation, payments_navigation, procurement_navigation, signatures_navigation, risk_navigation,
-            oversight_navigation, opendata_navigation]
+# The bar's menus: each groups the entries of a few apps (under the app's own heading in the dropdown),
+# so that the bar fits on one line at 1280 px in Kazakh, Russian and English for every role.
+# The menus' labels are short forms of their own (context "navigation menu"): "Мемтапсырыс", "Госзаказ".
+NAV_MENUS = [
+    (pgettext_lazy("navigation menu", "State order"), [programmes_navigation, orders_navigation]),
+    (pgettext_lazy("navigation menu", "Schools"), [schools_navigation, contingent_navigation, checks_navigation]),
+    (pgettext_lazy("navigation menu", "Acts and payments"), [acts_navigation, payments_navigation, procurement_navigation]),
+    (pgettext_lazy("navigation menu", "Control"), [signatures_navigation, risk_navigation, oversight_navigation,
+                                                   opendata_navigation]),
+]
+NAV_APPS = [module for _label, modules in NAV_MENUS for module in modules]
 
 
 HOME = NavItem(_("Home"), "portal:home", ALL_ROLES)
 
 
-def navigation() -> list[tuple[str, list[NavItem]]]:
-    """(menu label, entries) per app, in NAV_APPS order."""
-    menus: list[tuple[str, list[NavItem]]] = []
-    for module in NAV_APPS:
-        group, items = getattr(module, "GROUP", ""), list(getattr(module, "ITEMS", []))
-        if menus and str(menus[-1][0]) == str(group):
-            menus[-1][1].extend(items)  # neighbouring apps may share one menu (acts and payments)
-        else:
-            menus.append((group, items))
+def navigation() -> list[tuple[str, list[tuple[str, list[NavItem]]]]]:
+    """(menu label, [(section label, entries)]) per menu; a section is an app's ``GROUP`` (neighbouring
+    apps with the same group share one section: acts and payments)."""
+    menus = []
+    for label, modules in NAV_MENUS:
+        sections: list[tuple[str, list[NavItem]]] = []
+        for module in modules:
+            group, items = getattr(module, "GROUP", ""), list(getattr(module, "ITEMS", []))
+            if sections and str(sections[-1][0]) == str(group):
+                sections[-1][1].extend(items)
+            else:
+                sections.append((group, items))
+        menus.append((label, sections))
     return menus
 
 
@@ -56,15 +69,18 @@ def _visible(items: list[NavItem], user, path: str) -> list[dict]:
 
 
 def nav_menus(user, path: str = "") -> list[dict]:
-    """The menus ``user`` sees: {label, items, active}; a menu is active when one of its pages is open."""
+    """The menus ``user`` sees: {label, items, sections: [{label, items}], active}; a menu is active when
+    one of its pages is open."""
     if not getattr(user, "is_authenticated", False):
         return []
     menus = []
-    for label, items in navigation():
-        visible = _visible(items, user, path)
+    for label, sections in navigation():
+        shown = [{"label": section, "items": items} for section, entries in sections
+                 if (items := _visible(entries, user, path))]
+        visible = [item for section in shown for item in section["items"]]
         if visible:
             active = any(path.startswith(item["url"]) for item in visible)  # entries live under /<lang>/<app>/
-            menus.append({"label": label, "items": visible, "active": active})
+            menus.append({"label": label, "items": visible, "sections": shown, "active": active})
     return menus
 
 

@@ -20,6 +20,7 @@ from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
 from core.roles import Role
 from core.scoping import effective_role, may
+from portal.dossier import school_dossier
 from portal.home import home_charts
 from portal.navigation import home_template
 from portal.search import global_search
@@ -64,7 +65,8 @@ def my_school(request):
 
 @login_required
 def school_detail(request, pk: int):
-    """A school's dossier: profile, open findings in plain words, register status, licences, history."""
+    """A school's dossier: open findings in plain words, its applications, contracts, acts, payments and
+    recoveries (``portal.dossier``), profile, register status, licences, history; all scoped to the user."""
     school = _school_or_404(request.user, pk)
     today = timezone.localdate()
     entries = list(school_selectors.school_register_entries(user=request.user, school=school))
@@ -79,6 +81,7 @@ def school_detail(request, pk: int):
         "findings": [(finding, explain(finding)) for finding in findings[:200]],
         "history": school_selectors.school_history(user=request.user, school=school)[:100],
         "may_edit": may(request.user, "edit_profile", school),
+        "dossier": school_dossier(user=request.user, school=school),
     })
 
 

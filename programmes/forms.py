@@ -29,9 +29,9 @@ class ProgrammeForm(forms.Form):
                                       required=False)
     norms = forms.CharField(
         label=_("Norms by category"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One category a line: key;norm per period;label kk;label ru;label en. Keys: levels primary, basic, "
-                    "general (state order); place (dormitory); regular, increased, social (scholarship); any specialty "
-                    "group code (grant)."))
+        help_text=_("One category a line: key;norm per period;label in Kazakh;label in Russian;label in English. "
+                    "The keys of each instrument and what they mean are in the table above; a grant's categories are "
+                    "the codes of its specialty groups."))
     terms = forms.CharField(label=_("Academic terms"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                             help_text=_("Grants only. One term a line: name;first day (YYYY-MM-01);last day of a month."))
 

@@ -64,6 +64,11 @@ class Instrument:
     def label(self) -> str:
         return self.code.label
 
+    @property
+    def category_words(self) -> list[tuple[str, str]]:
+        """Each fixed category's key with its label in the active language (for the programme form)."""
+        return [(key, str(FIXED_CATEGORY_LABELS.get(key, key))) for key in self.categories]
+
 
 SCHOOL_CODES = ("P01", "P02", "P03", "P04", "P05", "P06", "P07", "S01", "S02", "S03", "S04", "S05")
 

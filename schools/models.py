@@ -235,6 +235,35 @@ class SchoolChange(models.Model):
         return f"{self.bin} {self.kind} {self.changed_at:%Y-%m-%d %H:%M}"
 
     def rows(self) -> list[tuple[str, object, object]]:
-        """(field, old, new) for each changed field."""
+        """(field in words, old, new) for each changed field, in the active language.
+
+        The field's name is its model field's verbose name and a coded value (a status, a level) its
+        label; a field the models no longer have keeps its stored name."""
+        model = {ChangeKind.LICENCE: Licence, ChangeKind.RNU: UnreliableSupplierEntry}.get(self.kind, School)
         names = sorted(set(self.before) | set(self.after))
-        return [(name, self.before.get(name), self.after.get(name)) for name in names]
+        return [(_field_words(model, name), _value_words(model, name, self.before.get(name)),
+                 _value_words(model, name, self.after.get(name))) for name in names]
+
+
+def _model_field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field recorded by an older version of the model
+        return None
+
+
+def _field_words(model, name: str) -> str:
+    field = _model_field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def _value_words(model, name: str, value):
+    """A stored value in words: choices by their label (a list of levels, ";"-joined, each by its own)."""
+    field = _model_field(model, name)
+    if field is None or value in (None, ""):
+        return value
+    choices = dict(getattr(field, "base_field", field).flatchoices)
+    if not choices:
+        return value
+    parts = value if isinstance(value, list) else str(value).split(";") if isinstance(field, ArrayField) else [value]
+    return "; ".join(str(choices.get(part, part)) for part in parts)

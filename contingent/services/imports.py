@@ -309,7 +309,8 @@ def _check(source, *, school, kind: str = BeneficiaryKind.PUPIL, progress=None) 
         if school is not None:  # every row is this school's (rows naming another are refused below)
             cursor.execute(f"ALTER TABLE {STAGING} ALTER COLUMN school_id SET DEFAULT {int(school.pk)}")
         progress(stage="reading", rows=0)
-        rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional), columns + optional, width_errors)
+        rows = _rows_without_width_errors(read_rows(source, columns=columns, optional=optional, excel=True),  # a school's own file
+                                          columns + optional, width_errors)
         checked.rows = copy_rows(cursor, rows=_counted(rows, progress), table=STAGING, columns=STAGING_COLUMNS)
         progress(stage="checking", rows=checked.rows)
         # Temporary tables get no statistics by themselves (autovacuum never sees them): without

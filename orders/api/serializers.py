@@ -67,7 +67,7 @@ class StateOrderSerializer(ActionsMixin, serializers.ModelSerializer):
     class Meta:
         model = StateOrder
         fields = ["id", "region", "programme", "programme_key", "instrument", "school_year", "programme_code", "title",
-                  "status", "budget", "committed_amount",
+                  "title_ru", "title_en", "status", "budget", "committed_amount",
                   "remaining_amount", "sen_coefficient", "applications_open_at", "applications_close_at",
                   "service_start", "service_end", "levels", "actions", "created_at", "updated_at"]
         read_only_fields = fields
@@ -88,7 +88,9 @@ class StateOrderWriteSerializer(serializers.Serializer):
                                          help_text=_("the funding programme (default: the national state educational order)"))
     school_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text=_("2025 means 2025–2026"))
     programme_code = serializers.CharField(max_length=20)
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text=_("in Kazakh"))
+    title_ru = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text=_("in Russian"))
+    title_en = serializers.CharField(max_length=300, required=False, allow_blank=True, default="", help_text=_("in English"))
     budget = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
     sen_coefficient = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(1),
                                                max_value=Decimal(10), required=False, default=Decimal("1.00"))

@@ -105,7 +105,7 @@ def contract_sign(*, contract: Contract, document_sha256: str = "", actor, cms: 
     signature = signature_required(obj=locked, action=SIGN, actor=actor, cms=cms)
     party = ContractParty.SCHOOL if action == "sign_school" else ContractParty.DEPARTMENT
     signed_at = timezone.now()
-    signer_name = signature.cert_common_name if signature else (actor.get_full_name() or actor.username)
+    signer_name = signature.cert_common_name if signature else actor.record_name  # a name, never the login
     ContractSignature.objects.create(
         contract=locked, document=document, party=party, signer=actor,
         signer_name=signer_name[:300], signed_at=signed_at, sha256=document.sha256,

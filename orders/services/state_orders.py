@@ -49,11 +49,13 @@ class OrderInput:
     service_end: dt.date
     levels: dict[str, LevelInput] = field(default_factory=dict)
     sen_coefficient: Decimal = Decimal("1.00")
-    title: str = ""
+    title: str = ""  # in Kazakh
+    title_ru: str = ""
+    title_en: str = ""
     programme: object | None = None  # a programmes.Programme; None = the national school_per_capita one
 
 
-ORDER_FIELDS = ("school_year", "programme_code", "title", "budget", "sen_coefficient", "applications_open_at",
+ORDER_FIELDS = ("school_year", "programme_code", "title", "title_ru", "title_en", "budget", "sen_coefficient", "applications_open_at",
                 "applications_close_at", "service_start", "service_end")
 
 
@@ -77,8 +79,9 @@ def _validate(data: OrderInput) -> None:
     if not PROGRAMME_CODE.match(data.programme_code or ""):
         raise DomainError(_("Enter the budget programme code (letters, digits, dots, dashes; up to 20 characters)."),
                           field="programme_code")
-    if len(data.title or "") > 300:
-        raise DomainError(_("The title is longer than 300 characters."), field="title")
+    for name in ("title", "title_ru", "title_en"):
+        if len(getattr(data, name) or "") > 300:
+            raise DomainError(_("The title is longer than 300 characters."), field=name)
     if not Decimal(0) <= data.budget <= MAX_BUDGET:
         raise DomainError(_("The money available must be between 0 and 99 999 999 999 999,99 KZT."), field="budget")
     if not Decimal(1) <= data.sen_coefficient <= MAX_SEN_COEFFICIENT:

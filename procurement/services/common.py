@@ -13,7 +13,7 @@ MAX_TEXT = 2000
 
 
 def person_name(user) -> str:
-    return ((user.get_full_name() or user.username) if user is not None else "")[:300]
+    return (user.record_name if user is not None else "")[:300]  # full name and position, never the login
 
 
 def today() -> dt.date:

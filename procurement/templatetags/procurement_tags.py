@@ -1,7 +1,8 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
-from procurement.choices import FlagCode, ProcurementEvent
+from core.audit_actions import action_label
+from procurement.choices import FlagCode
 
 register = template.Library()
 
@@ -16,8 +17,8 @@ def money(value) -> str:
 
 @register.filter
 def event_label(value: str) -> str:
-    """The translated name of an audit event type (the raw value for events of other apps)."""
-    return str(dict(ProcurementEvent.choices).get(value, value))
+    """The translated name of an audit event type (``core.audit_actions``: every app's, and the legacy ones)."""
+    return action_label(value)
 
 
 @register.filter

@@ -3,6 +3,7 @@ cannot accept before every sampled line is inspected, records what it found, and
 inspected what and when, and the monitoring case in progress on it."""
 
 import pytest
+from django.utils import translation
 
 from acts.models import Act, InspectionItem
 from acts.services import act_build, act_submit
@@ -43,7 +44,9 @@ class InspectionBrowserTests:
         page.click("[data-testid=act-accept]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Accepted"
         rows = page.locator("[data-testid=inspection-lines] tbody tr")
-        assert rows.count() == 3 and department_user.username in rows.first.inner_text()
+        with translation.override("en"):  # named (here by role: no name recorded), never by login
+            named = department_user.display_name
+        assert rows.count() == 3 and named in rows.first.inner_text()
         assert "sports camp" in page.locator("[data-testid=inspection-lines]").inner_text()
         assert Act.objects.get().status == "accepted"
         assert set(InspectionItem.objects.values_list("inspected_by", flat=True)) == {department_user.pk}

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, open_nav
 from tests.schools.factories import make_finding, make_licence, s02_details
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,7 +12,7 @@ class SchoolDirectoryBrowserTests:
         make_licence(school_a, number="KZ-LIC-1")
         make_finding(school_a, code="S02", details=s02_details(school_a))
         login(page, live_server, department_user.username, lang="kk")
-        page.click("nav a.nav-link:text('Мектептер')")
+        open_nav(page, "/kk/schools/")
         page.wait_for_url("**/kk/schools/")
         assert page.locator("[data-testid=page-heading]").inner_text() == "Мектептер"
         table = page.locator("[data-testid=school-table]")
@@ -41,7 +41,7 @@ class FindingExplanationBrowserTests:
             self, page, live_server, screenshot, school_user, school_a):
         warning = make_finding(school_a, code="S04", details={"pupils": 620, "capacity": 600})
         login(page, live_server, school_user.username, lang="ru")
-        page.click("nav a.nav-link:text('Замечания')")
+        open_nav(page, "/ru/checks/findings/")
         page.wait_for_url("**/ru/checks/findings/")
         row = page.locator("[data-testid=finding-row][data-code=S04]")
         assert "620" in row.inner_text() and "600" in row.inner_text()

@@ -116,12 +116,28 @@ class SchoolFileTests:
             contingent_import(source=csv_file(tmp_path, lines, header=COLUMNS + ",school_bin"), school=school_a)
         assert [e.line for e in error.value.errors] == [3]
 
-    def test_wrong_encoding_and_wrong_columns_are_named(self, tmp_path, school_a):
-        path = tmp_path / "cp1251.csv"
-        path.write_bytes(("\n".join([COLUMNS, row(1), row(2)]) + "\n").encode("cp1251"))
+    def test_what_excel_saves_in_a_russian_windows_is_read(self, tmp_path, school_a):
+        """Excel's "CSV" in a ru/kk locale: Windows-1251, separated by semicolons (issue 12 item 7)."""
+        path = tmp_path / "excel-ru.csv"
+        lines = [line.replace(",", ";") for line in (COLUMNS, row(1, last="Иванов"), row(2, last="Петров"))]
+        path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1251"))
+        contingent_import(source=path, school=school_a)
+        assert sorted(Enrolment.objects.values_list("pupil__last_name", flat=True)) == ["Иванов", "Петров"]
+
+    def test_kazakh_letters_lost_by_windows_1251_and_unicode_text_are_refused_with_the_fix(self, tmp_path, school_a):
+        path = tmp_path / "excel-kk.csv"
+        # Excel writes "Әлиев" as "?лиев" in Windows-1251: the name would be saved wrong
+        path.write_bytes(("\n".join([COLUMNS, row(1, last="?лиев")]) + "\n").encode("cp1251"))
         with translation.override("en"), pytest.raises(FileFormatError) as error:
             contingent_import(source=path, school=school_a)
-        assert error.value.code == "bad_encoding" and "line 2" in str(error.value)
+        assert error.value.code == "bad_encoding" and "line 2" in str(error.value) and "CSV UTF-8" in str(error.value)
+        path.write_bytes(("\n".join([COLUMNS, row(1)]) + "\n").encode("utf-16"))
+        with translation.override("en"), pytest.raises(FileFormatError) as error:
+            contingent_import(source=path, school=school_a)
+        assert error.value.code == "bad_encoding" and "UTF-16" in str(error.value)
+        assert not Enrolment.objects.exists()
+
+    def test_wrong_columns_are_named(self, tmp_path, school_a):
         with translation.override("en"), pytest.raises(FileFormatError) as error:
             contingent_import(source=csv_file(tmp_path, [row(1)], header="iin,name,grade"), school=school_a)
         assert error.value.code == "bad_columns" and "birth_date" in str(error.value)

@@ -203,6 +203,42 @@ class UploadTests:
 
 
 @pytest.mark.django_db
+class UploadHelpTests:
+    """Issue 12 item 7: templates to start from, Excel's own CSV read, a failed upload offers a new one."""
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_the_template_downloads_and_uploaded_as_it_is_passes_every_row_rule(self, school_user, fmt):
+        client = client_for(school_user)
+        response = client.get(url("upload_template", "pupil", fmt))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and f'contingent-pupil-template.{fmt}"' in response["Content-Disposition"]
+        client.post(url("upload"), {"kind": "pupil", "file": SimpleUploadedFile(f"template.{fmt}", content)})
+        record = ContingentImport.objects.get()
+        assert record.errors == [] and record.summary["new_enrolments"] == 1
+
+    def test_the_upload_page_links_the_templates_of_the_schools_kinds(self, school_user):
+        page = client_for(school_user).get(url("upload")).content.decode()
+        assert url("upload_template", "pupil", "xlsx") in page and url("upload_template", "pupil", "csv") in page
+        assert client_for(school_user).get("/en/contingent/upload/template/nobody.csv").status_code == 404
+
+    def test_excels_csv_of_a_russian_windows_is_uploaded(self, school_user):
+        birth = birth_for_grade(2)
+        text = "\r\n".join([COLUMNS.replace(",", ";"), f"{iin_for(birth)};Иванов;Пётр;;{birth};2;2025-09-01;;regular"]) + "\r\n"
+        client_for(school_user).post(url("upload"), {"file": SimpleUploadedFile("excel.csv", text.encode("cp1251"))})
+        record = ContingentImport.objects.get()
+        assert record.errors == [] and record.summary["new_enrolments"] == 1
+
+    def test_a_failed_upload_offers_the_upload_form_again(self, school_user, operator_user):
+        client = client_for(school_user)
+        with translation.override("en"):
+            client.post(url("upload"), {"file": UploadTests()._file(["x,y"])})
+        record = ContingentImport.objects.get()
+        page = client.get(url("import_detail", record.pk)).content.decode()
+        assert 'data-testid="upload-again"' in page and f'action="{url("upload")}"' in page
+        assert 'data-testid="upload-again"' not in client_for(operator_user).get(url("import_detail", record.pk)).content.decode()
+
+
+@pytest.mark.django_db
 class SnapshotPageTests:
     def test_operators_see_the_snapshots_schools_do_not(self, operator_user, school_user, tmp_path):
         snapshot = load_snapshot(tmp_path, [])

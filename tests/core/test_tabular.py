@@ -3,6 +3,7 @@ import struct
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from core.exports import xlsx_bytes
 from core.tabular import FileFormatError, RowErrors, RowsInvalid, read_rows, row_width_error
@@ -34,6 +35,30 @@ class ReadRowsTests:
             list(read_rows(csv_file("bin,name,capacity\n1,Школа,10\n", "cp1251"), columns=COLUMNS))
         assert error.value.code == "bad_encoding"
         assert "2" in str(error.value)
+
+    def test_excel_csv_of_a_russian_or_kazakh_windows_is_read_when_asked(self):
+        """``excel=True``: Windows-1251 and semicolons (Excel's "CSV" in a ru/kk locale), or UTF-8 with a BOM and semicolons."""
+        for content in (csv_file("bin;name;capacity\r\n1;Школа;10\r\n", "cp1251"),
+                        csv_file("\ufeffbin;name;capacity\n1;Мектеп «Ақбота»;10\n"),
+                        csv_file("bin\tname\tcapacity\n1\tШкола\t10\n")):
+            rows = list(read_rows(content, columns=COLUMNS, excel=True))
+            assert [(row["bin"], row["capacity"]) for row in rows] == [("1", "10")]
+        assert list(read_rows(csv_file("name;bin;capacity\n\"A; B\";1;2\n"), columns=COLUMNS, excel=True))[0]["name"] == "A; B"
+
+    def test_other_systems_files_stay_strictly_utf8_and_comma(self):
+        with pytest.raises(FileFormatError) as error:
+            list(read_rows(csv_file("bin;name;capacity\n1;A;10\n"), columns=COLUMNS))
+        assert error.value.code == "bad_columns"
+
+    def test_kazakh_letters_lost_by_windows_1251_are_refused_with_the_fix(self):
+        with translation.override("en"), pytest.raises(FileFormatError) as error:
+            list(read_rows(csv_file("bin;name;capacity\n1;?ліпби;10\n", "cp1251"), columns=COLUMNS, excel=True))
+        assert error.value.code == "bad_encoding" and "line 2" in str(error.value) and "CSV UTF-8" in str(error.value)
+
+    def test_unicode_text_is_refused_with_the_fix(self):
+        with translation.override("en"), pytest.raises(FileFormatError) as error:
+            list(read_rows(csv_file("bin\tname\tcapacity\n1\tA\t10\n", "utf-16"), columns=COLUMNS, excel=True))
+        assert error.value.code == "bad_encoding" and "UTF-16" in str(error.value)
 
     def test_an_empty_file_is_refused(self):
         with pytest.raises(FileFormatError):

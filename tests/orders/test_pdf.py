@@ -57,7 +57,7 @@ class ContractPdfTests:
         sha = contract.document.sha256
         assert [party for party, _ in signatures] == ["Мектеп", "Білім басқармасы"]
         assert all(sha in text for _, text in signatures)
-        assert signatures[0][1].startswith(school_user.username) and signatures[1][1].startswith(department_user.username)
+        assert signatures[0][1].startswith(school_user.record_name) and signatures[1][1].startswith(department_user.record_name)
 
     def test_an_unknown_language_is_refused(self, contract):
         with pytest.raises(ValueError):

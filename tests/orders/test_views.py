@@ -237,3 +237,71 @@ class ConfirmationDialogTests:
             assert contract.number in dialog and 'name="reason"' in dialog
             assert (" required" in dialog.split('name="reason"')[1].split(">")[0]) == bool(reason)
         assert "<script>" not in html and "onclick" not in html.lower()
+
+
+@pytest.mark.django_db
+class ApplicationDecisionContextTests:
+    """Issue 12 item 9: the application page shows what the department weighs before it decides."""
+
+    def test_the_page_shows_the_queue_position_licence_capacity_and_open_findings(self, client, department_user, school_user,
+                                                                                  school_c_user, school_a):
+        from schools.models import School
+        from tests.schools.factories import make_finding, make_licence
+
+        School.objects.filter(pk=school_a.pk).update(capacity=450)
+        make_licence(school_a, number="LIC-DECIDE", levels=["primary"])
+        make_finding(school_a, code="S04", severity="error")
+        make_finding(school_a, code="S05", severity="warning")
+        order = make_order(actor=department_user)
+        make_application(order=order, actor=school_c_user)
+        application = make_application(order=order, actor=school_user, places={"primary": 10, "basic": 5})
+        client.force_login(department_user)
+        html = client.get(f"/en/orders/applications/{application.pk}/").content.decode()
+        context = html[html.index('data-testid="decision-context"'):]
+        assert "2 of 2" in context  # second in the order's queue
+        assert "450 pupils; 15 places requested" in context
+        assert "LIC-DECIDE" in context
+        # the licence covers primary only: basic is named as not covered on the first day of service
+        uncovered = context[context.index('data-testid="uncovered-levels"'):]
+        assert "Basic secondary (grades 5–9)" in uncovered[:400] and "Primary" not in uncovered[:400]
+        assert "errors: 1" in context and "warnings: 1" in context
+        assert f"/en/schools/{school_a.pk}/" in context
+
+    def test_the_queue_position_is_the_public_queues(self, department_user, school_user, school_c_user):
+        from orders.selectors import queue_entries, queue_position
+
+        order = make_order(actor=department_user)
+        first = make_application(order=order, actor=school_c_user)
+        second = make_application(order=order, actor=school_user)
+        public = {entry.pk: entry.position for entry in queue_entries().filter(order_id=order.pk)}
+        assert queue_position(application=first) == (public[first.pk], 2) == (1, 2)
+        assert queue_position(application=second) == (public[second.pk], 2) == (2, 2)
+
+
+class OrderTitleTests:
+    """Issue 12 item 5: an order's title exists in Kazakh, Russian and English; pages show the reader's."""
+
+    FORM = {
+        "school_year": 2026, "programme_code": "261-015", "budget": "90000000", "sen_coefficient": "1.5",
+        "service_start": "2026-09-01", "service_end": "2027-05-31", "places_primary": "30", "norm_primary": "60000",
+    }
+
+    def _form(self, **titles):
+        now = timezone.localtime()
+        return {**self.FORM, "applications_open_at": (now - timezone.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                "applications_close_at": (now + timezone.timedelta(days=20)).strftime("%Y-%m-%dT%H:%M"), **titles}
+
+    def test_a_title_in_one_language_only_is_refused_and_nothing_is_saved(self, client, department_user):
+        signed_in(client, department_user)
+        response = client.post("/en/orders/new/", self._form(title="Негізгі тапсырыс"))
+        assert "Give the title in Kazakh, Russian and English, or leave all three empty." in response.content.decode()
+        assert not StateOrder.objects.exists()
+
+    def test_each_language_reads_its_own_title(self, client, department_user):
+        signed_in(client, department_user)
+        client.post("/en/orders/new/", self._form(title="Негізгі тапсырыс", title_ru="Основной заказ", title_en="Main order"))
+        order = StateOrder.objects.get()
+        assert (order.title, order.title_ru, order.title_en) == ("Негізгі тапсырыс", "Основной заказ", "Main order")
+        for language, title in (("kk", "Негізгі тапсырыс"), ("ru", "Основной заказ"), ("en", "Main order")):
+            assert title in client.get(f"/{language}/orders/{order.pk}/").content.decode()
+            assert title in client.get(f"/{language}/orders/").content.decode()

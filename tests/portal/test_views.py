@@ -78,3 +78,37 @@ class EnrolmentFindingsTests:
         for user in (other_school_user, other_department_user):
             assert page(client, user, f"/en/enrolments/{enrolment.pk}/findings/").status_code == 404
         assert page(client, other_school_user, "/en/enrolments/99999999999999999999999/findings/").status_code == 404
+
+
+@pytest.mark.django_db
+class SchoolDossierTests:
+    """Issue 12 item 9: a school's page gathers its applications, contracts, acts, payments and recoveries,
+    each scoped to the reader."""
+
+    def _contract(self, department_user, school_user):
+        from tests.orders.factories import make_active_contract, make_order
+
+        return make_active_contract(order=make_order(actor=department_user), school_actor=school_user,
+                                    department_actor=department_user)
+
+    def test_the_dossier_shows_the_schools_applications_and_contracts_with_links(self, client, department_user, school_user,
+                                                                                 school_a):
+        contract = self._contract(department_user, school_user)
+        for user in (department_user, school_user):
+            body = page(client, user, f"/en/schools/{school_a.pk}/").content.decode()
+            contracts = body[body.index('data-testid="dossier-contracts"'):body.index('data-testid="dossier-acts"')]
+            assert contract.number in contracts and f"/en/orders/contracts/{contract.pk}/" in contracts
+            applications = body[body.index('data-testid="dossier-applications"'):body.index('data-testid="dossier-contracts"')]
+            assert f"/en/orders/applications/{contract.application_id}/" in applications
+            for key in ("acts", "payments", "recoveries"):
+                assert f'data-testid="dossier-{key}"' in body
+
+    def test_each_section_holds_only_what_the_reader_may_see(self, department_user, school_user, other_school_user, school_a):
+        from portal.dossier import school_dossier
+
+        self._contract(department_user, school_user)
+        sections = {section.key: section for section in school_dossier(user=school_user, school=school_a)}
+        assert sections["contracts"].count == 1 and sections["applications"].count == 1
+        # another school's user asking for school A's dossier gets nothing of it (the page itself is a 404)
+        other = {section.key: section.count for section in school_dossier(user=other_school_user, school=school_a)}
+        assert set(other.values()) == {0}

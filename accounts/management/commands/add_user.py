@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--school", help="school BIN (school users)")
         parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         parser.add_argument("--email", default="")
+        parser.add_argument("--first-name", default="", help="the person's first name (pages name people, never logins)")
+        parser.add_argument("--last-name", default="", help="the person's last name")
+        parser.add_argument("--position", default="", help="the person's position in the organisation")
         parser.add_argument("--iin", help="the person's IIN (12 digits): signing certificates must carry it")
         parser.add_argument("--org-bin", help="BIN of the region's education department (department users): "
                                               "shared by all users of that department")
@@ -40,6 +43,9 @@ class Command(BaseCommand):
                 school_bin=options["school"],
                 password=password,
                 email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
+                position=options["position"],
                 iin=options["iin"],
                 org_bin=options["org_bin"],
             )
