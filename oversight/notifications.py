@@ -18,9 +18,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from core.roles import Role
-from oversight.choices import Addressee, CaseStep
+from oversight.choices import FLAG_KINDS, Addressee, CaseStep, SubjectKind
 from oversight.models import CaseQuestion, MonitoringCase
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,14 @@ def _case_link(case: MonitoringCase) -> str:
         return settings.SITE_URL.rstrip("/") + reverse("oversight:case-detail", args=[case.pk])
 
 
+def _subject_kind_named(case: MonitoringCase):
+    """The kind of the case's subject as the e-mail names it: a flag (a lead for the monitors, never shown to
+    the school as an accusation; ``selectors.subject_labels``) is named by the school, or the region, it concerns."""
+    if case.subject_kind in FLAG_KINDS:
+        return SubjectKind.SCHOOL.label if case.school_id else gettext_lazy("Region")
+    return SubjectKind(case.subject_kind).label
+
+
 def _render(context: dict) -> tuple[str, str]:
     """Subject and body in Kazakh and Russian, one after the other."""
     subjects, bodies = [], []
@@ -120,7 +129,8 @@ def send_case_step(*, case_id: int, step: str, question_id: int | None = None) -
     if not to:
         logger.info("monitoring case %s, %s: nobody to notify", case.pk, step)
         return 0
-    subject, body = _render({"case": case, "step": CaseStep(step), "question": question, "link": _case_link(case)})
+    subject, body = _render({"case": case, "step": CaseStep(step), "question": question, "link": _case_link(case),
+                             "subject_kind": _subject_kind_named(case)})
     EmailMessage(subject, body, to=to).send()
     logger.info("monitoring case %s, %s: e-mail sent to %s address(es)", case.pk, step, len(to))
     return 1

@@ -13,13 +13,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from acts.models import Act
 from core.models import AuditEvent
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import Scope
 from orders.models import Contract
-from oversight.choices import SubjectKind
+from oversight.choices import FLAG_KINDS, SubjectKind
 from oversight.models import HOLDS_PAYMENT, CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
 from schools.models import School
 
@@ -166,6 +167,25 @@ def subject_url(*, user, case) -> str | None:
         return reverse(name, args=[case.subject_id])
     except NoReverseMatch:
         return None
+
+
+def subject_labels(*, user, cases) -> dict[int, str]:
+    """{case id: how its subject is named to ``user``}: its kind and number (``Act of services rendered #12``),
+    except a flag ``user`` may not see — a school never sees a risk flag, which is a lead for the monitors and
+    no accusation (docs/risk.md) — named instead by the school (or region) it concerns. One query per flag kind."""
+    cases = list(cases)
+    visible = {}
+    for kind in FLAG_KINDS:
+        ids = [case.subject_id for case in cases if case.subject_kind == kind]
+        visible[kind] = set(subject_model(kind).objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    labels = {}
+    for case in cases:
+        if case.subject_kind in FLAG_KINDS and case.subject_id not in visible[case.subject_kind]:
+            place = case.school.name if case.school_id else case.region.name
+            labels[case.pk] = f"{SubjectKind.SCHOOL.label if case.school_id else _('Region')}: {place}"
+        else:
+            labels[case.pk] = f"{case.get_subject_kind_display()} #{case.subject_id}"
+    return labels
 
 
 def flag_for_case(*, user, kind: str, pk: int):

@@ -47,6 +47,9 @@ def case_list(request):
     form.is_valid()
     cases = selectors.case_list(user=request.user, filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = selectors.subject_labels(user=request.user, cases=page.object_list)
+    for case in page.object_list:
+        case.subject_label = labels[case.pk]
     return render(request, "oversight/case_list.html", {
         "form": form, "page": page, "total": page.paginator.count, "may_open": may(request.user, "open", MonitoringCase),
     })
@@ -99,6 +102,7 @@ def _context(request, case, **forms) -> dict:
         question.may_answer = live and not question.answered and may(user, "answer", question)
     return {
         "case": case, "subject_url": selectors.subject_url(user=user, case=case),
+        "subject_label": selectors.subject_labels(user=user, cases=[case])[case.pk],
         "questions": questions, "notes": selectors.case_notes(user=user, case=case),
         "attachments": selectors.case_attachments(user=user, case=case), "events": selectors.case_events(user=user, case=case),
         "monitor": "note" in actions, "live": live,

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.errors import DomainError, PermissionDeniedError
 from core.models import AuditEvent
@@ -59,6 +59,28 @@ class RiskFlagCaseTests:
         assert set(MonitoringCase.objects.visible_to(department_user)) == {case}
         assert not MonitoringCase.objects.visible_to(other_department_user).exists()
         assert set(MonitoringCase.objects.visible_to(school_user)) == {case}  # the procedure, not the flag
+
+    def test_the_school_sees_the_case_named_by_itself_never_by_the_flag(self, risk_flag, client, monitor_user,
+                                                                        school_user, school_a):
+        case = case_open(actor=monitor_user, subject_kind=SubjectKind.RISK_FLAG, subject_id=risk_flag.pk,
+                         ground="risk_indicator", ground_details="Contingent grew sharply")
+        client.force_login(school_user)
+        for url in (reverse("oversight:case-detail", args=[case.pk]), reverse("oversight:case-list")):
+            with translation.override("en"):
+                page = client.get(url.replace("/kk/", "/en/", 1)).content.decode()
+            assert f"School: {school_a.name}" in page and "Risk flag" not in page
+        client.force_login(monitor_user)
+        with translation.override("en"):
+            page = client.get(reverse("oversight:case-detail", args=[case.pk])).content.decode()
+        assert f"Risk flag #{risk_flag.pk}" in page  # the monitors see what the case is about
+        from oversight.notifications import send_case_step
+
+        school_user.email = "director@school-a.kz"
+        school_user.save(update_fields=["email"])
+        mail.outbox.clear()
+        assert send_case_step(case_id=case.pk, step="opened") == 1
+        body = mail.outbox[0].body  # one message, in Kazakh and Russian, to the school and the department
+        assert "нысаны: Мектеп;" in body and "Тәуекел белгісі" not in body and "Признак риска" not in body
 
     def test_only_monitors_open_a_case_and_an_unknown_flag_is_a_clear_error(self, risk_flag, operator_user, monitor_user):
         with pytest.raises(PermissionDeniedError):
