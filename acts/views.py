@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from acts.models import Act
 from acts.pdf import act_pdf
 from acts.permissions import act_actions
 from core.errors import DomainError
+from core.pagination import keyset_page
 from core.scoping import may
 from core.selectors import audit_events_for
 from core.web import attempt, error_text
@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return keyset_page(request, queryset, PAGE_SIZE)
 
 
 def _form_error(request, form) -> None:

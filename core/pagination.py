@@ -190,7 +190,9 @@ class KeysetPage:
     object_list: list
     next_cursor: str | None
     previous_cursor: str | None
-    keyset: bool = True
+    query: str = ""  # the page's query string without the cursor (the pager's links add theirs)
+    total: int | None = None  # ``bounded_count``: exact up to COUNT_CAP, else an estimate
+    total_exact: bool = True
 
     def __iter__(self):
         return iter(self.object_list)
@@ -217,7 +219,7 @@ def paginate(queryset: QuerySet, *, size: int, cursor: str | None = None) -> Key
     """
     keys = ordering_keys(queryset)
     if keys is None:
-        raise InvalidCursor("this list is not ordered by columns")
+        return _offset_page(queryset, size=size, cursor=cursor)
     backwards = False
     rows_qs = _ordered(queryset, keys)
     if cursor:
@@ -240,6 +242,26 @@ def paginate(queryset: QuerySet, *, size: int, cursor: str | None = None) -> Key
     return KeysetPage(rows, next_cursor, previous_cursor)
 
 
+def _offset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> KeysetPage:
+    """A list ordered by something other than columns pages by offset (its cursor carries the offset)."""
+    offset = 0
+    if cursor:
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            offset = int(payload["offset"])
+        except (binascii.Error, ValueError, KeyError, TypeError) as error:
+            raise InvalidCursor(cursor) from error
+        if offset < 0:
+            raise InvalidCursor(cursor)
+
+    def at(position: int) -> str:
+        return base64.urlsafe_b64encode(json.dumps({"offset": position}).encode()).decode().rstrip("=")
+
+    rows = list(queryset[offset: offset + size + 1])
+    return KeysetPage(rows[:size], at(offset + size) if len(rows) > size else None,
+                      at(max(offset - size, 0)) if offset > 0 else None)
+
+
 def estimated_count(queryset: QuerySet) -> int:
     """The planner's estimate of the rows of ``queryset`` (no row is read)."""
     sql, params = queryset.order_by().query.sql_with_params()
@@ -259,9 +281,17 @@ def bounded_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return max(estimated_count(queryset), cap + 1), False
 
 
-def keyset_page(request, queryset: QuerySet, size: int = 50, *, param: str = "cursor") -> KeysetPage:
-    """The page a list page shows: after the request's cursor; a cursor from elsewhere gives the first page."""
+def keyset_page(request, queryset: QuerySet, size: int = 50, *, count: bool = True) -> KeysetPage:
+    """The page a list page shows (``?cursor=``; a cursor from elsewhere gives the first page), with the
+    query string its pager links keep and, when ``count``, the bounded total (``includes/keyset_nav.html``)."""
     try:
-        return paginate(queryset, size=size, cursor=request.GET.get(param) or None)
+        page = paginate(queryset, size=size, cursor=request.GET.get("cursor") or None)
     except InvalidCursor:
-        return paginate(queryset, size=size)
+        page = paginate(queryset, size=size)
+    query = request.GET.copy()
+    for name in ("cursor", "page"):
+        query.pop(name, None)
+    page.query = query.urlencode()
+    if count:
+        page.total, page.total_exact = bounded_count(queryset)
+    return page

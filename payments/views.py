@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from acts.forms import ReasonForm
 from acts.models import Act
 from core.errors import DomainError
 from core.exports import export_response
+from core.pagination import keyset_page
 from core.roles import Role
 from core.scoping import allowed_actions, denial, effective_role, may
 from core.selectors import audit_events_for
@@ -38,7 +38,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return keyset_page(request, queryset, PAGE_SIZE)
 
 
 def _form_error(request, form) -> None:
