@@ -112,6 +112,7 @@ class Enrolment(models.Model):
             models.Index(fields=["grade", "id"], name="enrolment_by_grade"),
             models.Index(fields=["enrolled_on", "id"], name="enrolment_by_enrolled_on"),
             models.Index(fields=["left_on", "id"], name="enrolment_by_left_on"),
+            models.Index(fields=["category", "school", "grade", "id"], name="enrolment_by_category"),
         ]
 
     def __str__(self) -> str:
