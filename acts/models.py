@@ -241,7 +241,7 @@ class ActLine(models.Model):
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
-        indexes = [models.Index(fields=["act", "version", "level", "grade", "pupil_name", "id"], name="act_line_list_order")]
+        indexes = [models.Index(fields=["act", "version", "id"], name="act_line_list_order")]  # the API list
         verbose_name = _("act line")
         verbose_name_plural = _("act lines")
         constraints = [

@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='actline',
-            index=models.Index(fields=['act', 'version', 'level', 'grade', 'pupil_name', 'id'], name='act_line_list_order'),
+            index=models.Index(fields=['act', 'version', 'id'], name='act_line_list_order'),
         ),
     ]
