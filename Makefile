@@ -1,7 +1,7 @@
 # E-Qazyna: everything a fresh checkout needs, with no root and no Docker.
 #   make run    set up, load the demo, run web + Celery worker + beat (Ctrl-C stops them)
 #   make test   set up, run the whole test suite against the real PostgreSQL and Redis
-#   make bench  national-scale benchmarks: NOBD import + checks, then monthly acts (print their figures)
+#   make bench  national-scale benchmarks: NOBD import + checks, monthly acts, then the lists (print their figures)
 #   make stop   stop the embedded PostgreSQL and Redis
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -56,6 +56,7 @@ test: setup
 bench: setup
 	$(MANAGE) bench $(BENCH_ARGS)
 	$(MANAGE) bench_acts
+	$(MANAGE) bench_web $(WEB_BENCH_ARGS)
 
 makemessages: venv
 	$(MANAGE) makemessages -l kk -l ru -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=.data --no-obsolete --no-location

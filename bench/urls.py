@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.http import Http404
-from django.urls import include, path
+from django.urls import path
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from eqazyna.urls import urlpatterns as portal_urls
 
 FLOOR_TABLES = {
     "enrolments": "contingent.Enrolment", "acts": "acts.Act", "act-lines": "acts.ActLine", "findings": "checks.Finding",
@@ -28,7 +30,4 @@ class FloorView(APIView):
         return Response(list(model._base_manager.order_by("pk").values(*columns)[:50]))
 
 
-urlpatterns = [
-    path("bench-floor/<str:table>/", FloorView.as_view()),
-    path("", include("eqazyna.urls")),
-]
+urlpatterns = [path("bench-floor/<str:table>/", FloorView.as_view()), *portal_urls]
