@@ -241,7 +241,10 @@ class ActLine(models.Model):
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
-        indexes = [models.Index(fields=["act", "version", "id"], name="act_line_list_order")]  # the API list
+        indexes = [  # the API list's order, for all lines and for a school's (core.pagination)
+            models.Index(fields=["act", "version", "id"], name="act_line_list_order"),
+            models.Index(fields=["school", "act", "version", "id"], name="act_line_school_order"),
+        ]
         verbose_name = _("act line")
         verbose_name_plural = _("act lines")
         constraints = [

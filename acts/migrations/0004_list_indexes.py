@@ -23,4 +23,8 @@ class Migration(migrations.Migration):
             model_name='actline',
             index=models.Index(fields=['act', 'version', 'id'], name='act_line_list_order'),
         ),
+        migrations.AddIndex(
+            model_name='actline',
+            index=models.Index(fields=['school', 'act', 'version', 'id'], name='act_line_school_order'),
+        ),
     ]
