@@ -55,7 +55,7 @@ class AuditEventApiTests:
         text = b"".join(csv.streaming_content).decode("utf-8-sig")
         assert len(text.strip().splitlines()) == 2 and "user_created" in text
         xlsx = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=xlsx")
-        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
 
     def test_verify_reports_the_chain(self, api_as, events, monitor_user):
         result = api_as(monitor_user).get("/api/v1/audit-events/verify/").json()
