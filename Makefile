@@ -1,7 +1,10 @@
 # E-Qazyna: everything a fresh checkout needs, with no root and no Docker.
 #   make run    set up, load the demo, run web + Celery worker + beat (Ctrl-C stops them)
 #   make test   set up, run the whole test suite against the real PostgreSQL and Redis
-#   make bench  national-scale benchmarks: NOBD import + checks, monthly acts, then the lists (print their figures)
+#   make bench  national-scale benchmarks: NOBD import + checks, monthly acts, a 600 k-row contingent
+#               file through the API, a 10-minute load test of every role, the lists at national size
+#               (print their figures; LOAD_ARGS="--minutes 1" for a shorter load test,
+#               WEB_BENCH_ARGS="--scale 0.05" for smaller lists)
 #   make stop   stop the embedded PostgreSQL and Redis
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -56,6 +59,8 @@ test: setup
 bench: setup
 	$(MANAGE) bench $(BENCH_ARGS)
 	$(MANAGE) bench_acts
+	$(MANAGE) bench_contingent_api
+	$(MANAGE) bench_load $(LOAD_ARGS)
 	$(MANAGE) bench_web $(WEB_BENCH_ARGS)
 
 makemessages: venv

@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
-        from accounts.choices import DepartmentEvent, UserEvent
+        from accounts import receivers  # noqa: F401 - connects the sign-in signals to the audit trail
+        from accounts.choices import ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent
         from core.audit_actions import register_event_types
 
-        register_event_types(DepartmentEvent, UserEvent)
+        register_event_types(ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent)

@@ -16,8 +16,10 @@ class ReadOnlyRoleMiddleware:
 
     …except to a page whose action the one permission decision lets a monitor take (a view marked by
     ``core.decorators.permission_required`` with an action ``core.scoping.MONITOR_ACTIONS`` lists),
-    and signing out and switching the language, which change no data. (The API asks the same
-    decision in ``accounts.permissions.PortalPermission``.)
+    to the pages that change only the user's own settings (``core.decorators.own_settings_only``: the
+    inbox, notification preferences, revoking one's own API token), and signing out and switching the language, which change no
+    data of the portal. (The API asks the same decision in ``accounts.permissions.PortalPermission``;
+    the inbox API lets every signed-in user mark their own notifications.)
     """
 
     def __init__(self, get_response):
@@ -33,6 +35,7 @@ class ReadOnlyRoleMiddleware:
             and effective_role(user) in READ_ONLY_ROLES
             and not request.path.startswith("/api/")
             and request.path not in self._allowed_paths()
+            and not self._own_settings_only(request)
             and not self._monitor_may(user, view_func)
         ):
             return HttpResponseForbidden(render_to_string("403_read_only.html", request=request))
@@ -45,6 +48,17 @@ class ReadOnlyRoleMiddleware:
             return False
         model, action = declared
         return may(user, action, resolve_model(model))
+
+    @staticmethod
+    def _own_settings_only(request) -> bool:
+        """A page marked ``core.decorators.own_settings_only`` changes only the user's own settings."""
+        from django.urls import Resolver404, resolve
+
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return getattr(match.func, "changes_own_settings_only", False)
 
     @staticmethod
     def _allowed_paths() -> set[str]:

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from core.identifiers import validate_bin, validate_iin
 from core.roles import NATIONWIDE_ROLES, READ_ONLY_ROLES, Role
@@ -82,6 +83,26 @@ class User(AbstractUser):
         return self.role == Role.MONITOR
 
 
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): one per sign-in, stored only as a hash, expiring, revocable.
+
+    ``token_key`` (the first characters of the token, not enough to use it) names the token
+    in the user's list; ``label`` says which client or device asked for it.
+    """
+
+    label = models.CharField(_("device or client"), max_length=200, blank=True)
+    created_from = models.GenericIPAddressField(_("requested from"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expiry is not None and self.expiry <= timezone.now()
 class Department(models.Model):
     """A region's education department as a legal entity: the BIN its officers' certificates carry.
 

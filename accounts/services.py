@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import logging
+
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import DepartmentEvent, UserEvent
-from accounts.models import Department, User
-from core.errors import DomainError
+from accounts.choices import ApiTokenEvent, DepartmentEvent, SignInEvent, UserEvent
+from accounts.models import ApiToken, Department, User
+from core.errors import DomainError, PermissionDeniedError
 from core.identifiers import parse_bin, parse_iin
 from core.models import Region
 from core.roles import Role
@@ -76,6 +80,10 @@ def user_upsert(
         before["iin"] = user.iin
         user.iin = iin
     if password:
+        try:
+            validate_password(password, user=user)  # AUTH_PASSWORD_VALIDATORS: length, common, numeric, like the name
+        except ValidationError as error:
+            raise DomainError(" ".join(error.messages), code="weak_password", field="password") from None
         user.set_password(password)
     elif created:
         user.set_unusable_password()
@@ -94,6 +102,83 @@ def user_upsert(
     return user, created
 
 
+logger = logging.getLogger("accounts.sign_in")
+LABEL_LENGTH = 200
+
+
+def _address(request) -> str | None:
+    from core.web import client_ip
+
+    return (client_ip(request) or None) if request is not None else None
+
+
+def _channel(request) -> str:
+    return "api" if request is not None and request.path.startswith("/api/") else "web"
+
+
+@transaction.atomic
+def sign_in_record(*, user, request) -> None:
+    """A user signed in (a page session or an API token): the audit trail says who, how and from where."""
+    audit_record(actor=user, action=SignInEvent.SIGNED_IN, subject=user, data={
+        "channel": _channel(request), "address": _address(request),
+        "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:LABEL_LENGTH],
+    })
+
+
+@transaction.atomic
+def sign_out_record(*, user, request) -> None:
+    if user is None or not getattr(user, "pk", None):
+        return
+    audit_record(actor=user, action=SignInEvent.SIGNED_OUT, subject=user, data={"channel": _channel(request), "address": _address(request)})
+
+
+@transaction.atomic
+def sign_in_failure_record(*, username: str, request, locked_out: bool = False) -> None:
+    """A sign-in failed (wrong password, unknown or disabled user, locked out): logged and in the audit trail,
+    with the username tried and the address it came from (never the password)."""
+    username = (username or "")[:150]
+    address, channel = _address(request), _channel(request)
+    logger.warning("sign-in failed: username=%r address=%s channel=%s locked_out=%s", username, address, channel, locked_out)
+    user = User.objects.filter(username=username).first() if username else None
+    audit_record(actor=None, action=SignInEvent.FAILED, subject=user or User,
+                 data={"username": username, "address": address, "channel": channel, "locked_out": locked_out})
+
+
+@transaction.atomic
+def api_token_issue(*, user, request=None, label: str = "") -> tuple[ApiToken, str]:
+    """A new API token for ``user`` (one per sign-in or device); returns it and its secret, shown once.
+
+    It expires after ``REST_KNOX["TOKEN_TTL"]``; beyond ``TOKEN_LIMIT_PER_USER`` live tokens the
+    oldest are revoked. Expired tokens of the user are removed.
+    """
+    from knox.settings import knox_settings
+
+    ApiToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+    limit = knox_settings.TOKEN_LIMIT_PER_USER
+    if limit:
+        stale = list(ApiToken.objects.filter(user=user).order_by("-created").values_list("digest", flat=True)[limit - 1:])
+        ApiToken.objects.filter(digest__in=stale).delete()
+    label = (label or (request.META.get("HTTP_USER_AGENT", "") if request is not None else ""))[:LABEL_LENGTH]
+    token, secret = ApiToken.objects.create(user, label=label, created_from=_address(request))
+    audit_record(actor=user, action=ApiTokenEvent.ISSUED, subject=user,
+                 data={"token_key": token.token_key, "label": label, "expiry": token.expiry, "address": token.created_from})
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_key: str, actor) -> int:
+    """Revoke ``user``'s token named ``token_key`` (its owner, or an administrator); returns how many went."""
+    if actor is None or not (actor.pk == user.pk or actor.is_superuser):
+        raise PermissionDeniedError(_("Only the owner of a token may revoke it."))
+    deleted, _details = ApiToken.objects.filter(user=user, token_key=token_key).delete()
+    if deleted:
+        audit_record(actor=actor, action=ApiTokenEvent.REVOKED, subject=user, data={"token_key": token_key})
+    return deleted
+
+
+def api_tokens_of(*, user):
+    """The user's live tokens, newest first."""
+    return ApiToken.objects.filter(user=user).exclude(expiry__lte=timezone.now()).order_by("-created")
 def _clean_iin(value: str) -> str:
     value = (value or "").strip()
     if not value:

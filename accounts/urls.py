@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -13,4 +14,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.profile, name="profile"),
+    path("me/tokens/<str:token_key>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from acts.choices import OPEN_ACT_STATUSES, ActStatus
-from acts.deadlines import SUBMISSION_DAY, act_due_on
+from acts.deadlines import act_due_on
 from acts.inspection import open_findings_sql
 from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionSample
 from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
-from core.calendar import day_of_next_month_sql
+from core.calendar import month_start
 from orders.choices import ContractStatus
 from orders.models import Contract
 
@@ -154,38 +154,62 @@ class OverdueItem:
     act: Act | None = None
 
 
-MISSING_ACTS_SQL = f"""
-SELECT c.id, c.number, m.month::date
+# The months of ``contracts`` that have ended before ``%s`` and have no act yet, or only an act the
+# school still has to (re)submit; the caller keeps those whose deadline passed (overdue) or not.
+OPEN_MONTHS_SQL = f"""
+SELECT c.id, c.number, m.month::date, a.status
   FROM orders_contract c
  CROSS JOIN LATERAL generate_series(date_trunc('month', c.period_start), date_trunc('month', c.period_end),
                                     interval '1 month') AS m(month)
   LEFT JOIN acts_act a ON a.contract_id = c.id AND a.month = m.month::date
  WHERE c.id IN ({{contracts}})
-   AND {day_of_next_month_sql('m.month', SUBMISSION_DAY)} < %s
+   AND m.month::date < %s
    AND (a.id IS NULL OR a.status IN ({", ".join(f"'{s}'" for s in OPEN_ACT_STATUSES)}))
  ORDER BY m.month, c.number
 """
 
 
+@dataclass(frozen=True)
+class OpenMonth:
+    """A month of an active contract that has ended without an act submitted (``act_status`` '' = no act)."""
+
+    contract_id: int
+    contract_number: str
+    month: dt.date
+    act_status: str
+
+    @property
+    def due_on(self) -> dt.date:
+        return act_due_on(self.month)
+
+
+def open_act_months(*, user, today: dt.date | None = None) -> list[OpenMonth]:
+    """Ended months of the active contracts ``user`` sees with no act, a draft or a returned act
+    (``user`` None: the system, every contract — the reminders of the notifications)."""
+    today = today or timezone.localdate()
+    contracts = Contract.objects.all() if user is None else Contract.objects.visible_to(user)
+    contracts = contracts.filter(status=ContractStatus.ACTIVE).values("id")
+    sub_sql, sub_params = contracts.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(OPEN_MONTHS_SQL.replace("{contracts}", sub_sql), [*sub_params, month_start(today)])
+        return [OpenMonth(contract_id, number, month, status or "") for contract_id, number, month, status in cursor.fetchall()]
+
+
 def overdue_items(*, user, today: dt.date | None = None) -> list[OverdueItem]:
     """Acts not submitted by the 5th of the next month, and submitted acts not reviewed in time."""
     today = today or timezone.localdate()
-    contracts = Contract.objects.visible_to(user).filter(status=ContractStatus.ACTIVE).values("id")
-    sub_sql, sub_params = contracts.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(MISSING_ACTS_SQL.replace("{contracts}", sub_sql), [*sub_params, today])
-        missing = cursor.fetchall()
-    contract_map = Contract.objects.select_related("school").in_bulk({row[0] for row in missing})
+    missing = [row for row in open_act_months(user=user, today=today) if row.due_on < today]
+    contract_map = Contract.objects.select_related("school").in_bulk({row.contract_id for row in missing})
     acts = {
         (act.contract_id, act.month): act
         for act in Act.objects.visible_to(user).filter(
             contract_id__in=list(contract_map), status__in=OPEN_ACT_STATUSES)
     }
     items = []
-    for contract_id, number, month in missing:
-        due = act_due_on(month)
-        items.append(OverdueItem("submission", contract_id, number, contract_map[contract_id].school.name, month, due,
-                                 (today - due).days, acts.get((contract_id, month))))
+    for row in missing:
+        items.append(OverdueItem("submission", row.contract_id, row.contract_number,
+                                 contract_map[row.contract_id].school.name, row.month, row.due_on,
+                                 (today - row.due_on).days, acts.get((row.contract_id, row.month))))
     late_reviews = (
         Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED, review_due_on__lt=today)
         .select_related("contract", "school").order_by("review_due_on")

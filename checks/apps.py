@@ -12,7 +12,3 @@ class ChecksConfig(AppConfig):
 
         register_event_types(CheckRunEvent, FindingEvent)
         from checks import receivers  # noqa: F401 - connects the signal receivers
-        from checks.choices import CheckRunEvent, FindingEvent
-        from core.audit_actions import register_event_types
-
-        register_event_types(FindingEvent, CheckRunEvent)

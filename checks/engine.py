@@ -39,6 +39,7 @@ from checks.runs import RunInProgress, fail_stale_runs, heartbeat, run_fail, run
 from checks.signals import check_run_succeeded
 from checks.transitions import FINDING_TRANSITIONS
 from core.calendar import school_year_start
+from core.db import DATABASE_OUTAGE
 from core.errors import DomainError
 from core.locks import CHECK_RUN_LOCK
 
@@ -218,6 +219,8 @@ def check_run_execute(*, run: CheckRun) -> CheckRun:
         heartbeat(run, current=None, done=len(rules))
         with transaction.atomic():
             run_transition(run, "succeed", data={"counts": counts}, counts=counts, finished_at=timezone.now())
+    except DATABASE_OUTAGE:
+        raise  # not the run's failure: the task is retried and the run resumes (checks.tasks)
     except Exception as exc:
         try:
             _drop_preparations([p.name for p in preparations(all_rules())])

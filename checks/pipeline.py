@@ -27,6 +27,7 @@ from checks.models import CheckRun
 from checks.notifications import notify_failure, notify_run
 from checks.runs import heartbeat, run_fail
 from checks.services import check_run_create, latest_ready_snapshot
+from core.db import DATABASE_OUTAGE
 from core.errors import DomainError, PermissionDeniedError
 from core.locks import CHECK_RUN_LOCK
 from core.scoping import require
@@ -104,6 +105,8 @@ def check_pipeline_execute(*, run_id: int) -> CheckRun | None:
             sent = notify_run(run)
             _stage(run, "done", notified=True, emails=sent)
         return run
+    except DATABASE_OUTAGE:
+        raise  # the database went away: the task is retried and resumes this run (checks.tasks)
     except DomainError as error:  # NOBD unavailable, a bad snapshot file, a pruned snapshot …
         return _fail(run, str(error) + "".join(f"\n{line}" for line in getattr(error, "lines", lambda: [])()[:50]))
     except Exception as error:

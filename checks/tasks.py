@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
+
+from core.db import DATABASE_OUTAGE
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +29,22 @@ def nightly_checks() -> dict:
     return {"started": run.pk}
 
 
-@shared_task(name="checks.tasks.run_check_pipeline", acks_late=True)
+class PipelineTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Given up (the database stayed away through every retry): the run is failed, not left running."""
+        from checks.models import CheckRun
+        from checks.runs import run_fail
+
+        run = CheckRun.objects.filter(pk=args[0]).first() if args else None
+        if run is not None:
+            run_fail(run, f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="checks.tasks.run_check_pipeline", base=PipelineTask, acks_late=True, autoretry_for=DATABASE_OUTAGE,
+             retry_backoff=2, retry_backoff_max=60, max_retries=10)
 def run_check_pipeline(run_id: int) -> dict:
-    """Carry out one queued run. Delivered again if the worker dies; executing it twice is safe."""
+    """Carry out one queued run. Delivered again if the worker dies, retried if the database goes away
+    (a restart): the run resumes where it stopped; executing it twice is safe."""
     from checks.pipeline import check_pipeline_execute
 
     run = check_pipeline_execute(run_id=run_id)

@@ -16,10 +16,13 @@ class SnapshotStatus(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PENDING = "pending", _("Awaiting confirmation")
+    APPLYING = "applying", _("Being saved")
     APPLIED = "applied", _("Applied")
     DISCARDED = "discarded", _("Discarded")
     REJECTED = "rejected", _("Rejected (errors in the file)")
+    FAILED = "failed", _("Failed (upload the file again)")
 
 
 class EnrolmentEvent(models.TextChoices):
@@ -32,6 +35,10 @@ class EnrolmentEvent(models.TextChoices):
 
 class ContingentImportEvent(models.TextChoices):
     UPLOADED = "contingent_uploaded", _("Contingent file uploaded")
+    CHECKED = "contingent_checked", _("Contingent file checked")
+    CONFIRMED = "contingent_confirmed", _("Contingent file confirmed")
+    APPLY_REFUSED = "contingent_apply_refused", _("Contingent file no longer passes; not saved")
+    FAILED = "contingent_upload_failed", _("Contingent file could not be processed")
     IMPORTED = "contingent_imported", _("Contingent imported")
     DISCARDED = "contingent_upload_discarded", _("Contingent upload discarded")
 

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from contingent.choices import PupilCategory
 from contingent.validation import CONTINGENT_COLUMNS, row_problems
+from core.uploads import TableFileField
 from programmes.choices import BeneficiaryKind
 from programmes.instruments import beneficiary_columns, instrument_of_kind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 GRADE_CHOICES = [(grade, str(grade)) for grade in range(12)]
-UPLOAD_LIMIT = 20 * 1024 * 1024
 
 
 class BootstrapForm(forms.Form):
@@ -89,8 +86,8 @@ class LeaveForm(BootstrapForm):
 class UploadForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("beneficiaries"), choices=BeneficiaryKind.choices, initial=BeneficiaryKind.PUPIL,
                              required=False)
-    file = forms.FileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
-                           help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
+    file = TableFileField(label=_("contingent file (CSV UTF-8 or XLSX)"),
+                          help_text=_("Columns: %(columns)s") % {"columns": ",".join(CONTINGENT_COLUMNS)})
 
     def __init__(self, *args, school=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,11 +102,3 @@ class UploadForm(BootstrapForm):
     def clean_kind(self):
         """Not given: the provider's first kind (a school's pupils)."""
         return self.cleaned_data.get("kind") or self.fields["kind"].initial
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in (".csv", ".xlsx"):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > min(UPLOAD_LIMIT, settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 10):
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload

@@ -13,6 +13,7 @@ urlpatterns: list = [
     path("<int:pk>/nobd/", views.enrolment_nobd_view, name="enrolment_nobd"),
     path("upload/", views.upload_view, name="upload"),
     path("uploads/<int:pk>/", views.import_detail_view, name="import_detail"),
+    path("uploads/<int:pk>/progress/", views.import_progress_view, name="import_progress"),
     path("uploads/<int:pk>/confirm/", views.import_confirm_view, name="import_confirm"),
     path("uploads/<int:pk>/discard/", views.import_discard_view, name="import_discard"),
     path("snapshots/", views.snapshot_list_view, name="snapshot_list"),

@@ -12,12 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet
 from contingent.forms import EnrolmentAddForm, EnrolmentEditForm, LeaveForm, UploadForm
 from contingent.models import ContingentImport, Enrolment
 from contingent.selectors import enrolment_get, enrolment_list, import_list, latest_snapshot, nobd_rows_for, snapshot_list
 from contingent.services.enrolments import enrolment_add, enrolment_leave, enrolment_update
-from contingent.services.imports import contingent_upload, contingent_upload_confirm, contingent_upload_discard
+from contingent.services.imports import (
+    RUNNING_STATUSES,
+    contingent_upload,
+    contingent_upload_confirm,
+    contingent_upload_discard,
+    import_progress,
+)
 from core.decorators import page_require, role_required
 from core.errors import DomainError
 from core.exports import export_response
@@ -163,8 +170,8 @@ def upload_view(request):
     form = UploadForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
-            record, _checked = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"],
-                                                 kind=form.cleaned_data["kind"])
+            record = contingent_upload(school=school, actor=request.user, upload=form.cleaned_data["file"],
+                                       kind=form.cleaned_data["kind"])
         except DomainError as error:
             form.add_error("file", str(error))
         else:
@@ -186,7 +193,21 @@ def import_detail_view(request, pk: int):
     may_decide = "apply" in allowed_actions(request.user, record)
     return render(request, "contingent/import_detail.html", {
         "record": record, "preview": record.summary.get("preview", []), "may_decide": may_decide,
+        "progress": import_progress(record), "running": record.status in RUNNING_STATUSES,
     })
+
+
+@login_required
+@require_GET
+def import_progress_view(request, pk: int):
+    """The progress panel, polled by HTMX every two seconds while a task checks or saves the file;
+    once it is done the whole page reloads (``HX-Refresh``) to show the preview or the result."""
+    record = _import(request, pk)
+    response = render(request, "contingent/_import_progress.html", {"record": record, "progress": import_progress(record),
+                                                                      "running": record.status in RUNNING_STATUSES})
+    if record.status not in RUNNING_STATUSES:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -194,6 +215,9 @@ def import_detail_view(request, pk: int):
 def import_confirm_view(request, pk: int):
     record = _import(request, pk)
     ok, confirmed = attempt(request, lambda: contingent_upload_confirm(record=record, actor=request.user))
+    if ok and confirmed.status == ImportStatus.APPLYING:
+        messages.info(request, _("The contingent is being saved; this page shows when it is done."))
+        return redirect("contingent:import_detail", pk=record.pk)
     if ok:
         summary = confirmed.summary
         messages.success(request, _("The contingent is saved: %(added)s enrolments added, %(updated)s changed.") % {

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+
+# What a lost database connection raises (a restart, a network cut): the work is retried, or the
+# request answered 503, never recorded as the work's own failure.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 
 def database_url(name: str | None = None) -> str:

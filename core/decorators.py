@@ -64,3 +64,10 @@ def role_required(*roles: str):
 
     return decorator
 
+
+def own_settings_only(view):
+    """Mark a page whose POST changes only the signed-in user's own settings (their inbox, their
+    notification preferences): a read-only role (a monitor) may use it too
+    (``accounts.middleware.ReadOnlyRoleMiddleware`` asks this mark)."""
+    view.changes_own_settings_only = True
+    return view

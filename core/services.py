@@ -22,6 +22,8 @@ def audit_record(
     """Append an audit event for ``subject``. Call inside the transaction that made the change.
 
     ``action`` is a registered event type (``core.audit_actions``), never a bare string.
+    ``subject`` may be a model class when the event concerns no stored row (a failed sign-in
+    with an unknown username is about "a user", none in particular): its object id is empty.
     """
     from core.audit_actions import is_event_type
 
@@ -32,7 +34,7 @@ def audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-        object_id=str(subject.pk),
+        object_id="" if isinstance(subject, type) else str(subject.pk),
         from_status=from_status or "",
         to_status=to_status or "",
         reason=reason or "",

@@ -16,16 +16,20 @@ import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
 XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAX_PARTS = 10_000  # parts of a workbook's zip (a table has a dozen)
+XLSX_RATIO_FREE_BYTES = 1024 * 1024  # parts below this size may compress as well as they like
 
 
 @dataclass
@@ -151,7 +155,10 @@ def _csv_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> Ite
         raise FileFormatError(_("The file is empty."), code="empty") from None
     except csv.Error as exc:
         raise FileFormatError(_("The file is not valid CSV: %(error)s") % {"error": exc}, code="bad_csv") from None
+    if len(header) > settings.TABLE_MAX_COLUMNS:
+        raise _too_many_columns()
     columns = _check_header(header, expected, optional)
+    rows = 1
     while True:
         try:
             values = next(reader)
@@ -161,6 +168,9 @@ def _csv_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> Ite
             raise FileFormatError(
                 _("Line %(line)s is not valid CSV: %(error)s") % {"line": reader.line_num, "error": exc}, code="bad_csv"
             ) from None
+        rows += 1
+        if rows > settings.TABLE_MAX_ROWS:
+            raise _too_many_rows()
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) != len(columns):
@@ -181,29 +191,90 @@ def _xlsx_cell(value) -> str:
     return str(value).strip()
 
 
+def _too_many_rows() -> FileFormatError:
+    return FileFormatError(
+        _("The file has more than %(rows)s rows; split it into smaller files.") % {"rows": f"{settings.TABLE_MAX_ROWS:,}"},
+        code="too_many_rows",
+    )
+
+
+def _too_many_columns() -> FileFormatError:
+    return FileFormatError(
+        _("The file has more than %(columns)s columns.") % {"columns": settings.TABLE_MAX_COLUMNS}, code="too_many_columns",
+    )
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse an XLSX whose zip directory announces a "zip bomb", before anything is inflated.
+
+    The declared sizes of its parts must stay within ``XLSX_MAX_INFLATED_BYTES`` in all, and no
+    part may inflate more than ``XLSX_MAX_COMPRESSION_RATIO`` times its compressed size. A part
+    whose data inflates beyond its declared size is cut there by ``zipfile`` and fails its CRC,
+    so the declared sizes bound what is ever inflated.
+    """
+    bomb = FileFormatError(
+        _("The XLSX file inflates to far more data than a table of this size holds; it is refused. "
+          "Save the table again as XLSX, or as CSV UTF-8."),
+        code="xlsx_too_large",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileFormatError(_("The file is not a readable XLSX workbook."), code="bad_xlsx") from None
+    if len(parts) > XLSX_MAX_PARTS:
+        raise bomb
+    if sum(part.file_size for part in parts) > settings.XLSX_MAX_INFLATED_BYTES:
+        raise bomb
+    for part in parts:
+        if part.file_size > XLSX_RATIO_FREE_BYTES and part.file_size > settings.XLSX_MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+            raise bomb
+
+
 def _xlsx_rows(handle: BinaryIO, expected: list[str], optional: list[str]) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    data = handle.read()
+    check_xlsx_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure means the file is not a readable workbook
         raise FileFormatError(_("The file is not a readable XLSX workbook."), code="bad_xlsx") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
     try:
-        header = [_xlsx_cell(value) for value in next(rows)]
-    except StopIteration:
-        raise FileFormatError(_("The file is empty."), code="empty") from None
-    while header and not header[-1]:
-        header.pop()
-    columns = _check_header(header, expected, optional)
-    for index, values in enumerate(rows, start=2):
-        cells = [_xlsx_cell(value) for value in values][: len(columns)]
-        if not any(cells):
-            continue
-        cells += [""] * (len(columns) - len(cells))
-        yield Row(index, dict(zip(columns, cells, strict=True)))
-    workbook.close()
+        sheet = workbook.worksheets[0]
+        # Read one column past the limit, and one row past it: what lies beyond is never padded or kept.
+        max_columns, max_rows = settings.TABLE_MAX_COLUMNS, settings.TABLE_MAX_ROWS
+        rows = sheet.iter_rows(values_only=True, max_col=max_columns + 1, max_row=max_rows + 1)
+        try:
+            header = [_xlsx_cell(value) for value in next(rows)]
+        except StopIteration:
+            raise FileFormatError(_("The file is empty."), code="empty") from None
+        except (zipfile.BadZipFile, ValueError, KeyError, SyntaxError):
+            raise FileFormatError(_("The file is not a readable XLSX workbook."), code="bad_xlsx") from None
+        while header and not header[-1]:
+            header.pop()
+        if len(header) > max_columns:
+            raise _too_many_columns()
+        columns = _check_header(header, expected, optional)
+        index = 1
+        try:
+            for index, values in enumerate(rows, start=2):
+                if index > max_rows:
+                    raise _too_many_rows()
+                if len(values) > max_columns and values[max_columns] is not None:
+                    raise _too_many_columns()
+                cells = [_xlsx_cell(value) for value in values][: len(columns)]
+                if not any(cells):
+                    continue
+                cells += [""] * (len(columns) - len(cells))
+                yield Row(index, dict(zip(columns, cells, strict=True)))
+        except (zipfile.BadZipFile, ValueError, KeyError, SyntaxError, EOFError):
+            # A part that inflates beyond its declared size fails its CRC; broken XML fails to parse.
+            raise FileFormatError(
+                _("The XLSX file is damaged after line %(line)s.") % {"line": index}, code="bad_xlsx",
+            ) from None
+    finally:
+        workbook.close()
 
 
 def read_rows(source, *, columns: list[str], optional: list[str] | None = None) -> Iterator[Row]:

@@ -10,6 +10,14 @@ def heartbeat(name: str = "worker") -> None:
     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
 
 
+@shared_task(name="core.tasks.idempotency_cleanup")
+def idempotency_cleanup() -> int:
+    """Delete the Idempotency-Key records past their time (core/idempotency.py); how many went."""
+    from drf_idempotency.core import get_backend
+
+    return get_backend().cleanup_expired()
+
+
 @shared_task(name="core.tasks.publish_audit_head")
 def publish_audit_head() -> None:
     """Nightly: publish the audit chain head of the day that ended, then seal every head not sealed yet."""

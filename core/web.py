@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+from csp.middleware import CSPMiddleware
 from django.contrib import messages
 
 from core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 def error_text(error: DomainError) -> str:
@@ -32,3 +37,71 @@ def attempt(request, call, success: str | None = None) -> tuple[bool, object]:
     if success:
         messages.success(request, success)
     return True, result
+
+
+def client_ip(request) -> str:
+    """The client's address: the peer's, or the one ``TRUSTED_PROXY_COUNT`` proxies put in X-Forwarded-For.
+
+    Used for sign-in throttling (django-axes) and the audit trail. Only the entry written by the
+    nearest trusted proxy is believed; a client can write anything before it.
+    """
+    from django.conf import settings
+
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+class DatabaseOutageMiddleware:
+    """A request that lost the database (a restart, a network cut) answers 503 with ``Retry-After``.
+
+    Its transaction was rolled back, so nothing of it was written; the client may send it again
+    (with the same ``Idempotency-Key`` on the API). Django closes the broken connection when the
+    request ends, and the next request opens a new one.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils.translation import gettext as _
+
+        from core.db import DATABASE_OUTAGE
+
+        if not isinstance(exception, DATABASE_OUTAGE):
+            return None
+        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+        message = _("The portal cannot reach its database for a moment. Nothing was saved; try again in a minute.")
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": {"code": "unavailable", "message": message}}, status=503)
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, whose ``connect-src`` also allows the addresses held by the settings
+    named in ``CSP_CONNECT_SETTINGS``, read on every response (the signing widget talks to NCALayer
+    on the user's own computer, at ``SIGNATURE_NCALAYER_URL``)."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        from django.conf import settings
+
+        parts = super().get_policy_parts(request, response, report_only)
+        extra = [value for value in (getattr(settings, name, "") for name in settings.CSP_CONNECT_SETTINGS) if value]
+        if extra:
+            update = dict(parts.update or {})
+            update["connect-src"] = [*update.get("connect-src", []), *extra]
+            parts.update = update
+        return parts

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("payments.api.urls")),
     path("", include("oversight.api.urls")),
     path("", include("procurement.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("risk.api.urls")),
 ]

@@ -9,6 +9,7 @@ security setting that ``manage.py check --deploy`` asks for.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,7 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "drf_idempotency",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -88,6 +92,7 @@ INSTALLED_APPS = [
     "payments",
     "oversight",
     "procurement",
+    "notifications",
     "risk",
     "opendata",
     "portal",
@@ -102,10 +107,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.uploads.UploadLimitMiddleware",
     "accounts.middleware.ReadOnlyRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.web.PortalCSPMiddleware",  # django-csp's, with CSP_CONNECT_SETTINGS
     "django_htmx.middleware.HtmxMiddleware",
+    # A request that lost the database answers 503 with Retry-After (core/web.py).
+    "core.web.DatabaseOutageMiddleware",
+    # Replays or refuses an API write sent again with the same Idempotency-Key (core/idempotency.py).
+    "core.idempotency.IdempotencyMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page (accounts/locked_out.html).
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -167,6 +180,11 @@ CACHES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a sign-in while its username and address are locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -177,6 +195,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in, sessions and API tokens (accounts/) ------------------------------------
+# Failed sign-ins (the page and POST /api/v1/auth/token/ alike) are counted per username and
+# address; at the limit, that pair is locked out for the cool-off time (django-axes).
+AXES_FAILURE_LIMIT = int(env("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "core.web.client_ip"
+AXES_VERBOSE = False  # every failure is logged (with username and address) by accounts.receivers
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: the peer's address is the client's).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+# A session ends after this many minutes without a request (each request starts the count again).
+SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# API tokens (django-rest-knox): one per sign-in, stored hashed, expiring, revocable one by one.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# Idempotency-Key of the API's writes (core/idempotency.py, drf-idempotency's database store): a
+# completed answer is replayed for IDEMPOTENCY_TTL_HOURS; a claim in progress lapses after
+# IDEMPOTENCY_LOCK_SECONDS (longer than any request may run: its process died).
+IDEMPOTENCY = {"BACKEND": "drf_idempotency.backends.database.DatabaseBackend"}
+IDEMPOTENCY_TTL_HOURS = int(env("IDEMPOTENCY_TTL_HOURS", "24"))
+IDEMPOTENCY_LOCK_SECONDS = int(env("IDEMPOTENCY_LOCK_SECONDS", "120"))
+# knox's own migrations would create its default token table (with a foreign key to the users)
+# although accounts.ApiToken replaces it: without migrations, a swapped-out model gets no table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=int(env("API_TOKEN_TTL_HOURS", "12"))),
+    "TOKEN_LIMIT_PER_USER": int(env("API_TOKENS_PER_USER", "20")),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 
 # --- Languages and formats ------------------------------------------------------
 LANGUAGE_CODE = "kk"
@@ -220,8 +273,22 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file, never into memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a request body that is not a file (JSON, form fields)
+
+# --- Uploaded files (core/uploads.py) and the tables read from them (core/tabular.py) -----------
+# One size limit for every file uploaded through the pages or the API (a 600 k-row contingent CSV is ~50 MB).
+UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_MB", "64")) * 1024 * 1024
+# An XLSX file is a zip: what its parts may inflate to, in all and against their compressed size
+# (a "zip bomb" is refused from the zip's directory, before anything is inflated).
+XLSX_MAX_INFLATED_BYTES = int(env("XLSX_MAX_INFLATED_MB", "400")) * 1024 * 1024
+XLSX_MAX_COMPRESSION_RATIO = int(env("XLSX_MAX_COMPRESSION_RATIO", "100"))
+# Rows and columns a table (CSV or XLSX) may have; the header row counts as a row.
+TABLE_MAX_ROWS = int(env("TABLE_MAX_ROWS", "1000000"))
+TABLE_MAX_COLUMNS = int(env("TABLE_MAX_COLUMNS", "50"))
+# Uploaded imports up to this size are checked and applied within the request; larger ones by a
+# Celery task, while the page and the API show their progress (a web worker is never held).
+IMPORT_INLINE_MAX_BYTES = int(env("IMPORT_INLINE_MAX_KB", "256")) * 1024
 
 # --- Outside registers: the licence register and the register of unreliable suppliers ----
 # Their web services (``import_registry licences|rnu --http``); files need none of this.
@@ -265,7 +332,7 @@ SIGNATURE_NCALAYER_URL = env("SIGNATURE_NCALAYER_URL", "wss://127.0.0.1:13579")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.PortalPermission"],
@@ -364,6 +431,7 @@ NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
     "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
+    "idempotency-cleanup": {"task": "core.tasks.idempotency_cleanup", "schedule": _crontab("30 3 * * *")},
     "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},
 }
 
@@ -412,6 +480,17 @@ PROCUREMENT_BULK_MINUTES = int(env("PROCUREMENT_BULK_MINUTES", "10"))
 PROCUREMENT_WARRANTY_RESPONSE_DAYS = int(env("PROCUREMENT_WARRANTY_RESPONSE_DAYS", "5"))
 # When beat starts the nightly search for red flags (cron, Asia/Almaty).
 PROCUREMENT_FLAGS_CRONTAB = env("PROCUREMENT_FLAGS_CRONTAB", "30 3 * * *")
+# Notifications: deadline reminders every morning, the daily digest every evening, and an hourly
+# sweep that tells the events recorded in bulk (cron, Asia/Almaty).
+NOTIFICATIONS_REMINDERS_CRONTAB = env("NOTIFICATIONS_REMINDERS_CRONTAB", "0 7 * * *")
+NOTIFICATIONS_DIGEST_CRONTAB = env("NOTIFICATIONS_DIGEST_CRONTAB", "0 18 * * *")
+CELERY_BEAT_SCHEDULE["notification-deadline-reminders"] = {
+    "task": "notifications.tasks.deadline_reminders", "schedule": _crontab(NOTIFICATIONS_REMINDERS_CRONTAB),
+}
+CELERY_BEAT_SCHEDULE["notification-daily-digest"] = {
+    "task": "notifications.tasks.send_digests", "schedule": _crontab(NOTIFICATIONS_DIGEST_CRONTAB),
+}
+CELERY_BEAT_SCHEDULE["notification-sweep"] = {"task": "notifications.tasks.sweep_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["procurement-red-flags"] = {
     "task": "procurement.tasks.search_flags", "schedule": _crontab(PROCUREMENT_FLAGS_CRONTAB),
 }
@@ -495,6 +574,26 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own static files;
+# no inline script, no inline event handler, no inline style anywhere (tests/core/test_csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# Settings holding an address the pages may also connect to (core.web.PortalCSPMiddleware).
+CSP_CONNECT_SETTINGS = ["SIGNATURE_NCALAYER_URL"]
 
 LOGGING = {
     "version": 1,

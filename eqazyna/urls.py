@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path, reverse
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.views import health
 
@@ -19,7 +19,7 @@ urlpatterns = [
     path("api/v1/", include("eqazyna.api_urls")),
     path("api/open/v1/", include("opendata.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("oversight/", include("oversight.urls")),
     path("signatures/", include("signatures.urls")),
     path("procurement/", include("procurement.urls")),
+    path("notifications/", include("notifications.urls")),
     path("risk/", include("risk.urls")),
     path("open/", include("opendata.urls")),
     path("admin/", admin.site.urls),

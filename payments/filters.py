@@ -9,9 +9,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from acts.filters import ActFilter, MonthFilter
+from acts.filters import ActFilter, MonthFilter, YesNoWidget
 from contingent.filters import IinFilter
 from core.filters import LookupFilter, RegionFilter, as_id, lookup_error
+from core.scoping import restrict
 from orders.filters import ContractFilter
 from payments.choices import PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import FinalReport, Payment, Recovery
@@ -46,10 +47,27 @@ class PaymentFilterSet(django_filters.FilterSet):
                             label=_("registry (number or id)"), help_text=_("the registry number (R000123) or id"))
     programme = ProgrammeFilter(field_name="act__contract__order__programme_id")
     instrument = InstrumentFilter(field_name="act__contract__order__programme__instrument")
+    in_registry = django_filters.BooleanFilter(field_name="registry", lookup_expr="isnull", exclude=True,
+                                               label=_("in a registry"), widget=YesNoWidget)
+    to_approve = django_filters.BooleanFilter(label=_("awaiting my approval"), method="filter_to_approve",
+                                              widget=YesNoWidget)
 
     class Meta:
         model = Payment
-        fields = ["reference", "status", "month", "act", "contract", "school", "region", "registry", "programme", "instrument"]
+        fields = ["reference", "status", "month", "act", "contract", "school", "region", "registry", "programme", "instrument",
+                  "in_registry", "to_approve"]
+
+    def filter_to_approve(self, queryset, name, value):
+        """The payments the signed-in user may approve now: the one permission decision's rows for
+        "approve" (an operator, never their own: four eyes), in a status the transition leaves."""
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        if user is None:  # no one signed in asks: nothing awaits "my" approval
+            approvable = queryset.none()
+        else:
+            approvable = restrict(queryset, user, "approve").filter(status__in=Payment.TRANSITIONS["approve"].sources)
+        return approvable if value else queryset.exclude(pk__in=approvable.values("pk"))
 
 
 class RecoveryFilterSet(django_filters.FilterSet):

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from acts.forms import ContractChoiceField
+from core.uploads import TableFileField
 
 
 class BankConfirmationForm(forms.Form):
-    file = forms.FileField(label=_("Confirmation file (CSV or XLSX)"))
+    file = TableFileField(label=_("Confirmation file (CSV or XLSX)"))
 
 
 class ReportPrepareForm(forms.Form):

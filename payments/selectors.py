@@ -3,6 +3,8 @@ the user may see."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
@@ -14,9 +16,10 @@ from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
 
 
-def _filtered(queryset, filterset_class, filters):
+def _filtered(queryset, filterset_class, filters, user=None):
     if filters:
-        return filterset_class(filters, queryset=queryset).qs
+        # Some filters ask who is looking ("awaiting my approval"), as the API's filters ask the request.
+        return filterset_class(filters, queryset=queryset, request=SimpleNamespace(user=user)).qs
     return queryset
 
 
@@ -28,7 +31,7 @@ def payment_list(*, user, filters: dict | None = None):
 
     queryset = Payment.objects.visible_to(user).select_related(
         "act__contract", "act__school", "prepared_by", "approved_by", "registry", "reissued_as")
-    return _filtered(queryset, PaymentFilterSet, filters)
+    return _filtered(queryset, PaymentFilterSet, filters, user)
 
 
 def payment_get(*, user, pk) -> Payment:

@@ -52,7 +52,7 @@ def _form_error(request, form) -> None:
 
 @login_required
 def payment_list(request):
-    filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user))
+    filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user), request=request)
     awaiting = None
     if effective_role(request.user) in (Role.OPERATOR, Role.MONITOR):
         awaiting = list(selectors.acts_awaiting_payment(user=request.user))

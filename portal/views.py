@@ -20,7 +20,10 @@ from contingent.models import Enrolment
 from contingent.selectors import enrolment_get
 from core.roles import Role
 from core.scoping import effective_role, may
+from portal.home import home_charts
 from portal.navigation import home_template
+from portal.search import global_search
+from portal.worklist import WORKLISTS, worklist
 from schools import selectors as school_selectors
 from schools.models import School
 
@@ -28,8 +31,12 @@ MAX_ID = 2**63 - 1
 
 
 def home(request):
-    """Each role lands on its own home page; visitors see the public one."""
-    return render(request, home_template(request.user), {})
+    """Each role lands on its own home page: what needs their action, and the charts; visitors see the public one."""
+    user = request.user
+    context = {}
+    if getattr(user, "is_authenticated", False) and user.role in WORKLISTS and not user.is_superuser:
+        context = {"work_items": worklist(user), **home_charts(user)}
+    return render(request, home_template(user), context)
 
 
 def _school_or_404(user, pk) -> School:
@@ -39,6 +46,13 @@ def _school_or_404(user, pk) -> School:
         return school_selectors.school_get(user=user, pk=pk)
     except School.DoesNotExist:
         raise Http404 from None
+
+
+@login_required
+@require_GET
+def search(request):
+    """The global search box: a BIN, an IIN, a school's name, a contract, act, registry or payment number."""
+    return render(request, "portal/search.html", {"results": global_search(user=request.user, text=request.GET.get("q", ""))})
 
 
 @login_required

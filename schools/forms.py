@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.form_styles import BootstrapFormMixin
 from core.identifiers import normalize_iban, validate_kz_iban
 from core.models import Region
+from core.uploads import TableFileField
 from schools.choices import RegisterKind, SchoolStatus
-
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
 class SchoolProfileForm(BootstrapFormMixin, forms.Form):
@@ -51,13 +49,4 @@ class SchoolSearchForm(BootstrapFormMixin, forms.Form):
 
 class RegisterUploadForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("register"), choices=RegisterKind.choices)
-    file = forms.FileField(label=_("file (CSV in UTF-8, or XLSX)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise ValidationError(_("Upload a .csv or .xlsx file."), code="extension")
-        if upload.size > UPLOAD_MAX_BYTES:
-            raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": UPLOAD_MAX_BYTES // 2**20}, code="size")
-        return upload
+    file = TableFileField(label=_("file (CSV in UTF-8, or XLSX)"))

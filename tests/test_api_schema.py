@@ -49,9 +49,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 def _tokens(users) -> dict[str, str]:
-    from rest_framework.authtoken.models import Token
+    """An API token (django-rest-knox, ``accounts.services.api_token_issue``) of each user, by role."""
+    from accounts.services import api_token_issue
 
-    return {user.role: Token.objects.get_or_create(user=user)[0].key for user in users}
+    return {user.role: api_token_issue(user=user)[1] for user in users}
 
 
 @pytest.fixture
@@ -190,3 +191,31 @@ class CheckedAPIClientTests:
         response.status_code = 418
         with pytest.raises(SchemaViolation, match="status not documented"):
             check_response(response)
+
+
+# --- the main flows, chained by the links between operations ------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_calls_chained_by_the_links_between_operations_answer_as_the_schema_says(api_schema, portal):
+    """Schemathesis's stateful phase: each step may take an id from an earlier answer (a list's rows,
+    a created object) into the next call (its detail, its actions), as every working role, on a
+    portal with data in most states; no 5xx and every answer as the schema says. Schemathesis infers
+    the links from the schema (the resources each operation answers and the parameters others take)."""
+    machine = api_schema.as_state_machine()
+    # The links it found: a list to its rows' details and actions (acts → accept, partly accept, submit …).
+    assert len(machine.bundles) > 50 and "GET /api/v1/acts/ -> 200" in machine.bundles
+
+    for role in ("school", "department", "operator", "monitor"):
+        class Flows(machine):
+            headers = {"Authorization": f"Token {portal[role]}"}
+
+            def get_call_kwargs(self, case):
+                return {"headers": self.headers}
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+        Flows.run(settings=settings(max_examples=5, stateful_step_count=6, deadline=None,
+                                    suppress_health_check=list(HealthCheck)))

@@ -26,9 +26,11 @@ def purge_queue() -> None:
 
 
 @contextmanager
-def running_worker(*, extra_env: dict | None = None, concurrency: int = 1):
-    """Start ``celery worker`` in a subprocess; stop it (TERM, then KILL) when the block ends."""
-    purge_queue()
+def running_worker(*, extra_env: dict | None = None, concurrency: int = 1, purge: bool = True):
+    """Start ``celery worker`` in a subprocess (on an emptied queue unless ``purge`` is false); stop it
+    (TERM, then KILL) when the block ends."""
+    if purge:
+        purge_queue()
     env = dict(os.environ)
     env.update({
         "DJANGO_SETTINGS_MODULE": "eqazyna.settings_test",

@@ -1,6 +1,7 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from core.api.serializers import OptionalEmailField
 
 
@@ -18,7 +19,24 @@ class MeSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    device = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                   help_text=_("which client or device the token is for (shown in the list of tokens)"))
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("send it as “Authorization: Token …”; it is shown only once"))
+    token_key = serializers.CharField(help_text=_("the token's name in the list of tokens (not enough to use it)"))
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text=_("the token of this request"))
+
+    class Meta:
+        model = ApiToken
+        fields = ["token_key", "label", "created", "expiry", "created_from", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.digest == token.digest

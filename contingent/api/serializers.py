@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
+from contingent.services.imports import import_progress
+from core.uploads import TableFileSerializerField
 from programmes.choices import BeneficiaryKind
 
 
@@ -69,18 +72,29 @@ class ImportErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ImportProgressSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=["queued", "reading", "checking", "merging"])
+    rows = serializers.IntegerField(help_text=_("rows read so far"))
+    at = serializers.DateTimeField(required=False, help_text=_("when the progress was reported"))
+
+
 class ContingentImportSerializer(serializers.ModelSerializer):
     school_bin = serializers.CharField(source="school.bin", read_only=True, default=None, allow_null=True)
     errors = ImportErrorSerializer(many=True, read_only=True)
+    progress = serializers.SerializerMethodField(help_text=_("while the file is being checked or saved; null otherwise"))
 
     class Meta:
         model = ContingentImport
-        fields = ["id", "school", "school_bin", "kind", "original_name", "sha256", "status", "row_count", "summary",
+        fields = ["id", "school", "school_bin", "kind", "original_name", "sha256", "status", "progress", "row_count", "summary",
                   "errors", "created_at", "decided_at"]
         read_only_fields = fields
 
+    @extend_schema_field(ImportProgressSerializer(allow_null=True))
+    def get_progress(self, record) -> dict | None:
+        return import_progress(record) or None
+
 
 class ContingentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))
+    file = TableFileSerializerField(help_text=_("CSV (UTF-8) or XLSX with the contingent columns"))
     kind = serializers.ChoiceField(choices=BeneficiaryKind.choices, required=False, default=BeneficiaryKind.PUPIL,
                                    help_text=_("the beneficiaries of the file; the columns follow their instrument"))

@@ -22,6 +22,7 @@ from contingent.api.serializers import (
     NobdSnapshotSerializer,
     PupilSerializer,
 )
+from contingent.choices import ImportStatus
 from contingent.filters import EnrolmentFilterSet, NobdSnapshotFilterSet, PupilFilterSet
 from contingent.models import ContingentImport, Enrolment
 from contingent.selectors import enrolment_list, import_list, pupil_list, snapshot_list
@@ -32,6 +33,10 @@ from core.api.viewsets import ID_REGEX, GenericViewSet, ReadOnlyModelViewSet
 from core.scoping import require
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
+
+
+def _created_or_accepted(record) -> int:
+    return status.HTTP_202_ACCEPTED if record.status == ImportStatus.CHECKING else status.HTTP_201_CREATED
 
 
 def _school_of(user, action: str, model):
@@ -105,7 +110,8 @@ class NobdSnapshotViewSet(ReadOnlyModelViewSet):
 
 class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     """A school's contingent files: upload one (checked, kept for a preview, nothing saved), then
-    confirm it (checked again and merged, all or nothing) or discard it."""
+    confirm it (checked again and merged, all or nothing) or discard it. Large files are checked and
+    merged by a background task: the answer is then 202 and the upload shows its ``progress``."""
 
     serializer_class = ContingentImportSerializer
     lookup_value_regex = ID_REGEX
@@ -116,20 +122,25 @@ class ContingentImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     def get_queryset(self):
         return import_list(user=self.request.user)
 
-    @extend_schema(request={"multipart/form-data": ContingentUploadSerializer}, responses={201: ContingentImportSerializer, **ERRORS})
+    @extend_schema(request={"multipart/form-data": ContingentUploadSerializer},
+                   responses={201: ContingentImportSerializer, 202: ContingentImportSerializer, **ERRORS})
     def create(self, request):
+        """Upload a file: 201 when it is checked at once (a small file), 202 when a task checks it; then poll
+        ``GET /contingent-imports/{id}/`` until ``status`` leaves ``checking`` (``progress`` says how far)."""
         data = ContingentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         school = _school_of(request.user, "upload", ContingentImport)
-        record, _checked = contingent_upload(school=school, actor=request.user, upload=data.validated_data["file"],
-                                             kind=data.validated_data["kind"])
-        return Response(ContingentImportSerializer(record).data, status=status.HTTP_201_CREATED)
+        record = contingent_upload(school=school, actor=request.user, upload=data.validated_data["file"],
+                                   kind=data.validated_data["kind"])
+        return Response(ContingentImportSerializer(record).data, status=_created_or_accepted(record))
 
-    @extend_schema(request=None, responses={200: ContingentImportSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: ContingentImportSerializer, 202: ContingentImportSerializer, **ERRORS})
     @action(detail=True, methods=["post"], parser_classes=[])
     def confirm(self, request, pk=None):
+        """Check the kept file again and merge it: 200 when done, 202 when a task does it (poll the upload)."""
         record = contingent_upload_confirm(record=self.get_object(), actor=request.user)
-        return Response(ContingentImportSerializer(record).data)
+        return Response(ContingentImportSerializer(record).data,
+                        status=status.HTTP_202_ACCEPTED if record.status == ImportStatus.APPLYING else status.HTTP_200_OK)
 
     @extend_schema(request=None, responses={200: ContingentImportSerializer, **ERRORS})
     @action(detail=True, methods=["post"], parser_classes=[])

@@ -29,6 +29,10 @@ class RetrieveAPIView(StrictQueryParamsMixin, generics.RetrieveAPIView):
     pass
 
 
+class ListAPIView(StrictQueryParamsMixin, generics.ListAPIView):
+    pass
+
+
 class PortalViewSet(GenericViewSet):
     """A viewset whose actions read their body through ``input`` (validated, or a 400)."""
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from acts import selectors as act_selectors
 from acts.api.serializers import IdField, MonthField, ScopedPrimaryKeyField
+from core.uploads import TableFileSerializerField
 from payments import selectors
 from payments.choices import ConfirmationStatus, PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
@@ -87,7 +88,7 @@ class BankConfirmationSerializer(serializers.ModelSerializer):
 
 
 class BankConfirmationUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("CSV or XLSX: payment_reference,status,amount,bank_reference,date[,message]"))
+    file = TableFileSerializerField(help_text=_("CSV or XLSX: payment_reference,status,amount,bank_reference,date[,message]"))
     apply = serializers.BooleanField(default=False, help_text=_("apply at once (otherwise only checked)"))
 
 

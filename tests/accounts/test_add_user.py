@@ -71,6 +71,29 @@ class AddUserCommandTests:
 
 
 @pytest.mark.django_db
+class PasswordStrengthTests:
+    """Defect 4 of issue 11: ``add_user --password-stdin`` accepted ``123``."""
+
+    @pytest.mark.parametrize("password", ["123", "12345678901", "password", "qwertyuiop", "officer1"])
+    def test_a_weak_password_is_refused_with_the_validators_reasons_and_nothing_is_saved(self, password):
+        from django.utils import translation
+
+        with translation.override("en"), pytest.raises(CommandError) as error:
+            call_command("add_user", "officer1", "--role", "operator", "--password-stdin", stdin=io.StringIO(f"{password}\n"),
+                         stdout=io.StringIO())
+        assert "password" in str(error.value).lower()
+        assert not User.objects.filter(username="officer1").exists()
+
+    def test_a_weak_password_does_not_replace_a_good_one(self):
+        call_command("add_user", "keeper", "--role", "operator", "--password-stdin", stdin=io.StringIO("Good-pass-2025\n"),
+                     stdout=io.StringIO())
+        with pytest.raises(CommandError):
+            call_command("add_user", "keeper", "--role", "operator", "--password-stdin", stdin=io.StringIO("123\n"),
+                         stdout=io.StringIO())
+        assert User.objects.get(username="keeper").check_password("Good-pass-2025")
+
+
+@pytest.mark.django_db
 class SigningIdentityOptionsTests:
     """add_user --iin records a person's IIN; --org-bin the BIN of a department user's department (CONTRACT)."""
 

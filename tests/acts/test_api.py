@@ -156,16 +156,16 @@ class ActLinksAndActionsApiTests:
 class ActPdfApiTests:
     def test_the_act_pdf_downloads_with_a_token_for_those_who_see_the_act(self, api, contract, school_a, school_user,
                                                                          other_school_user, operator_user):
-        from rest_framework.authtoken.models import Token
+        from accounts.services import api_token_issue
 
         act = submitted_act(contract, school_a, school_user, count=1)
         for user in (school_user, operator_user):
-            api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+            api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)[1]}")
             response = api.get(f"/api/v1/acts/{act.pk}/pdf/", HTTP_ACCEPT="application/pdf")
             assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
             assert response["Content-Disposition"] == f'inline; filename="act-{act.pk}-2025-10.pdf"'
             assert response.content.startswith(b"%PDF")
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=other_school_user).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=other_school_user)[1]}")
         refused = api.get(f"/api/v1/acts/{act.pk}/pdf/", HTTP_ACCEPT="application/pdf")
         assert refused.status_code == 404 and refused.json()["error"]["code"] == "not_found"
         api.credentials()

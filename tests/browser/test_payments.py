@@ -17,6 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def switch_user(page, live_server, username):
+    # A response still in flight would set the previous user's session cookie again (the session is
+    # saved on every request for the idle timeout): let the page settle before dropping the cookies.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
     login(page, live_server, username)
 

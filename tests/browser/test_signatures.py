@@ -31,7 +31,7 @@ def sign_on_check_page(page, live_server, user):
     login(page, live_server, user.username, lang="en")
     page.goto(f"{live_server.url}/en/signatures/check/")
     page.click("[data-testid=signing-start]")
-    page.wait_for_function("['success', 'danger', 'warning', 'secondary'].includes("
+    page.wait_for_function("() => ['success', 'danger', 'warning', 'secondary'].includes("
                            "document.querySelector('[data-signing]').dataset.state) || "
                            "document.querySelector('[data-signing]').dataset.state === 'ncalayer-missing'")
     return page.locator("[data-signing]")

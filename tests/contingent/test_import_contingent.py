@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -185,3 +186,69 @@ class NoOverlapTriggerTests:
         make_enrolment(school=other, pupil=pupil, enrolled_on=dt.date(2025, 10, 1))  # another school: the checks' business (P05)
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE contingent_enrolment SET left_on = NULL WHERE school_id = %s", [school.pk])
+
+
+@contextmanager
+def rows_handled():
+    """What every SELECT of the block costs, in rows: EXPLAIN ANALYZE of each, summing over every plan
+    node the rows it produced and the rows its filters threw away (both per loop, times the loops)."""
+    work = []
+
+    def node_work(node) -> int:
+        loops = node.get("Actual Loops", 1)
+        own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Join Filter", 0)
+        return own * loops + sum(node_work(child) for child in node.get("Plans", []))
+
+    def explain_first(execute, sql, params, many, context):
+        if not many and sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            cursor = context["cursor"]
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            work.append(node_work(cursor.fetchone()[0][0]["Plan"]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain_first):
+        yield work
+
+
+@pytest.mark.django_db
+class LinearChecksTests:
+    """Defect 1 of issue 11: N identical rows (same IIN and enrolment date) took quadratic time."""
+
+    def work_for(self, tmp_path, school, count: int) -> int:
+        birth = birth_for_grade(3)
+        line = row(3, iin=iin_for(birth), birth=birth)
+        with rows_handled() as work, pytest.raises(RowsInvalid):
+            contingent_import(source=csv_file(tmp_path, [line] * count, f"same-{count}.csv"), school=school)
+        return sum(work)
+
+    def test_the_checks_of_identical_rows_grow_linearly(self, tmp_path, school_a):
+        small, large = self.work_for(tmp_path, school_a, 1500), self.work_for(tmp_path, school_a, 3000)
+        assert large < 2.5 * small, (small, large)  # quadratic work would be four times as much
+
+    def test_the_checks_of_one_pupils_many_short_enrolments_grow_linearly(self, tmp_path, school_a):
+        birth = birth_for_grade(3)
+        iin = iin_for(birth)
+
+        def work(count: int) -> int:
+            days = [dt.date(2000, 1, 1) + dt.timedelta(days=2 * n) for n in range(count)]
+            lines = [row(3, iin=iin, birth=birth, enrolled=day.isoformat(), left=day.isoformat()) for day in days]
+            lines.append(row(3, iin=iin, birth=birth, enrolled="2000-01-01", left="2000-01-01"))  # one repeat: refused
+            with rows_handled() as handled, pytest.raises(RowsInvalid):
+                contingent_import(source=csv_file(tmp_path, lines, f"short-{count}.csv"), school=school_a)
+            return sum(handled)
+
+        small, large = work(1500), work(3000)
+        assert large < 2.5 * small, (small, large)
+
+
+@pytest.mark.django_db
+class NoOverlapTriggerScaleTests:
+    def test_many_short_enrolments_of_one_pupil_are_saved_and_one_overlap_among_them_is_refused(self, region_astana):
+        school = make_school(region=region_astana, name="Short stays")
+        pupil = make_pupil()
+        days = [dt.date(2000, 1, 1) + dt.timedelta(days=2 * n) for n in range(2000)]
+        Enrolment.objects.bulk_create([Enrolment(school=school, pupil=pupil, grade=3, enrolled_on=day, left_on=day) for day in days])
+        assert Enrolment.objects.filter(pupil=pupil).count() == 2000
+        with pytest.raises(IntegrityError, match="overlap"), transaction.atomic():
+            Enrolment.objects.create(school=school, pupil=pupil, grade=3, enrolled_on=days[1000] - dt.timedelta(days=1),
+                                     left_on=days[1000])

@@ -62,3 +62,27 @@ class WebErrorTests:
     @pytest.mark.parametrize("field, expected", [("name", {"name": ["x"]}), (None, {None: ["x"]})])
     def test_a_domain_error_names_its_field(self, field, expected):
         assert DomainError("x", field=field).field_errors() == expected
+
+
+@pytest.mark.django_db
+class DatabaseOutageTests:
+    def test_a_view_that_loses_the_database_answers_503_with_retry_after_on_the_api_and_on_pages(self, api_as, school_user):
+        from unittest import mock
+
+        from django.db import OperationalError
+        from django.test import Client
+
+        with mock.patch("contingent.api.views.enrolment_list", side_effect=OperationalError("server closed the connection")):
+            answer = api_as(school_user).get("/api/v1/enrolments/")
+        assert answer.status_code == 503 and answer["Retry-After"] == "30"
+        assert answer.json()["error"]["code"] == "unavailable"
+        client = Client()
+        client.force_login(school_user)
+        with mock.patch("contingent.views.enrolment_list", side_effect=OperationalError("server closed the connection")):
+            page = client.get("/en/contingent/")
+        assert page.status_code == 503 and 'data-testid="unavailable"' in page.content.decode()
+
+    def test_other_errors_are_left_to_django(self):
+        from core.web import DatabaseOutageMiddleware
+
+        assert DatabaseOutageMiddleware(lambda request: None).process_exception(RequestFactory().get("/api/v1/x/"), ValueError()) is None

@@ -154,17 +154,17 @@ class ContractApiTests:
 class ContractDocumentApiTests:
     def test_the_stored_document_and_the_pdf_download_with_a_token_and_are_named(self, api, department_user,
                                                                                   school_user, school_c_user):
-        from rest_framework.authtoken.models import Token
+        from accounts.services import api_token_issue
 
         contract = make_active_contract(order=make_order(actor=department_user), school_actor=school_user,
                                         department_actor=department_user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_user).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=school_user)[1]}")
         document = api.get(f"/api/v1/contracts/{contract.pk}/document/", HTTP_ACCEPT="text/html")
         assert document.status_code == 200 and document.content == bytes(contract.document.content)
         assert document["Content-Disposition"] == f'inline; filename="contract-{contract.number}.html"'
         pdf = api.get(f"/api/v1/contracts/{contract.pk}/pdf/", {"lang": "kk"})
         assert pdf.status_code == 200 and pdf["Content-Disposition"] == f'inline; filename="contract-{contract.number}-kk.pdf"'
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_c_user).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=school_c_user)[1]}")
         assert api.get(f"/api/v1/contracts/{contract.pk}/pdf/").status_code == 404
 
 

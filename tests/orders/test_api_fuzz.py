@@ -35,7 +35,7 @@ schema = schemathesis.pytest.from_fixture("api_schema").include(path_regex=r"^/a
 
 @pytest.fixture
 def world(db, region_astana):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
     department = make_user("fz_department", role="department", region=region_astana)
     schools = [make_user(f"fz_school_{i}", role="school", school=make_school(region=region_astana, name=f"FZ {i}")) for i in range(3)]
@@ -48,7 +48,7 @@ def world(db, region_astana):
     return {
         "ids": {"state-orders": [order.pk, draft.pk], "applications": [pending.pk, contract.application_id],
                 "contracts": [contract.pk]},
-        "tokens": [Token.objects.create(user=user).key for user in users],
+        "tokens": [api_token_issue(user=user)[1] for user in users],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.choices import UserEvent
+from core.models import AuditEvent
 from core.services import audit_record
 from schools.choices import SchoolEvent
 from tests.factories import make_school
@@ -76,7 +77,9 @@ class AuditPageTests:
         page = client.get("/en/oversight/audit/").content.decode()
         assert "School profile updated" in page and "1 → 2" in page and 'data-testid="verify-chain"' in page
         verified = client.get("/en/oversight/audit/verify/").content.decode()
-        assert 'data-intact="true"' in verified and "3 events" in verified
+        # The three events, and the monitor's own sign-in (audited too).
+        assert AuditEvent.objects.count() == 4 and AuditEvent.objects.filter(action="signed_in").count() == 1
+        assert 'data-intact="true"' in verified and "4 events" in verified
         assert client.get("/en/oversight/audit/?export=csv").status_code == 200
 
     def test_a_school_sees_no_audit_page_and_a_department_only_its_region(self, client, events, school_user, department_user,

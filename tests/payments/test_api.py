@@ -182,9 +182,9 @@ class PaymentActionsApiTests:
 @pytest.mark.django_db
 class PaymentDocumentApiTests:
     def _token(self, api, user):
-        from rest_framework.authtoken.models import Token
+        from accounts.services import api_token_issue
 
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user)[1]}")
         return api
 
     def test_the_registry_downloads_as_csv_and_xlsx_with_a_token(self, api, contract, school_a, school_user,

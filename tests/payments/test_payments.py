@@ -114,6 +114,18 @@ class PaymentTests:
         values = list(sheet.iter_rows(values_only=True))
         assert list(values[0]) == REGISTRY_HEADERS and Decimal(str(values[1][4])) == payment.amount
 
+    def test_an_unknown_format_of_a_registry_or_a_final_report_is_a_404(self, act, contract, operator_user,
+                                                                       second_operator_user, client):
+        from payments.services import final_report_prepare
+
+        payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        registry = registry_create(actor=operator_user)
+        report = final_report_prepare(contract=contract, actor=operator_user)
+        client.force_login(operator_user)
+        for fmt in ("xyz", "CSV", "pdf2"):
+            assert client.get(f"/kk/payments/registries/{registry.pk}/export/{fmt}/").status_code == 404
+            assert client.get(f"/kk/payments/reports/{report.pk}/download/{fmt}/").status_code == 404
+
 
 @pytest.mark.django_db
 class BankConfirmationTests:

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -100,6 +101,10 @@ class OperatorsAndMonitorsTests:
         tiles = {tile["region"].code: tile for tile in response.context["tiles"]}
         assert len(tiles) == 20 and (tiles["71"]["shade"], tiles["75"]["shade"]) == (4, 4) and tiles["10"]["row"] is None
         assert response.content.count(b'data-testid="region-tile"') == 20 and b"?region=71&amp;status=open" in response.content
+        # Each tile's place is a class the stylesheet defines (the CSP allows no inline style).
+        css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+        for tile in tiles.values():
+            assert f".risk-row-{tile['grid_row']} {{" in css and f".risk-col-{tile['grid_column']} {{" in css
 
     def test_a_schools_risk_page_gives_each_flag_in_plain_words_and_a_monitor_may_replay_it(self, flagged, client,
                                                                                           monitor_user):

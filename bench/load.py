@@ -1,0 +1,59 @@
+"""The load test (``manage.py bench_load``, run by ``make bench``, never by the test suite).
+
+In the benchmark's own database (demo data from ``seed_demo``), starts gunicorn and a Celery worker
+on loopback and runs locust headless (``bench/locustfile.py``): ``users`` simulated users, one
+request a second each (so about ``users`` requests a second), for ``minutes``, over a mix of pages
+and API calls of every role. Prints the request count, the errors and the 50th/95th/99th
+percentiles; the target is 0 errors and a 95th percentile of at most 300 ms.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.contingent_api import free_port, servers
+
+TARGET_P95_MS = 300
+
+
+def run(*, users: int, minutes: float, write) -> bool:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.db import database_url
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    port = free_port()
+    log_dir = Path(settings.BASE_DIR) / ".data" / "bench-logs"
+    env = dict(os.environ, DATABASE_URL=database_url(), DEBUG="false", LOG_LEVEL="WARNING",
+               CELERY_TASK_DEFAULT_QUEUE=f"eqazyna-bench-{os.getpid()}",
+               DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "eqazyna.settings"),
+               SIGN_IN_FAILURE_LIMIT="1000", API_TOKENS_PER_USER=str(users + 5))
+    connection.close()
+    prefix = log_dir / "load"
+    with servers(env=env, port=port, log_dir=log_dir):
+        from bench.contingent_api import Client
+
+        Client(f"http://127.0.0.1:{port}").wait_until_up()
+        subprocess.run(
+            [str(Path(sys.executable).with_name("locust")), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
+             "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
+             "--run-time", f"{max(1, round(minutes * 60))}s", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+            env=env, check=False, stdout=open(log_dir / "locust.log", "wb"), stderr=subprocess.STDOUT,
+        )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+    count, failures = int(total["Request Count"]), int(total["Failure Count"])
+    p50, p95, p99 = (float(total[key]) for key in ("50%", "95%", "99%"))
+    ok = failures == 0 and p95 <= TARGET_P95_MS and count > 0
+    write(f"load: {users} users for {minutes:g} min, pages and API of every role: {count:,} requests "
+          f"({float(total['Requests/s']):.1f}/s), {failures} errors, p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms "
+          f"[target: 0 errors, p95 <= {TARGET_P95_MS} ms] {'OK' if ok else 'MISSED'}")
+    if failures:
+        write(f"  failures: {prefix}_failures.csv")
+    return ok

@@ -1,0 +1,64 @@
+"""``make bench``: the load test (see ``bench/load.py``).
+
+    python manage.py bench_load [--users 50] [--minutes 10] [--keep] [--here]
+
+Creates the database ``eqazyna_bench_load`` on the same PostgreSQL server, migrates it, runs the
+load test there in a child process and drops the database (unless ``--keep``); ``--here`` uses the
+current database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from core.db import database_url
+
+BENCH_DATABASE = "eqazyna_bench_load"
+
+
+class Command(BaseCommand):
+    help = "Benchmark: locust over every role's pages and API for a while (target: 0 errors, p95 <= 300 ms)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=50, help="simulated users, one request a second each")
+        parser.add_argument("--minutes", type=float, default=10.0)
+        parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+        parser.add_argument("--here", action="store_true", help="use the current database")
+
+    def handle(self, *args, users, minutes, keep, here, **options):
+        if users < 1 or minutes <= 0:
+            raise CommandError("--users and --minutes must be positive")
+        if here:
+            from bench.load import run
+
+            if not run(users=users, minutes=minutes, write=self.stdout.write):
+                raise CommandError("the load test missed its target")
+            return
+        self._recreate(drop_only=False)
+        env = dict(os.environ, DATABASE_URL=database_url(BENCH_DATABASE), DJANGO_SETTINGS_MODULE="eqazyna.settings",
+                   DEBUG="false", LOG_LEVEL="WARNING")
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        try:
+            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+            result = subprocess.run([*manage, "bench_load", "--here", "--users", str(users), "--minutes", str(minutes)], env=env)
+            if result.returncode != 0:
+                raise CommandError("the load test failed or missed its target")
+        except subprocess.CalledProcessError as exc:
+            raise CommandError(f"load test setup failed: {exc}") from None
+        finally:
+            if not keep:
+                self._recreate(drop_only=True)
+
+    def _recreate(self, *, drop_only: bool) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                           [BENCH_DATABASE])
+            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
+            if not drop_only:
+                cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
