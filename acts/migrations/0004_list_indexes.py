@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acts', '0003_merge_0002_inspection_0002_periods'),
-        ('contingent', '0007_list_indexes'),
+        ('contingent', '0008_list_indexes'),
         ('orders', '0005_programmes'),
         ('schools', '0005_merge_0004_iban_changes_view_0004_provider_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checks', '0004_finding_codes_of_programmes'),
-        ('contingent', '0007_list_indexes'),
+        ('contingent', '0008_list_indexes'),
         ('schools', '0005_merge_0004_iban_changes_view_0004_provider_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contingent', '0006_merge_programmes_and_nobd_history'),
+        ('contingent', '0007_linear_no_overlap_trigger'),
         ('schools', '0005_merge_0004_iban_changes_view_0004_provider_kind'),
     ]
 
