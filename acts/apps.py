@@ -11,3 +11,6 @@ class ActsConfig(AppConfig):
         from core.audit_actions import register_event_types
 
         register_event_types(ActEvent, InspectionEvent)
+        from acts.signing import register
+
+        register()  # what submission and acceptance sign (signatures.registry)

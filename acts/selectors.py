@@ -6,18 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F
+from django.db.models import BooleanField, Count, F, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from acts.choices import OPEN_ACT_STATUSES, ActStatus
+from acts.choices import OPEN_ACT_STATUSES, ActStatus, LineDecision
 from acts.deadlines import act_due_on
 from acts.inspection import open_findings_sql
 from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionSample
 from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
 from core.calendar import month_start
+from core.money import ZERO
 from orders.choices import ContractStatus
 from orders.models import Contract
 
@@ -218,3 +219,20 @@ def overdue_items(*, user, today: dt.date | None = None) -> list[OverdueItem]:
         items.append(OverdueItem("review", act.contract_id, act.contract.number, act.school.name, act.month,
                                  act.review_due_on, (today - act.review_due_on).days, act))
     return items
+
+
+def act_line_summary(*, act: Act) -> dict:
+    """Counts and amounts of the current version's lines by decision, and the lines not payable (an open error):
+    what the confirmation dialogs of submission and partial acceptance show."""
+    lines = ActLine.objects.filter(act_id=act.pk, version=act.version)
+    summary = lines.aggregate(
+        count=Count("pk"), total=Sum("amount", default=ZERO),
+        accepted=Count("pk", filter=Q(decision=LineDecision.ACCEPTED)),
+        accepted_amount=Sum("amount", filter=Q(decision=LineDecision.ACCEPTED), default=ZERO),
+        rejected=Count("pk", filter=Q(decision=LineDecision.REJECTED)),
+        rejected_amount=Sum("amount", filter=Q(decision=LineDecision.REJECTED), default=ZERO),
+        pending=Count("pk", filter=Q(decision=LineDecision.PENDING)),
+    )
+    summary.update(lines.alias(blocked=blocked_annotation()).filter(blocked=True).aggregate(
+        blocked=Count("pk"), blocked_amount=Sum("amount", default=ZERO)))
+    return summary

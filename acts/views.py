@@ -21,7 +21,7 @@ from acts.choices import LineDecision
 from acts.filters import ActFilterSet, LineFilterSet
 from acts.forms import ActBuildForm, DecideLinesForm, InspectLineForm, ReasonForm
 from acts.models import Act
-from acts.pdf import act_pdf
+from acts.pdf import act_pdf, money
 from acts.permissions import act_actions
 from core.errors import DomainError
 from core.pagination import keyset_page
@@ -87,8 +87,10 @@ def act_detail(request, pk):
     counts.update(selectors.line_decision_counts(line_filter.qs))
     inspection = _inspection_context(request, act, version, actions)
     sampled = {entry.line_id for entry in inspection["sample"].entries} if inspection["sample"] else set()
+    summary = selectors.act_line_summary(act=act) if actions & {"submit", "decide"} else None
     return render(request, "acts/act_detail.html", {
         "act": act, "version": version, "line_filter": line_filter, "counts": counts,
+        "summary": summary, "summary_facts": _summary_facts(summary),
         "blocked_count": line_filter.qs.filter(blocked=True).count(),
         "submissions": list(selectors.act_submissions(act=act)),
         "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
@@ -125,6 +127,24 @@ def act_lines_more(request, pk):
     sampled = {entry.line_id for entry in sample.entries} if sample else set()
     return render(request, "acts/_line_rows.html", {"act": act, "actions": actions,
                                                      **_line_page(request, act, line_filter.qs, sampled)})
+
+
+def _summary_facts(summary: dict | None) -> dict:
+    """The (label, value) rows the submission and partial-acceptance dialogs show."""
+    if summary is None:
+        return {}
+    return {
+        "submit": [
+            (_("Lines"), summary["count"]), (_("Total"), money(summary["total"])),
+            (_("Lines not payable (open error)"), summary["blocked"]),
+            (_("Their amount"), money(summary["blocked_amount"])),
+        ],
+        "partly_accept": [
+            (_("Lines accepted"), summary["accepted"]), (_("Accepted amount (to be paid)"), money(summary["accepted_amount"])),
+            (_("Lines rejected"), summary["rejected"]), (_("Rejected amount (not paid)"), money(summary["rejected_amount"])),
+            (_("Lines not decided"), summary["pending"]),
+        ],
+    }
 
 
 # --- acceptance after inspection (the sample of lines the department inspects) -----------------

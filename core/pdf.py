@@ -4,7 +4,12 @@ Reportlab with the Source Sans Pro font from the ``font-source-sans-pro`` packag
 cover Kazakh Cyrillic: ә ғ қ ң ө ұ ү һ і). Build a document from simple blocks:
 
     pdf_document(title="…", blocks=[Heading("…"), Paragraph("…"), KeyValues([(k, v), …]),
-                                    Table(headers, rows, numeric={2, 3})])
+                                    Table(headers, rows, numeric={2, 3}), SignHere("…", [(position, name)])],
+                 landscape=True)
+
+Every page carries the document's title and "page x of y" at its foot. Values that must never be
+split across lines (IINs, BINs, amounts, serial numbers) go in a table's ``nowrap`` columns; amounts
+formatted by Django keep their no-break spaces, which reportlab never breaks.
 """
 
 from __future__ import annotations
@@ -57,11 +62,21 @@ class Table:
     numeric: set[int] = field(default_factory=set)  # column indexes aligned right
     total: list | None = None  # an optional bold last row
     nowrap: set[int] = field(default_factory=set)  # columns never wrapped (IINs, BINs, amounts, serial numbers)
+    widths: list[float] | None = None  # shares of the page width per column (default: reportlab's even split)
 
 
 @dataclass
 class Signatures:
     rows: list[tuple[str, str]]  # (party, who/when/hash)
+
+
+@dataclass
+class SignHere:
+    """Blank lines where the named people sign and date the paper copy: (position, name) per row."""
+
+    title: str
+    rows: list[tuple[str, str]]
+    note: str = ""  # e.g. "Seal" or what the signature confirms
 
 
 def _styles():
@@ -84,17 +99,53 @@ def _escape(value) -> str:
     return escape("" if value is None else str(value))
 
 
-def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes:
-    """Render ``blocks`` into an A4 PDF and return its bytes."""
+def _numbered_canvas(footer: str):
+    """A canvas that writes ``footer`` and "page x of y" on every page once the page count is known."""
+    from django.utils.translation import gettext as _
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            count = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont(FONT, 7.5)
+                width = self._pagesize[0]
+                self.drawString(18 * mm, 9 * mm, footer)
+                self.drawRightString(width - 18 * mm, 9 * mm,
+                                     _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": count})
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna", landscape: bool = False, footer: str = "") -> bytes:
+    """Render ``blocks`` into an A4 PDF (``landscape`` for wide tables) and return its bytes.
+
+    Each page's foot: ``footer`` (default: the title) and "page x of y".
+    """
     _register_fonts()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph as RLParagraph
     from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as RLTable
 
     styles = _styles()
+    pagesize = turned(A4) if landscape else A4
+    width = pagesize[0] - 36 * mm
     story = []
     for block in blocks:
         if isinstance(block, Heading):
@@ -104,12 +155,26 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
             story.append(Spacer(1, 3 * mm))
         elif isinstance(block, (KeyValues, Signatures)):
             data = [[RLParagraph(_escape(k), styles["cell_bold"]), RLParagraph(_escape(v), styles["cell"])] for k, v in block.rows]
-            table = RLTable(data, colWidths=[60 * mm, 110 * mm])
+            table = RLTable(data, colWidths=[60 * mm, width - 60 * mm])
             table.setStyle(TableStyle([
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
             ]))
             story.extend([table, Spacer(1, 4 * mm)])
+        elif isinstance(block, SignHere):
+            from django.utils.translation import gettext as _
+            from reportlab.platypus import KeepTogether
+
+            data = [[RLParagraph(_escape(position), styles["cell_bold"]), RLParagraph(_escape(name), styles["cell"]),
+                     RLParagraph("_" * 28 + "<br/>" + _escape(_("signature")), styles["small"]),
+                     RLParagraph("_" * 18 + "<br/>" + _escape(_("date")), styles["small"])]
+                    for position, name in block.rows]
+            table = RLTable(data, colWidths=[0.36 * width, 0.26 * width, 0.24 * width, 0.14 * width])
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
+            kept = [RLParagraph(_escape(block.title), styles["h2"]), table]
+            if block.note:
+                kept.append(RLParagraph(_escape(block.note), styles["small"]))
+            story.extend([KeepTogether(kept), Spacer(1, 5 * mm)])
         elif isinstance(block, Table):
             def cell(value, column, bold=False, numeric=frozenset(block.numeric), nowrap=frozenset(block.nowrap)):
                 if column in nowrap:
@@ -127,7 +192,8 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
             data += [[cell(v, i) for i, v in enumerate(row)] for row in block.rows]
             if block.total is not None:
                 data.append([cell(v, i, bold=True) for i, v in enumerate(block.total)])
-            table = RLTable(data, repeatRows=1)
+            col_widths = [share * width / sum(block.widths) for share in block.widths] if block.widths else None
+            table = RLTable(data, repeatRows=1, colWidths=col_widths)
             commands = [
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
@@ -146,8 +212,8 @@ def pdf_document(*, title: str, blocks: list, author: str = "E-Qazyna") -> bytes
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, author=author,
+        buffer, pagesize=pagesize, title=title, author=author,
         leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
     )
-    document.build(story)
+    document.build(story, canvasmaker=_numbered_canvas(footer or title))
     return buffer.getvalue()

@@ -11,3 +11,6 @@ class OrdersConfig(AppConfig):
         from orders.choices import ApplicationEvent, ContractEvent, OrderEvent
 
         register_event_types(ApplicationEvent, ContractEvent, OrderEvent)
+        from orders.signing import register
+
+        register()  # what the parties sign (signatures.registry)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -30,6 +31,7 @@ from orders.forms import ApproveForm, OrderForm, PlacesForm, ReasonForm, SignFor
 from orders.models import Application, StateOrder
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
+from programmes.periods import periods_between
 
 PAGE_SIZE = 50
 
@@ -120,6 +122,14 @@ def order_detail(request, pk: int):
         "applications": selectors.application_list(user=user).filter(order=order),
         "history": audit_events_for(subject=order),
     }
+    levels = context["levels"]
+    context["publish_facts"] = [  # what the publishing dialog shows before it is confirmed
+        (_("Levels"), len(levels)),
+        (_("Places"), sum(row.places for row in levels)),
+        (_("Money available, KZT"), formats.number_format(order.budget, 2, use_l10n=True, force_grouping=True)),
+        (_("Applications"), f"{formats.date_format(timezone.localtime(order.applications_open_at), 'SHORT_DATETIME_FORMAT')} – "
+                            f"{formats.date_format(timezone.localtime(order.applications_close_at), 'SHORT_DATETIME_FORMAT')}"),
+    ]
     if effective_role(user) == Role.SCHOOL:
         context["blocking"] = [selectors.finding_explanation(f) for f in selectors.blocking_findings(school=user.school)]
     return render(request, "orders/order_detail.html", context)
@@ -170,15 +180,24 @@ def application_detail(request, pk: int):
     actions = available_actions(obj=application, transitions=APPLICATION_TRANSITIONS, user=request.user)
     requested = _sorted(application.levels.all())
     remaining = {row.level: row.remaining_places for row in order.levels.all()}
-    approve_form = None
+    approve_form, approve_facts = None, []
     if "approve" in actions:
+        proposed = {row.level: min(row.requested_places, remaining.get(row.level, 0)) for row in requested}
         approve_form = ApproveForm(
             levels=[(row.level, row.level_label, row.requested_places) for row in requested],
-            initial={f"places_{row.level}": min(row.requested_places, remaining.get(row.level, 0)) for row in requested},
+            initial={f"places_{level}": places for level, places in proposed.items()},
         )
+        # what the approval dialog shows: the contract drawn up at the proposed places
+        norms = {row.level: row.monthly_norm for row in order.levels.all()}
+        periods = len(periods_between(order.programme, order.service_start, order.service_end))
+        amount = levels_total(((places, norms[level]) for level, places in proposed.items() if level in norms), periods)
+        approve_facts = [(row.level_label, proposed[row.level]) for row in requested] + [
+            (_("Places"), sum(proposed.values())),
+            (_("Contract amount at these places, KZT"), formats.number_format(amount, 2, use_l10n=True, force_grouping=True)),
+        ]
     return render(request, "orders/application_detail.html", {
         "application": application, "order": order, "levels": requested, "remaining": remaining,
-        "actions": actions, "approve_form": approve_form,
+        "actions": actions, "approve_form": approve_form, "approve_facts": approve_facts,
         "reject_form": ReasonForm(required=True) if "reject" in actions else None,
         "contract": getattr(application, "contract", None),
         "history": audit_events_for(subject=application),
@@ -239,6 +258,12 @@ def contract_detail(request, pk: int):
         "reason_required": {name for name, spec in CONTRACT_TRANSITIONS.items() if spec.reason_required},
         "pdf_languages": PDF_LANGUAGES,
         "history": audit_events_for(subject=contract),
+        # what a suspension, termination or closing dialog shows before it is confirmed
+        "contract_facts": [
+            (_("Contract"), contract.number), (_("School"), f"{contract.school.name} ({contract.school.bin})"),
+            (_("Total amount, KZT"), formats.number_format(contract.total_amount, 2, use_l10n=True, force_grouping=True)),
+            (_("Acts"), contract.acts.count()),
+        ],
     })
 
 

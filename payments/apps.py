@@ -12,3 +12,6 @@ class PaymentsConfig(AppConfig):
 
         register_event_types(BankConfirmationEvent, FinalReportEvent, PaymentEvent, RecoveryEvent, RegistryEvent)
         from payments import receivers  # noqa: F401 - connects the signal receivers
+        from payments.signing import register
+
+        register()  # what an operator signs at each payment step (signatures.registry)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from acts import selectors as act_selectors
 from acts.forms import ReasonForm
 from acts.models import Act
+from acts.pdf import money
 from core.errors import DomainError
 from core.exports import export_response
+from core.money import ZERO
 from core.pagination import keyset_page
 from core.roles import Role
 from core.scoping import allowed_actions, denial, effective_role, may
@@ -26,13 +29,14 @@ from core.tabular import RowsInvalid
 from core.web import attempt
 from oversight.selectors import payment_hold, payment_holds
 from payments import selectors, services
-from payments.choices import DEAD_PAYMENT_STATUSES, ConfirmationStatus, PaymentStatus
+from payments.choices import DEAD_PAYMENT_STATUSES, BankResult, ConfirmationStatus, PaymentStatus
 from payments.filters import PaymentFilterSet, RecoveryFilterSet
 from payments.forms import BankConfirmationForm, ReportPrepareForm
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry
 from payments.pdf import report_headers, report_pdf, report_rows
 from payments.permissions import act_may_prepare_payment, payment_actions, recovery_may_cancel, report_may_approve
 from payments.reports import report_figures
+from payments.services.payments import offset_plan
 
 PAGE_SIZE = 50
 
@@ -95,9 +99,24 @@ def act_payments(request, act_pk):
     has_live_payment = any(p.status not in DEAD_PAYMENT_STATUSES for p in payments)
     may_prepare = act_may_prepare_payment(act, request.user, has_live_payment=has_live_payment)
     hold = payment_hold(act.pk) if may_prepare or has_live_payment else None
+    may_prepare = may_prepare and hold is None
     return render(request, "payments/_act_payments.html", {
-        "act": act, "payments": payments, "may_prepare": may_prepare and hold is None, "hold": hold,
+        "act": act, "payments": payments, "may_prepare": may_prepare, "hold": hold,
+        "prepare_facts": _prepare_facts(act) if may_prepare else [],
     })
+
+
+def _prepare_facts(act) -> list[tuple[str, object]]:
+    """What the preparing dialog shows: the accepted amount, the recoveries it offsets, the amount to pay, the payee."""
+    plan = offset_plan(act, lock=False)
+    offset = sum((take for _recovery, take in plan), ZERO)
+    return [
+        (_("Accepted amount"), money(act.accepted_amount)),
+        (_("Recoveries offset"), f"{money(offset)} ({len(plan)})"),
+        (_("Amount to pay"), money(act.accepted_amount - offset)),
+        (_("Payee"), f"{act.school.name} · {act.school.bin}"),
+        (_("Bank account (IBAN)"), act.school.iban or "—"),
+    ]
 
 
 @login_required
@@ -156,8 +175,15 @@ def bank(request):
         "confirmations": selectors.confirmation_list(user=request.user)[:20],
         "upload_form": BankConfirmationForm(),
         "may_create_registry": may(request.user, "add", PaymentRegistry),
+        "registry_facts": _registry_facts(request.user),
         "may_upload": may(request.user, "upload", BankConfirmation),
     })
+
+
+def _registry_facts(user) -> list[tuple[str, object]]:
+    """What the new-registry dialog shows: how many approved payments it takes and their sum."""
+    awaiting = selectors.payments_awaiting_registry(user=user).aggregate(count=Count("pk"), total=Sum("amount", default=ZERO))
+    return [(_("Payments"), awaiting["count"]), (_("Amount to transfer"), money(awaiting["total"]))]
 
 
 @login_required
@@ -203,8 +229,14 @@ def confirmation_detail(request, pk):
         except RowsInvalid as exc:
             problem = exc
     payments = selectors.payment_list(user=request.user).filter(confirmation=confirmation)
+    paid = [row for row in rows if row.status == BankResult.PAID]
+    failed = [row for row in rows if row.status != BankResult.PAID]
+    apply_facts = [  # what the applying dialog shows
+        (_("Payments confirmed as paid"), len(paid)), (_("Their amount"), money(sum((r.amount for r in paid), ZERO))),
+        (_("Payments failed (to re-issue)"), len(failed)), (_("Their amount"), money(sum((r.amount for r in failed), ZERO))),
+    ]
     return render(request, "payments/confirmation_detail.html", {
-        "confirmation": confirmation, "rows": rows, "problem": problem, "payments": payments,
+        "confirmation": confirmation, "rows": rows, "problem": problem, "payments": payments, "apply_facts": apply_facts,
         "may_apply": "apply" in allowed_actions(request.user, confirmation) and not problem,
     })
 

@@ -13,8 +13,11 @@ from django.utils.translation import gettext as _
 from signatures.models import Signature
 
 
-def signature_rows(obj) -> list[tuple[str, str]]:
-    """(role, "owner · IIN · BIN · certificate serial · signing time · payload SHA-256") per kept signature, oldest first."""
+def signature_rows(obj, *, with_action: bool = False) -> list[tuple[str, str]]:
+    """(role, "owner · IIN · BIN · certificate serial · signing time · payload SHA-256") per kept signature, oldest first.
+
+    ``with_action``: (the signed action, text) instead, for the caller to label the step in its words.
+    """
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     rows = []
     for signature in Signature.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("signing_time", "id"):
@@ -23,5 +26,8 @@ def signature_rows(obj) -> list[tuple[str, str]]:
             "owner": signature.cert_common_name, "iin": signature.cert_iin or "—", "bin": signature.cert_bin or "—",
             "serial": signature.cert_serial, "when": when, "sha256": signature.payload_sha256,
         }
-        rows.append((f"{signature.get_signer_role_display()} ({signature.action})", text))
+        if with_action:
+            rows.append((signature.action, text))
+        else:
+            rows.append((f"{signature.get_signer_role_display()} ({signature.action})", text))
     return rows

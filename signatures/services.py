@@ -280,3 +280,8 @@ def signature_inspect(*, actor, cms) -> Inspection:
     except DomainError as error:
         return Inspection(certificate=certificate, payload=payload, refusal=error)
     return Inspection(certificate=certificate, payload=payload, refusal=None)
+
+
+def signed(signature: Signature | None) -> dict:
+    """What a signed action adds to its audit event's data: the kept signature's id (nothing in confirm mode)."""
+    return {} if signature is None else {"signature": signature.pk, "certificate_serial": signature.cert_serial}

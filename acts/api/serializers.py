@@ -22,6 +22,7 @@ from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionS
 from acts.permissions import act_actions
 from acts.services.reviews import SELECTIONS
 from contingent.choices import PupilCategory
+from signatures.api.serializers import OptionalCmsField
 
 MAX_ID = 2**62
 MAX_LINES = 5000
@@ -183,6 +184,7 @@ class RejectionSerializer(serializers.Serializer):
 
 class PartlyAcceptSerializer(serializers.Serializer):
     rejections = serializers.ListField(child=RejectionSerializer(), required=False, default=list, max_length=MAX_LINES)
+    cms = OptionalCmsField()
 
 
 # --- acceptance after inspection -----------------------------------------------------------

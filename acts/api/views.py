@@ -24,6 +24,8 @@ from core.api.documents import PDF, document_action
 from core.api.serializers import ErrorSerializer, ReasonSerializer
 from core.api.viewsets import PortalViewSet
 from core.errors import DomainError
+from signatures.api.mixins import SigningPayloadMixin
+from signatures.api.serializers import SignedActionSerializer
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -36,9 +38,11 @@ def with_errors(ok):
     list=extend_schema(summary="Acts of services rendered you may see"),
     retrieve=extend_schema(summary="One act", responses=with_errors({200: s.ActSerializer})),
 )
-class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
+class ActViewSet(SigningPayloadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Monthly acts: the school builds and submits; the department decides every line, then accepts,
-    partly accepts or returns."""
+    partly accepts or returns. Submission and acceptance are signed in ``SIGNATURE_MODE=cms``: fetch
+    ``signing-payload/?action=submit|accept|partly-accept`` (and ``prepare-payment`` for an operator),
+    sign it with NCALayer and post ``{"cms": …}`` to the action."""
 
     serializer_class = s.ActSerializer
     filterset_class = ActFilterSet
@@ -69,11 +73,12 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
     def rebuild(self, request, pk=None):
         return self._answer(services.act_rebuild(act=self._act(), actor=request.user))
 
-    @extend_schema(summary="Submit the act to the department (school)", request=None,
-                   responses=with_errors({200: s.ActSerializer}))
+    @extend_schema(summary="Submit the act to the department (school; signed in SIGNATURE_MODE=cms)",
+                   request=SignedActionSerializer, responses=with_errors({200: s.ActSerializer}))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._answer(services.act_submit(act=self._act(), actor=request.user))
+        data = self.input(SignedActionSerializer)
+        return self._answer(services.act_submit(act=self._act(), actor=request.user, cms=data.get("cms", "")))
 
     @extend_schema(summary="Correct a returned act: build its next version (school)", request=None,
                    responses=with_errors({200: s.ActSerializer}))
@@ -124,19 +129,20 @@ class ActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet
                                          note=data["note"])
         return Response(s.InspectionItemSerializer(item).data)
 
-    @extend_schema(summary="Accept the act: every line inspected and accepted (department)", request=None,
-                   responses=with_errors({200: s.ActSerializer}))
+    @extend_schema(summary="Accept the act: every line inspected and accepted (department; signed in SIGNATURE_MODE=cms)",
+                   request=SignedActionSerializer, responses=with_errors({200: s.ActSerializer}))
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._answer(services.act_accept(act=self._act(), actor=request.user))
+        data = self.input(SignedActionSerializer)
+        return self._answer(services.act_accept(act=self._act(), actor=request.user, cms=data.get("cms", "")))
 
-    @extend_schema(summary="Accept the act without the rejected lines (department)", request=s.PartlyAcceptSerializer,
+    @extend_schema(summary="Accept the act without the rejected lines (department; signed in SIGNATURE_MODE=cms)", request=s.PartlyAcceptSerializer,
                    responses=with_errors({200: s.ActSerializer}))
     @action(detail=True, methods=["post"], url_path="partly-accept")
     def partly_accept(self, request, pk=None):
         data = self.input(s.PartlyAcceptSerializer)
         return self._answer(services.act_partly_accept(act=self._act(), actor=request.user,
-                                                       rejections=data["rejections"]))
+                                                       rejections=data["rejections"], cms=data.get("cms", "")))
 
     @extend_schema(summary="Return the act to the school for correction (department)", request=ReasonSerializer,
                    responses=with_errors({200: s.ActSerializer}))

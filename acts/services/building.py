@@ -21,6 +21,7 @@ from acts.choices import ActEvent, ActStatus, LineDecision, SubmissionOutcome
 from acts.deadlines import act_due_on, review_due_on
 from acts.models import Act, ActLine, ActSubmission
 from acts.money import SQL_LINE_AMOUNT
+from acts.signing import act_lines_digest
 from contingent.rules import active_during_sql
 from core.calendar import month_end, month_start
 from core.errors import ConflictError, DomainError
@@ -33,6 +34,7 @@ from orders.models import Contract
 from programmes.choices import Period
 from programmes.instruments import INSTRUMENTS, billable_days_sql, category_join_sql, coefficient_sql
 from programmes.periods import period_starting
+from signatures.services import signature_required, signed
 
 
 # One line per enrolment of the provider that overlaps the act's period and the contract period, of the
@@ -118,13 +120,6 @@ RESET_TOTALS_SQL = """
 UPDATE acts_act SET line_count = 0, total_amount = 0, accepted_amount = 0, updated_at = now() WHERE id = ANY(%(acts)s)
 """
 
-LINES_SHA256_SQL = """
-SELECT count(*), coalesce(sum(amount), 0),
-       encode(sha256(convert_to(coalesce(string_agg(
-           concat_ws('|', enrolment_id, iin, level, category, first_day, last_day, days, days_in_month, norm, coefficient, amount),
-           E'\\n' ORDER BY enrolment_id), ''), 'UTF8')), 'hex')
-  FROM acts_actline WHERE act_id = %s AND version = %s
-"""
 
 
 def _overlaps(act_ids: list[int]) -> dict[int, list[str]]:
@@ -237,18 +232,21 @@ def act_correct(*, act: Act, actor) -> Act:
 
 
 @transaction.atomic
-def act_submit(*, act: Act, actor, today: dt.date | None = None) -> Act:
-    """The school submits the act to the department; the submitted version is frozen and recorded."""
+def act_submit(*, act: Act, actor, today: dt.date | None = None, cms: str = "") -> Act:
+    """The school submits the act to the department; the submitted version is frozen and recorded.
+
+    In ``SIGNATURE_MODE=cms`` the school signs the submission (``acts.signing``): ``cms`` is its
+    signature of the payload for "submit", which binds the total and the SHA-256 of the lines.
+    """
     today = today or timezone.localdate()
     locked = Act.objects.select_for_update().get(pk=act.pk)
     transition_check(obj=locked, transitions=Act.TRANSITIONS, action="submit", actor=actor)
     if today < locked.period_end:
         raise DomainError(_("The act can be submitted from the last day of its period."), code="month_not_over")
-    with connection.cursor() as cursor:
-        cursor.execute(LINES_SHA256_SQL, [locked.pk, locked.version])
-        line_count, total, sha256 = cursor.fetchone()
+    line_count, total, sha256 = act_lines_digest(locked)
     if line_count == 0:
         raise DomainError(_("The act has no lines: there is nothing to submit."), code="empty_act")
+    signature = signature_required(obj=locked, action="submit", actor=actor, cms=cms)
     now = timezone.now()
     review_due = review_due_on(today)
     ActSubmission.objects.create(
@@ -258,7 +256,7 @@ def act_submit(*, act: Act, actor, today: dt.date | None = None) -> Act:
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="submit", actor=actor,
         data={"version": locked.version, "lines": line_count, "total": total, "lines_sha256": sha256,
-              "review_due_on": review_due, "late": today > locked.due_on},
+              "review_due_on": review_due, "late": today > locked.due_on, **signed(signature)},
         extra_fields={"submitted_at": now, "submitted_by": actor, "review_due_on": review_due},
     )
 

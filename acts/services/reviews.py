@@ -23,6 +23,7 @@ from acts.services.locking import lock_for_review
 from core.errors import DomainError
 from core.services import audit_record
 from core.workflow import transition_apply
+from signatures.services import signature_required, signed
 
 # Ready-made selections of lines for one decision (the page's "all undecided lines without errors" …).
 SELECTION_PENDING_PAYABLE = "pending_payable"
@@ -112,26 +113,36 @@ def _close_submission(act: Act, *, outcome: str, actor, accepted_amount=None, re
 
 
 @transaction.atomic
-def act_accept(*, act: Act, actor) -> Act:
-    """Accept the whole act: every line was inspected and accepted."""
+def act_accept(*, act: Act, actor, cms: str = "") -> Act:
+    """Accept the whole act: every line was inspected and accepted.
+
+    In ``SIGNATURE_MODE=cms`` the department signs the acceptance (``acts.signing``, action "accept").
+    """
     locked = lock_for_review(act, actor, "accept")
     counts = _decision_counts(locked)
     _require_inspected(locked, counts)
     sample_require_inspected(locked)
     if counts["rejected"]:
         raise DomainError(_("Some lines are rejected: accept the act partly."), code="lines_rejected")
+    signature = signature_required(obj=locked, action="accept", actor=actor, cms=cms)
     amount = counts["accepted_amount"]
     _close_submission(locked, outcome=SubmissionOutcome.ACCEPTED, actor=actor, accepted_amount=amount)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="accept", actor=actor,
-        data={"version": locked.version, "accepted_lines": counts["accepted"], "accepted_amount": amount},
+        data={"version": locked.version, "accepted_lines": counts["accepted"], "accepted_amount": amount,
+              **signed(signature)},
         extra_fields={"accepted_amount": amount, "reviewed_at": timezone.now(), "reviewed_by": actor},
     )
 
 
 @transaction.atomic
-def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) -> Act:
-    """Accept the act without the rejected lines. ``rejections``: ``{"line", "reason", "note"}`` items to reject first."""
+def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None, cms: str = "") -> Act:
+    """Accept the act without the rejected lines. ``rejections``: ``{"line", "reason", "note"}`` items to reject first.
+
+    In ``SIGNATURE_MODE=cms`` the department signs the partial acceptance (``acts.signing``, action
+    "partly-accept"); the payload binds the lines with their decisions, so the lines are rejected
+    before the payload is fetched (decide-lines), not in the same call.
+    """
     for item in rejections or []:
         act_lines_decide(act=act, actor=actor, decision=LineDecision.REJECTED, lines=[item["line"]],
                          reason=item.get("reason", ""), note=item.get("note", ""))
@@ -143,12 +154,13 @@ def act_partly_accept(*, act: Act, actor, rejections: list[dict] | None = None) 
         raise DomainError(_("No line is rejected: accept the whole act."), code="nothing_rejected")
     if not counts["accepted"]:
         raise DomainError(_("No line is accepted: return the act to the school instead."), code="nothing_accepted")
+    signature = signature_required(obj=locked, action="partly-accept", actor=actor, cms=cms)
     amount = counts["accepted_amount"]
     _close_submission(locked, outcome=SubmissionOutcome.PARTLY_ACCEPTED, actor=actor, accepted_amount=amount)
     return transition_apply(
         obj=locked, transitions=Act.TRANSITIONS, action="partly_accept", actor=actor,
         data={"version": locked.version, "accepted_lines": counts["accepted"], "accepted_amount": amount,
-              "rejected_lines": counts["rejected"], "rejected_amount": counts["rejected_amount"]},
+              "rejected_lines": counts["rejected"], "rejected_amount": counts["rejected_amount"], **signed(signature)},
         extra_fields={"accepted_amount": amount, "reviewed_at": timezone.now(), "reviewed_by": actor},
     )
 

@@ -13,6 +13,7 @@ from orders.models import Application, Contract, StateOrder
 from orders.services import LevelInput, OrderInput
 from orders.services.state_orders import MAX_NORM, MAX_PLACES
 from orders.transitions import APPLICATION_TRANSITIONS, CONTRACT_TRANSITIONS, ORDER_TRANSITIONS, available_actions
+from signatures.api.serializers import OptionalCmsField
 
 MAX_CATEGORIES = 50
 
@@ -228,9 +229,16 @@ class ContractSerializer(ActionsMixin, serializers.ModelSerializer):
 
 class SignSerializer(serializers.Serializer):
     document_sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$", max_length=64,
-        help_text=_("The SHA-256 (hex) of the contract document you read: GET …/contracts/{id}/document/."),
+        r"^[0-9a-fA-F]{64}$", max_length=64, required=False,
+        help_text=_("The SHA-256 (hex) of the contract document you read: GET …/contracts/{id}/document/ "
+                    "(required unless you post a qualified signature)."),
     )
+    cms = OptionalCmsField()
+
+    def validate(self, attrs):
+        if not attrs.get("cms") and not attrs.get("document_sha256"):
+            raise serializers.ValidationError({"document_sha256": [self.fields["document_sha256"].error_messages["required"]]})
+        return attrs
 
 
 # --- the public queue ----------------------------------------------------------------------

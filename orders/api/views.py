@@ -24,6 +24,7 @@ from orders.api import serializers as s
 from orders.filters import ApplicationFilterSet, ContractFilterSet, QueueFilterSet, StateOrderFilterSet
 from orders.pdf import PDF_LANGUAGES, contract_pdf
 from orders.transitions import SIGN_ACTION_BY_ROLE
+from signatures.api.mixins import SigningPayloadMixin
 
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
@@ -148,7 +149,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     list=extend_schema(summary="Contracts you may see"),
     retrieve=extend_schema(summary="One contract", responses={200: s.ContractSerializer, 404: ErrorSerializer}),
 )
-class ContractViewSet(ReadOnlyModelViewSet):
+class ContractViewSet(SigningPayloadMixin, ReadOnlyModelViewSet):
     """Contracts: signed by the school, then the department; suspended, resumed, terminated, closed by the department."""
 
     # "sign" is the signing transition of the signer's party (who may: Contract.scope)
@@ -166,13 +167,15 @@ class ContractViewSet(ReadOnlyModelViewSet):
         return Response(s.ContractSerializer(contract, context=self.get_serializer_context()).data)
 
     @action_schema(s.SignSerializer, s.ContractSerializer,
-                   "Sign the contract document (the school first, then the department)")
+                   "Sign the contract document (the school first, then the department): the document's SHA-256 "
+                   "in SIGNATURE_MODE=confirm, the qualified signature of signing-payload/?action=sign in cms mode")
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         payload = s.SignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         contract = services.contract_sign(contract=self.get_object(), actor=request.user,
-                                          document_sha256=payload.validated_data["document_sha256"])
+                                          document_sha256=payload.validated_data.get("document_sha256", ""),
+                                          cms=payload.validated_data.get("cms", ""))
         return self._respond(contract)
 
     @action_schema(ReasonSerializer, s.ContractSerializer, "Suspend an active contract (reason required)")

@@ -1,6 +1,7 @@
 """Contracts: drawn up from an approved application, signed by the school, then the department.
 
-A signature is, for now, the signer's authenticated confirmation of the exact document shown:
+In ``SIGNATURE_MODE=cms`` each party signs with its qualified electronic signature (``orders.signing``);
+in ``confirm`` mode a signature is the signer's authenticated confirmation of the exact document shown:
 the contract's document is rendered once, kept byte for byte (``ContractDocument``), and each
 signature records who signed, as which party, when, and the sha256 of those bytes. The signer
 sends the hash of what it was shown; a mismatch is refused.
@@ -22,8 +23,10 @@ from core.workflow import lock, transition_apply, transition_check
 from orders.amounts import levels_total
 from orders.choices import ApplicationStatus, ContractEvent, ContractParty
 from orders.models import Application, Contract, ContractDocument, ContractLevel, ContractSignature
+from orders.signing import SIGN
 from orders.transitions import CONTRACT_TRANSITIONS, SIGN_ACTION_BY_ROLE
 from programmes.periods import periods_between
+from signatures.services import signature_required, signed
 
 
 def next_contract_number(*, region_id: str, school_year: int) -> str:
@@ -79,8 +82,13 @@ def contract_create(*, application: Application, actor) -> Contract:
 
 
 @transaction.atomic
-def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contract:
-    """The school (first) or the department (second) signs the exact document it was shown."""
+def contract_sign(*, contract: Contract, document_sha256: str = "", actor, cms: str = "") -> Contract:
+    """The school (first) or the department (second) signs the exact document it was shown.
+
+    ``confirm`` mode: the signer confirms the SHA-256 of the document it read (``document_sha256``).
+    ``cms`` mode: ``cms`` is the signer's qualified signature of the payload for "sign"
+    (``orders.signing``), which binds the document's SHA-256; a ``document_sha256`` sent as well must match.
+    """
     ensure_in_scope(contract, actor)
     action = SIGN_ACTION_BY_ROLE.get(effective_role(actor))
     if action is None:
@@ -88,19 +96,23 @@ def contract_sign(*, contract: Contract, document_sha256: str, actor) -> Contrac
     locked = lock(contract)
     transition_check(obj=locked, transitions=CONTRACT_TRANSITIONS, action=action, actor=actor)
     document = locked.document
-    if document is None or (document_sha256 or "").strip().lower() != document.sha256:
+    confirmed = (document_sha256 or "").strip().lower()
+    if document is None or ((confirmed or not cms) and confirmed != document.sha256):
         raise ConflictError(
             _("The document you confirmed is not the contract's document (its SHA-256 differs); open the contract again and re-read it."),
             code="document_mismatch", field="document_sha256",
         )
+    signature = signature_required(obj=locked, action=SIGN, actor=actor, cms=cms)
     party = ContractParty.SCHOOL if action == "sign_school" else ContractParty.DEPARTMENT
     signed_at = timezone.now()
+    signer_name = signature.cert_common_name if signature else (actor.get_full_name() or actor.username)
     ContractSignature.objects.create(
         contract=locked, document=document, party=party, signer=actor,
-        signer_name=(actor.get_full_name() or actor.username)[:300], signed_at=signed_at, sha256=document.sha256,
+        signer_name=signer_name[:300], signed_at=signed_at, sha256=document.sha256,
     )
     return transition_apply(obj=locked, transitions=CONTRACT_TRANSITIONS, action=action, actor=actor,
-                            data={"party": party, "document_sha256": document.sha256, "document_version": document.version})
+                            data={"party": party, "document_sha256": document.sha256, "document_version": document.version,
+                                  **signed(signature)})
 
 
 def _contract_move(*, contract: Contract, action: str, actor, reason: str) -> Contract:

@@ -11,6 +11,7 @@ from payments import selectors
 from payments.choices import ConfirmationStatus, PaymentStatus, RecoveryStatus, ReportStatus
 from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegistry, Recovery
 from payments.permissions import payment_actions
+from signatures.api.serializers import OptionalCmsField
 
 MAX_LINES = 5000
 
@@ -54,6 +55,7 @@ class PaymentPrepareSerializer(serializers.Serializer):
     # Any act the operator may see: an act that already has a payment, or is not accepted, is then a 409
     # from the service (``payment_exists``, ``act_not_payable``), never an "invalid pk".
     act = ScopedPrimaryKeyField(selector=act_selectors.act_list, help_text=_("an accepted act without a payment"))
+    cms = OptionalCmsField()
 
 
 class RegistrySerializer(serializers.ModelSerializer):

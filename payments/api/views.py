@@ -24,11 +24,13 @@ from payments.filters import FinalReportFilterSet, PaymentFilterSet, RecoveryFil
 from payments.models import BankConfirmation, FinalReport, Payment, Recovery
 from payments.pdf import report_headers, report_pdf, report_rows
 from payments.reports import report_figures
+from signatures.api.mixins import SigningPayloadMixin
+from signatures.api.serializers import SignedActionSerializer
 
 
 @extend_schema_view(list=extend_schema(summary="Payments you may see"),
                     retrieve=extend_schema(summary="One payment with its calculation", responses=with_errors({200: s.PaymentSerializer})))
-class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
+class PaymentViewSet(SigningPayloadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Payments of accepted acts: prepared by one operator, approved by another."""
 
     serializer_class = s.PaymentSerializer
@@ -46,17 +48,21 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
         payment = selectors.payment_get(user=self.request.user, pk=payment.pk)
         return Response(s.PaymentSerializer(payment, context=self.get_serializer_context()).data, status=code)
 
-    @extend_schema(summary="Prepare the payment of an accepted act (operator)", request=s.PaymentPrepareSerializer,
+    @extend_schema(summary="Prepare the payment of an accepted act (operator; signed in SIGNATURE_MODE=cms: "
+                           "acts/{id}/signing-payload/?action=prepare-payment)", request=s.PaymentPrepareSerializer,
                    responses=with_errors({201: s.PaymentSerializer}))
     def create(self, request):
         data = self.input(s.PaymentPrepareSerializer)
-        return self._answer(services.payment_prepare(act=data["act"], actor=request.user), status.HTTP_201_CREATED)
+        return self._answer(services.payment_prepare(act=data["act"], actor=request.user, cms=data.get("cms", "")),
+                            status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Approve a prepared payment (another operator)", request=None,
+    @extend_schema(summary="Approve a prepared payment (another operator; signed in SIGNATURE_MODE=cms: "
+                           "signing-payload/?action=approve)", request=SignedActionSerializer,
                    responses=with_errors({200: s.PaymentSerializer}))
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._answer(services.payment_approve(payment=self._payment(), actor=request.user))
+        data = self.input(SignedActionSerializer)
+        return self._answer(services.payment_approve(payment=self._payment(), actor=request.user, cms=data.get("cms", "")))
 
     @extend_schema(summary="Cancel a prepared payment (operator)", request=ReasonSerializer,
                    responses=with_errors({200: s.PaymentSerializer}))
@@ -65,11 +71,13 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
         data = self.input(ReasonSerializer)
         return self._answer(services.payment_cancel(payment=self._payment(), actor=request.user, reason=data["reason"]))
 
-    @extend_schema(summary="Re-issue a failed payment as a new one (operator)", request=None,
+    @extend_schema(summary="Re-issue a failed payment as a new one (operator; signed in SIGNATURE_MODE=cms: "
+                           "acts/{id}/signing-payload/?action=prepare-payment)", request=SignedActionSerializer,
                    responses=with_errors({201: s.PaymentSerializer}))
     @action(detail=True, methods=["post"])
     def reissue(self, request, pk=None):
-        new = services.payment_reissue(payment=self._payment(), actor=request.user)
+        data = self.input(SignedActionSerializer)
+        new = services.payment_reissue(payment=self._payment(), actor=request.user, cms=data.get("cms", ""))
         return self._answer(new, status.HTTP_201_CREATED)
 
 

@@ -26,11 +26,12 @@ from core.identifiers import normalize_iban, validate_kz_iban
 from core.money import ZERO
 from core.scoping import require
 from core.services import audit_record
-from core.workflow import transition_apply
+from core.workflow import transition_apply, transition_check
 from oversight.selectors import payment_holds
 from payments.choices import DEAD_PAYMENT_STATUSES, PaymentEvent, PaymentStatus, RecoveryStatus, RegistryEvent
 from payments.models import Payment, PaymentRegistry, Recovery, RecoveryOffset
 from payments.services.recoveries import recovery_remaining, recovery_statuses_refresh
+from signatures.services import signature_required, signed
 
 
 def payment_purpose(act: Act) -> str:
@@ -55,12 +56,13 @@ def _refuse_if_held(act: Act) -> None:
         raise _held_error(act, case)
 
 
-def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
-    """Open recoveries of the contract, oldest first, taken off the accepted amount until it is used up."""
-    recoveries = list(
-        Recovery.objects.select_for_update().filter(contract_id=act.contract_id, status=RecoveryStatus.OPEN)
-        .order_by("created_at", "id")
-    )
+def offset_plan(act: Act, *, lock: bool = True) -> list[tuple[Recovery, object]]:
+    """Open recoveries of the contract, oldest first, taken off the accepted amount until it is used up
+    (locked, unless ``lock=False``: the plan shown or signed before the payment is prepared)."""
+    open_recoveries = Recovery.objects.filter(contract_id=act.contract_id, status=RecoveryStatus.OPEN)
+    if lock:
+        open_recoveries = open_recoveries.select_for_update()
+    recoveries = list(open_recoveries.order_by("created_at", "id"))
     remaining = recovery_remaining(recoveries)
     available, plan = act.accepted_amount, []
     for recovery in recoveries:
@@ -72,8 +74,12 @@ def _offset_plan(act: Act) -> list[tuple[Recovery, object]]:
 
 
 @transaction.atomic
-def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Payment:
-    """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries."""
+def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None, cms: str = "") -> Payment:
+    """Prepare the payment of an accepted act: accepted amount minus the contract's open recoveries.
+
+    In ``SIGNATURE_MODE=cms`` the operator signs the preparation (``payments.signing``, action
+    "prepare-payment" on the act): the payload binds the amount, the payee and the act's lines.
+    """
     require(actor, "prepare", Payment(act=act))
     locked = Act.objects.select_for_update(of=("self",)).select_related("contract", "school").get(pk=act.pk)
     # A live payment first: a paid act is "already paid", not merely "not payable".
@@ -89,8 +95,9 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
     except ValidationError:
         raise DomainError(_("The school has no valid bank account (IBAN); it must add one to its profile first."),
                           code="no_iban") from None
-    plan = _offset_plan(locked)
+    plan = offset_plan(locked)
     offset = sum((take for _recovery, take in plan), ZERO)
+    signature = signature_required(obj=locked, action="prepare-payment", actor=actor, cms=cms)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -107,7 +114,7 @@ def payment_prepare(*, act: Act, actor, reissue_of: Payment | None = None) -> Pa
         actor=actor, action=PaymentEvent.PREPARED, subject=payment, to_status=payment.status,
         data={"act": locked.pk, "accepted_amount": payment.accepted_amount, "offset_amount": offset,
               "amount": payment.amount, "offsets": [{"recovery": r.pk, "amount": take} for r, take in plan],
-              "reissue_of": getattr(reissue_of, "pk", None)},
+              "reissue_of": getattr(reissue_of, "pk", None), **signed(signature)},
     )
     return payment
 
@@ -118,13 +125,18 @@ def _act_paid(payment: Payment, actor) -> None:
 
 
 @transaction.atomic
-def payment_approve(*, payment: Payment, actor) -> Payment:
-    """A second operator approves the prepared payment (never the one who prepared it: ``FOUR_EYES``)."""
+def payment_approve(*, payment: Payment, actor, cms: str = "") -> Payment:
+    """A second operator approves the prepared payment (never the one who prepared it: ``FOUR_EYES``).
+
+    In ``SIGNATURE_MODE=cms`` the approver signs (``payments.signing``, action "approve").
+    """
     locked = Payment.objects.select_for_update(of=("self",)).select_related("act__contract").get(pk=payment.pk)
     require(actor, "approve", locked)  # who may (four eyes) first; then whether a monitoring case holds the act
     _refuse_if_held(locked.act)
+    transition_check(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor)
+    signature = signature_required(obj=locked, action="approve", actor=actor, cms=cms)
     approved = transition_apply(obj=locked, transitions=Payment.TRANSITIONS, action="approve", actor=actor,
-                                data={"amount": locked.amount},
+                                data={"amount": locked.amount, **signed(signature)},
                                 extra_fields={"approved_by": actor, "approved_at": timezone.now()})
     if approved.amount == ZERO:
         # Everything was offset: there is nothing to transfer, the act is settled.
@@ -144,15 +156,17 @@ def payment_cancel(*, payment: Payment, actor, reason: str) -> Payment:
 
 
 @transaction.atomic
-def payment_reissue(*, payment: Payment, actor) -> Payment:
-    """Prepare a new payment for the act of a failed one (the failed payment stays in the history)."""
+def payment_reissue(*, payment: Payment, actor, cms: str = "") -> Payment:
+    """Prepare a new payment for the act of a failed one (the failed payment stays in the history).
+
+    In ``SIGNATURE_MODE=cms`` ``cms`` signs "prepare-payment" of the act, as for a first payment."""
     failed = Payment.objects.select_for_update().get(pk=payment.pk)
     require(actor, "reissue", failed)
     if failed.status != PaymentStatus.FAILED:
         raise ConflictError(_("Only a failed payment can be re-issued."), code="not_failed")
     if Payment.objects.filter(reissue_of=failed).exists():
         raise ConflictError(_("This payment was already re-issued."), code="already_reissued")
-    new = payment_prepare(act=failed.act, actor=actor, reissue_of=failed)
+    new = payment_prepare(act=failed.act, actor=actor, reissue_of=failed, cms=cms)
     audit_record(actor=actor, action=PaymentEvent.REISSUED, subject=failed, data={"new_payment": new.reference})
     return new
 

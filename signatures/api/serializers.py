@@ -36,6 +36,12 @@ class OptionalCmsField(serializers.CharField):
         super().__init__(**kwargs)
 
 
+class SignedActionSerializer(serializers.Serializer):
+    """The body of a signed action: its qualified signature in ``SIGNATURE_MODE=cms`` (empty in confirm mode)."""
+
+    cms = OptionalCmsField()
+
+
 class CertificateSerializer(serializers.Serializer):
     common_name = serializers.CharField()
     organisation = serializers.CharField()

@@ -187,3 +187,48 @@ class MovedPageTests:
             response = client.get(old)
             assert (response.status_code, response["Location"]) == (301, new)
             assert client.get(new).status_code == 200
+
+
+class ConfirmationDialogTests:
+    """Submitting an act with unpayable lines and accepting one partly first open a dialog with counts and amounts."""
+
+    def test_an_act_with_an_unpayable_line_is_submitted_only_through_a_dialog_that_says_so(self, client, contract,
+                                                                                           school_a, school_user):
+        enrolments = [make_enrolment(school=school_a, grade=grade) for grade in (1, 2, 3)]
+        act = act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY)
+        make_finding(school=school_a, code="P03", enrolment=enrolments[0])
+        client.force_login(school_user)
+        html = client.get(f"/en/acts/{act.pk}/").content.decode()
+        dialog = html[html.index('id="act-submit-dialog"'):]
+        dialog = dialog[:dialog.index('data-testid="act-submit-confirm"')]
+        assert "Submit an act with unpayable lines" in dialog
+        line = act.lines.get(enrolment=enrolments[0])
+        amount = f"{line.amount:,.2f}"
+        assert f"1 line has an open error finding: it is submitted, but not paid ({amount} KZT)" in dialog
+        assert f'action="/en/acts/{act.pk}/submit/"' in dialog
+        assert Act.objects.get(pk=act.pk).status == ActStatus.DRAFT
+
+    def test_an_act_without_unpayable_lines_is_submitted_with_one_click(self, client, contract, school_a, school_user):
+        make_enrolment(school=school_a, grade=1)
+        act = act_build(contract=contract, month=OCTOBER, actor=school_user, today=TODAY)
+        client.force_login(school_user)
+        html = client.get(f"/en/acts/{act.pk}/").content.decode()
+        assert 'data-testid="act-submit"' in html and "act-submit-dialog" not in html
+
+    def test_partial_acceptance_shows_what_is_paid_and_what_is_not(self, client, contract, school_a, school_user,
+                                                                   department_user):
+        from acts.choices import LineDecision, LineRejectReason
+        from acts.services import act_lines_decide
+
+        act = submitted_act(contract, school_a, school_user, count=3)
+        lines = list(act.lines.order_by("pk"))
+        act_lines_decide(act=act, actor=department_user, decision=LineDecision.REJECTED, lines=[lines[0].pk],
+                         reason=LineRejectReason.NOT_TAUGHT)
+        client.force_login(department_user)
+        html = client.get(f"/en/acts/{act.pk}/").content.decode()
+        dialog = html[html.index('id="act-partly-accept-dialog"'):]
+        dialog = dialog[:dialog.index('data-testid="act-partly-accept-confirm"')]
+        assert "Accept the act partly" in dialog
+        rejected = f"{lines[0].amount:,.2f}"
+        assert f"Rejected amount (not paid)</dt><dd class=\"col-5 text-end text-nowrap\">{rejected}</dd>" in dialog
+        assert "Lines not decided</dt><dd class=\"col-5 text-end text-nowrap\">2</dd>" in dialog

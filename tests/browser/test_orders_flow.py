@@ -55,7 +55,10 @@ class OrderToContractsBrowserTests:
         page.click("[data-testid=order-save]")
         page.wait_for_selector("[data-testid=order-publish]")
         assert page.locator("[data-status=draft]").count() >= 1
-        page.click("[data-testid=order-publish]")
+        page.click("[data-testid=order-publish]")  # a dialog says what publishing does, with the places and money
+        page.wait_for_selector("[data-testid=order-publish-dialog] .modal-body >> text=50")
+        with page.expect_navigation():
+            page.click("[data-testid=order-publish-confirm]")
         page.wait_for_selector("[data-testid=order-close]")
         screenshot("2-order-published")
         order = StateOrder.objects.get()
@@ -90,11 +93,15 @@ class OrderToContractsBrowserTests:
         first_href, second_href = links.nth(0).get_attribute("href"), links.nth(1).get_attribute("href")
         page.goto(base + first_href)
         page.click("[data-testid=application-approve]")
+        with page.expect_navigation():
+            page.click("[data-testid=application-approve-confirm]")
         page.wait_for_selector("[data-testid=contract-link]")
         page.goto(base + second_href)
         assert page.input_value("#id_places_primary") == "18"  # prefilled with what remains
-        screenshot("5-approve-fewer")
         page.click("[data-testid=application-approve]")
+        screenshot("5-approve-fewer")
+        with page.expect_navigation():
+            page.click("[data-testid=application-approve-confirm]")
         page.wait_for_selector("[data-testid=contract-link]")
         assert Contract.objects.count() == 2
 

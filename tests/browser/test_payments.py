@@ -50,7 +50,12 @@ class MoneyPathBrowserTests:
         assert page.locator("[data-testid=lines] tbody tr").count() == 5
         assert page.locator("[data-testid=blocked-count]").inner_text() == "1"
         screenshot("1-school-built")
-        page.click("[data-testid=act-submit]")
+        page.click("[data-testid=act-submit]")  # one line is not payable: a dialog says so before submitting
+        dialog = page.locator("[data-testid=act-submit-dialog]")
+        dialog.locator("text=1 line has an open error finding").wait_for()
+        screenshot("1-school-submit-dialog")
+        with page.expect_navigation():
+            page.click("[data-testid=act-submit-confirm]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Submitted"
         act = Act.objects.get()
 
@@ -67,7 +72,9 @@ class MoneyPathBrowserTests:
         page.click("[data-testid=decide-apply]")
         inspect_sample(page)
         screenshot("2-department-decided")
-        page.click("[data-testid=act-partly-accept]")
+        page.click("[data-testid=act-partly-accept]")  # a dialog with the accepted and rejected lines and amounts
+        with page.expect_navigation():
+            page.click("[data-testid=act-partly-accept-confirm]")
         assert page.locator("[data-testid=act-status]").inner_text() == "Partly accepted"
         act.refresh_from_db()
         accepted_lines = sum(line.amount for line in act.lines.filter(decision="accepted"))
@@ -92,6 +99,8 @@ class MoneyPathBrowserTests:
         switch_user(page, live_server, operator_user.username)
         page.goto(f"{live_server.url}/en/payments/bank/")
         page.click("[data-testid=registry-create]")
+        with page.expect_navigation():
+            page.click("[data-testid=registry-create-confirm]")
         registry_id = Payment.objects.get().registry_id
         with page.expect_download() as download:
             page.click(f"[data-testid=registry-csv-{registry_id}]")
@@ -109,6 +118,8 @@ class MoneyPathBrowserTests:
         page.wait_for_selector("[data-testid=confirmation-preview]")
         screenshot("4-bank-preview")
         page.click("[data-testid=confirmation-apply]")
+        with page.expect_navigation():
+            page.click("[data-testid=confirmation-apply-confirm]")
         assert page.locator("[data-testid=confirmation-status]").inner_text() == "Applied"
         payment.refresh_from_db()
         act.refresh_from_db()

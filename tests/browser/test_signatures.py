@@ -67,3 +67,45 @@ class SigningWidgetBrowserTests:
         assert widget.get_attribute("data-state") == "ncalayer-missing"
         status = page.locator("[data-testid=signing-status]").inner_text()
         assert "NCALayer is not running" in status and "pki.gov.kz" in status
+
+
+class SignedActSubmissionBrowserTests:
+    def test_the_school_signs_and_submits_its_act_through_ncalayer(self, page, live_server, screenshot, pki, ncalayer,
+                                                                   school_signer):
+        from django.urls import reverse
+        from django.utils import translation
+
+        from acts.choices import ActStatus
+        from acts.models import Act
+        from acts.services import act_build
+        from signatures.models import Signature
+        from tests.acts.conftest import OCTOBER, TODAY
+        from tests.acts.factories import make_contract, make_enrolment, make_iban
+
+        school = school_signer.school
+        school.iban = make_iban()
+        school.save(update_fields=["iban"])
+        for grade in (1, 2):
+            make_enrolment(school=school, grade=grade)
+        act = act_build(contract=make_contract(school=school), month=OCTOBER, actor=school_signer, today=TODAY)
+        ncalayer.signer = pki.issue_signer(iin=school_signer.iin, bin=school.bin)
+
+        login(page, live_server, school_signer.username, lang="en")
+        with translation.override("en"):
+            page.goto(live_server.url + reverse("acts:detail", args=[act.pk]))
+        widget = page.locator("[data-testid=act-submit-signing] [data-signing]")
+        assert page.locator("[data-testid=act-submit]").count() == 0, "cms mode: no confirmation button"
+        widget.locator("[data-testid=signing-start]").click()
+        page.wait_for_function("() => document.querySelector('[data-testid=act-submit-signing] [data-signing]').dataset.state "
+                               "=== 'success' || document.querySelector('[data-testid=act-submit-signing] "
+                               "[data-signing]').dataset.state === 'danger'")
+        assert widget.get_attribute("data-state") == "success", widget.locator("[data-testid=signing-status]").inner_text()
+        assert "ЖАНЫБЕКОВА АСЕЛЬ" in widget.locator("[data-testid=signing-owner]").inner_text()
+        screenshot("act-submit-signed")
+        with page.expect_navigation():
+            widget.locator("[data-testid=signing-confirm]").click()
+        act.refresh_from_db()
+        assert act.status == ActStatus.SUBMITTED
+        signature = Signature.objects.get(object_id=str(act.pk), action="submit")
+        assert (signature.cert_bin, signature.to_status) == (school.bin, "submitted")
+        assert Act.objects.get(pk=act.pk).submissions.count() == 1

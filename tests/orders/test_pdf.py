@@ -62,3 +62,75 @@ class ContractPdfTests:
     def test_an_unknown_language_is_refused(self, contract):
         with pytest.raises(ValueError):
             contract_pdf(contract, language="de")
+
+
+class ContractPdfTextTests:
+    """The printed contract read back with pdfplumber: its terms, both parties, signature blocks, amounts whole."""
+
+    @pytest.mark.parametrize("language", ["kk", "ru", "en"])
+    def test_every_amount_is_printed_whole_with_the_terms_and_both_parties(self, contract, language):
+        from django.utils import translation
+
+        from orders.pdf import _money
+        from tests.pdf_text import pdf_lines, pdf_pages
+
+        content = contract_pdf(contract, language=language)
+        lines = pdf_lines(content)
+        text = " ".join(lines)
+        with translation.override(language):
+            for amount in (contract.total_amount, contract.levels.get().monthly_norm):
+                assert any(_money(amount).replace("\xa0", " ") in line for line in lines), _money(amount)
+            for heading in ("1. Subject", "2. Period", "3. Payment", "4. Obligations of the School",
+                            "5. Suspension and termination", "6. The parties", "7. Signing", "Head of the education department",
+                            "Director"):
+                assert str(translation.gettext(heading)) in text, heading
+        assert contract.school.bin in text and contract.school.name in text
+        pages = pdf_pages(content)
+        with translation.override(language):
+            page_words = translation.gettext("Page %(page)s of %(pages)s")
+        for number, page in enumerate(pages, start=1):
+            assert page_words % {"page": number, "pages": len(pages)} in page
+
+    def test_the_kazakh_terms_are_the_stored_signed_text(self, contract):
+        from tests.pdf_text import pdf_lines
+
+        stored = bytes(contract.document.content).decode()
+        text = " ".join(pdf_lines(contract_pdf(contract, language="kk")))
+        assert "Мемлекеттік білім беру тапсырысын орналастыру туралы" in stored
+        assert "білім беру тапсырысы" in text.lower()
+
+    def test_the_contract_prints_as_pages_to_look_at(self, contract):
+        """Keeps the pages as PNG test artifacts (test-artifacts/pdf/)."""
+        from pathlib import Path
+
+        import pypdfium2
+        from django.conf import settings
+
+        folder = Path(settings.BASE_DIR) / "test-artifacts" / "pdf"
+        folder.mkdir(parents=True, exist_ok=True)
+        document = pypdfium2.PdfDocument(contract_pdf(contract, language="kk"))
+        for index in range(len(document)):
+            document[index].render(scale=1.2).to_pil().save(folder / f"contract-kk-page-{index + 1}.png")
+        assert len(document) >= 2
+
+    def test_each_qualified_signer_is_printed_with_the_certificate_serial(self, cms_mode, pki, department_signer,
+                                                                          school_signer, school_certificate):
+        import base64
+
+        from orders.services import application_approve, contract_sign
+        from signatures.models import Signature
+        from signatures.services import signing_payload_issue
+        from tests.orders.factories import make_application
+        from tests.pdf_text import pdf_lines
+        from tests.signatures.fixtures import sign
+
+        order = make_order(actor=department_signer, levels={"primary": (100, "61234.57")})
+        contract = application_approve(application=make_application(order=order, actor=school_signer, places={"primary": 12}),
+                                       actor=department_signer).contract
+        issued = signing_payload_issue(obj=contract, action="sign", actor=school_signer)
+        contract = contract_sign(contract=contract, actor=school_signer,
+                                 cms=sign(school_certificate, base64.b64encode(bytes(issued.payload)).decode(), pki=pki))
+        signature = Signature.objects.get()
+        text = " ".join(pdf_lines(contract_pdf(contract, language="en")))
+        assert "Qualified electronic signature" in text and signature.cert_serial in text
+        assert "ЖАНЫБЕКОВА АСЕЛЬ" in text and school_signer.iin in text

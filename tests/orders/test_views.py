@@ -197,3 +197,43 @@ class QuickFilterTests:
         assert f"/en/orders/applications/{waiting.pk}/" in page and f"/en/orders/applications/{decided.pk}/" not in page
         page = client.get("/en/orders/contracts/?status=signed_by_school").content.decode()
         assert decided.contract.number in page and 'data-testid="to-sign"' in page
+
+
+class ConfirmationDialogTests:
+    """Consequential steps open a titled dialog that says what will happen, with counts and amounts."""
+
+    def test_publishing_shows_the_levels_places_and_money_before_it_happens(self, client, department_user):
+        order = make_order(actor=department_user, publish=False, levels={"primary": (30, "60000"), "basic": (20, "70000")})
+        html = signed_in(client, department_user).get(f"/en/orders/{order.pk}/").content.decode()
+        dialog = html[html.index('id="order-publish-dialog"'):]
+        dialog = dialog[:dialog.index('data-testid="order-publish-confirm"')]
+        assert "Publish the state order" in dialog and "can no longer be edited" in dialog
+        assert "<dd class=\"col-5 text-end text-nowrap\">50</dd>" in dialog  # places
+        assert "1,000,000,000.00" in dialog  # the money available
+        assert f'action="/en/orders/{order.pk}/publish/"' in dialog
+        assert StateOrder.objects.get(pk=order.pk).status == "draft", "opening the page changes nothing"
+
+    def test_approving_shows_the_contract_amount_at_the_proposed_places(self, client, department_user, school_user):
+        order = make_order(actor=department_user, levels={"primary": (100, "61234.57")})
+        application = make_application(order=order, actor=school_user, places={"primary": 12})
+        html = signed_in(client, department_user).get(f"/en/orders/applications/{application.pk}/").content.decode()
+        dialog = html[html.index('id="application-approve-dialog"'):]
+        assert "Approve the application" in dialog
+        assert "6,613,333.56" in dialog  # 12 × 61 234,57 × 9 months
+        assert 'form="approve-form"' in dialog and 'id="approve-form"' in html
+        assert Application.objects.get(pk=application.pk).status == "submitted"
+
+    def test_suspension_termination_and_closing_are_separate_titled_dialogs(self, client, department_user, school_user):
+        contract = make_active_contract(order=make_order(actor=department_user), school_actor=school_user,
+                                        department_actor=department_user)
+        html = signed_in(client, department_user).get(f"/en/orders/contracts/{contract.pk}/").content.decode()
+        for action, title, reason in (("suspend", "Suspend the contract", "required"),
+                                      ("terminate", "Terminate the contract", "required"),
+                                      ("close", "Close the contract", "")):
+            dialog = html[html.index(f'id="contract-{action}-dialog"'):]
+            dialog = dialog[:dialog.index(f'data-testid="contract-{action}-confirm"')]
+            assert f'<h2 class="modal-title h5" id="contract-{action}-dialog-title">{title}</h2>' in dialog
+            assert f'action="/en/orders/contracts/{contract.pk}/{action}/"' in dialog
+            assert contract.number in dialog and 'name="reason"' in dialog
+            assert (" required" in dialog.split('name="reason"')[1].split(">")[0]) == bool(reason)
+        assert "<script>" not in html and "onclick" not in html.lower()

@@ -147,3 +147,46 @@ class ReportPageTests:
         assert pdf.content.startswith(b"%PDF-")
         xlsx = client.get(f"/kk/payments/reports/{report.pk}/download/xlsx/")
         assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content).startswith(b"PK")
+
+
+class ConfirmationDialogTests:
+    """Preparing a payment, creating a registry and applying a bank confirmation first open a dialog with the sums."""
+
+    @pytest.fixture
+    def act(self, contract, school_a, school_user, department_user):
+        for grade in (1, 2):
+            make_enrolment(school=school_a, grade=grade)
+        return accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+
+    @staticmethod
+    def dialog(html: str, name: str) -> str:
+        part = html[html.index(f'id="{name}-dialog"'):]
+        return part[:part.index(f'data-testid="{name}-confirm"')]
+
+    def test_preparing_shows_the_amount_to_pay_and_the_payee(self, client, act, operator_user):
+        client.force_login(operator_user)
+        dialog = self.dialog(client.get(f"/en/payments/payments/of-act/{act.pk}/").content.decode(), "payment-prepare")
+        amount = f"{act.accepted_amount:,.2f}"
+        assert "Prepare the payment of the act" in dialog
+        assert f"Amount to pay</dt><dd class=\"col-5 text-end text-nowrap\">{amount}</dd>" in dialog
+        assert act.school.iban in dialog and act.school.bin in dialog
+        assert not Payment.objects.exists()
+
+    def test_a_registry_and_a_bank_confirmation_show_their_counts_and_sums(self, client, act, operator_user,
+                                                                         second_operator_user):
+        payment = payment_approve(payment=payment_prepare(act=act, actor=operator_user), actor=second_operator_user)
+        client.force_login(operator_user)
+        dialog = self.dialog(client.get("/en/payments/bank/").content.decode(), "registry-create")
+        assert "Create a payment registry" in dialog
+        assert "Payments</dt><dd class=\"col-5 text-end text-nowrap\">1</dd>" in dialog
+        assert f"{payment.amount:,.2f}" in dialog
+        registry_create(actor=operator_user)
+        payment.refresh_from_db()
+        confirmation, _rows = confirmation_upload(
+            file=Upload(confirmation_csv([(payment, "paid", "BANK-1", dt.date(2025, 11, 21), "")])), actor=operator_user)
+        dialog = self.dialog(client.get(f"/en/payments/bank/confirmations/{confirmation.pk}/").content.decode(),
+                             "confirmation-apply")
+        assert "Apply the bank confirmation" in dialog and "cannot be undone" in dialog
+        assert "Payments confirmed as paid</dt><dd class=\"col-5 text-end text-nowrap\">1</dd>" in dialog
+        payment.refresh_from_db()
+        assert payment.status == PaymentStatus.SENT
