@@ -2,8 +2,9 @@
 #   make run    set up, load the demo, run web + Celery worker + beat (Ctrl-C stops them)
 #   make test   set up, run the whole test suite against the real PostgreSQL and Redis
 #   make bench  national-scale benchmarks: NOBD import + checks, monthly acts, a 600 k-row contingent
-#               file through the API, a 10-minute load test of every role (print their figures;
-#               LOAD_ARGS="--minutes 1" for a shorter load test)
+#               file through the API, a 10-minute load test of every role, the lists at national size
+#               (print their figures; LOAD_ARGS="--minutes 1" for a shorter load test,
+#               WEB_BENCH_ARGS="--scale 0.05" for smaller lists)
 #   make stop   stop the embedded PostgreSQL and Redis
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -60,6 +61,7 @@ bench: setup
 	$(MANAGE) bench_acts
 	$(MANAGE) bench_contingent_api
 	$(MANAGE) bench_load $(LOAD_ARGS)
+	$(MANAGE) bench_web $(WEB_BENCH_ARGS)
 
 makemessages: venv
 	$(MANAGE) makemessages -l kk -l ru -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=.data --no-obsolete --no-location

@@ -145,7 +145,8 @@ class Act(models.Model):
                                    name="act_accepted_within_total"),
             models.CheckConstraint(condition=Q(version__gte=1), name="act_version_positive"),
         ]
-        indexes = [models.Index(fields=["status", "month"]), models.Index(fields=["school", "month"])]
+        indexes = [models.Index(fields=["status", "month"]), models.Index(fields=["school", "month"]),
+                   models.Index(fields=["-month", "school", "-id"], name="act_list_order")]
 
     def __str__(self) -> str:
         return _("Act %(number)s") % {"number": self.number}
@@ -240,6 +241,10 @@ class ActLine(models.Model):
 
     class Meta:
         ordering = ["act_id", "version", "level", "grade", "pupil_name", "id"]
+        indexes = [  # the API list's order, for all lines and for a school's (core.pagination)
+            models.Index(fields=["act", "version", "id"], name="act_line_list_order"),
+            models.Index(fields=["school", "act", "version", "id"], name="act_line_school_order"),
+        ]
         verbose_name = _("act line")
         verbose_name_plural = _("act lines")
         constraints = [

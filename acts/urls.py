@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.act_list, name="list"),
     path("build/", views.act_build, name="build"),
     path("<int:pk>/", views.act_detail, name="detail"),
+    path("<int:pk>/lines/", views.act_lines_more, name="lines"),
     path("<int:pk>/pdf/", views.act_pdf_view, name="pdf"),
     path("<int:pk>/decide/", views.act_decide, name="decide"),
     path("<int:pk>/partly-accept/", views.act_partly_accept, name="partly_accept"),

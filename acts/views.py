@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,15 +24,17 @@ from acts.models import Act
 from acts.pdf import act_pdf, money
 from acts.permissions import act_actions
 from core.errors import DomainError
+from core.pagination import keyset_page
 from core.scoping import may
 from core.selectors import audit_events_for
 from core.web import attempt, error_text
 
 PAGE_SIZE = 50
+LINES_PAGE = 200  # the lines an act's page shows at once; the next ones load on demand
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return keyset_page(request, queryset, PAGE_SIZE)
 
 
 def _form_error(request, form) -> None:
@@ -81,26 +82,51 @@ def act_detail(request, pk):
     if request.GET.get("version", "").isdigit():
         version = min(max(int(request.GET["version"]), 1), act.version)
     line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
-    lines = list(line_filter.qs)
-    selectors.attach_findings(lines)
     actions = act_actions(act, request.user) if version == act.version else set()
     counts = {decision: 0 for decision in LineDecision.values}
-    blocked = 0
-    for line in lines:
-        counts[line.decision] += 1
-        blocked += line.blocked
+    counts.update(selectors.line_decision_counts(line_filter.qs))
     inspection = _inspection_context(request, act, version, actions)
     sampled = {entry.line_id for entry in inspection["sample"].entries} if inspection["sample"] else set()
-    for line in lines:
-        line.sampled = line.pk in sampled
     summary = selectors.act_line_summary(act=act) if actions & {"submit", "decide"} else None
     return render(request, "acts/act_detail.html", {
-        "act": act, "version": version, "lines": lines, "line_filter": line_filter, "counts": counts,
+        "act": act, "version": version, "line_filter": line_filter, "counts": counts,
         "summary": summary, "summary_facts": _summary_facts(summary),
-        "blocked_count": blocked, "submissions": list(selectors.act_submissions(act=act)),
+        "blocked_count": line_filter.qs.filter(blocked=True).count(),
+        "submissions": list(selectors.act_submissions(act=act)),
         "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
         "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1), **inspection,
+        **_line_page(request, act, line_filter.qs, sampled),
     })
+
+
+def _line_page(request, act, lines, sampled: set[int]) -> dict:
+    """A page of an act's lines (``LINES_PAGE``, from the request's cursor) with their findings, numbered
+    on from ``n``, and the link to the next page (an act has up to thousands of lines)."""
+    page = keyset_page(request, lines, LINES_PAGE, count=False)
+    first = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 1
+    rows = page.object_list
+    selectors.attach_findings(rows)
+    for number, line in enumerate(rows, start=first):
+        line.number, line.sampled = number, line.pk in sampled
+    more = None
+    if page.has_next():
+        more = f"{page.query}&cursor={page.next_cursor}&n={first + len(rows)}".lstrip("&")
+    return {"lines": rows, "more_lines": more}
+
+
+@login_required
+def act_lines_more(request, pk):
+    """The next page of an act's lines, as table rows (the act page loads them with HTMX)."""
+    act = selectors.act_get(user=request.user, pk=pk)
+    version = act.version
+    if request.GET.get("version", "").isdigit():
+        version = min(max(int(request.GET["version"]), 1), act.version)
+    line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
+    actions = act_actions(act, request.user) if version == act.version else set()
+    sample = selectors.inspection_sample(act=act, user=request.user, version=version)
+    sampled = {entry.line_id for entry in sample.entries} if sample else set()
+    return render(request, "acts/_line_rows.html", {"act": act, "actions": actions,
+                                                     **_line_page(request, act, line_filter.qs, sampled)})
 
 
 def _summary_facts(summary: dict | None) -> dict:

@@ -18,9 +18,45 @@ from pathlib import Path
 from bench.contingent_api import free_port, servers
 
 TARGET_P95_MS = 300
+FLOOR_URL = "/api/v1/regions/"  # 20 rows, no scoping
+SCOPED_URL = "/api/v1/enrolments/?page_size=50"  # a scoped 50-row list (the department's region)
+TARGET_THROUGHPUT_RATIO = 0.5  # the scoped list reaches at least half the floor's requests a second
+TARGET_P95_RATIO = 2.0  # with a p95 at most twice the floor's
 
 
-def run(*, users: int, minutes: float, write) -> bool:
+def _locust(*, locustfile: str, port: int, users: int, seconds: int, prefix: Path, env: dict, log: Path) -> dict:
+    subprocess.run(
+        [str(Path(sys.executable).with_name("locust")), "-f", str(Path(__file__).with_name(locustfile)), "--headless",
+         "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(max(1, users // 10)),
+         "--run-time", f"{max(1, seconds)}s", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        env=env, check=False, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+    )
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return next((row for row in rows if row["Name"] == "endpoint"), None) or next(
+        row for row in rows if row["Name"] == "Aggregated")
+
+
+def throughput(*, port: int, users: int, seconds: int, env: dict, log_dir: Path, write) -> bool:
+    """Item 3 of issue 18: ``users`` clients as fast as answered on the floor, then on a scoped list."""
+    figures = {}
+    for label, url, user in (("floor", FLOOR_URL, "operator"), ("scoped", SCOPED_URL, "department")):
+        row = _locust(locustfile="locust_throughput.py", port=port, users=users, seconds=seconds,
+                      prefix=log_dir / f"throughput-{label}", env=dict(env, BENCH_URL=url, BENCH_USER=user),
+                      log=log_dir / f"locust-{label}.log")
+        figures[label] = (float(row["Requests/s"]), float(row["95%"]), int(row["Failure Count"]))
+        write(f"throughput {label:<6} {url:<36} as {user:<10}: {figures[label][0]:7.1f} requests/s, "
+              f"p95 {figures[label][1]:.0f} ms, {figures[label][2]} errors ({users} clients, {seconds} s)")
+    (floor_rps, floor_p95, _), (rps, p95, errors) = figures["floor"], figures["scoped"]
+    ratio = rps / floor_rps if floor_rps else 0.0
+    p95_ratio = p95 / floor_p95 if floor_p95 else float("inf")
+    ok = errors == 0 and ratio >= TARGET_THROUGHPUT_RATIO and p95_ratio <= TARGET_P95_RATIO
+    write(f"throughput ratio scoped/floor {ratio:.2f} [target >= {TARGET_THROUGHPUT_RATIO}], p95 ratio {p95_ratio:.2f} "
+          f"[target <= {TARGET_P95_RATIO}] {'OK' if ok else 'MISSED'}")
+    return ok
+
+
+def run(*, users: int, minutes: float, write, throughput_seconds: int = 60) -> bool:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -33,7 +69,7 @@ def run(*, users: int, minutes: float, write) -> bool:
     env = dict(os.environ, DATABASE_URL=database_url(), DEBUG="false", LOG_LEVEL="WARNING",
                CELERY_TASK_DEFAULT_QUEUE=f"eqazyna-bench-{os.getpid()}",
                DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "eqazyna.settings"),
-               SIGN_IN_FAILURE_LIMIT="1000", API_TOKENS_PER_USER=str(users + 5))
+               SIGN_IN_FAILURE_LIMIT="1000", API_TOKENS_PER_USER=str(3 * users + 5))  # the throughput runs sign in each client
     connection.close()
     prefix = log_dir / "load"
     with servers(env=env, port=port, log_dir=log_dir):
@@ -46,6 +82,8 @@ def run(*, users: int, minutes: float, write) -> bool:
              "--run-time", f"{max(1, round(minutes * 60))}s", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
             env=env, check=False, stdout=open(log_dir / "locust.log", "wb"), stderr=subprocess.STDOUT,
         )
+        throughput_ok = throughput(port=port, users=users, seconds=throughput_seconds, env=env, log_dir=log_dir,
+                                   write=write) if throughput_seconds else True
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     count, failures = int(total["Request Count"]), int(total["Failure Count"])
@@ -56,4 +94,4 @@ def run(*, users: int, minutes: float, write) -> bool:
           f"[target: 0 errors, p95 <= {TARGET_P95_MS} ms] {'OK' if ok else 'MISSED'}")
     if failures:
         write(f"  failures: {prefix}_failures.csv")
-    return ok
+    return ok and throughput_ok

@@ -127,6 +127,9 @@ class Finding(models.Model):
             models.Index(fields=["school", "status"]),
             models.Index(fields=["enrolment", "status"]),
             models.Index(fields=["code", "status"]),
+            # the API's and the page's orders (core.pagination: a page is an index range)
+            models.Index(fields=["-last_run", "code", "id"], name="finding_list_order"),
+            models.Index(fields=["-last_run", "severity", "code", "id"], name="finding_page_order"),
         ]
 
     def __str__(self) -> str:

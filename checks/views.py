@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from checks.models import Finding
 from checks.services import finding_explain, finding_resolve, finding_waive
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
+from core.pagination import keyset_page
 from core.scoping import allowed_actions
 from core.selectors import audit_events_for
 from core.web import form_add_domain_error
@@ -49,14 +49,15 @@ def finding_list(request):
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return _export(findings, fmt)
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, findings, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     query.pop("export", None)
     if "status" not in query and not request.GET.get("all_statuses"):
         query.setlist("status", list(DEFAULT_STATUSES))
     return render(request, "checks/finding_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count,
+        "form": form, "page": page, "query": query.urlencode(), "total": page.total,
         "rows": [(finding, explain(finding)) for finding in page],
     })
 

@@ -105,7 +105,15 @@ class Enrolment(models.Model):
         ]
         # Also enforced in the database (migration 0003, statement-level triggers): enrolments of
         # one pupil at one school never overlap, so a pupil is enrolled at most once at a time.
-        indexes = [models.Index(fields=["school", "enrolled_on", "left_on"])]
+        indexes = [
+            models.Index(fields=["school", "enrolled_on", "left_on"]),
+            # the list's order and the API's orderings (core.pagination: a page is an index range)
+            models.Index(fields=["school", "grade", "id"], name="enrolment_list_order"),
+            models.Index(fields=["grade", "id"], name="enrolment_by_grade"),
+            models.Index(fields=["enrolled_on", "id"], name="enrolment_by_enrolled_on"),
+            models.Index(fields=["left_on", "id"], name="enrolment_by_left_on"),
+            models.Index(fields=["category", "school", "grade", "id"], name="enrolment_by_category"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pupil} — {self.grade} ({self.school_id})"

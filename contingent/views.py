@@ -29,6 +29,7 @@ from contingent.services.imports import (
 from core.decorators import page_require, role_required
 from core.errors import DomainError
 from core.exports import export_response
+from core.pagination import keyset_page
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import allowed_actions, effective_role, may
 from core.web import attempt, form_add_domain_error
@@ -69,9 +70,10 @@ def enrolment_list_view(request):
             (e.pupil.iin, e.pupil.last_name, e.pupil.first_name, e.pupil.middle_name, e.pupil.birth_date, e.grade,
              e.enrolled_on, e.left_on, e.category, e.school.bin, e.open_findings) for e in rows.iterator(chunk_size=2000)
         ))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = keyset_page(request, rows, 50)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     context = {
         "filter": filterset, "page": page, "query": query.urlencode(),
         "is_school": effective_role(request.user) == Role.SCHOOL,

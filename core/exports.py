@@ -16,9 +16,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,9 @@ def _xlsx_value(value):
     return value
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "data") -> bytes:
+def xlsx_write(target, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "data") -> None:
+    """Write ``rows`` as an XLSX workbook into ``target`` (a path or a binary file). openpyxl's write-only
+    mode keeps no row in memory: they go to a temporary file as they come."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -88,8 +91,12 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title:
     sheet.append(cells(str(h) for h in headers))
     for row in rows:
         sheet.append(cells(row))
+    workbook.save(target)
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "data") -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    xlsx_write(buffer, headers, rows, sheet_title=sheet_title)
     return buffer.getvalue()
 
 
@@ -106,9 +113,11 @@ def export_response(*, fmt: str, filename: str, headers: Sequence[str], rows: It
     if fmt == "csv":
         response = StreamingHttpResponse(csv_stream(headers, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(
-            xlsx_bytes(headers, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        # A national list is tens of megabytes zipped: it is built in a temporary file on disk and sent
+        # from there in blocks, never held in memory (the file goes when the response is closed).
+        spool = tempfile.TemporaryFile()
+        xlsx_write(spool, headers, rows)
+        spool.seek(0)
+        response = FileResponse(spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

@@ -25,7 +25,8 @@ def _levels(model):
 
 
 def order_list(*, user, filters: dict | None = None):
-    queryset = StateOrder.objects.visible_to(user).select_related("region").prefetch_related(_levels(StateOrderLevel))
+    queryset = (StateOrder.objects.visible_to(user).select_related("region", "programme")
+                .prefetch_related(_levels(StateOrderLevel)))
     if filters is not None:
         from orders.filters import StateOrderFilterSet
 
@@ -41,7 +42,7 @@ def open_orders_for_school(*, user):
 def application_list(*, user, filters: dict | None = None):
     queryset = (
         Application.objects.visible_to(user)
-        .select_related("order", "order__region", "school", "contract")
+        .select_related("order", "order__region", "order__programme", "school", "contract")
         .prefetch_related(_levels(ApplicationLevel))
         .order_by("order_id", "submitted_at", "id")
     )
@@ -55,7 +56,7 @@ def application_list(*, user, filters: dict | None = None):
 def contract_list(*, user, filters: dict | None = None):
     queryset = (
         Contract.objects.visible_to(user)
-        .select_related("order", "order__region", "school", "application")
+        .select_related("order", "order__region", "order__programme", "school", "application")
         .prefetch_related(_levels(ContractLevel), "signatures", "documents")
     )
     if filters is not None:

@@ -68,7 +68,8 @@ def audit_event_list(*, user, filters: dict | None = None):
 
 
 def with_subjects(events) -> list[AuditEvent]:
-    """Load the subjects of a page of events (one query per type; a deleted subject stays None)."""
+    """Load the subjects of a page of events (one query per type, with the rows their names read; a
+    deleted subject stays None)."""
     events = list(events)
     wanted: dict[int, set[str]] = {}
     for event in events:
@@ -81,7 +82,10 @@ def with_subjects(events) -> list[AuditEvent]:
         numeric = model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField",
                                                           "BigIntegerField", "SmallIntegerField")
         keys = [key for key in ids if key.isdigit()] if numeric else list(ids)
-        for obj in model._default_manager.filter(pk__in=keys):
+        # A subject's name often reads a related row (an act's number is its contract's): joined here,
+        # so that a page of events costs one query per type, not one per event.
+        related = [field.name for field in model._meta.concrete_fields if field.many_to_one and not field.null]
+        for obj in model._default_manager.filter(pk__in=keys).select_related(*related):
             found[(type_id, str(obj.pk))] = obj
     for event in events:
         event.loaded_subject = found.get((event.content_type_id, event.object_id))

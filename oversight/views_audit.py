@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from core.exports import FORMATS, export_response
 from core.models import PublishedHead
+from core.pagination import keyset_page
 from oversight import selectors
 from oversight.api.views import verify_payload
 from oversight.exports import audit_export_rows
@@ -43,13 +44,14 @@ def audit_list(request):
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return export_response(fmt=fmt, filename=f"audit-{timezone.localdate():%Y-%m-%d}", **audit_export_rows(events))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, events, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     query.pop("export", None)
     rows = [(event, describe(event)) for event in selectors.with_subjects(page)]
     return render(request, "oversight/audit_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "total": page.paginator.count,
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "total": page.total,
         "everything": selectors.sees_everything(request.user),
     })
 

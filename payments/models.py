@@ -177,7 +177,7 @@ class Payment(models.Model):
                 name="payment_approved_before_money_moves",
             ),
         ]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["-prepared_at", "-id"], name="payment_list_order")]
 
     def __str__(self) -> str:
         return self.reference

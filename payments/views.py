@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from acts.pdf import money
 from core.errors import DomainError
 from core.exports import export_response
 from core.money import ZERO
+from core.pagination import keyset_page
 from core.roles import Role
 from core.scoping import allowed_actions, denial, effective_role, may
 from core.selectors import audit_events_for
@@ -42,7 +42,7 @@ PAGE_SIZE = 50
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return keyset_page(request, queryset, PAGE_SIZE)
 
 
 def _form_error(request, form) -> None:

@@ -164,6 +164,7 @@ class RiskFlag(models.Model):
         indexes = [
             models.Index(fields=["code", "status"]),
             models.Index(fields=["last_run", "status"]),
+            models.Index(fields=["-last_run", "code", "id"], name="risk_flag_list_order"),
         ]
 
     def __str__(self) -> str:

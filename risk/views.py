@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from core.decorators import role_required
 from core.exports import FORMATS, export_response
 from core.models import localized
+from core.pagination import keyset_page
 from core.scoping import may
 from oversight.choices import SubjectKind
 from oversight.models import MonitoringCase
@@ -99,12 +100,13 @@ def flag_list(request):
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return _export(flags, fmt)
-    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(request, flags, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     query.pop("export", None)
     return render(request, "risk/flag_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count,
+        "form": form, "page": page, "query": query.urlencode(), "total": page.total,
         "rows": [(flag, explain(flag)) for flag in page],
     })
 

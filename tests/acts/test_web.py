@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from acts.choices import ActStatus
 from acts.models import Act, ActLine, InspectionItem
 from acts.services import act_build, act_submit
+from acts.views import LINES_PAGE
 from tests.acts.conftest import OCTOBER, TODAY
 from tests.acts.factories import make_contract, make_enrolment, make_finding
 
@@ -113,9 +114,35 @@ class ActPageTests:
             client.get(f"/en/acts/{act.pk}/")  # warm caches (content types, sessions)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(f"/en/acts/{act.pk}/")
-            assert response.status_code == 200 and response.content.count(b"data-line=") == size
+            assert response.status_code == 200 and response.content.count(b"data-line=") == min(size, LINES_PAGE)
             counts[size] = len(queries)
         assert counts[10] == counts[1000], counts
+
+    def test_a_big_acts_lines_come_a_page_at_a_time_each_once_numbered_on(self, client, region_astana, department_user):
+        """An act of 1 000 lines shows 200; "Show more lines" loads the next 200 (HTMX) until the last."""
+        import re
+
+        from tests.factories import make_school, make_user
+
+        school = make_school(region=region_astana, name="Big")
+        user = make_user("school_big", role="school", school=school)
+        bulk_enrolments(school, 1000)
+        act = act_submit(act=act_build(contract=make_contract(school=school), month=OCTOBER, actor=user, today=TODAY),
+                         actor=user, today=TODAY)
+        client.force_login(department_user)
+        html = client.get(f"/en/acts/{act.pk}/").content.decode()
+        seen, numbers, pages = [], [], 0
+        while True:
+            pages += 1
+            seen += [int(pk) for pk in re.findall(r'data-line="(\d+)"', html)]
+            numbers += [int(n) for n in re.findall(r'data-line="\d+"[^>]*>\s*(?:<td>.*?</td>)?\s*<td>(\d+)</td>', html)]
+            more = re.search(r'data-testid="more-lines".*?hx-get="([^"]+)"', html, re.DOTALL)
+            if not more:
+                break
+            html = client.get(more.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true").content.decode()
+        expected = list(act.lines.filter(version=act.version).order_by("level", "grade", "pupil_name", "id")
+                        .values_list("pk", flat=True))
+        assert pages == 5 and seen == expected and numbers == list(range(1, 1001))
 
 
 class InspectionPageTests:

@@ -60,7 +60,7 @@ class FindingListTests:
         text = b"".join(response.streaming_content).decode("utf-8-sig")
         assert "86.10, which is not education" in text and "court" not in text
         response = client.get("/en/checks/findings/", {"export": "xlsx", "code": "S04"})
-        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
         assert [row[1] for row in rows[1:]] == ["S04"] and "620 pupils are active" in rows[1][11]
 
     def test_pupil_findings_show_the_pupil(self, client, school_a, operator_user):

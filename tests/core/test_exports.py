@@ -69,7 +69,7 @@ class ContingentExportTests:
         client = self.client(school_user)
         body = b"".join(client.get("/kk/contingent/?export=csv").streaming_content).decode("utf-8-sig")
         assert f"'{PAYLOAD}" in body and f",{PAYLOAD}" not in body and f'"{PAYLOAD}' not in body
-        sheet = load_workbook(io.BytesIO(client.get("/kk/contingent/?export=xlsx").content)).active
+        sheet = load_workbook(io.BytesIO(b"".join(client.get("/kk/contingent/?export=xlsx").streaming_content))).active
         cell = sheet.cell(row=2, column=2)
         assert (cell.value, cell.data_type) == ("'" + PAYLOAD, "s")
 

@@ -110,7 +110,7 @@ class PaymentTests:
         assert rows[0] == REGISTRY_HEADERS
         assert rows[1][0] == payment.reference and Decimal(rows[1][4]) == payment.amount
         response = client.get(f"/en/payments/registries/{registry.pk}/export/xlsx/")
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         values = list(sheet.iter_rows(values_only=True))
         assert list(values[0]) == REGISTRY_HEADERS and Decimal(str(values[1][4])) == payment.amount
 

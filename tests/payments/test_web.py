@@ -146,7 +146,7 @@ class ReportPageTests:
         pdf = client.get(f"/kk/payments/reports/{report.pk}/download/pdf/")
         assert pdf.content.startswith(b"%PDF-")
         xlsx = client.get(f"/kk/payments/reports/{report.pk}/download/xlsx/")
-        assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+        assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content).startswith(b"PK")
 
 
 class ConfirmationDialogTests:

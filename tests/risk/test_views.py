@@ -144,7 +144,7 @@ class OperatorsAndMonitorsTests:
         rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
         assert len(rows) == 2 and rows[1][1] == "R01" and rows[1][6] == flagged["iins"]["R01"]
         response = client.get(reverse("risk:flag-list") + "?export=xlsx")
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # streamed from disk
         assert sheet.max_row == 1 + RiskFlag.objects.count()
 
     def test_the_api_lists_flags_with_evidence_and_replays_them(self, flagged, api_as, monitor_user):

@@ -61,7 +61,7 @@ class SchoolDirectoryTests:
         assert response["Content-Disposition"].endswith('.csv"')
         assert school_a.bin in text and school_b.bin not in text
         response = page(client, department_user, "/en/schools/", export="xlsx")
-        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
         assert rows[0][0] == "BIN" and [row[0] for row in rows[1:]] == [school_a.bin]
 
 

@@ -1,6 +1,6 @@
 """``make bench``: the load test (see ``bench/load.py``).
 
-    python manage.py bench_load [--users 50] [--minutes 10] [--keep] [--here]
+    python manage.py bench_load [--users 50] [--minutes 10] [--throughput-seconds 60] [--keep] [--here]
 
 Creates the database ``eqazyna_bench_load`` on the same PostgreSQL server, migrates it, runs the
 load test there in a child process and drops the database (unless ``--keep``); ``--here`` uses the
@@ -30,14 +30,17 @@ class Command(BaseCommand):
         parser.add_argument("--minutes", type=float, default=10.0)
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
         parser.add_argument("--here", action="store_true", help="use the current database")
+        parser.add_argument("--throughput-seconds", type=int, default=60,
+                            help="then the throughput of a scoped 50-row list against the regions floor, each this "
+                                 "long (0: skip)")
 
-    def handle(self, *args, users, minutes, keep, here, **options):
+    def handle(self, *args, users, minutes, keep, here, throughput_seconds, **options):
         if users < 1 or minutes <= 0:
             raise CommandError("--users and --minutes must be positive")
         if here:
             from bench.load import run
 
-            if not run(users=users, minutes=minutes, write=self.stdout.write):
+            if not run(users=users, minutes=minutes, write=self.stdout.write, throughput_seconds=throughput_seconds):
                 raise CommandError("the load test missed its target")
             return
         self._recreate(drop_only=False)
@@ -46,7 +49,8 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         try:
             subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-            result = subprocess.run([*manage, "bench_load", "--here", "--users", str(users), "--minutes", str(minutes)], env=env)
+            result = subprocess.run([*manage, "bench_load", "--here", "--users", str(users), "--minutes", str(minutes),
+                                     "--throughput-seconds", str(throughput_seconds)], env=env)
             if result.returncode != 0:
                 raise CommandError("the load test failed or missed its target")
         except subprocess.CalledProcessError as exc:
