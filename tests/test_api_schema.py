@@ -193,6 +193,35 @@ class CheckedAPIClientTests:
             check_response(response)
 
 
+# --- the check every API test runs ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class CheckedAPIClientTests:
+    def test_a_conforming_answer_passes_and_is_recorded(self, api_as, school_user):
+        from tests.openapi import checked_answers
+
+        response = api_as(school_user).get("/api/v1/me/")
+        assert response.status_code == 200
+        assert ("GET", "/api/v1/me/", 200) in checked_answers
+
+    def test_an_answer_missing_a_required_field_is_a_violation(self, api_as, school_user):
+        from tests.openapi import SchemaViolation, check_response
+
+        response = api_as(school_user).get("/api/v1/me/")
+        response.content = response.content.replace(b'"role"', b'"rank"')
+        with pytest.raises(SchemaViolation, match="GET /api/v1/me/"):
+            check_response(response)
+
+    def test_an_undocumented_status_is_a_violation(self, api_as, school_user):
+        from tests.openapi import SchemaViolation, check_response
+
+        response = api_as(school_user).get("/api/v1/me/")
+        response.status_code = 418
+        with pytest.raises(SchemaViolation, match="status not documented"):
+            check_response(response)
+
+
 # --- the main flows, chained by the links between operations ------------------------------------
 
 
