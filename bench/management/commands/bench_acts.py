@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from bench.scratch import scratch_database_recreate
 from core.db import database_url
 
 BENCH_DATABASE = "eqazyna_bench_acts"
@@ -47,7 +48,7 @@ class Command(BaseCommand):
             return
         if connection.settings_dict["NAME"] == BENCH_DATABASE:
             raise CommandError("already inside the benchmark database")
-        self._recreate(drop_only=False)
+        scratch_database_recreate(BENCH_DATABASE)
         env = dict(os.environ, DATABASE_URL=database_url(BENCH_DATABASE), DJANGO_SETTINGS_MODULE="eqazyna.settings")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         try:
@@ -62,14 +63,4 @@ class Command(BaseCommand):
             raise CommandError(f"benchmark setup failed: {exc}") from None
         finally:
             if not keep:
-                self._recreate(drop_only=True)
-
-    def _recreate(self, *, drop_only: bool) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [BENCH_DATABASE],
-            )
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-            if not drop_only:
-                cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+                scratch_database_recreate(BENCH_DATABASE, drop_only=True)

@@ -15,8 +15,8 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
+from bench.scratch import scratch_database_recreate
 from core.db import database_url
 
 BENCH_DATABASE = "eqazyna_bench_load"
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             if not run(users=users, minutes=minutes, write=self.stdout.write, throughput_seconds=throughput_seconds):
                 raise CommandError("the load test missed its target")
             return
-        self._recreate(drop_only=False)
+        scratch_database_recreate(BENCH_DATABASE)
         env = dict(os.environ, DATABASE_URL=database_url(BENCH_DATABASE), DJANGO_SETTINGS_MODULE="eqazyna.settings",
                    DEBUG="false", LOG_LEVEL="WARNING")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
@@ -57,12 +57,4 @@ class Command(BaseCommand):
             raise CommandError(f"load test setup failed: {exc}") from None
         finally:
             if not keep:
-                self._recreate(drop_only=True)
-
-    def _recreate(self, *, drop_only: bool) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                           [BENCH_DATABASE])
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-            if not drop_only:
-                cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+                scratch_database_recreate(BENCH_DATABASE, drop_only=True)
