@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from core.audit_actions import action_choices
 from core.form_styles import BootstrapFormMixin
 from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from schools.widgets import SchoolAutocomplete
 
 
 class AuditSearchForm(BootstrapFormMixin, forms.Form):
     """The audit page's filters (the filtering itself is ``oversight.filters.AuditEventFilterSet``)."""
 
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    school_bin = forms.CharField(label=_("school (name or BIN)"), max_length=12, required=False, widget=SchoolAutocomplete)
     object_type = forms.CharField(label=_("object type"), max_length=100, required=False,
                                   help_text=_("app_label.model, e.g. orders.contract"))
     object_id = forms.CharField(label=_("object id"), max_length=64, required=False)
@@ -29,7 +30,7 @@ class CaseSearchForm(BootstrapFormMixin, forms.Form):
     status = forms.MultipleChoiceField(label=_("status"), choices=CaseStatus.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 3}))
     ground = forms.ChoiceField(label=_("ground"), choices=[("", _("any ground")), *CaseGround.choices], required=False)
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    school = forms.CharField(label=_("school (name or BIN)"), max_length=200, required=False, widget=SchoolAutocomplete)
 
 
 class CaseOpenForm(BootstrapFormMixin, forms.Form):
