@@ -117,9 +117,11 @@ class BigListSortingTests:
         from oversight.views_audit import AUDIT_SORTING
         from payments.models import Payment
         from payments.views import PAYMENT_SORTING
+        from risk.models import RiskFlag
+        from risk.views import FLAG_SORTING
 
         for model, sorting in ((Act, ACT_SORTING), (Finding, FINDING_SORTING), (Enrolment, ENROLMENT_SORTING),
-                               (AuditEvent, AUDIT_SORTING), (Payment, PAYMENT_SORTING)):
+                               (AuditEvent, AUDIT_SORTING), (Payment, PAYMENT_SORTING), (RiskFlag, FLAG_SORTING)):
             for key in sorting.columns:
                 for descending in (False, True):
                     ordering = sorting.ordering(key, descending)
