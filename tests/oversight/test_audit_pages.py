@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.choices import UserEvent
@@ -81,6 +83,16 @@ class AuditPageTests:
         assert AuditEvent.objects.count() == 4 and AuditEvent.objects.filter(action="signed_in").count() == 1
         assert 'data-intact="true"' in verified and "4 events" in verified
         assert client.get("/en/oversight/audit/?export=csv").status_code == 200
+
+    def test_the_object_type_is_picked_by_name_and_the_events_sort_both_ways(self, client, events, monitor_user, school_a):
+        client.force_login(monitor_user)
+        page = client.get("/kk/oversight/audit/", {"object_type": "schools.school", "sort": "seq"}).content.decode()
+        assert '<option value="schools.school" selected>Мектеп</option>' in page
+        assert '<optgroup label="Мектептер">' in page
+        oldest = [int(n) for n in re.findall(r'data-testid="audit-row"[^>]*>\s*<td[^>]*>(\d+)</td>', page)]
+        assert oldest == sorted(oldest) and len(oldest) == 2 and 'aria-sort="ascending"' in page
+        newest = client.get("/kk/oversight/audit/", {"object_type": "schools.school", "sort": "-seq"}).content.decode()
+        assert [int(n) for n in re.findall(r'data-testid="audit-row"[^>]*>\s*<td[^>]*>(\d+)</td>', newest)] == oldest[::-1]
 
     def test_a_school_sees_no_audit_page_and_a_department_only_its_region(self, client, events, school_user, department_user,
                                                                          region_almaty):
