@@ -22,8 +22,8 @@ class AuditSearchForm(BootstrapFormMixin, forms.Form):
     object_id = forms.CharField(label=_("object id"), max_length=64, required=False)
     actor = forms.CharField(label=_("who (login)"), max_length=150, required=False)
     action = forms.MultipleChoiceField(label=_("action"), required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
-    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("written from (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("written up to (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
