@@ -52,10 +52,28 @@ class OverdueTests:
             kinds = sorted((item.kind, item.month, item.contract_id) for item in items)
             assert kinds == [("review", OCTOBER, contract.pk), ("submission", dt.date(2025, 9, 1), contract.pk)]
         review = next(i for i in overdue_items(user=school_user, today=today) if i.kind == "review")
-        assert (review.act, review.due_on, review.days_late) == (october, dt.date(2025, 11, 17), 3)
+        assert (review.act_id, review.due_on, review.days_late) == (october.pk, dt.date(2025, 11, 17), 3)
         # The other region sees its own contract: September and October missing.
         other = overdue_items(user=other_department_user, today=today)
         assert sorted((i.kind, i.month) for i in other) == [("submission", dt.date(2025, 9, 1)), ("submission", OCTOBER)]
         assert len(overdue_items(user=operator_user, today=today)) == 4
         # Before the 6th of November October is not late yet.
         assert [i.month for i in overdue_items(user=school_user, today=dt.date(2025, 11, 5))] == [dt.date(2025, 9, 1)]
+
+    def test_the_overdue_list_is_counted_and_sliced_in_the_database_in_one_order(self, contract, other_contract,
+                                                                                 operator_user):
+        """A national list has thousands of rows: the pages and the API count it and read one slice."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        today = dt.date(2026, 3, 20)
+        everything = overdue_items(user=operator_user, today=today)
+        rows = list(everything)
+        assert len(everything) == len(rows) > 4
+        assert [(row.month, row.contract_number) for row in rows] == sorted((row.month, row.contract_number) for row in rows)
+        with CaptureQueriesContext(connection) as queries:
+            page = overdue_items(user=operator_user, today=today)[2:5]
+        assert [row.contract_id for row in page] == [row.contract_id for row in rows[2:5]]
+        assert len(queries) == 2  # the slice, then the schools of its rows
+        # act_due_on's SQL twin agrees with it: every row is past its deadline, and the deadline is the Python one.
+        assert all(row.due_on == act_due_on(row.month) and row.due_on < today for row in rows)
