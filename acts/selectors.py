@@ -200,6 +200,21 @@ def open_act_months(*, user, today: dt.date | None = None) -> list[OpenMonth]:
         return [OpenMonth(contract_id, number, month, status or "") for contract_id, number, month, status in cursor.fetchall()]
 
 
+def open_act_month_figures(*, user, today: dt.date | None = None) -> tuple[int, dt.date | None, int]:
+    """How many ended months ``user`` sees without a submitted act, the nearest deadline not yet passed,
+    and how many are past their deadline: ``open_act_months`` counted in the database (a national
+    list has thousands of rows)."""
+    today = today or timezone.localdate()
+    sub_sql, sub_params = _visible_active_contracts(user)
+    due = day_of_next_month_sql("o.month", SUBMISSION_DAY)
+    rows = OPEN_MONTHS_SQL.replace("{contracts}", sub_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), min({due}) FILTER (WHERE {due} >= %s), count(*) FILTER (WHERE {due} < %s) "
+                       f"FROM ({rows}) o(contract_id, number, month, status)",
+                       [today, today, *sub_params, month_start(today)])
+        return cursor.fetchone()
+
+
 # Overdue, in one query: the open months whose act is late (``act_due_on``'s SQL twin, bound by
 # ``tests/acts/test_deadlines.py``), then the submitted acts whose review is late. A national list
 # has thousands of rows: it is counted and sliced in the database, never built whole in Python.

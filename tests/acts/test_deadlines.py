@@ -4,7 +4,7 @@ import pytest
 
 from acts.deadlines import act_due_on, parse_month, review_due_on, working_day_after
 from acts.models import Holiday
-from acts.selectors import overdue_items
+from acts.selectors import open_act_month_figures, open_act_months, overdue_items
 from acts.services import act_build, act_submit
 from core.calendar import months_between
 from tests.acts.conftest import OCTOBER, TODAY
@@ -77,3 +77,12 @@ class OverdueTests:
         assert len(queries) == 2  # the slice, then the schools of its rows
         # act_due_on's SQL twin agrees with it: every row is past its deadline, and the deadline is the Python one.
         assert all(row.due_on == act_due_on(row.month) and row.due_on < today for row in rows)
+
+    @pytest.mark.parametrize("today", [dt.date(2025, 10, 5), dt.date(2025, 10, 6), dt.date(2025, 11, 20), dt.date(2026, 3, 1)])
+    def test_the_open_months_figures_counted_in_sql_are_those_of_the_listed_months(self, contract, other_contract,
+                                                                                   school_user, operator_user, today):
+        act_build(contract=contract, month=dt.date(2025, 9, 1), actor=school_user, today=TODAY)  # a draft
+        months = open_act_months(user=operator_user, today=today)
+        upcoming = [row.due_on for row in months if row.due_on >= today]
+        assert open_act_month_figures(user=operator_user, today=today) == (
+            len(months), min(upcoming) if upcoming else None, sum(1 for row in months if row.due_on < today))
