@@ -463,7 +463,7 @@ NOBD_DOWNLOAD_DIR = Path(env("NOBD_DOWNLOAD_DIR", str(BASE_DIR / ".data" / "nobd
 NOBD_SNAPSHOT_KEEP = int(env("NOBD_SNAPSHOT_KEEP", "400"))
 # Memory of the nightly comparison of a NOBD file with the history (nobd_import; set for that one
 # statement only). Small on purpose: PostgreSQL then splits the 4 M-row hash join into batches whose
-# hash tables fit in the processor's cache, which measured 20-25 % faster than one 560 MB table
+# hash tables fit in the processor's cache, which measured 10-25 % faster than larger batches
 # (docs/operations.md, "Comparing a NOBD file with the history").
 NOBD_COMPARE_WORK_MEM = env("NOBD_COMPARE_WORK_MEM", "8MB")
 # A queued check run counts as in progress for this long without a sign of life (then a new one may start).
