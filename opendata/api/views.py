@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from core.api.params import StrictQueryParamsMixin
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import ID_REGEX
 from core.parsing import parse_date
@@ -53,8 +54,12 @@ class OpenPagination(PageNumberPagination):
     max_page_size = 1000
 
 
-class OpenAPIMixin:
-    """No authentication, anyone may read; rate limited; ETag/Last-Modified of the publication; CORS open."""
+class OpenAPIMixin(StrictQueryParamsMixin):
+    """No authentication, anyone may read; rate limited; ETag/Last-Modified of the publication; CORS open.
+
+    Like every view of the portal's API, an open endpoint refuses a query parameter it does not know (400,
+    ``unknown_parameter``, ``core.api.params``): a misspelt filter must not answer a question nobody asked.
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]

@@ -126,10 +126,12 @@ def _item(level: str, quantity: int, norm: Decimal) -> dict:
 
 
 def _tender(order: PublicOrder, buyer: dict, tenderers: list[dict]) -> dict:
-    title = order.title or f"{order.programme_code} {order.school_year_label}"
+    title = order.title_ru or order.title or f"{order.programme_code} {order.school_year_label}"
+    variants = {f"title_{code}": value for code, value in (("kk", order.title), ("en", order.title_en)) if value}
     tender = {
         "id": str(order.id),
         "title": title,
+        **variants,
         "status": TENDER_STATUS.get(order.status, "active"),
         "procuringEntity": _reference(buyer),
         "value": money(order.budget),
