@@ -93,7 +93,8 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = public.PublicOrder
-        fields = ["id", "region", "school_year", "programme_code", "title", "title_kk", "title_ru", "title_en", "status", "budget", "committed_amount",
+        fields = ["id", "region", "school_year", "programme_code", "title", "title_kk", "title_ru", "title_en", "status",
+                  "budget", "committed_amount",
                   "places", "approved_places", "sen_coefficient", "applications_open_at", "applications_close_at",
                   "service_start", "service_end", "published_at", "levels"]
 

@@ -34,7 +34,7 @@ from opendata import filters, selectors
 from opendata.api import serializers as s
 from opendata.files import TABLE_NAMES, directory_of
 from opendata.models import PublicSchool
-from opendata.ocds.releases import package_metadata, record_of
+from opendata.ocds.releases import package_metadata, record_of, releases_by_ocid
 
 BIN_REGEX = "[0-9]{12}"
 
@@ -366,7 +366,8 @@ class OcdsRecordPackageView(OpenAPIMixin, APIView):
         queryset = _ocds_filters(request, selectors.ocds_records()).order_by("ocid")
         items, links = _page(request, queryset, page_size=20)
         package = package_metadata(uri=request.build_absolute_uri(), published=_published())
-        package["records"] = [record_of(record, _release_url(request)) for record in items]
+        releases = releases_by_ocid([record.ocid for record in items])
+        package["records"] = [record_of(record, _release_url(request), releases[record.ocid]) for record in items]
         if links:
             package["links"] = links
         return Response(package)

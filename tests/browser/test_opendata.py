@@ -15,7 +15,7 @@ class OpenDataBrowserTests:
         page.goto(f"{live_server.url}/{language}/")
         page.click("[data-testid=open-data-link]")
         page.wait_for_url(f"**/{language}/open/")
-        assert page.locator("[data-testid=open-country-pupils]").inner_text() == "9"
+        assert page.locator("[data-testid=open-country-pupils]").inner_text() == "15"
         page.click(f"[data-testid=open-table-regions] a[href='/{language}/open/regions/{school_a.region_id}/']")
         page.wait_for_url(f"**/open/regions/{school_a.region_id}/")
         page.click(f"[data-testid=open-school-link][href='/{language}/open/schools/{school_a.bin}/']")
