@@ -15,8 +15,10 @@ from the figures published next to it: a school's total minus its other levels, 
 minus its other schools. Each public table is a tree of sums (``Relation``: a total and its parts);
 ``withhold`` applies the rule to a whole tree at once: in any relation where exactly one cell (a
 part or the total) is withheld, the smallest other part is withheld too (or the total, when there is
-no other part), and again until no relation has a lone withheld cell. A cell withheld this way is
-over 5 or more pupils: it reads ``x`` (``Mark.WITHHELD``), and its value is not stored either.
+no other part), and again until no relation has a lone withheld cell. A cell withheld this way (over
+5 or more pupils, or none) reads ``x`` (``Mark.WITHHELD``), and its value is not stored either.
+The smallest part over ``SAFE_PUPILS`` or more is taken when there is one: an ``x`` over 5 to 8 pupils
+would let a reader narrow the ``<5`` it protects (a ``<5`` and an ``x`` summing to 6 are 1 and 5).
 ``linked`` names cells that must share a fate (the accepted, paid and recovered money of one row,
 which can be equal): withholding one withholds them all.
 """
@@ -30,6 +32,9 @@ from decimal import Decimal
 from opendata.choices import Mark
 
 MIN_PUPILS = 5
+# A complementary cell over at least this many pupils keeps a ``<5`` it protects anywhere in 1..4: the two sum to
+# at least 1 + SAFE_PUPILS, and the ``x`` is known to be 5 or more, so the ``<5`` can be up to 4 still.
+SAFE_PUPILS = 2 * MIN_PUPILS - 1
 SMALL_TEXT = "<5"
 WITHHELD_TEXT = "x"
 
@@ -78,8 +83,9 @@ def withhold(values: dict, pupils: dict, relations: Iterable[Relation],
 
     ``values`` and ``pupils`` map each cell (any hashable key, in a deterministic order) to its value
     and the number of pupils it is over. A cell over 1 to 4 pupils reads ``<5``; then, while some
-    relation has exactly one withheld cell, its smallest other part (ties: a non-zero value first,
-    then the earliest cell) — or its total, when every part is withheld — reads ``x``.
+    relation has exactly one withheld cell, its smallest other part — one over ``SAFE_PUPILS`` or more
+    first, then a non-zero value, then the earliest cell — or its total, when every part is withheld,
+    reads ``x``.
     """
     order = {key: index for index, key in enumerate(values)}
     small = {key for key in values if is_small(pupils.get(key, 0))}
@@ -100,7 +106,7 @@ def withhold(values: dict, pupils: dict, relations: Iterable[Relation],
             if sum(cell in withheld for cell in cells) != 1:
                 continue
             candidates = [part for part in relation.parts if part not in withheld] or [relation.total]
-            hide(min(candidates, key=lambda key: (values[key] == 0, values[key], order[key])))
+            hide(min(candidates, key=lambda key: (pupils.get(key, 0) < SAFE_PUPILS, values[key] == 0, values[key], order[key])))
             changed = True
     return {key: Figure(None, Mark.SMALL) if key in small
             else Figure(None, Mark.WITHHELD) if key in withheld

@@ -51,12 +51,18 @@ class WithholdTests:
         assert recoverable(_equations(relations), small_only) == {("level", 0, 0, 1)}
 
     def test_the_next_smallest_level_is_withheld_with_it_and_reads_x(self):
-        values, relations = _tree([[[5, 2, 9]], [[9, 8]]])
+        values, relations = _tree([[[6, 2, 5]], [[9, 8]]])
         figures = withhold(values, values, relations)
         assert figures[("level", 0, 0, 1)].mark == Mark.SMALL and figures[("level", 0, 0, 1)].value is None
-        assert figures[("level", 0, 0, 0)].mark == Mark.WITHHELD and figures[("level", 0, 0, 0)].value is None
-        assert figures[("level", 0, 0, 2)].value == 9 and figures[("school", 0, 0)].value == 16
+        assert figures[("level", 0, 0, 2)].mark == Mark.WITHHELD and figures[("level", 0, 0, 2)].value is None
+        assert figures[("level", 0, 0, 0)].value == 6 and figures[("school", 0, 0)].value == 13
         assert not recoverable(_equations(relations), _withheld(figures))
+
+    def test_a_level_of_nine_pupils_or_more_is_preferred_so_that_the_small_one_can_still_be_one_to_four(self):
+        """With 5 withheld, 2 + 5 = 7 and "x ≥ 5" would leave the <5 at 1 or 2; with 9, anything from 1 to 4."""
+        values, relations = _tree([[[5, 2, 9]], [[9, 8]]])
+        figures = withhold(values, values, relations)
+        assert figures[("level", 0, 0, 2)].mark == Mark.WITHHELD and figures[("level", 0, 0, 0)].value == 5
 
     def test_a_small_region_takes_the_next_smallest_region_and_its_school_down_with_it(self):
         """Country 9 − region 7 would tell the region of 2 pupils; the region of 7 has one school of 7."""
