@@ -91,6 +91,26 @@ class OpenApiTests:
         assert client.get(f"{BASE}contracts/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
         assert client.get(f"{BASE}contracts/", {"page": 1}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
 
+    def test_an_answer_is_served_from_the_cache_until_the_next_publication_and_each_language_has_its_own(
+            self, published, client, django_assert_num_queries):
+        from opendata.models import PublicContract
+        from opendata.services import publication_refresh
+        from tests.opendata.conftest import AS_OF
+
+        first = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        with django_assert_num_queries(1):  # the latest publication; the answer comes from the cache
+            again = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        assert again.content == first.content and again["ETag"] == first["ETag"]
+        assert "Accept-Language" in first["Vary"]
+        assert client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="en")["ETag"] != first["ETag"]
+        assert client.get(f"{BASE}contracts/", {"shcool": "1"}).status_code == 400  # parameters are checked first
+        number = published["contracts"][0].number
+        PublicContract.objects.filter(number=number).update(places=999)  # not published: the cache still answers
+        assert b'"places":999' not in client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru").content
+        publication_refresh(trigger="command", as_of=AS_OF)
+        fresh = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        assert fresh["ETag"] != first["ETag"] and fresh.json()["count"] == first.json()["count"]
+
     def test_a_new_publication_changes_the_etag(self, published, client):
         from opendata.services import publication_refresh
         from tests.opendata.conftest import AS_OF
@@ -117,6 +137,11 @@ class OpenApiTests:
         assert open_schema["info"]["title"] == "E-Qazyna open data API"
         assert open_schema["paths"] and all(path.startswith("/api/open/v1/") for path in open_schema["paths"])
         assert "/api/open/v1/ocds/releases/" in open_schema["paths"]
+        from drf_spectacular.validation import validate_schema
+
+        validate_schema(open_schema)  # a valid OpenAPI 3 document (raises otherwise)
+        figure = open_schema["components"]["schemas"]["Contingent"]["properties"]["pupils"]
+        assert figure["oneOf"][1]["enum"] == ["<5", "x"]
         portal_schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
         assert not [path for path in portal_schema["paths"] if path.startswith("/api/open/")]
 
