@@ -3,7 +3,7 @@ and downloads a file, in a real browser. Screenshots go to test-artifacts/screen
 
 import pytest
 
-from tests.opendata.conftest import _open_data_files, portal_data, published  # noqa: F401 - the published portal
+from tests.opendata.conftest import _open_data_files, portal_data, published, school_c  # noqa: F401 - the published portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
