@@ -4,7 +4,8 @@ Every page is read from the public tables of the latest publication (``opendata.
 come with the table they draw.
 
 A page's content changes only with the publication: each template keeps its content block in the shared
-cache (``{% cache %}``) under ``page_key`` (the publication, the language, the URL). The view hands the
+cache (``{% cache %}``) under ``page_key`` (the publication, the language, the URL) — not the search, whose
+free-text query would let anyone fill the cache. The view hands the
 template querysets (lazy) and ``Lazy`` values, so a page served from the cache runs no query but the
 publication's and the 404 check's. The header (the user's menu, the CSRF token) is never cached.
 """

@@ -57,9 +57,6 @@ class OpenPagination(PageNumberPagination):
     max_page_size = 1000
 
 
-# How long a rendered answer is kept in the shared cache. The key holds the publication, so a new one is never
-# served an old answer; this only bounds the memory answers of superseded publications hold.
-ANSWER_CACHE_SECONDS = 3600
 
 
 def _answer_key(request, publication) -> str:
@@ -114,7 +111,9 @@ class OpenAPIMixin(StrictQueryParamsMixin):
             key = self.answer_key or _answer_key(request, publication)
             if isinstance(response, Response) and request.method == "GET" and not self.answer_cached:
                 response.render()
-                cache.set(key, (response.content, response["Content-Type"]), ANSWER_CACHE_SECONDS)
+                # As long as shared caches may keep it: the key holds the publication, so a new one is never served an
+                # old answer; the short life bounds the memory that answers to free-text filters (q, contract…) take.
+                cache.set(key, (response.content, response["Content-Type"]), settings.OPEN_DATA_MAX_AGE)
             etag = f'"{publication.pk}-{key.rpartition(":")[2][:16]}"'
             last_modified = int(publication.finished_at.timestamp())  # HTTP dates have whole seconds
             response["ETag"] = etag
