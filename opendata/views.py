@@ -57,7 +57,8 @@ class Lazy:
 def _context(request, **extra) -> dict:
     publication = selectors.latest_publication()
     parts = [connection.settings_dict["NAME"], str(publication.pk) if publication else "-",
-             publication.finished_at.isoformat() if publication else "", get_language() or "", request.get_full_path()]
+             publication.finished_at.isoformat() if publication else "", get_language() or "",
+             request.path]  # not the query string: the cached pages read none, and junk must not fill the cache
     return {"publication": publication, "page_key": hashlib.sha256("\n".join(parts).encode()).hexdigest(),
             "page_cache_seconds": PAGE_CACHE_SECONDS, **extra}
 
