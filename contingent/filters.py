@@ -6,9 +6,7 @@ import re
 from collections.abc import Callable
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from contingent.choices import PupilCategory, SnapshotStatus
@@ -53,14 +51,6 @@ class IinFilter(LookupFilter):
         super().__init__(parse=iin_q(field_name), field_name=field_name, **kwargs)
 
 
-def _visible_schools(request):
-    from schools.models import School
-
-    if request is None:
-        return School.objects.none()
-    return School.objects.visible_to(request.user).order_by("name_ru")
-
-
 class EnrolmentFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("IIN or name"), method="filter_q", max_length=100)
     iin = IinFilter(field_name="pupil__iin")
@@ -98,10 +88,8 @@ class EnrolmentFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        # On the page the school is picked from those the user may see (the API takes a BIN, name or id too).
-        request = self.request
-        form.fields["school"].widget = forms.Select(choices=CallableChoiceIterator(lambda: [
-            ("", _("any")), *((school.pk, school.name) for school in _visible_schools(request))]))
+        # The school box is SchoolFilter's autocomplete (the schools the user may see, as they type): a
+        # select of every school would put 850 options on each national page.
         form.fields["has_findings"].widget.choices = [("unknown", _("any")), ("true", _("Yes")), ("false", _("No"))]
         for name, field in form.fields.items():
             css = "form-select form-select-sm" if hasattr(field.widget, "choices") else "form-control form-control-sm"
