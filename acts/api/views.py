@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from acts import selectors, services
@@ -176,7 +176,9 @@ class ActViewSet(SigningPayloadMixin, mixins.ListModelMixin, mixins.RetrieveMode
 class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Lines of acts with the findings that concern them (``blocked``: an open error — not payable).
 
-    Without ``version`` only the lines of each act's current version are listed.
+    Without ``version`` only the lines of each act's current version are listed. ``ordering`` orders the
+    lines of one act: it needs ``act`` (a year of acts is millions of lines; sorting them all by amount
+    or name on each request is not offered — filter by ``iin`` to follow one pupil across acts).
     """
 
     serializer_class = s.ActLineSerializer
@@ -185,6 +187,12 @@ class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
 
     def get_queryset(self):
         return selectors.act_line_list(user=self.request.user, current_only="version" not in self.request.query_params)
+
+    def filter_queryset(self, queryset):
+        params = self.request.query_params
+        if params.get("ordering") and not params.get("act"):
+            raise ValidationError({"ordering": [_("Lines are ordered within one act: give act together with ordering.")]})
+        return super().filter_queryset(queryset)
 
     @extend_schema(summary="Act lines you may see")
     def list(self, request):
