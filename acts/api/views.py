@@ -173,12 +173,17 @@ class ActViewSet(SigningPayloadMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(s.OverdueItemSerializer(selectors.overdue_items(user=request.user), many=True).data)
 
 
+NARROWING = ("act", "iin")  # an index bounds the lines: one act's, one pupil's
+BOUNDED = ("ordering", "decision", "level", "category", "blocked", "q", "version", "programme", "instrument")
+
+
 class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     """Lines of acts with the findings that concern them (``blocked``: an open error — not payable).
 
-    Without ``version`` only the lines of each act's current version are listed. ``ordering`` orders the
-    lines of one act: it needs ``act`` (a year of acts is millions of lines; sorting them all by amount
-    or name on each request is not offered — filter by ``iin`` to follow one pupil across acts).
+    Without ``version`` only the lines of each act's current version are listed. A year of acts is
+    millions of lines: the filters and the ``ordering`` apply to the lines of one act (``act``) or of one
+    pupil (``iin``), both read by an index; over all lines they are refused (400) rather than scanning
+    the table on each request. Without them the list pages through every line by cursor.
     """
 
     serializer_class = s.ActLineSerializer
@@ -190,8 +195,11 @@ class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVie
 
     def filter_queryset(self, queryset):
         params = self.request.query_params
-        if params.get("ordering") and not params.get("act"):
-            raise ValidationError({"ordering": [_("Lines are ordered within one act: give act together with ordering.")]})
+        narrowed = any(params.get(name) for name in NARROWING)
+        unbounded = [name for name in BOUNDED if params.get(name) and not narrowed]
+        if unbounded:
+            raise ValidationError({unbounded[0]: [
+                _("Filter and order the lines of one act or one pupil: give act or iin as well.")]})
         return super().filter_queryset(queryset)
 
     @extend_schema(summary="Act lines you may see")
