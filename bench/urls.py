@@ -23,9 +23,11 @@ class FloorView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request, table: str):
-        if table not in FLOOR_TABLES:
-            raise Http404
-        model = apps.get_model(FLOOR_TABLES[table])
+        """``table``: a name of ``FLOOR_TABLES``, or any model as ``app_label.Model``."""
+        try:
+            model = apps.get_model(FLOOR_TABLES.get(table, table))
+        except (LookupError, ValueError):
+            raise Http404 from None
         columns = [field.attname for field in model._meta.concrete_fields]
         return Response(list(model._base_manager.order_by("pk").values(*columns)[:50]))
 
