@@ -268,3 +268,20 @@ class AuditEventListIndexTests:
             client.force_login(user)
             for query in filters:
                 _assert_no_full_scan(client, f"/kk/oversight/audit/?{query}", AUDIT_TABLES, role)
+
+
+PUPIL_TABLES = ("contingent_pupil",)
+PUPIL_QUERIES = ["", "ordering=last_name", "ordering=-last_name", "ordering=birth_date", "ordering=-birth_date",
+                 "ordering=id", "iin=980000001234"]
+
+
+@pytest.mark.slow
+class PupilListIndexTests:
+    def test_every_ordering_and_filter_of_the_pupils_reads_an_index(self, national, api_as):
+        """The 200 000 pupils of ``national``: a school's and a department's through their enrolments (a semi-join)."""
+        for role, user in national.items():
+            api = api_as(user)
+            for query in PUPIL_QUERIES:
+                first = _assert_no_full_scan(api, f"/api/v1/pupils/?{query}", PUPIL_TABLES, role).json()
+                if first["next"]:
+                    _assert_no_full_scan(api, first["next"], PUPIL_TABLES, role)
