@@ -30,7 +30,7 @@ from core.selectors import audit_events_for
 from core.web import attempt, error_text
 
 PAGE_SIZE = 50
-LINES_PAGE = 200  # the lines an act's page shows at once; the next ones load on demand
+LINES_PAGE = 100  # the lines an act's page shows at once (~70 KB of HTML); the next ones load on demand (HTMX)
 OVERDUE_PAGE_SIZE = 100  # a national list of late acts has thousands of rows
 
 

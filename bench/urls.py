@@ -38,6 +38,7 @@ class OpenFloorView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    schema = None  # not part of the API's schema
 
     def get(self, request):
         model = apps.get_model("opendata.PublicContract")
