@@ -244,6 +244,7 @@ class ActLine(models.Model):
         indexes = [  # the API list's order, for all lines and for a school's (core.pagination)
             models.Index(fields=["act", "version", "id"], name="act_line_list_order"),
             models.Index(fields=["school", "act", "version", "id"], name="act_line_school_order"),
+            models.Index(fields=["iin", "act", "version", "id"], name="act_line_by_iin"),  # one pupil across acts
         ]
         verbose_name = _("act line")
         verbose_name_plural = _("act lines")

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from acts import selectors, services
-from acts.choices import LineDecision
 from acts.filters import ActFilterSet, LineFilterSet
 from acts.forms import ActBuildForm, DecideLinesForm, InspectLineForm, ReasonForm
 from acts.models import Act
@@ -34,7 +33,7 @@ from core.web import attempt, error_text
 PAGE_SIZE = 50
 # The act list's sortable column: the month, both ways, on the index ``act_list_order`` (-month, school, -id).
 ACT_SORTING = Sorting({"month": ("month", "-school_id", "id")}, default="-month")
-LINES_PAGE = 200  # the lines an act's page shows at once; the next ones load on demand
+LINES_PAGE = 100  # the lines an act's page shows at once (~70 KB of HTML); the next ones load on demand (HTMX)
 OVERDUE_PAGE_SIZE = 100  # a national list of late acts has thousands of rows
 
 
@@ -89,15 +88,14 @@ def act_detail(request, pk):
         version = min(max(int(request.GET["version"]), 1), act.version)
     line_filter = LineFilterSet(request.GET or None, queryset=selectors.act_lines(act=act, version=version))
     actions = act_actions(act, request.user) if version == act.version else set()
-    counts = {decision: 0 for decision in LineDecision.values}
-    counts.update(selectors.line_decision_counts(line_filter.qs))
+    counts = selectors.line_counts(line_filter.qs)
     inspection = _inspection_context(request, act, version, actions)
     sampled = {entry.line_id for entry in inspection["sample"].entries} if inspection["sample"] else set()
     summary = selectors.act_line_summary(act=act) if actions & {"submit", "decide"} else None
     return render(request, "acts/act_detail.html", {
         "act": act, "version": version, "line_filter": line_filter, "counts": counts,
         "summary": summary, "summary_facts": _summary_facts(summary),
-        "blocked_count": line_filter.qs.filter(blocked=True).count(),
+        "blocked_count": counts["blocked"],
         "submissions": list(selectors.act_submissions(act=act)),
         "actions": actions, "decide_form": DecideLinesForm(), "return_form": ReasonForm(),
         "events": audit_events_for(subject=act), "versions": range(act.version, 0, -1), **inspection,
@@ -111,9 +109,12 @@ def _line_page(request, act, lines, sampled: set[int]) -> dict:
     page = keyset_page(request, lines, LINES_PAGE, count=False)
     first = int(request.GET["n"]) if request.GET.get("n", "").isdigit() else 1
     rows = page.object_list
+    selectors.bind_act(rows, act)
     selectors.attach_findings(rows)
+    select_label = _("Select the line of IIN %(iin)s")  # translated once, not once a line
     for number, line in enumerate(rows, start=first):
         line.number, line.sampled = number, line.pk in sampled
+        line.select_label = select_label % {"iin": line.iin}
     more = None
     if page.has_next():
         more = f"{page.query}&cursor={page.next_cursor}&n={first + len(rows)}".lstrip("&")

@@ -125,11 +125,11 @@ def measure(*, requests: int, write) -> bool:
     rows, ok = [], True
     try:
         with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["*"], DEBUG=False):
-            floor_p50, floor_p95, floor_q, _status, _size = _timed(client, "/bench-floor-open/", requests)
+            floor_p50, floor_p95, floor_q, _status, _size, _cpu = _timed(client, "/bench-floor-open/", requests)
             rows.append(("floor: SELECT … LIMIT 50", "/bench-floor-open/", floor_p50, floor_p95, floor_q, 200, 0, 0.0))
             for label, url in urls():
                 cold = _cold(client, url)
-                p50, p95, queries, status, size = _timed(client, url, requests)
+                p50, p95, queries, status, size, _cpu = _timed(client, url, requests)
                 rows.append((label, url, p50, p95, queries, status, size, cold))
                 ok &= status == 200 and p95 <= TARGET_MS
     finally:

@@ -105,6 +105,66 @@ def build(*, scale: float, seed: int, directory: Path, write) -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
     write(f"  acts of {len(SCHOOL_YEAR_MONTHS)} months: {lines:,} lines; {payments:,} payments: "
           f"{time.monotonic() - step:.1f} s")
+    step = time.monotonic()
+    events = audit_history(operator=operator)
+    write(f"  audit trail: {events:,} events of the past years: {time.monotonic() - step:.1f} s")
+
+
+AUDIT_PER_ENROLMENT = 3  # enrolled, changed, left: over the years of a pupil's schooling
+AUDIT_PER_ACT = 20  # built, rebuilt, submitted, lines decided, accepted, paid… over its versions
+AUDIT_SIGN_INS_PER_SCHOOL = 300
+
+
+def audit_history(*, operator) -> int:
+    """The audit trail of the years before the benchmark's own events: for every enrolment three events,
+    for every act twenty, for every school 300 sign-ins (≈ 2.3 M at national size). Written in one
+    INSERT … SELECT with the chain's trigger switched off for the load (``session_replication_role``, as a
+    restore does: needs the superuser session the embedded server gives) — the trigger appends about a
+    thousand events a second, hours for millions. The events take negative ``seq`` numbers and past dates,
+    before the genesis of the benchmark's own chain, and carry no hashes: ``verify_audit`` would refuse
+    this database, which is the benchmark's alone."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from acts.models import Act
+    from contingent.models import Enrolment
+    from schools.models import School
+
+    types = {model: ContentType.objects.get_for_model(model).pk for model in (Enrolment, Act, School)}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        role = cursor.fetchone()[0]
+        cursor.execute("SET ROLE NONE")  # the session user (RESET ROLE would keep the connection's role option)
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(
+                """
+                INSERT INTO core_auditevent (created_at, actor_id, action, content_type_id, object_id, from_status,
+                                             to_status, reason, data, seq, prev_hash, hash)
+                SELECT timestamptz '2025-08-31 23:00:00+00' - n * interval '7 seconds', actor, action, type, object_id,
+                       '', '', '', '{}'::jsonb, -n, '', ''
+                  FROM (SELECT row_number() OVER () AS n, h.* FROM (
+                          SELECT NULL::bigint AS actor,
+                                 (ARRAY['enrolment_added', 'enrolment_updated', 'enrolment_left'])[k] AS action,
+                                 %(enrolment)s AS type, e.id::text AS object_id
+                            FROM contingent_enrolment e, generate_series(1, %(per_enrolment)s) AS k
+                          UNION ALL
+                          SELECT %(operator)s, (ARRAY['act_built', 'act_submitted', 'act_lines_decided', 'act_accepted',
+                                                      'act_paid'])[1 + k %% 5], %(act)s, a.id::text
+                            FROM acts_act a, generate_series(1, %(per_act)s) AS k
+                          UNION ALL
+                          SELECT %(operator)s, 'signed_in', %(school)s, s.id::text
+                            FROM schools_school s, generate_series(1, %(sign_ins)s) AS k
+                        ) AS h) AS numbered
+                """,
+                {"enrolment": types[Enrolment], "act": types[Act], "school": types[School], "operator": operator.pk,
+                 "per_enrolment": AUDIT_PER_ENROLMENT, "per_act": AUDIT_PER_ACT, "sign_ins": AUDIT_SIGN_INS_PER_SCHOOL},
+            )
+            events = cursor.rowcount
+        finally:
+            cursor.execute("SET session_replication_role = origin")
+            cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+        cursor.execute("VACUUM ANALYZE core_auditevent")
+    return events
 
 
 # --- measurement ---------------------------------------------------------------------------------
@@ -128,7 +188,8 @@ TARGETS = [
     Target("enrolments", "/api/v1/enrolments/", "/kk/contingent/", "enrolments",
            "active_on=2025-11-20&has_findings=true", export=True, same_order=True),
     Target("acts", "/api/v1/acts/", "/kk/acts/", "acts", "status=accepted&month=2025-10", same_order=True),
-    Target("act lines", "/api/v1/act-lines/", None, "act-lines", "decision=accepted"),
+    Target("act lines", "/api/v1/act-lines/", None, "act-lines", "act={act}&blocked=false&ordering=-amount"),
+    Target("pupil's lines", "/api/v1/act-lines/?iin={iin}", None, "act-lines", "decision=accepted&ordering=-amount"),
     Target("findings", "/api/v1/findings/", "/kk/checks/findings/", "findings", "status=open&code=S04", export=True),
     Target("payments", "/api/v1/payments/", "/kk/payments/payments/", "payments", "status=paid", same_order=True),
     Target("audit events", "/api/v1/audit-events/", "/kk/oversight/audit/", "audit-events", "action={action}",
@@ -137,24 +198,55 @@ TARGETS = [
 ]
 
 
-def _timed(client: Client, url: str, requests: int) -> tuple[float, float, int, int, int]:
-    """p50 and p95 in ms over ``requests`` requests, the query count of one, the status and the body size."""
+def _timed(client: Client, url: str, requests: int) -> tuple[float, float, int, int, int, float]:
+    """p50 and p95 in ms over ``requests`` requests, the query count of one, the status, the body size and the
+    median CPU time of this process per request (Python's share, which other processes' load hardly changes)."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
     queries = len(captured.captured_queries)
-    times = []
+    times, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         answer = client.get(url)
         if answer.streaming:
             for _chunk in answer.streaming_content:
                 pass
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     reset_queries()
     times.sort()
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else times[0]
-    return statistics.median(times), p95, queries, response.status_code, len(body)
+    return statistics.median(times), p95, queries, response.status_code, len(body), statistics.median(cpu)
+
+
+def _other_lists() -> list[tuple[str, str]]:
+    """Every other list endpoint of the API (a GET without a path parameter, from the OpenAPI schema) with the
+    model it lists (its floor: a bare ``SELECT … LIMIT 50`` of that table)."""
+    from django.urls import resolve
+    from drf_spectacular.generators import SchemaGenerator
+
+    big = {target.api.partition("?")[0] for target in TARGETS}
+    found = []
+    for path, operations in sorted(SchemaGenerator().get_schema(request=None, public=True)["paths"].items()):
+        if "get" not in operations or "{" in path or not path.startswith("/api/v1/") or path in big:
+            continue
+        cls = getattr(resolve(path).func, "cls", None)
+        serializer = getattr(cls, "serializer_class", None)
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is not None and getattr(resolve(path).func, "actions", {}).get("get") == "list":
+            found.append((path, model._meta.label))
+    return found
+
+
+def _more_lines(client: Client, act) -> str:
+    """The query string of the act page's "Show more lines" link (the second page of its lines)."""
+    import html
+    import re
+
+    page = client.get(f"/kk/acts/{act.pk}/").content.decode()
+    found = re.search(r'data-testid="more-lines".*?hx-get="[^"?]*\?([^"]+)"', page, re.DOTALL)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def _deep_cursor(user, api: str) -> str | None:
@@ -166,7 +258,7 @@ def _deep_cursor(user, api: str) -> str | None:
 
     from core.pagination import _key_values, encode_cursor, ordering_keys
 
-    match = resolve(api)
+    match = resolve(api.partition("?")[0])
     view = match.func.cls(**match.func.initkwargs)
     view.action_map, view.action, view.args, view.kwargs, view.format_kwarg = match.func.actions, "list", (), {}, None
     view.request = Request(APIRequestFactory().get(api))
@@ -202,13 +294,15 @@ def measure(*, requests: int, write) -> bool:
 
     from django.db.models import Count
 
-    from acts.models import Act
+    from acts.models import Act, ActLine
     from core.models import AuditEvent
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403s of lists a role may not read are expected
     users, big_school = _users()
     common = AuditEvent.objects.values("action").order_by().annotate(n=Count("id")).order_by("-n").first()
-    action = common["action"] if common else "none"
+    their_act = Act.objects.filter(school=big_school).order_by("-line_count", "id").first()  # seen by all three roles
+    fill = {"action": common["action"] if common else "none", "act": their_act.pk if their_act else 0,
+            "iin": ActLine.objects.filter(act=their_act).values_list("iin", flat=True).first() or "000000000000"}
     ok = True
     rows = []
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["*"], DEBUG=False):
@@ -216,13 +310,16 @@ def measure(*, requests: int, write) -> bool:
             client = Client()
             client.force_login(user)
             for target in TARGETS:
-                floor_p50, floor_p95, floor_q, _status, _size = _timed(client, f"/bench-floor/{target.floor}/", requests)
-                rows.append((role, target.name, "floor: SELECT … LIMIT 50", floor_p50, floor_p95, floor_q, 200, 1.0))
-                heavy = target.heavy.format(action=action)
-                variants = [("API first page", target.api), ("API heaviest filter", f"{target.api}?{heavy}")]
-                cursor = _deep_cursor(user, target.api)
+                floor_p50, floor_p95, floor_q, _status, _size, floor_cpu = _timed(client, f"/bench-floor/{target.floor}/",
+                                                                                   requests)
+                rows.append((role, target.name, "floor: SELECT … LIMIT 50", floor_p50, floor_p95, floor_q, 200, 1.0,
+                             floor_cpu))
+                api, heavy = target.api.format(**fill), target.heavy.format(**fill)
+                join = "&" if "?" in api else "?"
+                variants = [("API first page", api), ("API heaviest filter", f"{api}{join}{heavy}")]
+                cursor = _deep_cursor(user, api)
                 if cursor:
-                    variants.append(("API deep page (cursor)", f"{target.api}?cursor={cursor}"))
+                    variants.append(("API deep page (cursor)", f"{api}{join}cursor={cursor}"))
                 if target.page:
                     variants += [("page first", target.page), ("page heaviest filter", f"{target.page}?{heavy}")]
                     if cursor and target.same_order:
@@ -231,33 +328,47 @@ def measure(*, requests: int, write) -> bool:
                         variants.append(("page export CSV", f"{target.page}?export=csv"))
                 for label, url in variants:
                     count = 1 if "export" in label else requests
-                    p50, p95, queries, status, _size = _timed(client, url, count)
+                    p50, p95, queries, status, _size, cpu = _timed(client, url, count)
                     ratio = p50 / floor_p50 if floor_p50 else float("inf")
-                    rows.append((role, target.name, label, p50, p95, queries, status, ratio))
+                    rows.append((role, target.name, label, p50, p95, queries, status, ratio, cpu))
                     if status == 200 and "export" not in label and p95 > TARGET_LIST_MS:
                         ok = False
+        others = _other_lists()
+        for role, user in users.items():  # every other list endpoint: its first page
+            client = Client()
+            client.force_login(user)
+            for path, label in others:
+                floor_p50 = _timed(client, f"/bench-floor/{label}/", requests)[0]
+                p50, p95, queries, status, _size, cpu = _timed(client, path, requests)
+                rows.append((role, path.removeprefix("/api/v1/").rstrip("/")[:24], "API first page", p50, p95, queries,
+                             status, p50 / floor_p50 if floor_p50 else float("inf"), cpu))
+                if status == 200 and p95 > TARGET_LIST_MS:
+                    ok = False
         write("")
-        write(f"{'role':<10} {'list':<13} {'variant':<26} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'status':>6} "
-              f"{'× floor':>8}")
-        for role, name, label, p50, p95, queries, status, ratio in rows:
-            write(f"{role:<10} {name:<13} {label:<26} {p50:8.1f} {p95:8.1f} {queries:7d} {status:6d} {ratio:8.1f}")
+        write(f"{'role':<10} {'list':<24} {'variant':<26} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'status':>6} "
+              f"{'× floor':>8} {'CPU ms':>7}")
+        for role, name, label, p50, p95, queries, status, ratio, cpu in rows:
+            write(f"{role:<10} {name:<24} {label:<26} {p50:8.1f} {p95:8.1f} {queries:7d} {status:6d} {ratio:8.1f} "
+                  f"{cpu:7.1f}")
         write("")
         client = Client()
         client.force_login(users["operator"])
         act = Act.objects.order_by("-line_count", "id").first()
+        floor_p50 = _timed(client, "/bench-floor/act-lines/", requests)[0]
         for label, url in [(f"act #{act.pk} ({act.line_count} lines)", f"/kk/acts/{act.pk}/"),
+                           (f"act #{act.pk}: the next lines (HTMX)", f"/kk/acts/{act.pk}/lines/?{_more_lines(client, act)}"),
                            (f"school #{big_school.pk} dossier", f"/kk/schools/{big_school.pk}/")]:
-            p50, p95, queries, status, size = _timed(client, url, max(requests // 2, 3))
+            p50, p95, queries, status, size, cpu = _timed(client, url, max(requests // 2, 3))
             write(f"detail {label:<40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries  {size / 1024:.0f} KB "
-                  f"(status {status}) [target < {TARGET_DETAIL_MS} ms]")
+                  f"CPU {cpu:.1f} ms  {p50 / floor_p50:.1f} × floor (status {status}) [target < {TARGET_DETAIL_MS} ms]")
             ok &= status == 200 and p95 < TARGET_DETAIL_MS
         # The home pages: each role's work list and charts over everything it sees (composite pages, like the details).
         for role, user in users.items():
             client = Client()
             client.force_login(user)
-            p50, p95, queries, status, size = _timed(client, "/kk/", max(requests // 2, 3))
+            p50, p95, queries, status, size, cpu = _timed(client, "/kk/", max(requests // 2, 3))
             write(f"home   {role:<40} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries  {size / 1024:.0f} KB "
-                  f"(status {status}) [target < {TARGET_DETAIL_MS} ms]")
+                  f"CPU {cpu:.1f} ms  {p50 / floor_p50:.1f} × floor (status {status}) [target < {TARGET_DETAIL_MS} ms]")
             ok &= status == 200 and p95 < TARGET_DETAIL_MS
     write(f"targets (list p95 ≤ {TARGET_LIST_MS} ms, detail and home < {TARGET_DETAIL_MS} ms): {'PASS' if ok else 'MISSED'}")
     return ok

@@ -46,6 +46,10 @@ class Pupil(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [  # the pupils list's orders (core.pagination; tests/test_explain.py)
+            models.Index(fields=["last_name", "first_name", "id"], name="pupil_list_order"),
+            models.Index(fields=["birth_date", "id"], name="pupil_by_birth_date"),
+        ]
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
 

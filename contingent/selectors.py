@@ -47,7 +47,12 @@ def enrolment_get(*, user, pk) -> Enrolment:
 
 
 def pupil_list(*, user, filters: dict | None = None):
-    queryset = Pupil.objects.visible_to(user).distinct().order_by("last_name", "first_name", "id")
+    visible = Pupil.objects.visible_to(user)
+    if visible.query.where:
+        # Scoped through the enrolments (Pupil.scope): the pupils of the enrolments the user sees, as a semi-join
+        # over the enrolments' index — DISTINCT over the joined rows would sort every pupil for a page of 50.
+        visible = Pupil.objects.filter(pk__in=Enrolment.objects.visible_to(user).values("pupil_id"))
+    queryset = visible.order_by("last_name", "first_name", "id")
     if filters:
         queryset = PupilFilterSet(filters, queryset=queryset).qs
     return queryset

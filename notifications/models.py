@@ -51,6 +51,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "read_at"], name="notification_unread", condition=Q(read_at__isnull=True, in_inbox=True)),
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_inbox"),  # the inbox's keyset order
             models.Index(fields=["digest_state"], name="notification_digest_pending",
                          condition=Q(digest_state=DeliveryState.PENDING)),
         ]

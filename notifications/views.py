@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import own_settings_only
+from core.pagination import keyset_page
 from core.web import attempt
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
@@ -24,7 +24,8 @@ MAX_ID = 2**63 - 1
 @require_GET
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(selectors.inbox(user=request.user, unread_only=unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
+    # An inbox grows with every event a user is told of, for years: paged by keyset (index notification_inbox).
+    page = keyset_page(request, selectors.inbox(user=request.user, unread_only=unread_only), PAGE_SIZE, count=False)
     rows = [(n, notification_text(n), notification_link(n)) for n in page]
     return render(request, "notifications/inbox.html", {
         "page": page, "rows": rows, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user),

@@ -2,7 +2,8 @@
 which has these too. A status badge's colour comes from its choice (``act.status_colour``)."""
 
 from django import template
-from django.template.defaultfilters import floatformat
+
+from core.money import money_text
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ def money(value) -> str:
     """An amount with two decimals and the language's grouping (1 234 567,50 in kk and ru)."""
     if value in (None, ""):
         return "—"
-    return floatformat(value, "2g")
+    return money_text(value)
 
 
 @register.filter

@@ -42,6 +42,17 @@ class ActApiTests:
             assert api_as(user).get(f"/api/v1/act-lines/?act={act.pk}").json()["count"] == 3 * visible
         assert api_as(other_school_user).get(f"/api/v1/acts/{act.pk}/").status_code == 404
 
+    def test_lines_are_ordered_within_one_act_only(self, api_as, contract, school_a, school_user, department_user):
+        """Sorting every line of the year by amount or name has no index (docs/operations.md): the API orders the
+        lines of one act, and says so for a list of all lines."""
+        act = submitted_act(contract, school_a, school_user)
+        client = api_as(department_user)
+        refused = client.get("/api/v1/act-lines/?ordering=-amount")
+        assert refused.status_code == 400 and "ordering" in str(refused.json())
+        ordered = client.get(f"/api/v1/act-lines/?act={act.pk}&ordering=-amount,pupil_name").json()["results"]
+        expected = list(act.lines.order_by("-amount", "pupil_name", "id").values_list("pk", flat=True))
+        assert [line["id"] for line in ordered] == expected
+
     def test_lines_carry_their_findings_and_the_department_decides_them(self, api_as, contract, school_a, school_user,
                                                                        department_user):
         act = submitted_act(contract, school_a, school_user)

@@ -118,8 +118,38 @@ class ActPageTests:
             counts[size] = len(queries)
         assert counts[10] == counts[1000], counts
 
+    def test_the_act_page_of_another_instrument_reads_its_programme_once_not_once_a_line(self, client, region_astana,
+                                                                                         department_user):
+        """A programme's own norm category (a grant's specialty group, not a school level) is labelled from the
+        act's programme, loaded with the act, whatever the number of lines (planted: a dormitory act whose lines
+        carry a category of the programme's own)."""
+        from programmes.models import ProgrammeNorm
+        from tests.factories import make_school, make_user
+        from tests.programmes.factories import make_beneficiary, make_programme_contract, programme_of
+
+        programme = programme_of("dormitory_place")
+        ProgrammeNorm.objects.create(programme=programme, key="X1", label_kk="Х1", label_ru="Х1", label_en="Own X1",
+                                     amount=1000)
+        counts = {}
+        for size in (2, 40):
+            dormitory = make_school(region=region_astana, name=f"Жатақхана {size}", kind="dormitory", oked="55.90")
+            user = make_user(f"dormitory_{size}", role="school", school=dormitory)
+            contract = make_programme_contract(programme=programme, school=dormitory, places={"place": size})
+            for _n in range(size):
+                make_beneficiary(school=dormitory, kind="resident")
+            act = act_build(contract=contract, month=OCTOBER, actor=user, today=TODAY)
+            ActLine.objects.filter(act=act).update(level="X1")
+            client.force_login(user)
+            client.get(f"/en/acts/{act.pk}/")
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(f"/en/acts/{act.pk}/")
+            assert response.status_code == 200 and response.content.count(b"data-line=") == size
+            assert "X1 — Own X1".encode() in response.content  # the category's label, from the programme
+            counts[size] = len(queries)
+        assert counts[2] == counts[40], counts
+
     def test_a_big_acts_lines_come_a_page_at_a_time_each_once_numbered_on(self, client, region_astana, department_user):
-        """An act of 1 000 lines shows 200; "Show more lines" loads the next 200 (HTMX) until the last."""
+        """An act of 1 000 lines shows ``LINES_PAGE``; "Show more lines" loads the next ones (HTMX) until the last."""
         import re
 
         from tests.factories import make_school, make_user
@@ -142,7 +172,7 @@ class ActPageTests:
             html = client.get(more.group(1).replace("&amp;", "&"), HTTP_HX_REQUEST="true").content.decode()
         expected = list(act.lines.filter(version=act.version).order_by("level", "grade", "pupil_name", "id")
                         .values_list("pk", flat=True))
-        assert pages == 5 and seen == expected and numbers == list(range(1, 1001))
+        assert pages == -(-1000 // LINES_PAGE) and seen == expected and numbers == list(range(1, 1001))
 
 
 class InspectionPageTests:

@@ -34,6 +34,23 @@ class InboxPageTests:
         badge = client.get("/ru/notifications/unread/").content.decode()
         assert 'data-count="1"' in badge
 
+    def test_a_long_inbox_pages_by_cursor_each_notification_once(self, client, school_user):
+        """An inbox grows for years: its pages follow a cursor (an index range), keeping the unread filter."""
+        import re
+
+        keys = [f"n{n:02d}" for n in range(55)]
+        for key in keys:
+            tell(school_user, key)
+        client.force_login(school_user)
+        seen, url = [], "/en/notifications/?unread=1"
+        while url:
+            html = client.get(url).content.decode()
+            seen += re.findall(r"ACT-(n\d\d)", html)
+            more = re.search(r'rel="next" href="([^"]+)"', html)
+            url = "/en/notifications/" + more.group(1).replace("&amp;", "&") if more else None
+            assert url is None or "unread=1" in url
+        assert sorted(seen) == keys and len(seen) == len(set(seen))
+
     def test_the_navigation_loads_the_unread_badge_with_htmx(self, client, school_user):
         client.force_login(school_user)
         html = client.get("/kk/").content.decode()
