@@ -45,8 +45,15 @@ def enqueue(task, *args, **kwargs) -> OutboxTask:
 
 
 def broker_send(row: OutboxTask) -> None:
-    """Hand one task to the broker (the one call that reaches it; tests replace it)."""
-    current_app.send_task(row.name, args=row.args, kwargs=row.kwargs, task_id=str(row.task_id))
+    """Hand one task to the broker (the one call that reaches it; tests replace it).
+
+    A task this process knows is sent by its own ``apply_async`` (its routing and options, and
+    ``task_always_eager`` when a test sets it); a name it does not know, by name."""
+    task = current_app.tasks.get(row.name)
+    if task is not None:
+        task.apply_async(args=row.args, kwargs=row.kwargs, task_id=str(row.task_id))
+    else:
+        current_app.send_task(row.name, args=row.args, kwargs=row.kwargs, task_id=str(row.task_id))
 
 
 def send_now(pk: int) -> bool:
