@@ -80,3 +80,15 @@ class OutboxTests:
     def test_a_task_not_from_the_outbox_runs_as_before(self):
         heartbeat.apply(args=("beat",))
         assert WorkerHeartbeat.objects.filter(name="beat").exists()
+
+
+def test_every_task_of_the_portal_is_outbox_aware():
+    """A task with its own base class must still derive from ``OutboxAwareTask`` (else a second
+    delivery of it would run again)."""
+    from core.outbox import OutboxAwareTask
+    from eqazyna.celery import app
+
+    app.loader.import_default_modules()  # what a worker imports: every app's tasks
+    tasks = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert "contingent.tasks.check_upload" in tasks and "checks.tasks.run_check_pipeline" in tasks
+    assert [name for name, task in tasks.items() if not isinstance(task, OutboxAwareTask)] == []
