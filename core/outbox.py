@@ -40,7 +40,8 @@ def enqueue(task, *args, **kwargs) -> OutboxTask:
     """Ask for ``task`` (a Celery task or its name) with JSON arguments, as part of the current transaction."""
     name = task if isinstance(task, str) else task.name
     row = OutboxTask.objects.create(task_id=uuid.uuid4(), name=name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: send_now(row.pk))
+    # robust: whatever goes wrong here after the commit is logged, never the caller's error (the relay sends it later).
+    transaction.on_commit(lambda: send_now(row.pk), robust=True)
     return row
 
 
