@@ -4,7 +4,8 @@
 #   make bench  national-scale benchmarks: NOBD import + checks, monthly acts, a 600 k-row contingent
 #               file through the API, a 10-minute load test of every role, the lists at national size
 #               (print their figures; LOAD_ARGS="--minutes 1" for a shorter load test,
-#               WEB_BENCH_ARGS="--scale 0.05" for smaller lists)
+#               WEB_BENCH_ARGS="--scale 0.05" for smaller lists), and the open data's pages and API
+#               (OPEN_BENCH_ARGS="--scale 0.05" for a smaller country)
 #   make stop   stop the embedded PostgreSQL and Redis
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -62,6 +63,7 @@ bench: setup
 	$(MANAGE) bench_contingent_api
 	$(MANAGE) bench_load $(LOAD_ARGS)
 	$(MANAGE) bench_web $(WEB_BENCH_ARGS)
+	$(MANAGE) bench_opendata $(OPEN_BENCH_ARGS)
 
 makemessages: venv
 	$(MANAGE) makemessages -l kk -l ru -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=.data --no-obsolete --no-location

@@ -12,15 +12,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from acts.choices import OPEN_ACT_STATUSES, ActStatus, LineDecision
-from acts.deadlines import act_due_on
+from acts.deadlines import SUBMISSION_DAY, act_due_on
 from acts.inspection import open_findings_sql
 from acts.models import Act, ActLine, ActSubmission, InspectionItem, InspectionSample
 from checks.blocking import LIVE_SQL, blocked_sql, concerns_sql
 from checks.models import Finding
-from core.calendar import month_start
+from core.calendar import day_of_next_month_sql, month_start
 from core.money import ZERO
 from orders.choices import ContractStatus
 from orders.models import Contract
+from schools.models import School
 
 
 def _filtered(queryset, filterset_class, filters):
@@ -152,7 +153,7 @@ class OverdueItem:
     month: dt.date
     due_on: dt.date
     days_late: int
-    act: Act | None = None
+    act_id: int | None = None  # the act, when one was built
 
 
 # The months of ``contracts`` that have ended before ``%s`` and have no act yet, or only an act the
@@ -184,41 +185,103 @@ class OpenMonth:
         return act_due_on(self.month)
 
 
+def _visible_active_contracts(user) -> tuple[str, list]:
+    contracts = Contract.objects.all() if user is None else Contract.objects.visible_to(user)
+    return contracts.filter(status=ContractStatus.ACTIVE).values("id").query.sql_with_params()
+
+
 def open_act_months(*, user, today: dt.date | None = None) -> list[OpenMonth]:
     """Ended months of the active contracts ``user`` sees with no act, a draft or a returned act
     (``user`` None: the system, every contract — the reminders of the notifications)."""
     today = today or timezone.localdate()
-    contracts = Contract.objects.all() if user is None else Contract.objects.visible_to(user)
-    contracts = contracts.filter(status=ContractStatus.ACTIVE).values("id")
-    sub_sql, sub_params = contracts.query.sql_with_params()
+    sub_sql, sub_params = _visible_active_contracts(user)
     with connection.cursor() as cursor:
         cursor.execute(OPEN_MONTHS_SQL.replace("{contracts}", sub_sql), [*sub_params, month_start(today)])
         return [OpenMonth(contract_id, number, month, status or "") for contract_id, number, month, status in cursor.fetchall()]
 
 
-def overdue_items(*, user, today: dt.date | None = None) -> list[OverdueItem]:
-    """Acts not submitted by the 5th of the next month, and submitted acts not reviewed in time."""
+def open_act_month_figures(*, user, today: dt.date | None = None) -> tuple[int, dt.date | None, int]:
+    """How many ended months ``user`` sees without a submitted act, the nearest deadline not yet passed,
+    and how many are past their deadline: ``open_act_months`` counted in the database (a national
+    list has thousands of rows)."""
     today = today or timezone.localdate()
-    missing = [row for row in open_act_months(user=user, today=today) if row.due_on < today]
-    contract_map = Contract.objects.select_related("school").in_bulk({row.contract_id for row in missing})
-    acts = {
-        (act.contract_id, act.month): act
-        for act in Act.objects.visible_to(user).filter(
-            contract_id__in=list(contract_map), status__in=OPEN_ACT_STATUSES)
-    }
-    items = []
-    for row in missing:
-        items.append(OverdueItem("submission", row.contract_id, row.contract_number,
-                                 contract_map[row.contract_id].school.name, row.month, row.due_on,
-                                 (today - row.due_on).days, acts.get((row.contract_id, row.month))))
-    late_reviews = (
-        Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED, review_due_on__lt=today)
-        .select_related("contract", "school").order_by("review_due_on")
-    )
-    for act in late_reviews:
-        items.append(OverdueItem("review", act.contract_id, act.contract.number, act.school.name, act.month,
-                                 act.review_due_on, (today - act.review_due_on).days, act))
-    return items
+    sub_sql, sub_params = _visible_active_contracts(user)
+    due = day_of_next_month_sql("o.month", SUBMISSION_DAY)
+    rows = OPEN_MONTHS_SQL.replace("{contracts}", sub_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), min({due}) FILTER (WHERE {due} >= %s), count(*) FILTER (WHERE {due} < %s) "
+                       f"FROM ({rows}) o(contract_id, number, month, status)",
+                       [today, today, *sub_params, month_start(today)])
+        return cursor.fetchone()
+
+
+# Overdue, in one query: the open months whose act is late (``act_due_on``'s SQL twin, bound by
+# ``tests/acts/test_deadlines.py``), then the submitted acts whose review is late. A national list
+# has thousands of rows: it is counted and sliced in the database, never built whole in Python.
+OVERDUE_SQL = f"""
+SELECT 0 AS kind, c.id, c.number, c.school_id, m.month::date AS month,
+       {day_of_next_month_sql("m.month", SUBMISSION_DAY)} AS due_on, a.id AS act_id
+  FROM orders_contract c
+ CROSS JOIN LATERAL generate_series(date_trunc('month', c.period_start), date_trunc('month', c.period_end),
+                                    interval '1 month') AS m(month)
+  LEFT JOIN acts_act a ON a.contract_id = c.id AND a.month = m.month::date
+ WHERE c.id IN ({{contracts}})
+   AND m.month::date < %(month)s
+   AND (a.id IS NULL OR a.status IN ({", ".join(f"'{s}'" for s in OPEN_ACT_STATUSES)}))
+   AND {day_of_next_month_sql("m.month", SUBMISSION_DAY)} < %(today)s
+UNION ALL
+SELECT 1, c.id, c.number, a.school_id, a.month, a.review_due_on, a.id
+  FROM acts_act a JOIN orders_contract c ON c.id = a.contract_id
+ WHERE a.id IN ({{reviews}})
+"""
+OVERDUE_PAGE = "SELECT * FROM ({sql}) overdue ORDER BY kind, CASE WHEN kind = 0 THEN month ELSE due_on END, number, act_id"
+
+
+class OverdueList:
+    """Late acts and late reviews ``user`` may see: a sequence the paginators count and slice in SQL
+    (submissions first, by month and contract; then reviews, by their deadline)."""
+
+    def __init__(self, *, user, today: dt.date | None = None):
+        self.today = today or timezone.localdate()
+        contracts_sql, contracts_params = _visible_active_contracts(user)
+        reviews = (Act.objects.visible_to(user).filter(status=ActStatus.SUBMITTED, review_due_on__lt=self.today)
+                   .values("id").query.sql_with_params())
+        # Django's subqueries use %s placeholders: turn the whole statement into positional parameters.
+        self.sql = (OVERDUE_SQL.replace("%(month)s", "%s").replace("%(today)s", "%s")
+                    .replace("{contracts}", contracts_sql).replace("{reviews}", reviews[0]))
+        self.params = [*contracts_params, month_start(self.today), self.today, *reviews[1]]
+        self._count = None
+
+    def count(self) -> int:
+        if self._count is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*) FROM ({self.sql}) overdue", self.params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        start, stop = index.start or 0, index.stop
+        limit = "" if stop is None else f" LIMIT {max(int(stop) - int(start), 0)}"
+        with connection.cursor() as cursor:
+            cursor.execute(OVERDUE_PAGE.format(sql=self.sql) + f"{limit} OFFSET {int(start)}", self.params)
+            rows = cursor.fetchall()
+        schools = School.objects.in_bulk({row[3] for row in rows})
+        return [OverdueItem("review" if kind else "submission", contract_id, number, schools[school_id].name, month,
+                            due_on, (self.today - due_on).days, act_id)
+                for kind, contract_id, number, school_id, month, due_on, act_id in rows]
+
+
+def overdue_items(*, user, today: dt.date | None = None) -> OverdueList:
+    """Acts not submitted by the 5th of the next month, and submitted acts not reviewed in time."""
+    return OverdueList(user=user, today=today)
 
 
 def act_line_summary(*, act: Act) -> dict:

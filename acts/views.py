@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from core.web import attempt, error_text
 
 PAGE_SIZE = 50
 LINES_PAGE = 200  # the lines an act's page shows at once; the next ones load on demand
+OVERDUE_PAGE_SIZE = 100  # a national list of late acts has thousands of rows
 
 
 def _page(request, queryset):
@@ -49,7 +51,7 @@ def _form_error(request, form) -> None:
 @login_required
 def act_list(request):
     filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
-    overdue = selectors.overdue_items(user=request.user)
+    overdue = selectors.overdue_items(user=request.user).count()
     contracts = selectors.contracts_for_acts(user=request.user) if may(request.user, "build", Act) else None
     return render(request, "acts/act_list.html", {
         "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
@@ -276,4 +278,5 @@ def act_decide(request, pk):
 
 @login_required
 def overdue(request):
-    return render(request, "acts/overdue.html", {"items": selectors.overdue_items(user=request.user)})
+    page = Paginator(selectors.overdue_items(user=request.user), OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "acts/overdue.html", {"items": page.object_list, "page": page})

@@ -71,13 +71,16 @@ def free_port() -> int:
 
 @contextmanager
 def servers(*, env: dict, port: int, log_dir: Path):
-    """gunicorn (2 workers) and a Celery worker on the benchmark database; stopped when the block ends."""
+    """gunicorn (as in production: ``gunicorn.conf.py``) and a Celery worker on the benchmark database; stopped when the block ends."""
+    from django.conf import settings
+
     bin_dir = Path(sys.executable).parent
     log_dir.mkdir(parents=True, exist_ok=True)
     processes = []
     try:
         for name, argv in (
-            ("gunicorn", [str(bin_dir / "gunicorn"), "eqazyna.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "120"]),
+            ("gunicorn", [str(bin_dir / "gunicorn"), "eqazyna.wsgi", "-b", f"127.0.0.1:{port}",
+                          "-c", str(Path(settings.BASE_DIR) / "gunicorn.conf.py")]),
             ("celery", [str(bin_dir / "celery"), "-A", "eqazyna", "worker", "--concurrency=1", "--pool=prefork",
                         "--without-gossip", "--without-mingle", "--loglevel=WARNING"]),
         ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.http import Http404
 from django.urls import path
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,4 +30,17 @@ class FloorView(APIView):
         return Response(list(model._base_manager.order_by("pk").values(*columns)[:50]))
 
 
-urlpatterns = [path("bench-floor/<str:table>/", FloorView.as_view()), *portal_urls]
+class OpenFloorView(APIView):
+    """The open data's floor: no authentication, a bare ``SELECT … LIMIT 50`` of the public contracts."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        model = apps.get_model("opendata.PublicContract")
+        columns = [field.attname for field in model._meta.concrete_fields]
+        return Response(list(model._base_manager.order_by("pk").values(*columns)[:50]))
+
+
+urlpatterns = [path("bench-floor/<str:table>/", FloorView.as_view()), path("bench-floor-open/", OpenFloorView.as_view()),
+               *portal_urls]

@@ -113,12 +113,18 @@ def after_q(keys: list[Key], values: list) -> Q:
     """The rows strictly after the row whose keys are ``values``, in the order of ``keys``.
 
     One row comparison when the terms share a direction and none may be NULL (PostgreSQL reads it
-    as an index range); otherwise the expanded form, led by a bound on the first term so that the
-    index scan starts at the key rather than at the start of the table.
+    as an index range); otherwise the expanded form. Either is led by a plain bound on the first
+    term, so that the index scan starts at the key rather than at the start of the table. The row
+    comparison needs it too: PostgreSQL 16 does not merge a row comparison with an equality on the
+    same column, so when the list is joined (a department's act lines: act → contract → order →
+    region, one inner index scan per act), every inner scan began at the cursor instead of at its
+    act. A deep page of 5 M act lines took 17 s that way, and 21 ms with the plain bound.
     """
+    first, value = keys[0], values[0]
     if len({key.descending for key in keys}) == 1 and not any(key.nullable for key in keys):
-        lookup = TupleLessThan if keys[0].descending else TupleGreaterThan
-        return Q(lookup(Tuple(*(F(key.path) for key in keys)), tuple(values)))
+        lookup = TupleLessThan if first.descending else TupleGreaterThan
+        return Q(lookup(Tuple(*(F(key.path) for key in keys)), tuple(values))) & Q(
+            **{f"{first.path}__{'lte' if first.descending else 'gte'}": value})
     condition: Q | None = None
     for key, value in reversed(list(zip(keys, values, strict=True))):
         beyond = _beyond(key, value)
@@ -126,7 +132,6 @@ def after_q(keys: list[Key], values: list) -> Q:
         tail = equal & condition if condition is not None else None
         parts = [part for part in (beyond, tail) if part is not None]
         condition = Q(pk__in=[]) if not parts else parts[0] if len(parts) == 1 else parts[0] | parts[1]
-    first, value = keys[0], values[0]
     if value is not None and not (first.nullable and not first.descending):
         condition &= Q(**{f"{first.path}__{'lte' if first.descending else 'gte'}": value})
     return condition

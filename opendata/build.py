@@ -30,11 +30,11 @@ from core.calendar import school_year_of
 from core.models import AuditEvent
 from opendata import models as public
 from opendata.choices import Grain, Mark
-from opendata.privacy import Figure, figure
+from opendata.privacy import Figure, Relation, figure, is_small, withhold
 from orders.choices import ContractParty, ContractStatus, OrderStatus
 from orders.models import Application, ApplicationLevel, Contract, ContractLevel, ContractSignature, StateOrder, StateOrderLevel
 from payments.choices import PaymentStatus, RecoveryStatus
-from payments.models import Payment, Recovery
+from payments.models import Payment, Recovery, RecoveryOffset
 from programmes.choices import BeneficiaryKind, InstrumentCode
 from schools.models import Licence, School
 from schools.rules import level_of_grade
@@ -81,63 +81,73 @@ def build_licences() -> int:
 # --- figures over pupils ---------------------------------------------------------------------
 
 def build_contingent(as_of: dt.date) -> int:
-    """Pupils active on ``as_of`` by school and level, by school, by region and for the country."""
+    """Pupils active on ``as_of`` by school and level, by school, by region and for the country.
+
+    The cells form one tree (levels → school → region → country); ``opendata.privacy.withhold`` decides
+    the marks of the whole tree at once.
+    """
     counts = (Enrolment.objects.filter(active_on_q(as_of), kind=BeneficiaryKind.PUPIL).values("school_id", "school__region_id", "grade")
               .annotate(pupils=Count("id")).order_by())
     by_level: dict[tuple[int, str, str], int] = defaultdict(int)
     for row in counts:
         by_level[(row["school_id"], row["school__region_id"], level_of_grade(row["grade"]).value)] += row["pupils"]
-    by_school: dict[tuple[int, str], int] = defaultdict(int)
-    by_region: dict[str, int] = defaultdict(int)
-    rows = []
+    cells: dict[tuple, int] = {}  # (grain, region, school, level) → pupils
+    schools: dict[tuple, list] = defaultdict(list)
+    regions: dict[tuple, list] = defaultdict(list)
     for (school_id, region_id, level), pupils in sorted(by_level.items()):
-        by_school[(school_id, region_id)] += pupils
-        rows.append(_contingent(Grain.SCHOOL, region_id, school_id, level, pupils))
-    for (school_id, region_id), pupils in sorted(by_school.items()):
-        by_region[region_id] += pupils
-        rows.append(_contingent(Grain.SCHOOL, region_id, school_id, "", pupils))
-    for region_id, pupils in sorted(by_region.items()):
-        rows.append(_contingent(Grain.REGION, region_id, None, "", pupils))
-    rows.append(_contingent(Grain.COUNTRY, None, None, "", sum(by_region.values())))
-    return _create(public.ContingentFigure, rows)
-
-
-def _contingent(grain, region_id, school_id, level, pupils: int) -> public.ContingentFigure:
-    shown = figure(pupils, pupils=pupils)
-    return public.ContingentFigure(grain=grain, region_id=region_id, school_id=school_id, level=level,
-                                   pupils=shown.value, pupils_mark=shown.mark)
+        cell, school = (Grain.SCHOOL, region_id, school_id, level), (Grain.SCHOOL, region_id, school_id, "")
+        cells[cell] = pupils
+        cells[school] = cells.get(school, 0) + pupils
+        schools[school].append(cell)
+    for school in sorted(schools):
+        region = (Grain.REGION, school[1], None, "")
+        cells[region] = cells.get(region, 0) + cells[school]
+        regions[region].append(school)
+    country = (Grain.COUNTRY, None, None, "")
+    cells[country] = sum(cells[region] for region in regions)
+    relations = [Relation(total, tuple(parts)) for total, parts in (*schools.items(), *regions.items())]
+    relations.append(Relation(country, tuple(sorted(regions))))
+    shown = withhold(cells, cells, relations)
+    return _create(public.ContingentFigure, [
+        public.ContingentFigure(grain=grain, region_id=region_id, school_id=school_id, level=level,
+                                pupils=shown[key].value, pupils_mark=shown[key].mark)
+        for key in cells for grain, region_id, school_id, level in [key]
+    ])
 
 
 def build_findings() -> int:
     """Open findings by code: per school, per region, for the country.
 
-    A pupil code counts enrolments (the <5 rule applies); a school code counts schools or school
-    levels, shown as they are.
+    A pupil code counts enrolments (the <5 rule applies, with complementary suppression over the tree
+    school → region → country of each code); a school code counts schools or school levels, shown as
+    they are (its cells are over no pupil).
     """
     counts = (Finding.objects.filter(status=FindingStatus.OPEN, code__in=CONTRACT_CODES)  # the state order's codes
               .values("school_id", "school__region_id", "code")
-              .annotate(findings=Count("id"), pupils=Count("enrolment_id", distinct=True)).order_by())
-    rows = []
-    by_region: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    by_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+              .annotate(findings=Count("id"), pupils=Count("enrolment_id", distinct=True)).order_by("code", "school_id"))
+    findings: dict[tuple, int] = {}  # (grain, region, school, code) → findings
+    pupils: dict[tuple, int] = defaultdict(int)
+    regions: dict[tuple, list] = defaultdict(list)
+    countries: dict[tuple, list] = defaultdict(list)
     for row in counts:
-        code = row["code"]
-        rows.append(_finding(Grain.SCHOOL, row["school__region_id"], row["school_id"], code, row["findings"], row["pupils"]))
-        for cell in (by_region[(row["school__region_id"], code)], by_country[code]):
-            cell[0] += row["findings"]
-            cell[1] += row["pupils"]
-    for (region_id, code), (findings, pupils) in sorted(by_region.items()):
-        rows.append(_finding(Grain.REGION, region_id, None, code, findings, pupils))
-    for code, (findings, pupils) in sorted(by_country.items()):
-        rows.append(_finding(Grain.COUNTRY, None, None, code, findings, pupils))
-    return _create(public.FindingFigure, rows)
-
-
-def _finding(grain, region_id, school_id, code, findings: int, pupils: int) -> public.FindingFigure:
-    # A school finding concerns no pupil (no enrolment): shown as it is.
-    shown = figure(findings, pupils=pupils) if pupils else Figure(findings, Mark.SHOWN)
-    return public.FindingFigure(grain=grain, region_id=region_id, school_id=school_id, code=code,
-                                count=shown.value, count_mark=shown.mark)
+        code, region_id = row["code"], row["school__region_id"]
+        school = (Grain.SCHOOL, region_id, row["school_id"], code)
+        findings[school], pupils[school] = row["findings"], row["pupils"]
+        regions[(Grain.REGION, region_id, None, code)].append(school)
+    for region in sorted(regions, key=lambda key: (key[3], key[1])):
+        findings[region] = sum(findings[school] for school in regions[region])
+        pupils[region] = sum(pupils[school] for school in regions[region])
+        countries[(Grain.COUNTRY, None, None, region[3])].append(region)
+    for country in sorted(countries, key=lambda key: key[3]):
+        findings[country] = sum(findings[region] for region in countries[country])
+        pupils[country] = sum(pupils[region] for region in countries[country])
+    relations = [Relation(total, tuple(parts)) for total, parts in (*regions.items(), *countries.items())]
+    shown = withhold(findings, pupils, relations)
+    return _create(public.FindingFigure, [
+        public.FindingFigure(grain=grain, region_id=region_id, school_id=school_id, code=code,
+                             count=shown[key].value, count_mark=shown[key].mark)
+        for key in findings for grain, region_id, school_id, code in [key]
+    ])
 
 
 # --- orders, the queue, contracts ------------------------------------------------------------
@@ -164,7 +174,7 @@ def build_orders() -> int:
               .annotate(published=Subquery(published_at),
                         all_places=Subquery(places.annotate(total=Sum("places")).values("total")),
                         all_approved=Subquery(places.annotate(total=Sum("approved_places")).values("total"))))
-    fields = ["id", "region_id", "school_year", "programme_code", "title", "status", "budget", "committed_amount",
+    fields = ["id", "region_id", "school_year", "programme_code", "title", "title_ru", "title_en", "status", "budget", "committed_amount",
               "sen_coefficient", "applications_open_at", "applications_close_at", "service_start", "service_end"]
     count = _create(public.PublicOrder, [
         public.PublicOrder(**{f: getattr(order, f) for f in fields}, published_at=order.published,
@@ -222,12 +232,17 @@ def build_contracts() -> int:
 REVIEWED = [ActStatus.ACCEPTED, ActStatus.PARTLY_ACCEPTED, ActStatus.PAID]
 
 
+MEASURES = ("accepted", "paid", "recovered")
+
+
 def build_monthly() -> int:
     """Accepted, paid and recovered money by contract and month, by region and month, for the country.
 
     The definitions of the final report (``payments.reports``): accepted — accepted lines of reviewed
     acts (current version); paid — accepted lines of paid acts; recovered — recoveries not cancelled
-    of lines of that month. Pupils are counted as distinct enrolments.
+    of lines of that month. Pupils are counted as distinct enrolments. Each month and measure is a tree
+    (contracts → region → country) under complementary suppression; the three measures of a row share
+    their fate (a paid act's accepted money is its paid money).
     """
     contracts = {c.id: c for c in public.PublicContract.objects.only("id", "region_id", "school_id", "school_year")}
     cells: dict[tuple[int, dt.date], dict] = defaultdict(lambda: {
@@ -248,43 +263,68 @@ def build_monthly() -> int:
         cell = cells[(row["contract_id"], row["line__act__month"])]
         cell["recovered"], cell["recovered_n"] = row["recovered"], row["recovered_n"]
 
-    rows = []
-    totals: dict[tuple[str | None, dt.date], dict] = defaultdict(lambda: dict.fromkeys(
-        ("accepted", "accepted_n", "paid", "paid_n", "recovered", "recovered_n"), 0))
+    rows: dict[tuple, dict] = {}  # (grain, region, contract, month) → the row's cell
+    regions: dict[tuple, list] = defaultdict(list)
+    countries: dict[tuple, list] = defaultdict(list)
     for (contract_id, month), cell in sorted(cells.items()):
         contract = contracts.get(contract_id)
         if contract is None:
             continue
-        rows.append(_monthly(Grain.CONTRACT, contract.region_id, contract.school_id, contract_id, month, cell))
-        for key in ((contract.region_id, month), (None, month)):
-            for name, value in cell.items():
-                totals[key][name] += value
-    for (region_id, month), cell in sorted(totals.items(), key=lambda item: (item[0][0] or "", item[0][1])):
-        grain = Grain.REGION if region_id else Grain.COUNTRY
-        rows.append(_monthly(grain, region_id, None, None, month, cell))
-    return _create(public.MonthlyFigure, rows)
+        key = (Grain.CONTRACT, contract.region_id, contract_id, month)
+        rows[key] = cell
+        regions[(Grain.REGION, contract.region_id, None, month)].append(key)
+    for region in sorted(regions, key=lambda key: (key[3], key[1])):
+        rows[region] = _summed(rows[key] for key in regions[region])
+        countries[(Grain.COUNTRY, None, None, region[3])].append(region)
+    for country in sorted(countries, key=lambda key: key[3]):
+        rows[country] = _summed(rows[key] for key in countries[country])
+    values = {(key, name): Decimal(cell[name]).quantize(ZERO) for key, cell in rows.items() for name in MEASURES}
+    pupils = {(key, name): cell[f"{name}_n"] for key, cell in rows.items() for name in MEASURES}
+    relations = [Relation((total, name), tuple((part, name) for part in parts))
+                 for total, parts in (*regions.items(), *countries.items()) for name in MEASURES]
+    shown = withhold(values, pupils, relations, linked=lambda cell: [(cell[0], name) for name in MEASURES])
+    return _create(public.MonthlyFigure, [
+        public.MonthlyFigure(grain=grain, region_id=region_id, contract_id=contract_id, month=month,
+                             school_id=contracts[contract_id].school_id if contract_id else None,
+                             school_year=school_year_of(month),
+                             **{field: value for name in MEASURES
+                                for field, value in ((name, shown[(key, name)].value), (f"{name}_mark", shown[(key, name)].mark))})
+        for key in rows for grain, region_id, contract_id, month in [key]
+    ])
 
 
-def _monthly(grain, region_id, school_id, contract_id, month: dt.date, cell: dict) -> public.MonthlyFigure:
-    values = {}
-    for name in ("accepted", "paid", "recovered"):
-        shown = figure(Decimal(cell[name]).quantize(ZERO), pupils=cell[f"{name}_n"])
-        values[name], values[f"{name}_mark"] = shown.value, shown.mark
-    return public.MonthlyFigure(grain=grain, region_id=region_id, school_id=school_id, contract_id=contract_id,
-                                month=month, school_year=school_year_of(month), **values)
+def _summed(cells) -> dict:
+    total = dict.fromkeys(("accepted", "accepted_n", "paid", "paid_n", "recovered", "recovered_n"), 0)
+    for cell in cells:
+        for name, value in cell.items():
+            total[name] += value
+    return total
 
 
 def build_payments() -> int:
-    """Payments the bank confirmed (or settled by offsets): the amount transferred, under the <5 rule."""
+    """Payments the bank confirmed (or settled by offsets): the amount transferred.
+
+    A payment pays the accepted money of one contract and month less the recoveries it offsets: it is
+    withheld with that month's paid money (``<5`` or ``x``, from ``build_monthly``, which runs first),
+    and withheld (``x``) when the recoveries it offsets are over 1 to 4 pupils — the paid money minus
+    the amount would tell them.
+    """
     pupils = (ActLine.objects.filter(act=OuterRef("act"), version=OuterRef("act__version"), decision=LineDecision.ACCEPTED)
               .order_by().values("act").annotate(n=Count("enrolment_id", distinct=True)).values("n"))
+    offset_pupils = (RecoveryOffset.objects.filter(payment=OuterRef("pk")).order_by().values("payment")
+                     .annotate(n=Count("recovery__line__enrolment_id", distinct=True)).values("n"))
     payments = (Payment.objects.filter(status=PaymentStatus.PAID, act__contract__in=public_contracts())
-                .annotate(pupils=Subquery(pupils))
+                .annotate(pupils=Subquery(pupils), offset_pupils=Subquery(offset_pupils))
                 .values("id", "act__contract_id", "act__contract__order__region_id", "act__school_id", "act__month",
-                        "paid_on", "amount", "pupils"))
+                        "paid_on", "amount", "pupils", "offset_pupils"))
+    paid_marks = dict(((row.contract_id, row.month), row.paid_mark) for row in
+                      public.MonthlyFigure.objects.filter(grain=Grain.CONTRACT).only("contract_id", "month", "paid_mark"))
     rows = []
     for row in payments:
         shown = figure(row["amount"], pupils=row["pupils"] or 0)
+        mark = paid_marks.get((row["act__contract_id"], row["act__month"]), Mark.SHOWN)
+        if shown.mark == Mark.SHOWN and (mark != Mark.SHOWN or is_small(row["offset_pupils"] or 0)):
+            shown = Figure(None, mark if mark != Mark.SHOWN else Mark.WITHHELD)
         rows.append(public.PublicPayment(
             id=row["id"], reference=Payment(pk=row["id"]).reference, contract_id=row["act__contract_id"],
             region_id=row["act__contract__order__region_id"], school_id=row["act__school_id"], month=row["act__month"],

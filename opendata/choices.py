@@ -19,6 +19,7 @@ class Mark(models.TextChoices):
 
     SHOWN = "", _("shown")
     SMALL = "<5", _("fewer than 5 pupils")
+    WITHHELD = "x", _("withheld so that a figure over fewer than 5 pupils cannot be worked out")
 
 
 class PublicationStatus(models.TextChoices):

@@ -81,7 +81,8 @@ TABLES = (
         _c("grain"), _c("region", "region_id"), _c("school_bin", "school__bin"), _c("code"), _c("count", mark=True)),
         ("grain", "region_id", "school__bin", "code")),
     Table("orders", public.PublicOrder, (
-        _c("order_id", "id"), _c("region", "region_id"), _c("school_year"), _c("programme_code"), _c("title"), _c("status"),
+        _c("order_id", "id"), _c("region", "region_id"), _c("school_year"), _c("programme_code"), _c("title_kk", "title"), _c("title_ru"),
+        _c("title_en"), _c("status"),
         _c("budget"), _c("committed_amount"), _c("places"), _c("approved_places"), _c("sen_coefficient"),
         _c("applications_open_at"), _c("applications_close_at"), _c("service_start"), _c("service_end"), _c("published_at")),
         ("id",)),

@@ -44,7 +44,7 @@ def withheld_constraint(model_name: str, value_field: str) -> models.CheckConstr
     mark = f"{value_field}_mark"
     return models.CheckConstraint(
         condition=(Q(**{mark: Mark.SHOWN}) & Q(**{f"{value_field}__isnull": False}))
-        | (Q(**{mark: Mark.SMALL}) & Q(**{f"{value_field}__isnull": True})),
+        | (Q(**{f"{mark}__in": [Mark.SMALL, Mark.WITHHELD]}) & Q(**{f"{value_field}__isnull": True})),
         name=f"opendata_{model_name}_{value_field}_withheld_not_stored",
     )
 
@@ -215,7 +215,9 @@ class PublicOrder(models.Model):
     region = models.ForeignKey("core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     school_year = models.PositiveSmallIntegerField(_("school year (first year)"))
     programme_code = models.CharField(_("budget programme code"), max_length=20)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(_("title in Kazakh"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True, default="")
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True, default="")
     status = models.CharField(_("status"), max_length=20)
     budget = models.DecimalField(_("money available"), **MONEY)
     committed_amount = models.DecimalField(_("money committed"), **MONEY)
@@ -243,6 +245,14 @@ class PublicOrder(models.Model):
     @property
     def school_year_label(self) -> str:
         return f"{self.school_year}–{self.school_year + 1}"
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the active language, the Kazakh one when that language's is not given: the orders' own
+        rule (``orders.models.StateOrder.localized_title``), over the same three fields."""
+        from orders.models import StateOrder
+
+        return StateOrder.localized_title.fget(self)
 
 
 class PublicOrderLevel(models.Model):

@@ -2,12 +2,22 @@
 
 Every page is read from the public tables of the latest publication (``opendata.selectors``); charts
 come with the table they draw.
+
+A page's content changes only with the publication: each template keeps its content block in the shared
+cache (``{% cache %}``) under ``page_key`` (the publication, the language, the URL) — not the search, whose
+free-text query would let anyone fill the cache. The view hands the
+template querysets (lazy) and ``Lazy`` values, so a page served from the cache runs no query but the
+publication's and the 404 check's. The header (the user's menu, the CSRF token) is never cached.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from core.models import Region
@@ -27,22 +37,48 @@ def _bars(rows, field: str) -> list[dict]:
             for row in rows]
 
 
-def _context(**extra) -> dict:
-    return {"publication": selectors.latest_publication(), **extra}
+# How long a page's content is kept (the key holds the publication: a new one is never served an old page).
+PAGE_CACHE_SECONDS = 3600
 
 
-@require_GET
-def country(request):
+class Lazy:
+    """A context value computed the first time the template reads it — never, when the cached content is served."""
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.done = False
+
+    def __call__(self):
+        if not self.done:
+            self.value, self.done = self.compute(), True
+        return self.value
+
+
+def _context(request, **extra) -> dict:
+    publication = selectors.latest_publication()
+    parts = [connection.settings_dict["NAME"], str(publication.pk) if publication else "-",
+             publication.finished_at.isoformat() if publication else "", get_language() or "",
+             request.path]  # not the query string: the cached pages read none, and junk must not fill the cache
+    return {"publication": publication, "page_key": hashlib.sha256("\n".join(parts).encode()).hexdigest(),
+            "page_cache_seconds": PAGE_CACHE_SECONDS, **extra}
+
+
+def _region_bars() -> list[dict]:
     regions = selectors.region_rows()
-    monthly = list(selectors.monthly_figures().filter(grain=Grain.COUNTRY).order_by("month"))
     top = max((row["pupils"].pupils for row in regions if row["pupils"] and row["pupils"].pupils), default=0) or 1
     for row in regions:
         figure = row["pupils"]
         row["width"] = round(100 * figure.pupils / top, 1) if figure and figure.pupils else 0
+    return regions
+
+
+@require_GET
+def country(request):
     return render(request, "opendata/country.html", _context(
-        regions=regions, pupils=selectors.country_pupils(), monthly=_bars(monthly, "paid"),
-        findings=selectors.findings_by_code(grain=Grain.COUNTRY),
-        procurement=list(selectors.procurement_figures().order_by("-grain", "region_id")),  # regions, then the country
+        request, regions=Lazy(_region_bars), pupils=Lazy(selectors.country_pupils),
+        monthly=Lazy(lambda: _bars(list(selectors.monthly_figures().filter(grain=Grain.COUNTRY).order_by("month")), "paid")),
+        findings=Lazy(lambda: selectors.findings_by_code(grain=Grain.COUNTRY)),
+        procurement=selectors.procurement_figures().order_by("-grain", "region_id"),  # regions, then the country
     ))
 
 
@@ -52,16 +88,16 @@ def region(request, code: str):
         region_obj = Region.objects.get(code=code)
     except Region.DoesNotExist:
         raise Http404 from None
-    monthly = list(selectors.monthly_figures().filter(grain=Grain.REGION, region_id=code).order_by("month"))
     return render(request, "opendata/region.html", _context(
-        region=region_obj,
-        pupils=selectors.contingent_figures().filter(grain=Grain.REGION, region_id=code).first(),
-        schools=selectors.school_rows(region=code),
+        request, region=region_obj,
+        pupils=Lazy(lambda: selectors.contingent_figures().filter(grain=Grain.REGION, region_id=code).first()),
+        schools=Lazy(lambda: selectors.school_rows(region=code)),
         orders=selectors.orders().filter(region_id=code),
         contracts=selectors.contracts().filter(region_id=code).order_by("number"),
-        monthly=_bars(monthly, "paid"),
-        findings=selectors.findings_by_code(grain=Grain.REGION, region_id=code),
-        procurement=list(selectors.procurement_figures().filter(grain=Grain.REGION, region_id=code)),
+        monthly=Lazy(lambda: _bars(list(selectors.monthly_figures().filter(grain=Grain.REGION, region_id=code)
+                                        .order_by("month")), "paid")),
+        findings=Lazy(lambda: selectors.findings_by_code(grain=Grain.REGION, region_id=code)),
+        procurement=selectors.procurement_figures().filter(grain=Grain.REGION, region_id=code),
     ))
 
 
@@ -71,17 +107,17 @@ def school(request, bin: str):
         school_obj = selectors.school_get(bin=bin)
     except PublicSchool.DoesNotExist:
         raise Http404 from None
-    contingent = list(selectors.contingent_figures().filter(school=school_obj))
-    monthly = list(selectors.monthly_figures().filter(grain=Grain.CONTRACT, school=school_obj).order_by("month", "contract__number"))
+    contingent = Lazy(lambda: list(selectors.contingent_figures().filter(school=school_obj)))
     return render(request, "opendata/school.html", _context(
-        school=school_obj,
+        request, school=school_obj,
         licences=school_obj.licences.all(),
-        levels=selectors.levels_of([f for f in contingent if f.level]),
-        total=next((f for f in contingent if not f.level), None),
+        levels=Lazy(lambda: selectors.levels_of([f for f in contingent() if f.level])),
+        total=Lazy(lambda: next((f for f in contingent() if not f.level), None)),
         contracts=selectors.contracts().filter(school=school_obj).order_by("number"),
         payments=selectors.payments().filter(school=school_obj).order_by("month", "id"),
-        monthly=_bars(monthly, "paid"),
-        findings=selectors.findings_by_code(grain=Grain.SCHOOL, school=school_obj),
+        monthly=Lazy(lambda: _bars(list(selectors.monthly_figures().filter(grain=Grain.CONTRACT, school=school_obj)
+                                        .order_by("month", "contract__number")), "paid")),
+        findings=Lazy(lambda: selectors.findings_by_code(grain=Grain.SCHOOL, school=school_obj)),
         queue=selectors.queue().filter(school=school_obj),
     ))
 
@@ -95,7 +131,7 @@ def order(request, pk: int):
     except PublicOrder.DoesNotExist:
         raise Http404 from None
     return render(request, "opendata/order.html", _context(
-        order=order_obj, queue=selectors.queue().filter(order=order_obj),
+        request, order=order_obj, queue=selectors.queue().filter(order=order_obj),
         contracts=selectors.contracts().filter(order=order_obj).order_by("number"),
     ))
 
@@ -103,15 +139,19 @@ def order(request, pk: int):
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    schools = list(selectors.school_list(query=query)[:100]) if query else []
-    return render(request, "opendata/search.html", _context(query=query, schools=schools))
+    schools = Lazy(lambda: list(selectors.school_list(query=query)[:100]) if query else [])
+    return render(request, "opendata/search.html", _context(request, query=query, schools=schools))
+
+
+def _files_by_table(publication) -> list:
+    files = {}
+    for file in selectors.bulk_files(publication):
+        files.setdefault(file.table, {})[file.fmt] = file
+    return [(table, files.get(table, {})) for table in TABLE_NAMES]
 
 
 @require_GET
 def downloads(request):
-    publication = selectors.latest_publication()
-    files = {}
-    for file in selectors.bulk_files(publication):
-        files.setdefault(file.table, {})[file.fmt] = file
-    return render(request, "opendata/downloads.html", _context(
-        files=[(table, files.get(table, {})) for table in TABLE_NAMES], audit_heads=list(selectors.audit_heads()[:31])))
+    context = _context(request, audit_heads=selectors.audit_heads()[:31])
+    context["files"] = Lazy(lambda: _files_by_table(context["publication"]))
+    return render(request, "opendata/downloads.html", context)

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from core.scoping import scope_queryset
 from orders.choices import OrderStatus
-from orders.models import Application, ApplicationLevel, Contract, ContractLevel, StateOrder, StateOrderLevel
+from orders.models import (
+    Application,
+    ApplicationLevel,
+    Contract,
+    ContractDocument,
+    ContractLevel,
+    StateOrder,
+    StateOrderLevel,
+)
 
 
 def level_order():
@@ -57,7 +65,9 @@ def contract_list(*, user, filters: dict | None = None):
     queryset = (
         Contract.objects.visible_to(user)
         .select_related("order", "order__region", "order__programme", "school", "application")
-        .prefetch_related(_levels(ContractLevel), "signatures", "documents")
+        # The documents' versions and hashes, never their content (a contract's text, for each version).
+        .prefetch_related(_levels(ContractLevel), "signatures",
+                          Prefetch("documents", queryset=ContractDocument.objects.defer("content")))
     )
     if filters is not None:
         from orders.filters import ContractFilterSet

@@ -50,7 +50,7 @@ def _months(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def _ids_sql(queryset) -> tuple[str, list]:
-    sql, params = queryset.values("id").query.sql_with_params()
+    sql, params = queryset.order_by().values("id").query.sql_with_params()
     return sql, list(params)
 
 
@@ -110,14 +110,19 @@ def contingent_by_month(user, school_year: int, today: dt.date | None = None) ->
     today = today or timezone.localdate()
     start, end = school_year_bounds(school_year)
     months = _months(start, min(end, today)) or [start]
-    ids_sql, params = _ids_sql(Enrolment.objects.visible_to(user))
+    # One scan of the enrolments the user sees, grouped by their dates first (a few thousand distinct
+    # spans nationally), then the rule applied to each span and month: not the rule once per
+    # enrolment and month (600 k × 12 at national size took 20 s).
+    spans_sql, params = (Enrolment.objects.visible_to(user).order_by().values("enrolled_on", "left_on")
+                         .query.sql_with_params())
     sql = f"""
-        SELECT m.day::date, COUNT(e.id)
+        WITH e AS (SELECT s.enrolled_on, s.left_on, COUNT(*) AS n FROM ({spans_sql}) s GROUP BY 1, 2)
+        SELECT m.day::date, COALESCE(SUM(e.n), 0)
           FROM generate_series(%s::date, %s::date, interval '1 month') AS m(day)
-          LEFT JOIN contingent_enrolment e ON e.id IN ({ids_sql}) AND {active_on_sql('e', 'm.day::date')}
+          LEFT JOIN e ON {active_on_sql('e', 'm.day::date')}
          GROUP BY 1 ORDER BY 1"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [months[0], months[-1], *params])
+        cursor.execute(sql, [*params, months[0], months[-1]])
         counts = dict(cursor.fetchall())
     return {"months": months, "counts": [counts.get(month, 0) for month in months]}
 

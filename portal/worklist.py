@@ -167,13 +167,12 @@ def operator_worklist(user, today: dt.date | None = None) -> list[WorkItem]:
 def monitor_worklist(user, today: dt.date | None = None) -> list[WorkItem]:
     """The figures of the whole portal (a monitor acts on none of them)."""
     today = today or timezone.localdate()
-    months = act_selectors.open_act_months(user=user, today=today)
-    nearest, overdue = _deadlines([row.due_on for row in months], today)
+    months, nearest, overdue = act_selectors.open_act_month_figures(user=user, today=today)
     under_review = {"status": _source(Act.TRANSITIONS, "accept")}
     applications = {"status": _source(APPLICATION_TRANSITIONS, "approve")}
     prepared = {"status": _source(Payment.TRANSITIONS, "approve")}
     return [
-        WorkItem(key="acts_not_submitted", label=_("Ended months without a submitted act"), count=len(months),
+        WorkItem(key="acts_not_submitted", label=_("Ended months without a submitted act"), count=months,
                  url=_link("acts:overdue", {}), nearest_deadline=nearest, overdue=overdue, has_deadline=True),
         _acts_by_deadline("acts_under_review", _("Acts under review"), user, under_review, "review_due_on", today),
         _listed("applications_waiting", _("Applications waiting for a decision"),

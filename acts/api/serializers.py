@@ -238,5 +238,5 @@ class OverdueItemSerializer(serializers.Serializer):
     month = MonthField()
     due_on = serializers.DateField()
     days_late = serializers.IntegerField()
-    act = serializers.IntegerField(source="act.pk", default=None, allow_null=True,
+    act = serializers.IntegerField(source="act_id", allow_null=True,
                                    help_text=_("the act, when one was built (null: none yet)"))

@@ -166,11 +166,12 @@ class ActViewSet(SigningPayloadMixin, mixins.ListModelMixin, mixins.RetrieveMode
     def submissions(self, request, pk=None):
         return Response(s.ActSubmissionSerializer(selectors.act_submissions(act=self._act()), many=True).data)
 
-    @extend_schema(summary="Late acts and late reviews you may see", filters=False,
+    @extend_schema(summary="Late acts and late reviews you may see (paginated: thousands nationally)", filters=False,
                    responses={200: s.OverdueItemSerializer(many=True)})
-    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    @action(detail=False, methods=["get"], filterset_class=None)
     def overdue(self, request):
-        return Response(s.OverdueItemSerializer(selectors.overdue_items(user=request.user), many=True).data)
+        page = self.paginate_queryset(selectors.overdue_items(user=request.user))
+        return self.get_paginated_response(s.OverdueItemSerializer(page, many=True).data)
 
 
 class ActLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):

@@ -6,15 +6,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from opendata import models as public
-from opendata.privacy import SMALL_TEXT, public_value
+from opendata.privacy import SMALL_TEXT, WITHHELD_TEXT, public_value
 
-FIGURE_SCHEMA = {"oneOf": [{"type": "number"}, {"type": "string", "enum": [SMALL_TEXT]}], "nullable": True,
-                 "description": "The figure, or \"<5\" when it is an aggregate over fewer than 5 pupils."}
+FIGURE_SCHEMA = {"oneOf": [{"type": "number"}, {"type": "string", "enum": [SMALL_TEXT, WITHHELD_TEXT]}], "nullable": True,
+                 "description": "The figure; \"<5\" when it is an aggregate over fewer than 5 pupils; \"x\" when it is "
+                                "withheld so that such a figure cannot be worked out from the totals."}
 
 
 @extend_schema_field(FIGURE_SCHEMA)
 class FigureField(serializers.Field):
-    """A figure over pupils: its value, or ``<5`` (the value is not stored then)."""
+    """A figure over pupils: its value, ``<5`` or ``x`` (the value is not stored then)."""
 
     def __init__(self, field: str, **kwargs):
         self.value_field = field
@@ -84,11 +85,16 @@ class OrderLevelSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region_id")
+    title = serializers.CharField(source="localized_title", read_only=True,
+                                  help_text="The title in the language of the request (Accept-Language), the Kazakh one when "
+                                            "that language's is not given.")
+    title_kk = serializers.CharField(source="title", read_only=True)
     levels = OrderLevelSerializer(many=True, read_only=True)
 
     class Meta:
         model = public.PublicOrder
-        fields = ["id", "region", "school_year", "programme_code", "title", "status", "budget", "committed_amount",
+        fields = ["id", "region", "school_year", "programme_code", "title", "title_kk", "title_ru", "title_en", "status",
+                  "budget", "committed_amount",
                   "places", "approved_places", "sen_coefficient", "applications_open_at", "applications_close_at",
                   "service_start", "service_end", "published_at", "levels"]
 

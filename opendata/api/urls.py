@@ -27,8 +27,10 @@ OPEN_SCHEMA = {
         "payments, findings and contingent by school, region and country; equipment bought for schools by region; "
         "the audit chain head of each day; OCDS 1.1 releases and records. "
         "No authentication. Answers carry ETag and Last-Modified (send them back for 304) and Cache-Control; "
-        "requests are rate limited per client address (429 with Retry-After). Any aggregate over fewer than "
-        "5 pupils reads \"<5\"; no answer carries an IIN, a pupil's name or a birth date."
+        "requests are rate limited per client address (429 with Retry-After). A query parameter an endpoint "
+        "does not document is a 400 (unknown_parameter). Any aggregate over fewer than 5 pupils reads \"<5\", and a "
+        "figure withheld so that such an aggregate cannot be worked out from the totals reads \"x\"; no answer "
+        "carries an IIN, a pupil's name or a birth date."
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/api/open/v1",

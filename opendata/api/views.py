@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.core.cache import cache
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -26,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from core.api.params import StrictQueryParamsMixin
 from core.api.serializers import ErrorSerializer
 from core.api.viewsets import ID_REGEX
 from core.parsing import parse_date
@@ -33,7 +37,7 @@ from opendata import filters, selectors
 from opendata.api import serializers as s
 from opendata.files import TABLE_NAMES, directory_of
 from opendata.models import PublicSchool
-from opendata.ocds.releases import package_metadata, record_of
+from opendata.ocds.releases import package_metadata, record_of, releases_by_ocid
 
 BIN_REGEX = "[0-9]{12}"
 
@@ -53,22 +57,64 @@ class OpenPagination(PageNumberPagination):
     max_page_size = 1000
 
 
-class OpenAPIMixin:
-    """No authentication, anyone may read; rate limited; ETag/Last-Modified of the publication; CORS open."""
+
+
+def _answer_key(request, publication) -> str:
+    """What an answer depends on: the publication, the database, the URL, its scheme and host, the language and the
+    format."""
+    parts = [connection.settings_dict["NAME"], str(publication.pk), publication.finished_at.isoformat(),
+             request.scheme, request.get_host(), get_language() or "", getattr(request, "accepted_media_type", "") or "",
+             request.get_full_path()]
+    return "open-api:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class OpenAPIMixin(StrictQueryParamsMixin):
+    """No authentication, anyone may read; rate limited; ETag/Last-Modified of the publication; CORS open.
+
+    Like every view of the portal's API, an open endpoint refuses a query parameter it does not know (400,
+    ``unknown_parameter``, ``core.api.params``): a misspelt filter must not answer a question nobody asked.
+
+    An answer changes only with the publication: once rendered, it is kept in the shared cache under
+    ``_answer_key`` and served from there, after the rate limit and the parameters are checked, until the next
+    publication. Its ETag is the same key: a client that sends it back gets 304.
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [OpenDataThrottle]
+    answer_key: str | None = None
+    answer_cached = False
+    publication = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # the rate limit, the content negotiation, the parameters
+        if request.method != "GET":
+            return
+        self.publication = selectors.latest_publication()
+        if self.publication is None:
+            return
+        self.answer_key = _answer_key(request, self.publication)
+        cached = cache.get(self.answer_key)
+        if cached is not None:
+            content, content_type = cached
+            answer = HttpResponse(content, content_type=content_type)
+            self.answer_cached = True
+            self.get = lambda *args, **kwargs: answer  # the handler dispatch calls next
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        publication = selectors.latest_publication()
+        publication = self.publication if request.method == "GET" else selectors.latest_publication()
         if publication is not None:
-            key = f"{publication.pk}:{request.get_full_path()}".encode()
-            etag = f'"{publication.pk}-{hashlib.sha256(key).hexdigest()[:16]}"'
+            key = self.answer_key or _answer_key(request, publication)
+            if isinstance(response, Response) and request.method == "GET" and not self.answer_cached:
+                response.render()
+                # As long as shared caches may keep it: the key holds the publication, so a new one is never served an
+                # old answer; the short life bounds the memory that answers to free-text filters (q, contract…) take.
+                cache.set(key, (response.content, response["Content-Type"]), settings.OPEN_DATA_MAX_AGE)
+            etag = f'"{publication.pk}-{key.rpartition(":")[2][:16]}"'
             last_modified = int(publication.finished_at.timestamp())  # HTTP dates have whole seconds
             response["ETag"] = etag
             response["Last-Modified"] = http_date(last_modified)
@@ -78,7 +124,7 @@ class OpenAPIMixin:
                 not_modified["Access-Control-Allow-Origin"] = "*"
                 response = not_modified
         patch_cache_control(response, public=True, max_age=settings.OPEN_DATA_MAX_AGE)
-        response["Vary"] = "Accept"
+        patch_vary_headers(response, ["Accept", "Accept-Language"])
         return response
 
 
@@ -361,7 +407,8 @@ class OcdsRecordPackageView(OpenAPIMixin, APIView):
         queryset = _ocds_filters(request, selectors.ocds_records()).order_by("ocid")
         items, links = _page(request, queryset, page_size=20)
         package = package_metadata(uri=request.build_absolute_uri(), published=_published())
-        package["records"] = [record_of(record, _release_url(request)) for record in items]
+        releases = releases_by_ocid([record.ocid for record in items])
+        package["records"] = [record_of(record, _release_url(request), releases[record.ocid]) for record in items]
         if links:
             package["links"] = links
         return Response(package)

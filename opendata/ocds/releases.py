@@ -126,10 +126,12 @@ def _item(level: str, quantity: int, norm: Decimal) -> dict:
 
 
 def _tender(order: PublicOrder, buyer: dict, tenderers: list[dict]) -> dict:
-    title = order.title or f"{order.programme_code} {order.school_year_label}"
+    title = order.title_ru or order.title or f"{order.programme_code} {order.school_year_label}"
+    variants = {f"title_{code}": value for code, value in (("kk", order.title), ("en", order.title_en)) if value}
     tender = {
         "id": str(order.id),
         "title": title,
+        **variants,
         "status": TENDER_STATUS.get(order.status, "active"),
         "procuringEntity": _reference(buyer),
         "value": money(order.budget),
@@ -329,13 +331,24 @@ def package_metadata(*, uri: str, published: dt.datetime) -> dict:
     return metadata
 
 
-def record_of(record: OcdsRecord, release_url) -> dict:
-    """An OCDS record: the process's linked releases (oldest first) and its compiled release."""
-    releases = OcdsRelease.objects.filter(ocid=record.ocid).order_by("date", "id").values_list("id", "release_id", "date", "data")
+def releases_by_ocid(ocids) -> dict[str, list[tuple]]:
+    """(id, release_id, date, tag) of the releases of each process, oldest first — one query for a page of records."""
+    found: dict[str, list[tuple]] = {ocid: [] for ocid in ocids}
+    rows = (OcdsRelease.objects.filter(ocid__in=list(found)).order_by("ocid", "date", "id")
+            .values_list("ocid", "id", "release_id", "date", "data__tag"))
+    for ocid, *release in rows:
+        found[ocid].append(tuple(release))
+    return found
+
+
+def record_of(record: OcdsRecord, release_url, releases: list[tuple] | None = None) -> dict:
+    """An OCDS record: the process's linked releases (oldest first; ``releases_by_ocid``) and its compiled release."""
+    if releases is None:
+        releases = releases_by_ocid([record.ocid])[record.ocid]
     return {
         "ocid": record.ocid,
-        "releases": [{"url": release_url(pk, release_id), "date": _datetime(date), "tag": data["tag"]}
-                     for pk, release_id, date, data in releases],
+        "releases": [{"url": release_url(pk, release_id), "date": _datetime(date), "tag": tag}
+                     for pk, release_id, date, tag in releases],
         "compiledRelease": record.data,
     }
 

@@ -1,26 +1,25 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
-from opendata.privacy import SMALL_TEXT, public_value
+from opendata.privacy import SMALL_TEXT, WITHHELD_TEXT, public_value
 
 register = template.Library()
 
 
 @register.filter
 def shown(obj, field: str):
-    """A figure over pupils as published: the value, or ``<5``."""
+    """A figure over pupils as published: the value, ``<5`` or ``x`` (``opendata.privacy``)."""
     if obj is None:
         return "—"
-    value = public_value(getattr(obj, field), getattr(obj, f"{field}_mark"))
-    return SMALL_TEXT if value == SMALL_TEXT else value
+    return public_value(getattr(obj, field), getattr(obj, f"{field}_mark"))
 
 
 @register.filter
 def money(value):
-    """An amount in KZT with grouped thousands, ``<5`` and none kept as they are."""
+    """An amount in KZT with grouped thousands, ``<5``, ``x`` and none kept as they are."""
     if value is None:
         return "—"
-    if value == SMALL_TEXT:
+    if value in (SMALL_TEXT, WITHHELD_TEXT):
         return value
     return floatformat(value, "2g")
 

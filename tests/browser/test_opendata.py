@@ -3,7 +3,7 @@ and downloads a file, in a real browser. Screenshots go to test-artifacts/screen
 
 import pytest
 
-from tests.opendata.conftest import _open_data_files, portal_data, published  # noqa: F401 - the published portal
+from tests.opendata.conftest import _open_data_files, portal_data, published, school_c  # noqa: F401 - the published portal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,7 +15,7 @@ class OpenDataBrowserTests:
         page.goto(f"{live_server.url}/{language}/")
         page.click("[data-testid=open-data-link]")
         page.wait_for_url(f"**/{language}/open/")
-        assert page.locator("[data-testid=open-country-pupils]").inner_text() == "9"
+        assert page.locator("[data-testid=open-country-pupils]").inner_text() == "15"
         page.click(f"[data-testid=open-table-regions] a[href='/{language}/open/regions/{school_a.region_id}/']")
         page.wait_for_url(f"**/open/regions/{school_a.region_id}/")
         page.click(f"[data-testid=open-school-link][href='/{language}/open/schools/{school_a.bin}/']")

@@ -72,6 +72,40 @@ class NobdHistoryTests:
         assert (again.rows_added, again.rows_removed, again.row_count) == (0, 0, 1)
         assert rows_of(again) == as_tuples([row]) and history_size() == 1
 
+    @pytest.mark.parametrize("column", NOBD_COLUMNS)
+    def test_a_live_row_differing_in_one_column_only_is_closed_and_the_file_row_added(self, home, tmp_path, column):
+        row = nobd_row(make_enrolment(school=home).pupil, school_bin=home.bin, grade=3)
+        first = load_snapshot(tmp_path, [row])
+        with connection.cursor() as cursor:  # the stored row now differs from the file's in this column only
+            cursor.execute(f"UPDATE {HISTORY_TABLE} SET {column} = {column} || '0'")
+        stored = dict(row, **{column: row[column] + "0"})
+        again = load_snapshot(tmp_path, [row], taken_on=D + DAY)
+        assert (again.rows_added, again.rows_removed) == (1, 1)
+        assert rows_of(first) == as_tuples([stored]) and rows_of(again) == as_tuples([row])
+        assert history_size() == 2
+
+    def test_the_comparison_runs_with_its_own_work_mem_and_leaves_the_setting_as_it_was(self, home, tmp_path, settings):
+        settings.NOBD_COMPARE_WORK_MEM = "3MB"
+        row = nobd_row(make_enrolment(school=home).pupil, school_bin=home.bin, grade=3)
+        load_snapshot(tmp_path, [row])
+        seen = []
+
+        def during_compare(execute, sql, params, many, context):
+            if "nobd_difference ON COMMIT DROP AS" in sql:
+                context["cursor"].execute("SHOW work_mem")
+                seen.append(context["cursor"].fetchone()[0])
+            return execute(sql, params, many, context)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            before = cursor.fetchone()[0]
+        with connection.execute_wrapper(during_compare):
+            load_snapshot(tmp_path, [row, dict(row, grade="4")], taken_on=D + DAY)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            assert cursor.fetchone()[0] == before != "3MB"
+        assert seen == ["3MB"]
+
     def test_a_row_repeated_in_the_file_is_counted_by_the_file_and_stored_once(self, home, tmp_path):
         row = nobd_row(make_enrolment(school=home).pupil, school_bin=home.bin, grade=3)
         snapshot = load_snapshot(tmp_path, [row, row])

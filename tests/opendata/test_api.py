@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.test import Client
 
 from opendata.api.views import OpenDataThrottle
 
 BASE = "/api/open/v1/"
+PATH_VALUES = {"bin": "000000000000", "number": "none", "reference": "EQP000000001", "name": "none.csv"}
 
 
 @pytest.mark.django_db
@@ -25,13 +28,60 @@ class OpenApiTests:
         assert [s["bin"] for s in client.get(f"{BASE}schools/", {"q": school_a.bin}).json()["results"]] == [school_a.bin]
         assert school_a.bin in [s["bin"] for s in client.get(f"{BASE}schools/", {"q": "Мектеп А"}).json()["results"]]
         detail = client.get(f"{BASE}schools/{school_a.bin}/").json()
-        assert {row["level"]: row["pupils"] for row in detail["contingent"]} == {"": 7, "primary": 5, "basic": "<5"}
+        # 2 pupils in basic read <5; the 5 in primary are withheld with them (x): 7 less 5 would tell the 2.
+        assert {row["level"]: row["pupils"] for row in detail["contingent"]} == {"": 7, "primary": "x", "basic": "<5"}
         assert {row["code"]: row["count"] for row in detail["findings"]} == {"P03": "<5", "S04": 1}
 
     def test_bad_filters_are_a_clear_400(self, published, client):
         assert client.get(f"{BASE}payments/", {"school": "12"}).status_code == 400
         assert client.get(f"{BASE}ocds/releases/", {"since": "2025-13-01"}).status_code == 400
         assert client.get(f"{BASE}schools/000000000000/").status_code == 404
+
+    def test_an_unknown_query_parameter_is_a_translated_400_naming_it_on_every_open_endpoint(self, published, client):
+        schema = client.get(f"{BASE}schema/", {"format": "json"}).json()
+        wrong, refused = [], []
+        for path, item in schema["paths"].items():
+            url = re.sub(r"\{(\w+)\}", lambda m: PATH_VALUES.get(m.group(1), "1"), path)
+            for method, operation in item.items():
+                if method != "get":
+                    continue
+                response = client.get(url, {"zz_no_such_parameter": "1"})
+                error = response.json().get("error", {})
+                if (response.status_code, error.get("code"), list(error.get("fields", {}))) != (
+                        400, "unknown_parameter", ["zz_no_such_parameter"]):
+                    wrong.append((url, response.status_code))
+                for parameter in operation.get("parameters", []):
+                    if parameter["in"] == "query":
+                        answer = client.get(url, {parameter["name"]: "1"})
+                        if answer.status_code == 400 and answer.json()["error"]["code"] == "unknown_parameter":
+                            refused.append((url, parameter["name"]))
+        assert not wrong and not refused
+        assert len(schema["paths"]) >= 15
+        message = client.get(f"{BASE}contracts/", {"shcool": "x"}, HTTP_ACCEPT_LANGUAGE="ru").json()["error"]["message"]
+        assert "shcool" in message and "Unknown" not in message
+
+    def test_documented_parameters_still_work(self, published, client, school_a):
+        assert client.get(f"{BASE}contracts/", {"school": school_a.bin, "page": "1", "page_size": "10",
+                                                "format": "json"}).json()["count"] == 1
+        assert client.get(f"{BASE}ocds/releases/", {"since": "2020-01-01", "region": school_a.region_id,
+                                                    "page_size": "5"}).status_code == 200
+        assert client.get(f"{BASE}schools/", {"q": "Мектеп", "region": school_a.region_id}).status_code == 200
+
+    def test_an_order_reads_its_title_in_the_language_of_the_request_with_all_three_given(self, published, client):
+        from opendata.services import publication_refresh
+        from orders.models import StateOrder
+        from tests.opendata.conftest import AS_OF
+
+        order = published["contracts"][0].order
+        StateOrder.objects.filter(pk=order.pk).update(title="Мемлекеттік тапсырыс", title_ru="Госзаказ", title_en="State order")
+        publication_refresh(trigger="command", as_of=AS_OF)
+        titles = {lang: client.get(f"{BASE}orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE=lang).json()["title"]
+                  for lang in ("kk", "ru", "en")}
+        assert titles == {"kk": "Мемлекеттік тапсырыс", "ru": "Госзаказ", "en": "State order"}
+        body = client.get(f"{BASE}orders/{order.pk}/").json()
+        assert (body["title_kk"], body["title_ru"], body["title_en"]) == ("Мемлекеттік тапсырыс", "Госзаказ", "State order")
+        for lang, title in titles.items():
+            assert title in client.get(f"/{lang}/open/orders/{order.pk}/").content.decode()
 
     def test_answers_carry_etag_last_modified_and_cache_control_and_a_repeat_gets_304(self, published, client):
         response = client.get(f"{BASE}contracts/")
@@ -40,6 +90,26 @@ class OpenApiTests:
         assert client.get(f"{BASE}contracts/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
         assert client.get(f"{BASE}contracts/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
         assert client.get(f"{BASE}contracts/", {"page": 1}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+
+    def test_an_answer_is_served_from_the_cache_until_the_next_publication_and_each_language_has_its_own(
+            self, published, client, django_assert_num_queries):
+        from opendata.models import PublicContract
+        from opendata.services import publication_refresh
+        from tests.opendata.conftest import AS_OF
+
+        first = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        with django_assert_num_queries(1):  # the latest publication; the answer comes from the cache
+            again = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        assert again.content == first.content and again["ETag"] == first["ETag"]
+        assert "Accept-Language" in first["Vary"]
+        assert client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="en")["ETag"] != first["ETag"]
+        assert client.get(f"{BASE}contracts/", {"shcool": "1"}).status_code == 400  # parameters are checked first
+        number = published["contracts"][0].number
+        PublicContract.objects.filter(number=number).update(places=999)  # not published: the cache still answers
+        assert b'"places":999' not in client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru").content
+        publication_refresh(trigger="command", as_of=AS_OF)
+        fresh = client.get(f"{BASE}contracts/", HTTP_ACCEPT_LANGUAGE="ru")
+        assert fresh["ETag"] != first["ETag"] and fresh.json()["count"] == first.json()["count"]
 
     def test_a_new_publication_changes_the_etag(self, published, client):
         from opendata.services import publication_refresh
@@ -67,6 +137,11 @@ class OpenApiTests:
         assert open_schema["info"]["title"] == "E-Qazyna open data API"
         assert open_schema["paths"] and all(path.startswith("/api/open/v1/") for path in open_schema["paths"])
         assert "/api/open/v1/ocds/releases/" in open_schema["paths"]
+        from drf_spectacular.validation import validate_schema
+
+        validate_schema(open_schema)  # a valid OpenAPI 3 document (raises otherwise)
+        figure = open_schema["components"]["schemas"]["Contingent"]["properties"]["pupils"]
+        assert figure["oneOf"][1]["enum"] == ["<5", "x"]
         portal_schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
         assert not [path for path in portal_schema["paths"] if path.startswith("/api/open/")]
 

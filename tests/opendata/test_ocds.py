@@ -27,15 +27,15 @@ class OcdsTests:
     def test_the_release_package_passes_the_ocds_review_without_errors_or_extra_fields(self, published):
         result = review(_release_package())
         assert result["validation_errors"] == []
-        # The only fields outside the schema's properties are the Kazakh names (OCDS language variants, name_kk).
-        assert {field["field"] for field in result["additional_fields"]} == {"name_kk"}
+        # The only fields outside the schema's properties are the Kazakh names and titles (OCDS language variants).
+        assert {field["field"] for field in result["additional_fields"]} == {"name_kk", "title_kk"}
         assert result["additional_closed_codelist_values"] == {}
         assert result["version_used"] == "1.1"
 
     def test_the_record_package_passes_the_ocds_review(self, published):
         result = review(_record_package(), records=True)
         assert result["validation_errors"] == []
-        assert {field["field"] for field in result["additional_fields"]} == {"name_kk"}
+        assert {field["field"] for field in result["additional_fields"]} == {"name_kk", "title_kk"}
 
     def test_the_review_would_catch_a_broken_release(self, published):
         package = _release_package()
@@ -51,8 +51,8 @@ class OcdsTests:
         assert all(ocid.startswith("ocds-kz0001-") for ocid in OcdsRelease.objects.values_list("ocid", flat=True))
 
     def test_the_process_maps_order_to_tender_approved_applications_to_awards_and_payments_to_transactions(self, published):
-        contract_a, _contract_b = published["contracts"]
-        payment_a, payment_b = published["payments"]
+        contract_a, _contract_b, _contract_c = published["contracts"]
+        payment_a, _payment_b, _payment_c = published["payments"]
         record = OcdsRecord.objects.get(ocid__endswith=f"-{contract_a.order_id}")
         compiled = record.data
         assert compiled["tender"]["value"] == {"amount": 900000000, "currency": "KZT"}

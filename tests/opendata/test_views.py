@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -42,3 +44,22 @@ class PublicPageTests:
     def test_the_downloads_page_links_every_file(self, published, client):
         page = client.get(reverse("opendata:downloads")).content.decode()
         assert page.count('data-testid="open-file-link"') == published["publication"].files.count()
+
+    def test_a_page_is_served_from_the_cache_until_the_next_publication(self, published, client, school_a,
+                                                                         django_assert_max_num_queries):
+        from opendata.models import PublicSchool
+        from opendata.services import publication_refresh
+        from tests.opendata.conftest import AS_OF
+
+        url = reverse("opendata:school", args=[school_a.bin])
+        first = client.get(url).content.decode()
+        with django_assert_max_num_queries(2):  # the publication and the school (404 or not); the content is cached
+            again = client.get(url).content.decode()
+        with django_assert_max_num_queries(2):  # a query string the page does not read is the same page, not a new entry
+            client.get(url, {"junk": "1"})
+        main = re.compile(r"<main.*</main>", re.S)
+        assert main.search(again).group(0) == main.search(first).group(0)  # the header's CSRF token is never cached
+        PublicSchool.objects.filter(pk=school_a.pk).update(address="Not published yet")
+        assert "Not published yet" not in client.get(url).content.decode()
+        publication_refresh(trigger="command", as_of=AS_OF)  # a new publication: the page is built again
+        assert school_a.address in client.get(url).content.decode()
