@@ -28,9 +28,12 @@ from core.errors import DomainError
 from core.pagination import keyset_page
 from core.scoping import may
 from core.selectors import audit_events_for
+from core.sorting import Sorting
 from core.web import attempt, error_text
 
 PAGE_SIZE = 50
+# The act list's sortable column: the month, both ways, on the index ``act_list_order`` (-month, school, -id).
+ACT_SORTING = Sorting({"month": ("month", "-school_id", "id")}, default="-month")
 LINES_PAGE = 200  # the lines an act's page shows at once; the next ones load on demand
 OVERDUE_PAGE_SIZE = 100  # a national list of late acts has thousands of rows
 
@@ -50,11 +53,12 @@ def _form_error(request, form) -> None:
 
 @login_required
 def act_list(request):
-    filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user))
+    filterset = ActFilterSet(request.GET or None, queryset=selectors.act_list(user=request.user), request=request)
+    acts, sort = ACT_SORTING.apply(request, filterset.qs)
     overdue = selectors.overdue_items(user=request.user).count()
     contracts = selectors.contracts_for_acts(user=request.user) if may(request.user, "build", Act) else None
     return render(request, "acts/act_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs), "overdue": overdue,
+        "filter": filterset, "page": _page(request, acts), "sort": sort, "overdue": overdue,
         "build_form": ActBuildForm(contracts=contracts) if contracts is not None and contracts.exists() else None,
     })
 

@@ -8,6 +8,7 @@ from core.form_styles import BootstrapFormMixin
 from core.models import Region
 from core.roles import Role
 from core.scoping import effective_role
+from schools.widgets import SchoolAutocomplete
 
 
 class FindingSearchForm(BootstrapFormMixin, forms.Form):
@@ -18,7 +19,7 @@ class FindingSearchForm(BootstrapFormMixin, forms.Form):
     severity = forms.ChoiceField(label=_("severity"), choices=[("", _("any severity")), *Severity.choices], required=False)
     status = forms.MultipleChoiceField(label=_("status"), choices=FindingStatus.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 4}))
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    school = forms.CharField(label=_("school (name or BIN)"), max_length=200, required=False, widget=SchoolAutocomplete)
     region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all(), to_field_name="code", required=False,
                                     empty_label=_("all regions"))
     date_from = forms.DateField(label=_("checked from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -27,7 +28,7 @@ class FindingSearchForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if effective_role(user) == Role.SCHOOL:
-            del self.fields["school_bin"], self.fields["region"]
+            del self.fields["school"], self.fields["region"]
         elif effective_role(user) == Role.DEPARTMENT:
             del self.fields["region"]
 

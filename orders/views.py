@@ -22,6 +22,7 @@ from core.errors import DomainError
 from core.roles import Role
 from core.scoping import allowed_actions, effective_role, may
 from core.selectors import audit_events_for
+from core.sorting import Sorting
 from core.web import attempt, form_add_domain_error
 from orders import selectors, services
 from orders.amounts import levels_total
@@ -36,6 +37,17 @@ from programmes.periods import periods_between
 PAGE_SIZE = 50
 
 
+# Sortable columns of the lists. Orders, applications and contracts are small tables (an order per region,
+# programme and year; at most an application and a contract per school and order: a few thousand rows a year),
+# so they page by number and any column may be sorted without an index.
+ORDER_SORTING = Sorting({"region": ("region_id", "-school_year", "-id"), "year": ("school_year", "region_id", "id"),
+                         "budget": ("budget", "id"), "committed": ("committed_amount", "id"),
+                         "status": ("status", "-school_year", "-id")})
+APPLICATION_SORTING = Sorting({"submitted": ("submitted_at", "id"), "status": ("status", "submitted_at", "id")})
+CONTRACT_SORTING = Sorting({"number": ("number", "id"), "period": ("period_start", "id"),
+                            "total": ("total_amount", "id"), "status": ("status", "number", "id")})
+
+
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -48,9 +60,10 @@ def _sorted(rows):
 
 @login_required
 def order_list(request):
-    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user))
+    filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.order_list(user=request.user), request=request)
+    orders, sort = ORDER_SORTING.apply(request, filterset.qs)
     return render(request, "orders/order_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs),
+        "filterset": filterset, "page": _page(request, orders), "sort": sort,
         "may_create": may(request.user, "add", StateOrder),
     })
 
@@ -169,8 +182,11 @@ def application_create(request, pk: int):
 
 @login_required
 def application_list(request):
-    filterset = ApplicationFilterSet(request.GET or None, queryset=selectors.application_list(user=request.user))
-    return render(request, "orders/application_list.html", {"filterset": filterset, "page": _page(request, filterset.qs)})
+    filterset = ApplicationFilterSet(request.GET or None, queryset=selectors.application_list(user=request.user),
+                                     request=request)
+    applications, sort = APPLICATION_SORTING.apply(request, filterset.qs)
+    return render(request, "orders/application_list.html", {
+        "filterset": filterset, "page": _page(request, applications), "sort": sort})
 
 
 @login_required
@@ -239,8 +255,10 @@ def application_transition(request, pk: int, action: str):
 
 @login_required
 def contract_list(request):
-    filterset = ContractFilterSet(request.GET or None, queryset=selectors.contract_list(user=request.user))
-    return render(request, "orders/contract_list.html", {"filterset": filterset, "page": _page(request, filterset.qs)})
+    filterset = ContractFilterSet(request.GET or None, queryset=selectors.contract_list(user=request.user), request=request)
+    contracts, sort = CONTRACT_SORTING.apply(request, filterset.qs)
+    return render(request, "orders/contract_list.html", {
+        "filterset": filterset, "page": _page(request, contracts), "sort": sort})
 
 
 @login_required

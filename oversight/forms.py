@@ -1,35 +1,55 @@
 from __future__ import annotations
 
+import os
+
 from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_actions import action_choices
 from core.form_styles import BootstrapFormMixin
 from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
+from schools.widgets import SchoolAutocomplete
 
 
 class AuditSearchForm(BootstrapFormMixin, forms.Form):
     """The audit page's filters (the filtering itself is ``oversight.filters.AuditEventFilterSet``)."""
 
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
-    object_type = forms.CharField(label=_("object type"), max_length=100, required=False,
-                                  help_text=_("app_label.model, e.g. orders.contract"))
+    school_bin = forms.CharField(label=_("school (name or BIN)"), max_length=12, required=False, widget=SchoolAutocomplete)
+    object_type = forms.ChoiceField(label=_("object type"), required=False)
     object_id = forms.CharField(label=_("object id"), max_length=64, required=False)
     actor = forms.CharField(label=_("who (login)"), max_length=150, required=False)
     action = forms.MultipleChoiceField(label=_("action"), required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
-    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("written from (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("written up to (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = action_choices()
+        self.fields["object_type"].choices = object_type_choices()
+
+
+def object_type_choices() -> list:
+    """The portal's own kinds of object, by name, grouped by app (the value is the ``app_label.model`` the
+    audit filter reads)."""
+    groups = []
+    for config in apps.get_app_configs():
+        if not config.path.startswith(str(settings.BASE_DIR)) or f"{os.sep}.venv{os.sep}" in config.path:
+            continue
+        models = sorted(config.get_models(), key=lambda model: str(model._meta.verbose_name))
+        if models:
+            groups.append((str(config.verbose_name), [(model._meta.label_lower, capfirst(model._meta.verbose_name))
+                                                      for model in models]))
+    return [("", _("any object")), *sorted(groups)]
 
 
 class CaseSearchForm(BootstrapFormMixin, forms.Form):
     status = forms.MultipleChoiceField(label=_("status"), choices=CaseStatus.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 3}))
     ground = forms.ChoiceField(label=_("ground"), choices=[("", _("any ground")), *CaseGround.choices], required=False)
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    school = forms.CharField(label=_("school (name or BIN)"), max_length=200, required=False, widget=SchoolAutocomplete)
 
 
 class CaseOpenForm(BootstrapFormMixin, forms.Form):

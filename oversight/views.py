@@ -18,6 +18,7 @@ from core.decorators import permission_required
 from core.errors import DomainError
 from core.roles import NATIONWIDE_ROLES
 from core.scoping import effective_role, may
+from core.sorting import Sorting
 from core.web import error_text, form_add_domain_error
 from oversight import selectors, services
 from oversight.choices import FINAL_STATUSES, FLAG_KINDS, CaseGround, SubjectKind
@@ -27,6 +28,11 @@ from oversight.permissions import case_actions
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
+
+
+# The cases' sortable columns: a small table (cases are opened by hand), any column without an index.
+CASE_SORTING = Sorting({"opened": ("opened_at", "id"), "status": ("status", "-opened_at", "-id"),
+                        "ground": ("ground", "-opened_at", "-id")}, default="-opened")
 
 
 def _case_or_404(user, pk: int) -> MonitoringCase:
@@ -42,16 +48,19 @@ def _case_or_404(user, pk: int) -> MonitoringCase:
 @login_required
 def case_list(request):
     filters = {key: request.GET.getlist(key) if key == "status" else request.GET.get(key)
-               for key in ("status", "ground", "school_bin", "finding", "subject_kind", "subject_id") if request.GET.get(key)}
+               for key in ("status", "ground", "school", "school_bin", "finding", "subject_kind", "subject_id") if request.GET.get(key)}
     form = CaseSearchForm(filters)
     form.is_valid()
-    cases = selectors.case_list(user=request.user, filters=filters)
+    cases, sort = CASE_SORTING.apply(request, selectors.case_list(user=request.user, filters=filters))
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     labels = selectors.subject_labels(user=request.user, cases=page.object_list)
     for case in page.object_list:
         case.subject_label = labels[case.pk]
     return render(request, "oversight/case_list.html", {
         "form": form, "page": page, "total": page.paginator.count, "may_open": may(request.user, "open", MonitoringCase),
+        "sort": sort, "query": query.urlencode(),
     })
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from core.exports import FORMATS, export_response
 from core.models import PublishedHead
 from core.pagination import keyset_page
+from core.sorting import Sorting
 from oversight import selectors
 from oversight.api.views import verify_payload
 from oversight.exports import audit_export_rows
@@ -20,6 +21,8 @@ from oversight.forms import AuditSearchForm
 from oversight.presenters import describe
 
 PAGE_SIZE = 50
+# The audit trail's sortable column: the number in the chain (the order of the events), both ways, on its unique index.
+AUDIT_SORTING = Sorting({"seq": ("seq",)}, default="-seq")
 FILTER_KEYS = ("school", "school_bin", "object_type", "object_id", "actor", "action", "date_from", "date_to")
 
 
@@ -40,7 +43,7 @@ def audit_list(request):
     filters = _filters(request)
     form = AuditSearchForm(filters)
     form.is_valid()
-    events = selectors.audit_event_list(user=request.user, filters=filters)
+    events, sort = AUDIT_SORTING.apply(request, selectors.audit_event_list(user=request.user, filters=filters))
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return export_response(fmt=fmt, filename=f"audit-{timezone.localdate():%Y-%m-%d}", **audit_export_rows(events))
@@ -51,7 +54,7 @@ def audit_list(request):
     query.pop("export", None)
     rows = [(event, describe(event)) for event in selectors.with_subjects(page)]
     return render(request, "oversight/audit_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "total": page.total,
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "total": page.total, "sort": sort,
         "everything": selectors.sees_everything(request.user),
     })
 

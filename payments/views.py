@@ -25,6 +25,7 @@ from core.pagination import keyset_page
 from core.roles import Role
 from core.scoping import allowed_actions, denial, effective_role, may
 from core.selectors import audit_events_for
+from core.sorting import Sorting
 from core.tabular import RowsInvalid
 from core.web import attempt
 from oversight.selectors import payment_hold, payment_holds
@@ -36,9 +37,14 @@ from payments.models import BankConfirmation, FinalReport, Payment, PaymentRegis
 from payments.pdf import report_headers, report_pdf, report_rows
 from payments.permissions import act_may_prepare_payment, payment_actions, recovery_may_cancel, report_may_approve
 from payments.reports import report_figures
-from payments.services.payments import offset_plan
+from payments.services.payments import offset_plan, offset_plans
 
 PAGE_SIZE = 50
+# Sortable columns. Payments: by preparation, both ways, on the index ``payment_list_order`` (-prepared_at, -id).
+# Registries: a small table (one per export, a few a day at most), by creation.
+PAYMENT_SORTING = Sorting({"prepared": ("prepared_at", "id")}, default="-prepared")
+REGISTRY_SORTING = Sorting({"created": ("created_at", "id"), "payments": ("payment_count", "id"),
+                            "total": ("total_amount", "id")}, default="-created")
 
 
 def _page(request, queryset):
@@ -57,14 +63,17 @@ def _form_error(request, form) -> None:
 @login_required
 def payment_list(request):
     filterset = PaymentFilterSet(request.GET or None, queryset=selectors.payment_list(user=request.user), request=request)
+    payments, sort = PAYMENT_SORTING.apply(request, filterset.qs)
     awaiting = None
     if effective_role(request.user) in (Role.OPERATOR, Role.MONITOR):
         awaiting = list(selectors.acts_awaiting_payment(user=request.user))
         holds = payment_holds(act.pk for act in awaiting)  # a monitoring case holds some of them
+        plans = offset_plans(awaiting) if may(request.user, "prepare", Payment) else {}
         for act in awaiting:
             act.held_by = holds.get(act.pk)
+            act.prepare_facts = _prepare_facts(act, plans[act.pk]) if act.pk in plans else []
     return render(request, "payments/payment_list.html", {
-        "filter": filterset, "page": _page(request, filterset.qs), "awaiting": awaiting,
+        "filter": filterset, "page": _page(request, payments), "sort": sort, "awaiting": awaiting,
         "may_prepare": may(request.user, "prepare", Payment),
     })
 
@@ -106,9 +115,10 @@ def act_payments(request, act_pk):
     })
 
 
-def _prepare_facts(act) -> list[tuple[str, object]]:
-    """What the preparing dialog shows: the accepted amount, the recoveries it offsets, the amount to pay, the payee."""
-    plan = offset_plan(act, lock=False)
+def _prepare_facts(act, plan=None) -> list[tuple[str, object]]:
+    """What the preparing dialog shows: the accepted amount, the recoveries it offsets, the amount to pay, the payee
+    (``plan``: the act's ``offset_plan``, when the caller read several at once)."""
+    plan = offset_plan(act, lock=False) if plan is None else plan
     offset = sum((take for _recovery, take in plan), ZERO)
     return [
         (_("Accepted amount"), money(act.accepted_amount)),
@@ -169,8 +179,9 @@ def payment_transition(request, pk, action):
 def bank(request):
     if effective_role(request.user) not in (Role.OPERATOR, Role.MONITOR, Role.ADMIN):
         raise Http404
+    registries, sort = REGISTRY_SORTING.apply(request, selectors.registry_list(user=request.user))
     return render(request, "payments/bank.html", {
-        "registries": _page(request, selectors.registry_list(user=request.user)),
+        "registries": _page(request, registries), "sort": sort,
         "awaiting": selectors.payments_awaiting_registry(user=request.user),
         "confirmations": selectors.confirmation_list(user=request.user)[:20],
         "upload_form": BankConfirmationForm(),
@@ -255,7 +266,7 @@ def confirmation_apply(request, pk):
 
 @login_required
 def recovery_list(request):
-    filterset = RecoveryFilterSet(request.GET or None, queryset=selectors.recovery_list(user=request.user))
+    filterset = RecoveryFilterSet(request.GET or None, queryset=selectors.recovery_list(user=request.user), request=request)
     page = _page(request, filterset.qs)
     for recovery in page:
         recovery.may_cancel = recovery_may_cancel(recovery, request.user)

@@ -17,8 +17,15 @@ from programmes.choices import InstrumentCode, ProgrammeStatus
 from programmes.models import Programme
 
 
+def programme_choices(user) -> list[tuple[str, str]]:
+    """The programmes ``user`` may see, by code and name, for the pages' programme select (a small table)."""
+    programmes = Programme.objects.visible_to(user).order_by("instrument", "code")
+    return [("", _("any programme")), *((str(p.pk), f"{p.code} — {p.name}") for p in programmes)]
+
+
 class ProgrammeFilter(django_filters.NumberFilter):
-    """A programme's id (a whole number within bigint; anything else is a 400)."""
+    """A programme's id (a whole number within bigint; anything else is a 400); on a page whose filter set knows
+    the request, a select of the programmes the user may see, by code and name."""
 
     field_class = forms.IntegerField
 
@@ -27,6 +34,14 @@ class ProgrammeFilter(django_filters.NumberFilter):
         kwargs.setdefault("max_value", MAX_ID)
         kwargs.setdefault("label", _("programme"))
         super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        user = getattr(getattr(self.parent, "request", None), "user", None)
+        if user is not None and not isinstance(field.widget, forms.Select):
+            field.widget = forms.Select(choices=programme_choices(user))
+        return field
 
 
 class InstrumentFilter(django_filters.ChoiceFilter):

@@ -8,6 +8,7 @@ from core.models import Region
 from core.roles import Role
 from core.scoping import effective_role
 from risk.choices import RiskCode, RiskFlagStatus
+from schools.widgets import SchoolAutocomplete
 
 
 class RiskFlagSearchForm(BootstrapFormMixin, forms.Form):
@@ -17,7 +18,7 @@ class RiskFlagSearchForm(BootstrapFormMixin, forms.Form):
                                      widget=forms.SelectMultiple(attrs={"size": 5}))
     status = forms.MultipleChoiceField(label=_("status"), choices=RiskFlagStatus.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 2}))
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False)
+    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False, widget=SchoolAutocomplete)
     iin = forms.CharField(label=_("IIN"), max_length=12, required=False)
     region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all(), to_field_name="code", required=False,
                                     empty_label=_("all regions"))

@@ -19,6 +19,7 @@ from core.exports import FORMATS, export_response
 from core.models import localized
 from core.pagination import keyset_page
 from core.scoping import may
+from core.sorting import Sorting
 from oversight.choices import SubjectKind
 from oversight.models import MonitoringCase
 from oversight.selectors import cases_about
@@ -90,13 +91,17 @@ def _filters(request) -> dict:
             for key in FILTER_KEYS if request.GET.get(key)}
 
 
+# The flags' sortable column: the risk run (date D), both ways, on the index ``risk_flag_list_order`` (-last_run, code, id).
+FLAG_SORTING = Sorting({"run": ("last_run_id", "-code", "-id")}, default="-run")
+
+
 @role_required(*RISK_ROLES)
 @require_GET
 def flag_list(request):
     filters = _filters(request)
     form = RiskFlagSearchForm(filters, user=request.user)
     form.is_valid()
-    flags = selectors.flag_list(user=request.user, filters=filters)
+    flags, sort = FLAG_SORTING.apply(request, selectors.flag_list(user=request.user, filters=filters))
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return _export(flags, fmt)
@@ -106,7 +111,7 @@ def flag_list(request):
     query.pop("cursor", None)
     query.pop("export", None)
     return render(request, "risk/flag_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "total": page.total,
+        "form": form, "page": page, "query": query.urlencode(), "total": page.total, "sort": sort,
         "rows": [(flag, explain(flag)) for flag in page],
     })
 

@@ -13,6 +13,7 @@ from core.filters import LookupFilter, RegionFilter, as_id
 from schools.choices import ChangeKind, Level, LicenceStatus, ProviderKind, SchoolStatus
 from schools.models import Licence, School, SchoolChange, UnreliableSupplierEntry
 from schools.rules import register_entry_in_force_q
+from schools.widgets import SchoolAutocomplete
 
 
 def school_q(prefix: str) -> Callable[[str], Q]:
@@ -34,6 +35,7 @@ class SchoolFilter(LookupFilter):
     def __init__(self, *, field_name: str = "school", **kwargs):
         kwargs.setdefault("label", _("school (BIN, name or id)"))
         kwargs.setdefault("help_text", _("school: its BIN (12 digits), a part of its name, or its id"))
+        kwargs.setdefault("widget", SchoolAutocomplete)
         super().__init__(parse=school_q(field_name), field_name=field_name, **kwargs)
 
 

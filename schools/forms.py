@@ -8,6 +8,7 @@ from core.identifiers import normalize_iban, validate_kz_iban
 from core.models import Region
 from core.uploads import TableFileField
 from schools.choices import RegisterKind, SchoolStatus
+from schools.widgets import SchoolAutocomplete
 
 
 class SchoolProfileForm(BootstrapFormMixin, forms.Form):
@@ -36,7 +37,7 @@ class SchoolProfileForm(BootstrapFormMixin, forms.Form):
 class SchoolSearchForm(BootstrapFormMixin, forms.Form):
     """The directory's filter form (the filtering itself is ``schools.filters.SchoolFilterSet``)."""
 
-    q = forms.CharField(label=_("name or BIN"), required=False, max_length=100)
+    q = forms.CharField(label=_("name or BIN"), required=False, max_length=100, widget=SchoolAutocomplete)
     region = forms.ModelChoiceField(
         label=_("region"), queryset=Region.objects.all(), to_field_name="code", required=False, empty_label=_("all regions"),
     )

@@ -29,6 +29,19 @@ def school_list(*, user, filters: dict | None = None):
     return queryset
 
 
+AUTOCOMPLETE_SIZE = 20
+
+
+def school_suggestions(*, user, text: str) -> list[School]:
+    """At most ``AUTOCOMPLETE_SIZE`` schools ``user`` may see whose BIN starts with ``text`` or whose name
+    (Kazakh or Russian) contains it, by name (the filters' autocomplete; a small table: no index needed)."""
+    text = text.strip()[:100]
+    if len(text) < 2:
+        return []
+    matches = Q(bin__startswith=text) | Q(name_kk__icontains=text) | Q(name_ru__icontains=text)
+    return list(School.objects.visible_to(user).filter(matches).order_by("name_ru", "id")[:AUTOCOMPLETE_SIZE])
+
+
 def school_get(*, user, pk) -> School:
     """One visible school, or ``School.DoesNotExist``."""
     return school_list(user=user).get(pk=pk)

@@ -6,6 +6,7 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.school_list, name="list"),
+    path("autocomplete/", views.school_autocomplete, name="autocomplete"),
     path("mine/profile/", views.school_profile, name="profile"),
     path("unreliable-suppliers/", views.unreliable_supplier_list, name="unreliable-suppliers"),
     path("registers/", views.registers, name="registers"),

@@ -4,18 +4,21 @@ which shows the checks' findings too, is the portal's)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import permission_required, role_required
 from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.roles import Role
 from core.scoping import may
+from core.sorting import Sorting
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
 from integrations.registers import FileTransport
@@ -46,11 +49,34 @@ def _school_or_404(user, pk) -> School:
         raise Http404 from None
 
 
+@login_required
+@require_GET
+def school_autocomplete(request):
+    """The schools the user may see matching what is typed in a school filter, as ``<option>``s of its
+    datalist (``schools.widgets.SchoolAutocomplete``; the box names its field in ``field``)."""
+    field = request.GET.get("field") or "q"
+    schools = selectors.school_suggestions(user=request.user, text=request.GET.get(field, ""))
+    return render(request, "schools/_autocomplete_options.html", {"schools": schools})
+
+
+def _school_sorting(name_field: str) -> Sorting:
+    return Sorting({"bin": ("bin", "id"), "name": (name_field, "id"), "region": ("region_id", name_field, "id"),
+                    "capacity": ("capacity", "id"), "status": ("status", name_field, "id"),
+                    "open_errors": ("open_errors", name_field, "id")}, default="name")
+
+
+# The directory's sortable columns: a small table (about 850 schools), any column without an index; the name
+# sorts in the language it is shown in (Kazakh on Kazakh pages, else Russian).
+SCHOOL_SORTING = {"kk": _school_sorting("name_kk"), "": _school_sorting("name_ru")}
+
+
 @role_required(*DIRECTORY_ROLES)
 def school_list(request):
     form = SchoolSearchForm(request.GET or None)
     filters = {key: value for key, value in request.GET.items() if key in form.fields and value}
-    schools = selectors.school_list(user=request.user, filters=filters).order_by("name_ru", "id")
+    sorting = SCHOOL_SORTING["kk" if get_language() == "kk" else ""]
+    schools = selectors.school_list(user=request.user, filters=filters).order_by(*sorting.ordering("name", False))
+    schools, sort = sorting.apply(request, schools)
     fmt = request.GET.get("export")
     if fmt in FORMATS:
         return _export_schools(schools, fmt)
@@ -59,7 +85,7 @@ def school_list(request):
     query.pop("page", None)
     query.pop("export", None)
     return render(request, "schools/school_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count,
+        "form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count, "sort": sort,
     })
 
 

@@ -102,3 +102,23 @@ class EnrolmentListIndexTests:
             client.force_login(user)
             for query in PAGE_QUERIES:
                 _assert_indexed(client, f"/kk/contingent/?{query}", role)
+
+
+@pytest.mark.slow
+class ContingentPageSortingIndexTests:
+    """The contingent page's sortable columns (``contingent.views.ENROLMENT_SORTING``, issue 12), both ways, on the
+    first page and on the page its "next" link gives, for each role: every one reads an index."""
+
+    def test_every_sortable_column_of_the_contingent_page_reads_an_index_both_ways(self, national, client):
+        import re
+
+        from contingent.views import ENROLMENT_SORTING
+
+        sorts = [value for key in ENROLMENT_SORTING.columns for value in (key, f"-{key}")]
+        for role, user in national.items():
+            client.force_login(user)
+            for sort in sorts:
+                first = _assert_indexed(client, f"/kk/contingent/?sort={sort}", role).content.decode()
+                following = re.search(r'rel="next" href="(\?[^"]+)"', first)
+                assert following, f"{role} sort={sort}: no next page"
+                _assert_indexed(client, "/kk/contingent/" + following.group(1).replace("&amp;", "&"), role)

@@ -63,8 +63,23 @@ def offset_plan(act: Act, *, lock: bool = True) -> list[tuple[Recovery, object]]
     if lock:
         open_recoveries = open_recoveries.select_for_update()
     recoveries = list(open_recoveries.order_by("created_at", "id"))
-    remaining = recovery_remaining(recoveries)
-    available, plan = act.accepted_amount, []
+    return _plan(recoveries, recovery_remaining(recoveries), act.accepted_amount)
+
+
+def offset_plans(acts) -> dict[int, list[tuple[Recovery, object]]]:
+    """The plan ``offset_plan`` shows for each of ``acts`` (unlocked: the payments list's dialogs), in two
+    queries whatever their number; each act's plan as if it were prepared first."""
+    acts = list(acts)
+    recoveries = list(Recovery.objects.filter(contract_id__in={act.contract_id for act in acts}, status=RecoveryStatus.OPEN)
+                      .order_by("created_at", "id"))
+    remaining = recovery_remaining(recoveries) if recoveries else {}
+    return {act.pk: _plan([r for r in recoveries if r.contract_id == act.contract_id], remaining, act.accepted_amount)
+            for act in acts}
+
+
+def _plan(recoveries: list[Recovery], remaining: dict[int, object], available) -> list[tuple[Recovery, object]]:
+    """The open ``recoveries`` (oldest first) taken off ``available`` until it is used up."""
+    plan = []
     for recovery in recoveries:
         take = min(remaining[recovery.pk], available)
         if take > 0:

@@ -239,3 +239,39 @@ def _named_in_english(user) -> str:
 
     with translation.override("en"):
         return user.display_name
+
+
+class ActListSortingTests:
+    """The list's sortable month column on keyset pages: the sort, the filters and the cursor travel together."""
+
+    def test_the_month_sorts_both_ways_and_the_next_page_keeps_the_sort_and_the_filters(
+            self, client, contract, department_user, monkeypatch):
+        import re
+
+        from tests.portal.factories import make_act
+
+        monkeypatch.setattr("acts.views.PAGE_SIZE", 2)
+        months = [dt.date(2025, month, 1) for month in (9, 10, 11)]
+        for month in months:
+            make_act(contract=contract, month=month, status="submitted")
+        make_act(contract=contract, month=dt.date(2025, 12, 1), status="draft")  # filtered out by status
+        client.force_login(department_user)
+
+        def shown(query: str) -> tuple[list[str], str]:
+            body = client.get(f"/en/acts/?{query}").content.decode()
+            return re.findall(r"<td>(\d\d\.2025)</td>", body), body
+
+        newest, body = shown("status=submitted")
+        assert newest == ["11.2025", "10.2025"] and 'aria-sort="descending"' in body  # the list's own order
+        oldest, body = shown("status=submitted&sort=month")
+        assert oldest == ["09.2025", "10.2025"] and 'aria-sort="ascending"' in body
+        assert 'href="?status=submitted&amp;sort=-month"' in body
+        assert '<input type="hidden" name="sort" value="month">' in body
+        following = re.search(r'rel="next" href="\?([^"]+)"', body).group(1).replace("&amp;", "&")
+        assert following.startswith("status=submitted&sort=month&cursor=")
+        rest, _body = shown(following)
+        assert rest == ["11.2025"]
+        back, _body = shown("status=submitted&sort=-month")
+        assert back == newest
+        stale, _body = shown(following.replace("sort=month", "sort=-month"))  # a cursor of the other order
+        assert stale == newest  # gives the first page, never a wrong one

@@ -84,6 +84,7 @@ class DormitoryMonthBrowserTests:
         switch_user(page, live_server, operator_user.username)
         page.goto(f"{live_server.url}/en/payments/payments/")
         page.click(f"[data-testid=prepare-{act.pk}]")
+        page.click(f"[data-testid=prepare-{act.pk}-confirm]")  # the dialog's confirm button
         page.wait_for_selector("[data-testid=calculation]")
         assert amount(page.locator("[data-testid=payment-amount]").inner_text()) == Decimal("68225.81")
         payment = Payment.objects.get()

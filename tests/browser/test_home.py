@@ -55,6 +55,16 @@ class HomeBrowserTests:
             seen[language] = {key: count for key, (count, _url) in counts.items()}
             assert page.evaluate("typeof Chart") == "function"
             assert page.evaluate("Chart.getChart('money-chart') !== undefined")
+            # The axes and tooltips group digits as the page's language does (issue 12: not "40,000,000" in kk/ru).
+            separator = "," if language == "en" else "\xa0"
+            assert page.evaluate("eqazynaFormatNumber(40000000.5)") == (
+                "40,000,000.5" if language == "en" else "40\xa0000\xa0000,5")
+            ticks = page.evaluate("Chart.getChart('money-chart').scales.y.ticks.map(t => t.label)")
+            grouped = [tick for tick in ticks if len(tick) > 4]
+            assert grouped and all(separator in tick for tick in grouped), (language, ticks)
+            tooltip = page.evaluate("""Chart.defaults.plugins.tooltip.callbacks.label(
+                {chart: Chart.getChart('money-chart'), parsed: {y: 1234567}, dataset: {label: 'x'}})""")
+            assert tooltip == f"x: 1{separator}234{separator}567"
             assert page.locator("[data-testid=unread-count]").get_attribute("data-count") == "1"
             screenshot(language)
         assert seen["kk"] == seen["ru"] == seen["en"]

@@ -44,12 +44,13 @@ def _pages(role: str) -> list[str]:
     school_contract = Contract.objects.filter(school_id=school).order_by("pk").first()
     pages = {
         "department": ["", "orders/applications/", f"orders/applications/{Application.objects.order_by('pk').first().pk}/",
-                       "acts/", f"acts/{act.pk}/", f"schools/{contract.school_id}/"],
+                       "acts/?sort=month", f"acts/{act.pk}/", f"schools/{contract.school_id}/", "schools/?sort=-capacity",
+                       "orders/contracts/?sort=-total"],
         "school": ["", "acts/", f"acts/{Act.objects.filter(contract__school_id=school).order_by('pk').first().pk}/",
                    "contingent/", f"orders/contracts/{school_contract.pk}/"],
-        "operator": ["", "payments/payments/", f"payments/payments/{Payment.objects.order_by('pk').first().pk}/",
+        "operator": ["", "payments/payments/", "payments/bank/?sort=total", f"payments/payments/{Payment.objects.order_by('pk').first().pk}/",
                      "checks/findings/"],
-        "monitor": ["", "oversight/audit/", f"orders/contracts/{contract.pk}/"],
+        "monitor": ["", "oversight/audit/?sort=seq", f"orders/contracts/{contract.pk}/", "oversight/cases/?sort=status"],
         "admin": ["", "schools/", f"schools/{contract.school_id}/"],
     }
     return pages[role]

@@ -84,7 +84,12 @@ class MoneyPathBrowserTests:
         # One operator prepares the payment; the same one may not approve it; a second one does.
         switch_user(page, live_server, operator_user.username)
         page.goto(f"{live_server.url}/en/payments/payments/")
-        page.click(f"[data-testid=prepare-{act.pk}]")
+        page.click(f"[data-testid=prepare-{act.pk}]")  # a dialog says the amounts and the payee first
+        dialog = page.locator(f"[data-testid=prepare-{act.pk}-dialog]")
+        dialog.wait_for(state="visible")
+        assert "IBAN" in dialog.inner_text()
+        screenshot("3-operator-prepare-dialog")
+        page.click(f"[data-testid=prepare-{act.pk}-confirm]")
         page.wait_for_selector("[data-testid=calculation]")
         assert page.locator("[data-testid=payment-approve]").count() == 0
         assert amount(page.locator("[data-testid=payment-amount]").inner_text()) == accepted_lines

@@ -29,6 +29,15 @@ def listed(client, user, url="/en/checks/findings/", **params) -> set[int]:
 
 @pytest.mark.django_db
 class FindingListTests:
+    def test_the_school_box_takes_a_name_or_a_bin_and_the_sort_by_run_keeps_the_filter(self, client, findings, school_a,
+                                                                                      operator_user):
+        at_a = {findings["warning_a"].pk, findings["error_a"].pk}
+        assert listed(client, operator_user, school="Мектеп А") == at_a
+        assert listed(client, operator_user, school=school_a.bin) == at_a
+        body = client.get("/en/checks/findings/", {"school": "Мектеп А", "sort": "run"}).content.decode()
+        assert 'aria-sort="ascending"' in body and '<input type="hidden" name="sort" value="run">' in body
+        assert 'hx-get="/en/schools/autocomplete/?field=school"' in body
+
     def test_each_role_sees_what_its_scope_allows(self, client, findings, school_user, department_user, other_department_user,
                                                   operator_user, monitor_user):
         every = {finding.pk for finding in findings.values()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from accounts.choices import UserEvent
@@ -82,6 +84,16 @@ class AuditPageTests:
         assert 'data-intact="true"' in verified and "4 events" in verified
         assert client.get("/en/oversight/audit/?export=csv").status_code == 200
 
+    def test_the_object_type_is_picked_by_name_and_the_events_sort_both_ways(self, client, events, monitor_user, school_a):
+        client.force_login(monitor_user)
+        page = client.get("/kk/oversight/audit/", {"object_type": "schools.school", "sort": "seq"}).content.decode()
+        assert '<option value="schools.school" selected>Мектеп</option>' in page
+        assert '<optgroup label="Мектептер">' in page
+        oldest = [int(n) for n in re.findall(r'data-testid="audit-row"[^>]*>\s*<td[^>]*>(\d+)</td>', page)]
+        assert oldest == sorted(oldest) and len(oldest) == 2 and 'aria-sort="ascending"' in page
+        newest = client.get("/kk/oversight/audit/", {"object_type": "schools.school", "sort": "-seq"}).content.decode()
+        assert [int(n) for n in re.findall(r'data-testid="audit-row"[^>]*>\s*<td[^>]*>(\d+)</td>', newest)] == oldest[::-1]
+
     def test_a_school_sees_no_audit_page_and_a_department_only_its_region(self, client, events, school_user, department_user,
                                                                          region_almaty):
         client.force_login(school_user)
@@ -122,6 +134,7 @@ class AuditListQueryCountTests:
             for _ in range(size - (2 if size == 12 else 0)):
                 audit_record(actor=operator_user, action=EnrolmentEvent.ADDED, subject=make_enrolment(school=school_a))
             api.get("/api/v1/audit-events/")  # warm caches (content types)
+            client.get("/en/oversight/audit/")  # and the session's first refresh (accounts.middleware.SessionRefreshMiddleware)
             with CaptureQueriesContext(connection) as api_queries:
                 assert api.get("/api/v1/audit-events/").status_code == 200
             with CaptureQueriesContext(connection) as page_queries:

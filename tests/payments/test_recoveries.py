@@ -122,6 +122,23 @@ class RecoveryOffsetTests:
         r_basic.refresh_from_db()
         assert r_basic.status == RecoveryStatus.OPEN and recovery_remaining([r_basic])[r_basic.pk] == rest
 
+    def test_the_plans_read_at_once_for_the_payments_list_are_each_acts_own_plan(
+            self, paid_september, contract, school_a, school_user, department_user):
+        from payments.services.payments import offset_plan, offset_plans
+
+        act, enrolments = paid_september
+        for enrolment in enrolments:
+            make_finding(school=school_a, code="P03", enrolment=enrolment)
+        assert recoveries_detect() == 2
+        Finding.objects.update(status="resolved")  # September stays recovered; October and November are payable
+        october = accepted_act(contract=contract, month=OCTOBER, school_user=school_user, department_user=department_user)
+        november = accepted_act(contract=contract, month=dt.date(2025, 11, 1), school_user=school_user,
+                                department_user=department_user, today=dt.date(2026, 1, 10))
+        plans = offset_plans([october, november])
+        assert plans == {a.pk: offset_plan(a, lock=False) for a in (october, november)}
+        assert len(plans[october.pk]) == 2  # both recoveries fit the month, oldest first
+        assert offset_plans([]) == {}
+
     def test_a_zero_payment_settles_the_act_without_a_transfer(self, paid_september, contract, school_a, school_user,
                                                                department_user, operator_user, second_operator_user):
         act, (primary, basic) = paid_september

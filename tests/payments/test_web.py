@@ -52,6 +52,42 @@ class ActPaymentsFragmentTests:
         assert client.get(f"/en/payments/payments/of-act/{draft.pk}/").content.decode().strip() == ""
 
 
+class PaymentListPrepareDialogTests:
+    """The payments list's "Prepare the payment" opens a dialog with the amounts and the payee, as the act page's does."""
+
+    def test_each_awaiting_act_has_a_dialog_with_the_amounts_and_the_payee_that_posts_the_preparation(
+            self, client, contract, operator_user):
+        from tests.portal.factories import make_act
+
+        act = make_act(contract=contract, month=OCTOBER, status="accepted", accepted=Decimal("234567.50"))
+        client.force_login(operator_user)
+        page = client.get("/kk/payments/payments/").content.decode()
+        dialog = page[page.index(f'data-testid="prepare-{act.pk}-dialog"'):]
+        dialog = dialog[:dialog.index("</form>")]
+        assert f'data-bs-target="#prepare-dialog-{act.pk}"' in page  # the button opens the dialog, posts nothing
+        assert f'action="/kk/payments/payments/prepare/{act.pk}/"' in dialog
+        assert "234\xa0567,50" in dialog and contract.school.iban in dialog and contract.school.bin in dialog
+        assert f'data-testid="prepare-{act.pk}-confirm"' in dialog and not Payment.objects.exists()
+
+    def test_the_dialogs_cost_the_same_queries_for_one_act_or_many(self, client, contract, operator_user):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.portal.factories import make_act
+
+        make_act(contract=contract, month=dt.date(2025, 9, 1), status="accepted", accepted=Decimal("100"))
+        client.force_login(operator_user)
+        client.get("/en/payments/payments/")  # the first request of a session reads what later ones have cached
+        with CaptureQueriesContext(connection) as one:
+            client.get("/en/payments/payments/")
+        for month in (10, 11, 12):
+            make_act(contract=contract, month=dt.date(2025, month, 1), status="accepted", accepted=Decimal("100"))
+        with CaptureQueriesContext(connection) as four:
+            page = client.get("/en/payments/payments/").content.decode()
+        assert page.count('-dialog"') == 4
+        assert len(four.captured_queries) == len(one.captured_queries)
+
+
 class PaymentPageTests:
     def test_two_operators_pay_through_the_pages_and_the_bank_file_closes_it(self, client, contract, school_a, school_user,
                                                                              department_user, operator_user,

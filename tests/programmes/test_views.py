@@ -94,3 +94,18 @@ class FilterByProgrammeTests:
         assert f"/ru/orders/queue/{school_contract.order_id}/" not in page
         detail = client.get(f"/ru/orders/queue/{dorm_contract.order_id}/").content.decode()
         assert "Программа — Места в общежитии (за занятое место в месяц)" in detail
+
+
+@pytest.mark.django_db
+class ProgrammeSelectTests:
+    def test_the_lists_offer_the_programmes_the_user_may_see_by_code_and_name_and_filter_by_the_one_picked(
+            self, client, department_user, other_department_user):
+        mine = make_programme("dormitory_place", actor=department_user, code="DORM-71")
+        theirs = make_programme("dormitory_place", actor=other_department_user, code="DORM-75")
+        client.force_login(department_user)
+        for url in ("/en/acts/", "/en/orders/contracts/", "/en/payments/payments/", "/en/contingent/"):
+            page = client.get(url).content.decode()
+            assert f'<option value="{mine.pk}">DORM-71 — ' in page, url
+            assert "DORM-75" not in page and f'<option value="{theirs.pk}">DORM' not in page, url
+        picked = client.get("/en/acts/", {"programme": mine.pk}).content.decode()
+        assert f'<option value="{mine.pk}" selected>' in picked

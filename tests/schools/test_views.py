@@ -66,6 +66,55 @@ class SchoolDirectoryTests:
 
 
 @pytest.mark.django_db
+class SchoolDirectorySortingTests:
+    def test_a_column_sorts_both_ways_and_the_sort_survives_the_filter_form_and_the_pages(
+            self, client, operator_user, region_astana, monkeypatch):
+        monkeypatch.setattr("schools.views.PAGE_SIZE", 2)
+        made = [make_school(region=region_astana, name=f"Мектеп {n}", capacity=100 * n) for n in (3, 1, 2)]
+        by_capacity = sorted(made, key=lambda school: school.capacity)
+        body = page(client, operator_user, "/en/schools/", region="71", sort="capacity").content.decode()
+        assert body.index(by_capacity[0].bin) < body.index(by_capacity[1].bin)
+        assert by_capacity[2].bin not in body  # on the next page
+        assert 'aria-sort="ascending"' in body and 'href="?region=71&amp;sort=-capacity"' in body
+        assert '<input type="hidden" name="sort" value="capacity">' in body
+        assert "region=71&amp;sort=capacity&amp;page=2" in body  # the pager keeps filters and sort
+        second = page(client, operator_user, "/en/schools/", region="71", sort="capacity", page="2").content.decode()
+        assert by_capacity[2].bin in second and by_capacity[0].bin not in second
+        reverse = page(client, operator_user, "/en/schools/", region="71", sort="-capacity").content.decode()
+        assert reverse.index(by_capacity[2].bin) < reverse.index(by_capacity[1].bin)
+        assert 'aria-sort="descending"' in reverse
+
+
+@pytest.mark.django_db
+class SchoolAutocompleteTests:
+    def test_a_department_finds_its_regions_schools_by_name_or_bin_and_never_another_regions(
+            self, client, department_user, school_a, school_b):
+        found = page(client, department_user, "/en/schools/autocomplete/", field="school", school="Мектеп").content.decode()
+        assert f'value="{school_a.bin}"' in found and school_b.bin not in found
+        by_bin = page(client, department_user, "/en/schools/autocomplete/", field="school", school=school_b.bin[:8]).content
+        assert school_b.bin.encode() not in by_bin
+        assert school_a.bin.encode() in page(client, department_user, "/en/schools/autocomplete/", q=school_a.bin[:6]).content
+
+    def test_a_school_finds_only_itself_and_an_operator_every_school(self, client, school_user, operator_user, school_a,
+                                                                     school_b):
+        mine = page(client, school_user, "/en/schools/autocomplete/", q="Мектеп").content.decode()
+        assert school_a.bin in mine and school_b.bin not in mine
+        client.logout()
+        every = page(client, operator_user, "/en/schools/autocomplete/", q="Мектеп").content.decode()
+        assert school_a.bin in every and school_b.bin in every
+
+    def test_one_letter_proposes_nothing_and_a_visitor_is_sent_to_sign_in(self, client, operator_user, school_a):
+        assert page(client, operator_user, "/en/schools/autocomplete/", q="М").content.strip() == b""
+        client.logout()
+        assert client.get("/en/schools/autocomplete/", {"q": "Мектеп"}).status_code == 302
+
+    def test_the_filter_box_loads_its_suggestions_with_htmx(self, client, department_user):
+        body = page(client, department_user, "/en/acts/").content.decode()
+        assert 'list="id_school-options"' in body and '<datalist id="id_school-options"' in body
+        assert 'hx-get="/en/schools/autocomplete/?field=school"' in body
+
+
+@pytest.mark.django_db
 class SchoolProfileTests:
     def test_a_school_changes_its_contacts_and_iban_and_the_history_keeps_old_and_new(self, client, school_user, school_a):
         school_a.iban = IBAN_HALYK
