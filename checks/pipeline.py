@@ -30,6 +30,7 @@ from checks.services import check_run_create, latest_ready_snapshot
 from core.db import DATABASE_OUTAGE
 from core.errors import DomainError, PermissionDeniedError
 from core.locks import CHECK_RUN_LOCK
+from core.outbox import enqueue
 from core.scoping import require
 
 logger = logging.getLogger(__name__)
@@ -47,12 +48,9 @@ def check_pipeline_start(*, actor=None, trigger: str = CheckRunTrigger.MANUAL, f
     run = check_run_create(actor=actor, trigger=trigger, latest_snapshot=not fetch,
                            progress={"stage": "queued", "fetch": fetch})
 
-    def enqueue():
-        from checks.tasks import run_check_pipeline
+    from checks.tasks import run_check_pipeline
 
-        run_check_pipeline.delay(run.pk)
-
-    transaction.on_commit(enqueue)
+    enqueue(run_check_pipeline, run.pk)
     return run
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from core.db import DATABASE_OUTAGE
+from core.outbox import OutboxAwareTask
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def nightly_checks() -> dict:
     return {"started": run.pk}
 
 
-class PipelineTask(Task):
+class PipelineTask(OutboxAwareTask):  # the portal's task class (core/outbox.py): a delivery already done is skipped
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Given up (the database stayed away through every retry): the run is failed, not left running."""
         from checks.models import CheckRun

@@ -7,14 +7,16 @@ restarts mid-task only delays the work (the task is retried; its transaction nev
 
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import InterfaceError, OperationalError
+
+from core.outbox import OutboxAwareTask
 
 RETRY = {"autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 2, "retry_backoff_max": 60,
          "max_retries": 10, "acks_late": True}
 
 
-class UploadTask(Task):
+class UploadTask(OutboxAwareTask):  # the portal's task class (core/outbox.py): a delivery already done is skipped
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Anything but a database outage ends the upload as ``failed`` (it would fail again)."""
         from contingent.services.imports import contingent_upload_fail

@@ -190,3 +190,30 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OutboxTask(models.Model):
+    """A Celery task to send, written in the transaction of the change that asks for it (``core/outbox.py``).
+
+    Sent at commit when the broker answers; otherwise kept, and sent by ``core.tasks.outbox_relay``
+    once the broker is back. ``task_id`` is the Celery task id, so a worker knows a task it already
+    carried out (``done_at``) and does not do it twice.
+    """
+
+    task_id = models.UUIDField(unique=True)
+    name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="core_outbox_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.task_id}"

@@ -31,6 +31,11 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 COUNT_CAP = 10_000  # an exact total up to this many rows; beyond, the planner's estimate
 
 
+# PostgreSQL's OFFSET and LIMIT are bigint: a larger offset is an error of the database (a 500), and
+# no list comes near it. An offset from this on is refused before any query (a page that is not there).
+MAX_OFFSET = 2**62
+
+
 class InvalidCursor(ValueError):
     """The cursor is not one this list made (tampered with, or from another ordering)."""
 
@@ -256,7 +261,7 @@ def _offset_page(queryset: QuerySet, *, size: int, cursor: str | None) -> Keyset
             offset = int(payload["offset"])
         except (binascii.Error, ValueError, KeyError, TypeError) as error:
             raise InvalidCursor(cursor) from error
-        if offset < 0:
+        if not 0 <= offset < MAX_OFFSET:
             raise InvalidCursor(cursor)
 
     def at(position: int) -> str:

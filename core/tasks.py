@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from core.models import WorkerHeartbeat
@@ -29,3 +30,19 @@ def publish_audit_head() -> None:
     audit_head_publish(day=timezone.localdate() - dt.timedelta(days=1))
     for published in PublishedHead.objects.filter(tsa_token__isnull=True).order_by("seq"):
         audit_head_seal(published=published)
+
+
+@shared_task(name="core.tasks.outbox_relay")
+def outbox_relay() -> int:
+    """Send the tasks the outbox holds unsent (the broker was away at their commit): core/outbox.py."""
+    from core.outbox import relay
+
+    return relay()
+
+
+@worker_ready.connect
+def _relay_when_a_worker_starts(**kwargs) -> None:
+    """A worker that starts (after an outage, often) first sends what the outbox holds."""
+    from core.outbox import relay
+
+    relay()

@@ -55,15 +55,37 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
-class DatabaseOutageMiddleware:
-    """A request that lost the database (a restart, a network cut) answers 503 with ``Retry-After``.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_outage_response(request, exception):
+    """The answer to a request that lost the database (a restart, a network cut): 503 with ``Retry-After``.
 
     Its transaction was rolled back, so nothing of it was written; the client may send it again
     (with the same ``Idempotency-Key`` on the API). Django closes the broken connection when the
-    request ends, and the next request opens a new one.
+    request ends, and the next request opens a new one. The page needs no data (``503.html``).
     """
+    from django.http import HttpResponse, JsonResponse
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
 
-    RETRY_AFTER_SECONDS = 30
+    logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
+    message = _("The portal cannot reach its database for a moment. Nothing was saved; try again in a minute.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": {"code": "unavailable", "message": message}}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseOutageMiddleware:
+    """A view (or its template) that loses the database answers ``database_outage_response``.
+
+    What a middleware raises never reaches a ``process_exception``: Django turns it into the
+    ``handler500`` answer, ``server_error`` below, which answers the same way. The two together cover
+    the whole request path; this one also holds with ``DEBUG`` on, and in the test client.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,22 +94,27 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.http import HttpResponse, JsonResponse
-        from django.template.loader import render_to_string
-        from django.utils.translation import gettext as _
-
         from core.db import DATABASE_OUTAGE
 
         if not isinstance(exception, DATABASE_OUTAGE):
             return None
-        logger.error("database unavailable during %s %s: %s", request.method, request.path, exception)
-        message = _("The portal cannot reach its database for a moment. Nothing was saved; try again in a minute.")
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"error": {"code": "unavailable", "message": message}}, status=503)
-        else:
-            response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
-        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
-        return response
+        return database_outage_response(request, exception)
+
+
+def server_error(request, template_name="500.html"):
+    """``handler500``: a database outage raised anywhere on the request path (a middleware reading the
+    session, the user, the Idempotency-Key store …) is a 503 with ``Retry-After``; anything else is
+    Django's own 500 page. Django calls it inside its ``except`` block, so the exception is at hand."""
+    import sys
+
+    from django.views.defaults import server_error as django_server_error
+
+    from core.db import DATABASE_OUTAGE
+
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_OUTAGE):
+        return database_outage_response(request, exception)
+    return django_server_error(request, template_name)
 
 
 class PortalCSPMiddleware(CSPMiddleware):

@@ -4,6 +4,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eqazyna.settings")
 
-app = Celery("eqazyna")
+# Every task skips a delivery the outbox already saw carried out (core/outbox.py).
+app = Celery("eqazyna", task_cls="core.outbox:OutboxAwareTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

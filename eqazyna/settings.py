@@ -432,6 +432,8 @@ def _crontab(expression: str):
 NIGHTLY_CHECKS_CRONTAB = env("NIGHTLY_CHECKS_CRONTAB", "0 2 * * *")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # Tasks whose commit found the broker away (core/outbox.py) are sent once it is back.
+    "outbox-relay": {"task": "core.tasks.outbox_relay", "schedule": float(env("OUTBOX_RELAY_SECONDS", "30"))},
     "nightly-nobd-checks": {"task": "checks.tasks.nightly_checks", "schedule": _crontab(NIGHTLY_CHECKS_CRONTAB)},
     "idempotency-cleanup": {"task": "core.tasks.idempotency_cleanup", "schedule": _crontab("30 3 * * *")},
     "audit-head": {"task": "core.tasks.publish_audit_head", "schedule": _crontab(env("AUDIT_HEAD_CRONTAB", "5 0 * * *"))},

@@ -19,6 +19,9 @@ def acts_moved(request, rest=""):
     return HttpResponsePermanentRedirect(reverse("acts:list") + rest + (f"?{query}" if query else ""))
 
 
+# An exception no view handled: a database outage is a 503 with Retry-After, anything else the 500 page.
+handler500 = "core.web.server_error"
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("favicon.ico", favicon),

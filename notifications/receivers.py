@@ -10,12 +10,12 @@ Events written in bulk (``bulk_create`` sends no signal) are told by the hourly 
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from checks.signals import check_run_succeeded
 from core.models import AuditEvent
+from core.outbox import enqueue
 from notifications.events import NOTIFYING_ACTIONS
 
 _ACTIONS = frozenset(NOTIFYING_ACTIONS)
@@ -28,7 +28,7 @@ def audit_event_recorded(sender, instance: AuditEvent, created: bool, **kwargs):
     from notifications.tasks import notify_audit_event
 
     event_id = instance.pk
-    transaction.on_commit(lambda: notify_audit_event.delay(event_id))
+    enqueue(notify_audit_event, event_id)
 
 
 @receiver(check_run_succeeded, dispatch_uid="notifications.check_run_succeeded")
@@ -36,4 +36,4 @@ def check_run_finished(sender, run, **kwargs):
     from notifications.tasks import notify_new_findings
 
     run_id = run.pk
-    transaction.on_commit(lambda: notify_new_findings.delay(run_id))
+    enqueue(notify_new_findings, run_id)

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.outbox import enqueue
 from core.services import audit_record
 from notifications.choices import (
     DEFAULT_EMAIL,
@@ -87,7 +88,7 @@ def notify(*, kind: str, key: str, users: Q, params: dict | None = None, url_nam
         created = cursor.fetchall()
     to_email = [pk for pk, state in created if state == DeliveryState.PENDING]
     if to_email:
-        transaction.on_commit(lambda: _enqueue_emails(to_email))
+        _enqueue_emails(to_email)
     return [pk for pk, _state in created]
 
 
@@ -95,7 +96,7 @@ def _enqueue_emails(ids: list[int]) -> None:
     from notifications.tasks import send_notification_email
 
     for pk in ids:
-        send_notification_email.delay(pk)
+        enqueue(send_notification_email, pk)
 
 
 # --- e-mail ------------------------------------------------------------------------------------

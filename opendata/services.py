@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.locks import AdvisoryLock
+from core.outbox import enqueue
 from core.scoping import require
 from core.services import audit_record
 from opendata.build import build_all
@@ -66,4 +67,4 @@ def publication_enqueue(*, trigger: str) -> None:
     """After the current transaction commits, publish in a worker (``opendata.tasks.publish_open_data``)."""
     from opendata.tasks import publish_open_data
 
-    transaction.on_commit(lambda: publish_open_data.delay(trigger))
+    enqueue(publish_open_data, trigger)

@@ -14,12 +14,12 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from core.outbox import enqueue
 from core.roles import Role
 from oversight.choices import FLAG_KINDS, Addressee, CaseStep, SubjectKind
 from oversight.models import CaseQuestion, MonitoringCase
@@ -51,7 +51,7 @@ def case_notify(*, case: MonitoringCase, step: str, question: CaseQuestion | Non
 
     step = CaseStep(step).value
     question_id = question.pk if question is not None else None
-    transaction.on_commit(lambda: notify_case_step.delay(case.pk, step, question_id))
+    enqueue(notify_case_step, case.pk, step, question_id)
 
 
 def _emails(users) -> set[str]:

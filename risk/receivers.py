@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 
 from checks.choices import CheckRunTrigger
 from checks.signals import check_run_succeeded
 from contingent.signals import nobd_snapshots_in_use
+from core.outbox import enqueue
 from risk.choices import RiskRunStatus
 from risk.models import RiskRun
 
@@ -24,7 +24,7 @@ def run_risk_after_check_run(sender, run, **kwargs):
     from risk.tasks import run_risk_after_checks
 
     run_id = run.pk
-    transaction.on_commit(lambda: run_risk_after_checks.delay(run_id))
+    enqueue(run_risk_after_checks, run_id)
 
 
 @receiver(nobd_snapshots_in_use, dispatch_uid="risk.snapshots_in_use")

@@ -132,3 +132,26 @@ def pytest_sessionfinish(session, exitstatus):
             "EQAZYNA_REQUIRE_BROWSER=1 but no browser test ran and passed: failing the run.", red=True
         )
         session.exitstatus = 1
+
+
+@pytest.fixture
+def tasks_sent(monkeypatch):
+    """What the outbox hands to the broker (``core.outbox.broker_send``), as (task name, args); nothing reaches Redis."""
+    sent = []
+    monkeypatch.setattr("core.outbox.broker_send", lambda row: sent.append((row.name, tuple(row.args))))
+    return sent
+
+
+@pytest.fixture
+def tasks_run_inline(monkeypatch):
+    """Like ``tasks_sent``, and each task also runs at once, as the worker would."""
+    from celery import current_app
+
+    sent = []
+
+    def send(row):
+        sent.append((row.name, tuple(row.args)))
+        current_app.tasks[row.name](*row.args, **row.kwargs)
+
+    monkeypatch.setattr("core.outbox.broker_send", send)
+    return sent

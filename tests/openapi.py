@@ -73,3 +73,33 @@ class CheckedAPIClient(APIClient):
         response = super().request(**kwargs)
         check_response(response)
         return response
+
+
+def wsgi_in_test_transaction(environ, start_response):
+    """The portal's WSGI application, for schemathesis's in-process calls (``from_wsgi``) inside a test's transaction.
+
+    Django ends every request with ``close_old_connections``, which closes a connection whose
+    autocommit is off, as it is inside a test's transaction: every later query would then fail with
+    "connection already closed" (an InterfaceError, which the portal answers 503). Django's own test
+    client leaves that receiver out for each request and puts it back at once; so this does the same,
+    for each call, up to the close of its response (where ``request_finished`` fires). Leaving it out
+    once for a whole module is not enough: the first test-client request after that puts it back.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from werkzeug.wsgi import ClosingIterator
+
+    from eqazyna.wsgi import application
+
+    def reconnect():
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = application(environ, start_response)
+    except BaseException:
+        reconnect()
+        raise
+    return ClosingIterator(response, [reconnect])

@@ -30,19 +30,11 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 @pytest.fixture(scope="module")
 def api_schema():
-    """The schema, generated once for the module (drf-spectacular takes seconds for the whole API)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    """The schema, generated once for the module (drf-spectacular takes seconds for the whole API),
+    called in-process inside each test's transaction (``tests.openapi.wsgi_in_test_transaction``)."""
+    from tests.openapi import wsgi_in_test_transaction
 
-    from eqazyna.wsgi import application
-
-    # The app runs in-process inside the test's transaction: keep Django from closing the
-    # connection at the end of each request (Django's own test client does the same).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_in_test_transaction)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -191,3 +183,43 @@ class CheckedAPIClientTests:
         response.status_code = 418
         with pytest.raises(SchemaViolation, match="status not documented"):
             check_response(response)
+
+
+@pytest.mark.django_db
+def test_an_in_process_call_after_a_test_client_request_still_has_the_tests_connection(api_schema, api_as, school_user):
+    """Django's test client puts ``close_old_connections`` back after each request; an in-process call
+    made after it must not close the test's connection (it once did: 503 "connection already closed"
+    in the stateful phase below, which runs after the test-client tests of this module)."""
+    api_as(school_user).get("/api/v1/me/")
+    token = _tokens([school_user])["school"]
+    answers = [api_schema["/api/v1/me/"]["GET"].Case(headers={"Authorization": f"Token {token}"}).call().status_code
+               for _ in range(2)]
+    assert answers == [200, 200]
+
+
+# --- the main flows, chained by the links between operations ------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_calls_chained_by_the_links_between_operations_answer_as_the_schema_says(api_schema, portal):
+    """Schemathesis's stateful phase: each step may take an id from an earlier answer (a list's rows,
+    a created object) into the next call (its detail, its actions), as every working role, on a
+    portal with data in most states; no 5xx and every answer as the schema says. Schemathesis infers
+    the links from the schema (the resources each operation answers and the parameters others take)."""
+    machine = api_schema.as_state_machine()
+    # The links it found: a list to its rows' details and actions (acts → accept, partly accept, submit …).
+    assert len(machine.bundles) > 50 and "GET /api/v1/acts/ -> 200" in machine.bundles
+
+    for role in ("school", "department", "operator", "monitor"):
+        class Flows(machine):
+            headers = {"Authorization": f"Token {portal[role]}"}
+
+            def get_call_kwargs(self, case):
+                return {"headers": self.headers}
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+        Flows.run(settings=settings(max_examples=5, stateful_step_count=6, deadline=None,
+                                    suppress_health_check=list(HealthCheck)))

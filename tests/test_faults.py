@@ -2,7 +2,8 @@
 
 * PostgreSQL restarts while API writes arrive: each request is written whole or answered 503, the
   next ones succeed; and while a nightly run is in progress: the run resumes and finds the same.
-* Redis restarts with a task queued: the task is not lost.
+* Redis restarts with a task queued: the task is not lost. Redis is down when a change asks for a
+  task: the change commits, and the task (kept by the outbox) is carried out once Redis is back.
 * A worker is killed in the middle of each long contingent task (checking, then merging a file):
   the task is delivered again and its work is done once. (The nightly run: tests/checks/test_pipeline_worker.py.)
 """
@@ -154,6 +155,36 @@ class RedisRestartTests:
         heartbeat.delay("queued-after-restart")  # the portal's own connection to the broker recovers too
         with running_worker(purge=False):
             assert wait_for(lambda: WorkerHeartbeat.objects.filter(name__startswith="queued-").count() == 2, timeout=90)
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+class RedisDownTests:
+    def test_an_upload_committed_while_redis_is_down_is_checked_once_it_is_back_and_only_once(self, school_user, settings):
+        """The enqueue goes through the outbox (core/outbox.py): the upload commits with its task kept,
+        and a worker that starts once Redis is back relays it; the check is done once."""
+        from contingent.services.imports import contingent_upload
+        from core.models import OutboxTask
+        from core.outbox import relay
+        from tests.workers import purge_queue
+
+        settings.IMPORT_INLINE_MAX_BYTES = 0  # the check goes to a task
+        purge_queue()
+        embedded.redis_stop()
+        try:
+            record = contingent_upload(school=school_user.school, actor=school_user, upload=upload(3))
+            kept = OutboxTask.objects.get(name="contingent.tasks.check_upload")
+            assert kept.sent_at is None and kept.last_error  # the broker refused it at commit
+        finally:
+            embedded.redis_socket()
+        assert ContingentImport.objects.get(pk=record.pk).status == ImportStatus.CHECKING  # the upload committed
+        with running_worker(purge=False):  # a starting worker relays what the outbox holds
+            assert wait_for(lambda: ContingentImport.objects.get(pk=record.pk).status == ImportStatus.PENDING, timeout=120)
+            kept.refresh_from_db()
+            assert kept.sent_at is not None and wait_for(lambda: OutboxTask.objects.get(pk=kept.pk).done_at is not None, timeout=30)
+            assert relay() == 0  # nothing left to send: no second delivery
+        assert AuditEvent.objects.filter(object_id=str(record.pk), action="contingent_checked").count() == 1
 
 
 @pytest.mark.worker

@@ -35,6 +35,7 @@ from contingent.models import ContingentImport
 from contingent.sql import row_check
 from contingent.validation import STAGING_COLUMNS, file_columns, row_problems
 from core.errors import ConflictError, DomainError
+from core.outbox import enqueue
 from core.scoping import require
 from core.services import audit_record
 from core.tabular import Row, RowError, RowErrors, RowsInvalid, read_rows, row_width_error
@@ -453,7 +454,7 @@ def _enqueue(task: str, record_id: int) -> None:
     """Queue ``task`` for ``record_id`` once the transaction that stored the record commits."""
     from contingent import tasks
 
-    transaction.on_commit(lambda: getattr(tasks, task).delay(record_id))
+    enqueue(getattr(tasks, task), record_id)
 
 
 def _error_rows(errors: list[RowError]) -> list[dict]:

@@ -19,7 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.pagination import InvalidCursor, bounded_count, ordering_keys, paginate
+from core.pagination import MAX_OFFSET, InvalidCursor, bounded_count, ordering_keys, paginate
 
 
 class PortalPagination(PageNumberPagination):
@@ -57,6 +57,8 @@ class PortalPagination(PageNumberPagination):
                 raise ValueError(page)
         except ValueError:
             raise NotFound(_("Invalid page.")) from None
+        if (number - 1) * size >= MAX_OFFSET:  # no list is that long: a bad parameter, refused before the database
+            raise ValidationError({self.page_query_param: [_("Invalid page.")]})
         rows = list(queryset[(number - 1) * size: number * size + 1])
         if not rows and number > 1:
             raise NotFound(_("Invalid page."))

@@ -2,7 +2,7 @@
 
 Any endpoint may answer 400 (an unknown query parameter, a bad filter or body), 401 (a missing or
 wrong token), 403 (a role that may not) and 503 (the database was lost for a moment, with
-``Retry-After``: ``core.web.DatabaseOutageMiddleware``); one that names an object, 404. Every write
+``Retry-After``: ``core.web.database_outage_response``); one that names an object, 404. Every write
 (POST, PUT, PATCH) takes the optional ``Idempotency-Key`` header (``core.idempotency``) and may
 therefore also answer 409 (the same key still in progress, or a conflict with the current state)
 and 422 (the same key with another request). An operation that documents its own answer for one of

@@ -24,6 +24,7 @@ from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
+from core.outbox import enqueue
 from core.scoping import require
 from core.workflow import transition_apply, transition_sql
 from payments.choices import DEAD_PAYMENT_STATUSES, PaymentStatus, RecoveryEvent, RecoveryStatus
@@ -140,7 +141,7 @@ def recoveries_detect_enqueue(*, run) -> None:
     from payments.tasks import detect_recoveries
 
     run_id = run.pk
-    transaction.on_commit(lambda: detect_recoveries.delay(run_id))
+    enqueue(detect_recoveries, run_id)
 
 
 @transaction.atomic

@@ -41,6 +41,11 @@ class ApiPaginationTests:
         assert len(_ids(second)) == 3 and not set(_ids(second)) & set(_ids(first))
         assert "page=3" in second["next"] and second["previous"]
 
+    def test_a_page_past_what_the_database_can_offset_is_a_400_not_a_500(self, api_as, operator_user, enrolments):
+        # Found by schemathesis's stateful phase: OFFSET 524 × 20331694308699447 is beyond bigint.
+        answer = api_as(operator_user).get("/api/v1/enrolments/", {"page_size": 524, "page": 20331694308699448})
+        assert answer.status_code == 400 and answer.json()["error"]["fields"]["page"]
+
     def test_a_forged_cursor_or_a_cursor_with_a_page_is_a_400_naming_the_cursor(self, api_as, operator_user, enrolments):
         api = api_as(operator_user)
         forged = api.get("/api/v1/enrolments/", {"cursor": "bm90LWEtY3Vyc29y"})

@@ -63,6 +63,17 @@ class KeysetPaginationTests:
         with pytest.raises(InvalidCursor):
             paginate(Enrolment.objects.order_by("grade"), size=4, cursor="not-a-cursor")
 
+    def test_an_offset_cursor_past_what_the_database_can_offset_is_refused(self, enrolments):
+        import base64
+        import json
+
+        from django.db.models import Count
+
+        queryset = Enrolment.objects.annotate(n=Count("findings")).order_by("n")  # pages by offset
+        huge = base64.urlsafe_b64encode(json.dumps({"offset": 10**19}).encode()).decode().rstrip("=")
+        with pytest.raises(InvalidCursor):
+            paginate(queryset, size=4, cursor=huge)
+
     def test_an_ordering_by_an_annotation_or_a_related_models_own_ordering_is_not_a_keyset(self, enrolments):
         from django.db.models import Count
 

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
@@ -81,6 +83,39 @@ class DatabaseOutageTests:
         with mock.patch("contingent.views.enrolment_list", side_effect=OperationalError("server closed the connection")):
             page = client.get("/en/contingent/")
         assert page.status_code == 503 and 'data-testid="unavailable"' in page.content.decode()
+
+    def test_a_database_lost_in_a_middleware_answers_503_with_retry_after_on_the_api_and_on_pages(
+            self, school_user, monitor_user):
+        """Every query fails, as in a restart: the first one a request makes is in a middleware (the
+        Idempotency-Key store finding the caller, the read-only check loading the signed-in user), before
+        any view, where no ``process_exception`` reaches; ``handler500`` answers 503 there too."""
+        from django.db import OperationalError, connection
+        from django.test import Client
+
+        from accounts.services import api_token_issue
+
+        token = api_token_issue(user=school_user)[1]
+        api = Client(raise_request_exception=False, headers={"Authorization": f"Token {token}", "Idempotency-Key": "k1"})
+        page = Client(raise_request_exception=False)
+        page.force_login(monitor_user)
+
+        def unavailable(execute, sql, params, many, context):
+            raise OperationalError("server closed the connection unexpectedly")
+
+        with connection.execute_wrapper(unavailable):
+            answer = api.post("/api/v1/enrolments/", {}, content_type="application/json")
+            refused = page.post("/en/contingent/")
+        assert answer.status_code == 503 and answer["Retry-After"] == "30"
+        assert answer.json()["error"]["code"] == "unavailable"
+        assert refused.status_code == 503 and refused["Retry-After"] == "30"
+        assert 'data-testid="unavailable"' in refused.content.decode()
+
+    def test_any_other_error_outside_a_view_is_still_the_500_page(self):
+        from django.test import Client
+
+        with mock.patch("accounts.middleware.ReadOnlyRoleMiddleware.process_view", side_effect=ValueError("a bug")):
+            answer = Client(raise_request_exception=False).get("/en/")
+        assert answer.status_code == 500 and 'data-testid="error-heading"' in answer.content.decode()
 
     def test_other_errors_are_left_to_django(self):
         from core.web import DatabaseOutageMiddleware

@@ -12,19 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run_tasks_inline(monkeypatch):
-    """``.delay`` runs the task at once (the worker's part), and records what was queued."""
-    queued = []
-
-    def inline(task):
-        def delay(*args):
-            queued.append((task.name, args))
-            return task(*args)
-        return delay
-
-    for task in (tasks.notify_audit_event, tasks.notify_new_findings, tasks.send_notification_email):
-        monkeypatch.setattr(task, "delay", inline(task))
-    return queued
+def run_tasks_inline(tasks_run_inline):
+    """The tasks run at once (the worker's part); records what was queued (tests/conftest.py)."""
+    return tasks_run_inline
 
 
 class AfterCommitTests:

@@ -44,15 +44,13 @@ class NotifyTests:
         with pytest.raises(IntegrityError), transaction.atomic():
             Notification.objects.create(user=reader, kind=KIND, key="audit:1")
 
-    def test_an_immediate_email_is_queued_after_commit_only(self, reader, django_capture_on_commit_callbacks, monkeypatch):
-        queued = []
-        monkeypatch.setattr(send_notification_email, "delay", queued.append)
+    def test_an_immediate_email_is_queued_after_commit_only(self, reader, django_capture_on_commit_callbacks, tasks_sent):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             (pk,) = tell(reader)
-        assert queued == []
+        assert tasks_sent == []
         for callback in callbacks:
             callback()
-        assert queued == [pk]
+        assert tasks_sent == [(send_notification_email.name, (pk,))]
         assert Notification.objects.get(pk=pk).email_state == DeliveryState.PENDING
 
 

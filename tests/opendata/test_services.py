@@ -148,14 +148,11 @@ class PublishCommandTests:
 
 @pytest.mark.django_db
 class ReceiverTests:
-    def test_a_payment_registry_queues_a_publication(self, published, monkeypatch, django_capture_on_commit_callbacks):
+    def test_a_payment_registry_queues_a_publication(self, published, tasks_sent, django_capture_on_commit_callbacks):
         from opendata import tasks
-
-        queued = []
-        monkeypatch.setattr(tasks.publish_open_data, "delay", lambda trigger: queued.append(trigger))
         from payments.models import PaymentRegistry
 
         with django_capture_on_commit_callbacks(execute=True):
             PaymentRegistry.objects.create(created_by=published["payments"][0].prepared_by, payment_count=0,
                                            total_amount=0)
-        assert queued == ["payments"]
+        assert [args for name, args in tasks_sent if name == tasks.publish_open_data.name] == [("payments",)]

@@ -18,16 +18,9 @@ from tests.orders.factories import make_active_contract, make_application, make_
 
 @pytest.fixture
 def api_schema():
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
+    from tests.openapi import wsgi_in_test_transaction
 
-    from eqazyna.wsgi import application
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    return schemathesis.openapi.from_wsgi("/api/schema/", wsgi_in_test_transaction)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema").include(path_regex=r"^/api/v1/(state-orders|applications|contracts|queue-entries)")

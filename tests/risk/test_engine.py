@@ -136,17 +136,16 @@ class RunRiskCommandTests:
 @pytest.mark.django_db
 class AfterTheChecksTests:
     def test_a_pipeline_check_run_queues_the_risk_flags_after_commit_and_a_command_run_does_not(
-            self, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+            self, tmp_path, tasks_sent, django_capture_on_commit_callbacks):
         from risk import tasks
 
-        queued = []
-        monkeypatch.setattr(tasks.run_risk_after_checks, "delay", lambda run_id: queued.append(run_id))
         snapshot = load_snapshot(tmp_path, [], taken_on=D)
         runs = {trigger: CheckRun.objects.create(check_date=D, snapshot=snapshot, trigger=trigger, status="succeeded")
                 for trigger in (CheckRunTrigger.NIGHTLY, CheckRunTrigger.MANUAL, CheckRunTrigger.COMMAND)}
         with django_capture_on_commit_callbacks(execute=True):
             for run in runs.values():
                 check_run_succeeded.send(sender=CheckRun, run=run)
+        queued = [args[0] for name, args in tasks_sent if name == tasks.run_risk_after_checks.name]
         assert queued == [runs[CheckRunTrigger.NIGHTLY].pk, runs[CheckRunTrigger.MANUAL].pk]
 
     def test_the_task_computes_the_flags_on_the_check_runs_snapshot(self, planted):
