@@ -28,6 +28,7 @@ from celery import Task, current_app
 from django.db import transaction
 from django.utils import timezone
 
+from core.db import DATABASE_OUTAGE
 from core.models import OutboxTask
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,9 @@ def _send(row: OutboxTask) -> bool:
     return True
 
 
+OUTAGE_RETRIES = 10  # deliveries retried while the database is away at a task's start (about 6 minutes in all)
+
+
 class OutboxAwareTask(Task):
     """The portal's Celery task class: a task sent through the outbox runs once even if delivered twice.
 
@@ -106,12 +110,23 @@ class OutboxAwareTask(Task):
 
     def __call__(self, *args, **kwargs):
         task_id = getattr(self.request, "id", None)
-        if task_id and _done(task_id):
+        try:
+            done = bool(task_id) and _done(task_id)
+        except DATABASE_OUTAGE as exc:
+            # The database is away (a restart) before the task even began: deliver it again shortly rather
+            # than fail it. Raised here, outside the task's own body, the error would escape the task's
+            # autoretry and a nightly run would stay "running" (found by the PostgreSQL-restart fault test).
+            raise self.retry(exc=exc, countdown=min(2 ** self.request.retries, 60),
+                             max_retries=max(self.max_retries or 0, OUTAGE_RETRIES)) from exc
+        if done:
             logger.info("outbox: %s %s was already carried out; this delivery is skipped", self.name, task_id)
             return None
         result = super().__call__(*args, **kwargs)
         if task_id:
-            OutboxTask.objects.filter(task_id=task_id, done_at__isnull=True).update(done_at=timezone.now())
+            try:
+                OutboxTask.objects.filter(task_id=task_id, done_at__isnull=True).update(done_at=timezone.now())
+            except DATABASE_OUTAGE:  # the work is done; a second delivery would only repeat an idempotent task
+                logger.warning("outbox: %s %s ran but could not be marked done (database away)", self.name, task_id)
         return result
 
 

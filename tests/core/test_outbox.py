@@ -77,6 +77,25 @@ class OutboxTests:
         heartbeat.apply(args=("once",), task_id=str(row.task_id))  # the same message again (sent twice)
         assert not WorkerHeartbeat.objects.exists()
 
+    def test_a_database_outage_before_the_task_begins_retries_it_instead_of_failing_it(self, broker, monkeypatch):
+        """The duplicate check reads the database before the task's own body (and its autoretry) runs: a
+        restart at that moment once failed the nightly run's task and left the run "running"."""
+        from celery.exceptions import Retry
+        from django.db import OperationalError
+
+        from core import outbox
+
+        with transaction.atomic():
+            row = enqueue(heartbeat, "after the restart")
+
+        def away(task_id):
+            raise OperationalError("the database system is shutting down")
+
+        monkeypatch.setattr(outbox, "_done", away)
+        with pytest.raises(Retry):
+            heartbeat.apply(args=("after the restart",), task_id=str(row.task_id), throw=True)
+        assert not WorkerHeartbeat.objects.filter(name="after the restart").exists()
+
     def test_a_task_not_from_the_outbox_runs_as_before(self):
         heartbeat.apply(args=("beat",))
         assert WorkerHeartbeat.objects.filter(name="beat").exists()
