@@ -13,18 +13,12 @@ database is never touched.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from bench.scratch import scratch_database_recreate
-from core.db import database_url
+from bench.scratch import run_inner
 
 BENCH_DATABASE = "eqazyna_bench_open"
 
@@ -61,25 +55,12 @@ class Command(BaseCommand):
             if not measure(requests=requests, write=self.stdout.write):
                 raise CommandError("the open data missed its target")
             return
-        if connection.settings_dict["NAME"] == database:
-            raise CommandError("already inside the benchmark database")
-        if not reuse:
-            scratch_database_recreate(database)
-        env = dict(os.environ, DATABASE_URL=database_url(database), DJANGO_SETTINGS_MODULE="eqazyna.settings",
-                   DEBUG="false", LOG_LEVEL="WARNING", OPEN_DATA_DIR=str(Path(data_dir) / f"opendata-{database}"))
-        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        try:
-            started = time.monotonic()
-            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-            self.stdout.write(f"bench database {database} migrated in {time.monotonic() - started:.1f} s")
-            self.stdout.flush()
-            result = subprocess.run([*manage, "bench_opendata", "--inner", "--scale", str(scale), "--seed", str(seed),
-                                     "--requests", str(requests), "--data-dir", data_dir, "--database", database,
-                                     *(["--reuse"] if reuse else [])], env=env)
-            if result.returncode != 0:
-                raise CommandError("the benchmark failed or missed its target")
-        except subprocess.CalledProcessError as exc:
-            raise CommandError(f"benchmark setup failed: {exc}") from None
-        finally:
-            if not keep:
-                scratch_database_recreate(database, drop_only=True)
+        run_inner(database=database, reuse=reuse, keep=keep, write=self._write,
+                  env={"OPEN_DATA_DIR": str(Path(data_dir) / f"opendata-{database}")},
+                  command=["bench_opendata", "--inner", "--scale", str(scale), "--seed", str(seed), "--requests",
+                           str(requests), "--data-dir", data_dir, "--database", database, *(["--reuse"] if reuse else [])],
+                  failure="the benchmark failed or missed its target")
+
+    def _write(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()

@@ -13,18 +13,12 @@ touched.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
-from bench.scratch import scratch_database_recreate
-from core.db import database_url
+from bench.scratch import run_inner
 
 BENCH_DATABASE = "eqazyna_bench_web"
 
@@ -55,25 +49,10 @@ class Command(BaseCommand):
                 build(scale=scale, seed=seed, directory=Path(data_dir), write=self.stdout.write)
             measure(requests=requests, write=self.stdout.write)
             return
-        if connection.settings_dict["NAME"] == BENCH_DATABASE:
-            raise CommandError("already inside the benchmark database")
-        if not reuse:
-            scratch_database_recreate(BENCH_DATABASE)
-        env = dict(os.environ, DATABASE_URL=database_url(BENCH_DATABASE), DJANGO_SETTINGS_MODULE="eqazyna.settings",
-                   DEBUG="false", LOG_LEVEL="WARNING")
-        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        try:
-            started = time.monotonic()
-            subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)
-            self.stdout.write(f"bench database {BENCH_DATABASE} migrated in {time.monotonic() - started:.1f} s")
-            self.stdout.flush()
-            result = subprocess.run([*manage, "bench_web", "--inner", "--scale", str(scale), "--seed", str(seed),
-                                     "--requests", str(requests), "--data-dir", data_dir, *(["--reuse"] if reuse else [])],
-                                    env=env)
-            if result.returncode != 0:
-                raise CommandError("the benchmark failed")
-        except subprocess.CalledProcessError as exc:
-            raise CommandError(f"benchmark setup failed: {exc}") from None
-        finally:
-            if not keep:
-                scratch_database_recreate(BENCH_DATABASE, drop_only=True)
+        run_inner(database=BENCH_DATABASE, reuse=reuse, keep=keep, write=self._write,
+                  command=["bench_web", "--inner", "--scale", str(scale), "--seed", str(seed), "--requests", str(requests),
+                           "--data-dir", data_dir, *(["--reuse"] if reuse else [])])
+
+    def _write(self, line: str) -> None:
+        self.stdout.write(line)
+        self.stdout.flush()
