@@ -177,7 +177,8 @@ class Payment(models.Model):
                 name="payment_approved_before_money_moves",
             ),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["-prepared_at", "-id"], name="payment_list_order")]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["-prepared_at", "-id"], name="payment_list_order"),
+                   models.Index(fields=["amount", "id"], name="payment_by_amount")]  # the list's sort by amount
 
     def __str__(self) -> str:
         return self.reference

@@ -40,9 +40,10 @@ from payments.reports import report_figures
 from payments.services.payments import offset_plan, offset_plans
 
 PAGE_SIZE = 50
-# Sortable columns. Payments: by preparation, both ways, on the index ``payment_list_order`` (-prepared_at, -id).
+# Sortable columns. Payments: by preparation and by amount, both ways, on the indexes ``payment_list_order``
+# (-prepared_at, -id) and ``payment_by_amount`` (amount, id).
 # Registries: a small table (one per export, a few a day at most), by creation.
-PAYMENT_SORTING = Sorting({"prepared": ("prepared_at", "id")}, default="-prepared")
+PAYMENT_SORTING = Sorting({"prepared": ("prepared_at", "id"), "amount": ("amount", "id")}, default="-prepared")
 REGISTRY_SORTING = Sorting({"created": ("created_at", "id"), "payments": ("payment_count", "id"),
                             "total": ("total_amount", "id")}, default="-created")
 # Recoveries: one per paid line a later check run found in error, so they grow with the act lines over the years; by
