@@ -459,7 +459,9 @@ def claim_transition(request, pk: int, action: str):
 
 @role_required(*FLAG_READERS)
 def flag_list(request):
-    filters = request.GET.copy() if request.GET else {"status": FlagStatus.OPEN}
+    filters = request.GET.copy()
+    if not any(name in FlagFilterSet.base_filters for name in request.GET):  # no filter asked (a sort or a page): the open
+        filters["status"] = FlagStatus.OPEN
     filterset = FlagFilterSet(filters, queryset=selectors.flag_list(user=request.user))
     flags, sort = FLAG_SORTING.apply(request, filterset.qs)
     return render(request, "procurement/flag_list.html", {
