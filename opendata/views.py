@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from core.models import Region
-from core.sorting import SortState, Sorting
+from core.sorting import Sorting, SortState
 from opendata import selectors
 from opendata.choices import Grain
 from opendata.files import TABLE_NAMES

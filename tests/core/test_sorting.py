@@ -126,13 +126,11 @@ class BigListSortingTests:
         from contingent.models import Enrolment
         from contingent.views import ENROLMENT_SORTING
         from core.models import AuditEvent
-        from oversight.views_audit import AUDIT_SORTING
-        from payments.models import Payment
-        from payments.views import PAYMENT_SORTING
         from notifications.models import Notification
         from notifications.views import INBOX_SORTING
-        from payments.models import Recovery
-        from payments.views import RECOVERY_SORTING
+        from oversight.views_audit import AUDIT_SORTING
+        from payments.models import Payment, Recovery
+        from payments.views import PAYMENT_SORTING, RECOVERY_SORTING
         from risk.models import RiskFlag
         from risk.views import FLAG_SORTING
         from signatures.models import Signature
