@@ -54,10 +54,10 @@ def _enrolment(request, pk) -> Enrolment:
 
 # The contingent's sortable columns, each on its index (``enrolment_by_grade``, ``enrolment_by_enrolled_on``,
 # ``enrolment_by_left_on``), the orderings the API offers too; tests/test_explain.py reads their plans.
+ENROLMENT_SORTING = Sorting({"grade": ("grade", "id"), "enrolled_on": ("enrolled_on", "id"), "left_on": ("left_on", "id")})
 # NOBD snapshots: one a night (their rows pruned, the record kept), a small table: any column.
 SNAPSHOT_SORTING = Sorting({"taken_on": ("taken_on", "id"), "rows": ("row_count", "id"),
                             "status": ("status", "-taken_on", "-id")}, default="-taken_on")
-ENROLMENT_SORTING = Sorting({"grade": ("grade", "id"), "enrolled_on": ("enrolled_on", "id"), "left_on": ("left_on", "id")})
 
 EXPORT_HEADERS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on",
                   "category", "school_bin", "open_findings"]
