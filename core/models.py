@@ -123,6 +123,32 @@ class AuditEvent(models.Model):
         return action_label(self.action)
 
 
+class AuditEventRegion(models.Model):
+    """The region an audit event's subject belonged to when the event was written: one row per region (a
+    pupil enrolled in two regions has two), none for a subject of no region (a user, a programme, a
+    national object).
+
+    Written in the same transaction as the event by every writer (``core.audit_regions``: ``audit_record``,
+    the bulk writers, the backfill of migration 0008), from the lookup the subject's model declares in its
+    scope (``core.scoping.scoped_lookups``). A department's trail is then one range of the primary key
+    ``(region, seq)`` read backwards, instead of a test of ~30 "subject is one of my region's rows" per event.
+    Append-only like the events (triggers and privileges of migration 0008); not part of the hash chain,
+    which it does not change: it is derived from the events and the subjects, and can be rebuilt.
+    """
+
+    pk = models.CompositePrimaryKey("region", "event")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    event = models.ForeignKey(AuditEvent, to_field="seq", db_column="seq", on_delete=models.PROTECT,
+                              related_name="regions", db_index=False)
+
+    class Meta:
+        verbose_name = _("region of an audit event")
+        verbose_name_plural = _("regions of audit events")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} #{self.event_id}"
+
+
 class AuditChainHead(models.Model):
     """The last link of the audit chain: one row (id 1), moved after each INSERT of events by a trigger.
 

@@ -27,7 +27,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
                                             help_text=_("app_label.model, e.g. orders.contract"))
     object_id = django_filters.CharFilter(label=_("object id"), field_name="object_id", max_length=64)
     actor = django_filters.CharFilter(label=_("who (login)"), field_name="actor__username", max_length=150)
-    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices)
+    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices, distinct=False)
     date_from = django_filters.DateFilter(label=_("from"), method="filter_date_from")
     date_to = django_filters.DateFilter(label=_("to"), method="filter_date_to")
 
