@@ -23,9 +23,9 @@ from acts.models import Act, ActLine, ActSubmission
 from acts.money import SQL_LINE_AMOUNT
 from acts.signing import act_lines_digest
 from contingent.rules import active_during_sql
+from core.audit_regions import record_regions
 from core.calendar import month_end, month_start
 from core.errors import ConflictError, DomainError
-from core.audit_regions import record_regions
 from core.models import AuditEvent
 from core.scoping import require
 from core.services import audit_record

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
-from core.errors import ConflictError, DomainError
 from core.audit_regions import record_regions
+from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.outbox import enqueue
 from core.scoping import require
