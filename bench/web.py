@@ -122,11 +122,13 @@ def audit_history(*, operator) -> int:
     restore does: needs the superuser session the embedded server gives) — the trigger appends about a
     thousand events a second, hours for millions. The events take negative ``seq`` numbers and past dates,
     before the genesis of the benchmark's own chain, and carry no hashes: ``verify_audit`` would refuse
-    this database, which is the benchmark's alone."""
+    this database, which is the benchmark's alone. The regions of their subjects are then recorded set-based
+    (``core.audit_regions.fill_regions``), as the migration that introduced them did."""
     from django.contrib.contenttypes.models import ContentType
 
     from acts.models import Act
     from contingent.models import Enrolment
+    from core.audit_regions import fill_regions
     from schools.models import School
 
     types = {model: ContentType.objects.get_for_model(model).pk for model in (Enrolment, Act, School)}
@@ -163,7 +165,11 @@ def audit_history(*, operator) -> int:
         finally:
             cursor.execute("SET session_replication_role = origin")
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
+    # The regions of their subjects, as every writer of events records them (a department's trail reads them).
+    fill_regions(seq_to=-1)
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_auditevent")
+        cursor.execute("VACUUM ANALYZE core_auditeventregion")
     return events
 
 
