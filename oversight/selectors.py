@@ -37,13 +37,15 @@ def sees_everything(user) -> bool:
 
 
 def subjects_q(rule: str, value) -> Q:
-    """Events whose subject belongs to school ``value`` (rule "school"; or region ``value``, rule "region": the
-    old scoping of a department's trail, kept for the test that binds it to the recorded regions,
-    ``tests/oversight/test_audit_regions.py``)."""
+    """Events whose subject belongs to school ``value`` (rule "school"; a list: any of those schools), or to
+    region ``value`` (rule "region": the old scoping of a department's trail, kept for the test that binds it
+    to the recorded regions, ``tests/oversight/test_audit_regions.py``)."""
     condition = Q(pk__in=[])
+    match = "__in" if isinstance(value, (list, tuple)) else ""
     for model, lookup in scoped_lookups(rule):
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        keys = model._default_manager.filter(**{lookup: value}).annotate(_key=Cast("pk", CharField())).values("_key")
+        keys = (model._default_manager.filter(**{f"{lookup}{match}": value})
+                .annotate(_key=Cast("pk", CharField())).values("_key"))
         condition |= Q(content_type=content_type, object_id__in=keys)
     return condition
 
@@ -67,6 +69,28 @@ def audit_event_list(*, user, filters: dict | None = None):
 
         queryset = AuditEventFilterSet(filters, queryset=queryset).qs
     return queryset.order_by("-seq")
+
+
+ACTOR_SUGGESTIONS = 20
+
+
+def actor_suggestions(*, user, text: str) -> list:
+    """At most ``ACTOR_SUGGESTIONS`` people whose name holds every word typed, among those whose actions ``user``
+    reads in the trail (the "who" box's autocomplete): everyone for monitors, operators and administrators; for a
+    department the people of its region (its officers, its schools' users) and the nationwide roles that act on
+    its objects — never another region's officers or schools. Nobody for a school or a visitor."""
+    from django.contrib.auth import get_user_model
+
+    words = text.replace(",", " ").split()[:5]
+    if not may_read_audit(user) or not words or len(text.strip()) < 2:
+        return []
+    people = get_user_model().objects.filter(is_active=True)
+    if not sees_everything(user):
+        people = people.filter(Q(region_id=user.region_id) | Q(school__region_id=user.region_id)
+                               | Q(role__in=NATIONWIDE_ROLES)) if user.region_id else people.none()
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.order_by("last_name", "first_name", "id")[:ACTOR_SUGGESTIONS])
 
 
 def with_subjects(events) -> list[AuditEvent]:
