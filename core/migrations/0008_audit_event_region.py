@@ -45,6 +45,14 @@ def seal(apps, schema_editor):
         cursor.execute(TRIGGERS)
 
 
+def unseal(apps, schema_editor):
+    """Undoing the migration drops the table, which only its owner (the administrator) may do."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_user <> session_user")
+        if cursor.fetchone()[0]:
+            cursor.execute("SET LOCAL ROLE NONE")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -81,5 +89,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
-        migrations.RunPython(seal, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(seal, unseal, elidable=False),
     ]
