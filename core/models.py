@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit_actions import action_label
 from core.choices import RegionKind
+from core.pagination import CountedQuerySet
 
 
 class Region(models.Model):
@@ -84,6 +85,9 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(_("number in the chain"), unique=True, db_default=0, editable=False)
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, db_default="", editable=False)
     hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
+
+    # A department's trail is counted through its region's rows (``oversight.selectors.audit_event_list``).
+    objects = CountedQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

@@ -123,3 +123,75 @@ class WritersTests:
                 if not text[max(0, match.start() - 15):match.start()].endswith("record_regions("):
                     unrecorded.append(f"{path.relative_to(root)}:{text[:match.start()].count(chr(10)) + 1}")
         assert not unrecorded, unrecorded
+
+
+def _paged_through(api, url: str) -> list[int]:
+    """The ids of every event the list shows, following its ``next`` links."""
+    ids = []
+    while url:
+        answer = api.get(url).json()
+        ids += [row["id"] for row in answer["results"]]
+        url = answer["next"]
+    return ids
+
+
+class DepartmentTrailCountTests:
+    """A department's trail is counted through its region's rows of ``core.AuditEventRegion``
+    (``oversight.selectors.region_counter``): the number shown is the number of events paging through shows."""
+
+    @pytest.fixture
+    def trail(self, operator_user, region_astana, region_almaty):
+        from contingent.models import Pupil
+        from tests.contingent.factories import make_enrolment, make_pupil
+
+        regions = [region_astana, region_almaty, Region.objects.exclude(pk__in=[region_astana.pk, region_almaty.pk])
+                   .order_by("code").first()]
+        schools = [make_school(region=region, name=f"Мектеп {n} {region.pk}") for n, region in enumerate(regions * 2)]
+        pupil = make_pupil()  # enrolled in two regions: one event, shown once in each region's trail
+        for school in schools[:2]:
+            make_enrolment(school=school, pupil=pupil)
+        for n, school in enumerate(schools):
+            for _repeat in range(n + 1):
+                audit_record(actor=operator_user, action=SIGNED_IN, subject=school)
+        audit_record(actor=operator_user, action=SIGNED_IN, subject=pupil)
+        audit_record(actor=operator_user, action=SIGNED_IN, subject=Pupil)  # no row: in no region's trail
+        audit_record(actor=operator_user, action=SIGNED_IN, subject=operator_user)  # a user: no region
+        return regions
+
+    def test_the_count_equals_the_events_paging_through_shows_in_every_region(self, trail, api_as, client):
+        from django.test.utils import CaptureQueriesContext
+
+        from core.pagination import bounded_count
+        from oversight.selectors import audit_event_list
+        from tests.factories import make_user
+
+        for region in trail:
+            department = make_user(f"count_{region.pk}", role="department", region=region)
+            api = api_as(department)
+            shown = _paged_through(api, "/api/v1/audit-events/?page_size=2")
+            assert len(shown) == len(set(shown)) > 0
+            answer = api.get("/api/v1/audit-events/?page_size=2").json()
+            assert (answer["count"], answer["count_exact"]) == (len(shown), True), region.pk
+            client.force_login(department)
+            assert client.get("/kk/oversight/audit/").context["total"] == len(shown)
+            # counted through the region's rows alone: the events are not read
+            with CaptureQueriesContext(connection) as captured:
+                assert bounded_count(audit_event_list(user=department, filters={})) == (len(shown), True)
+            assert "core_auditeventregion" in captured.captured_queries[-1]["sql"]
+            assert "core_auditevent\"" not in captured.captured_queries[-1]["sql"]
+        pupil_event = AuditEvent.objects.get(content_type__model="pupil", object_id__regex=r"^\d+$").pk
+        for region in trail[:2]:
+            assert pupil_event in _paged_through(api_as(make_user(f"pupil_{region.pk}", role="department", region=region)),
+                                                 "/api/v1/audit-events/")
+
+    def test_a_filtered_trail_counts_the_list_itself(self, trail, api_as):
+        from tests.factories import make_user
+
+        department = make_user("count_filtered", role="department", region=trail[0])
+        api = api_as(department)
+        for query in ("object_type=schools.school", "object_type=contingent.pupil", "action=act_accepted",
+                      "ordering=seq&object_type=schools.school"):
+            shown = _paged_through(api, f"/api/v1/audit-events/?page_size=2&{query}")
+            assert api.get(f"/api/v1/audit-events/?{query}").json()["count"] == len(shown), query
+        everything = api.get("/api/v1/audit-events/").json()["count"]
+        assert api.get("/api/v1/audit-events/?object_type=contingent.pupil").json()["count"] == 1 < everything
