@@ -96,6 +96,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "created_at"]),
             models.Index(fields=["action", "created_at"]),
+            # ``action=`` read in the chain's order (``?ordering=seq``, the department's count): a rare action far back
+            # in the trail is a range of this index, not a walk back through every event (core migration 0009).
+            models.Index(fields=["action", "seq"], name="audit_event_action_seq"),
             models.Index(fields=["actor", "created_at"]),
         ]
 
