@@ -278,7 +278,7 @@ class AuditEventListIndexTests:
 
 
 @pytest.mark.slow
-class RareActionIndexTests:
+class RareAuditActionIndexTests:
     """``action=`` of a rare action (20 of the 60,000 events), in the chain's order either way: a range of the index
     ``(action, seq)`` (core migration 0009), where the ``seq`` index read backwards walked through the whole trail
     to fill a page; no query of the list, its count included, reads the events whole, even under a LIMIT."""
