@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit_actions import action_label
 from core.choices import RegionKind
+from core.pagination import CountedQuerySet
 
 
 class Region(models.Model):
@@ -85,6 +86,9 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("hash of the previous event"), max_length=64, db_default="", editable=False)
     hash = models.CharField(_("hash"), max_length=64, db_default="", editable=False)
 
+    # A department's trail is counted through its region's rows (``oversight.selectors.audit_event_list``).
+    objects = CountedQuerySet.as_manager()
+
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit event")
@@ -92,6 +96,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id", "created_at"]),
             models.Index(fields=["action", "created_at"]),
+            # ``action=`` read in the chain's order (``?ordering=seq``, the department's count): a rare action far back
+            # in the trail is a range of this index, not a walk back through every event (core migration 0009).
+            models.Index(fields=["action", "seq"], name="audit_event_action_seq"),
             models.Index(fields=["actor", "created_at"]),
         ]
 
@@ -121,6 +128,32 @@ class AuditEvent(models.Model):
     def action_label(self) -> str:
         """The action in words (``core.audit_actions``)."""
         return action_label(self.action)
+
+
+class AuditEventRegion(models.Model):
+    """The region an audit event's subject belonged to when the event was written: one row per region (a
+    pupil enrolled in two regions has two), none for a subject of no region (a user, a programme, a
+    national object).
+
+    Written in the same transaction as the event by every writer (``core.audit_regions``: ``audit_record``,
+    the bulk writers, the backfill of migration 0008), from the lookup the subject's model declares in its
+    scope (``core.scoping.scoped_lookups``). A department's trail is then one range of the primary key
+    ``(region, seq)`` read backwards, instead of a test of ~30 "subject is one of my region's rows" per event.
+    Append-only like the events (triggers and privileges of migration 0008); not part of the hash chain,
+    which it does not change: it is derived from the events and the subjects, and can be rebuilt.
+    """
+
+    pk = models.CompositePrimaryKey("region", "event")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
+    event = models.ForeignKey(AuditEvent, to_field="seq", db_column="seq", on_delete=models.PROTECT,
+                              related_name="regions", db_index=False)
+
+    class Meta:
+        verbose_name = _("region of an audit event")
+        verbose_name_plural = _("regions of audit events")
+
+    def __str__(self) -> str:
+        return f"{self.region_id} #{self.event_id}"
 
 
 class AuditChainHead(models.Model):

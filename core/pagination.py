@@ -8,6 +8,9 @@ the last. Totals are counted exactly up to ``COUNT_CAP`` rows (a bounded index s
 planner's estimate is given and said to be one.
 
 The same machinery serves the pages (``keyset_page``) and the API (``core.api.pagination``).
+A list whose rows a smaller table can count (a department's audit trail: its region's rows of
+``core.AuditEventRegion``) names that count once, on its queryset (``CountedQuerySet.counted_by``),
+and both count through ``bounded_count``.
 A queryset whose ordering is not made of plain columns (an annotation, an expression) falls back
 to offsets; every big list orders by columns that an index covers (``tests/test_explain.py``).
 """
@@ -22,7 +25,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
@@ -282,13 +285,49 @@ def estimated_count(queryset: QuerySet) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+class CountedQuerySet(QuerySet):
+    """A queryset that may name a cheaper query with as many rows as itself, for ``bounded_count``.
+
+    ``counted_by(counter)``: ``counter(queryset)`` is called with the list as it is finally counted (after
+    the filters and orderings the page or the API added, which keep the counter) and returns a queryset
+    with exactly as many rows, or None when it has none for that list (then the list itself is counted).
+    The counter's owner proves the equality (the audit trail's: ``tests/oversight/test_audit_regions.py``).
+    """
+
+    _counter = None
+
+    def counted_by(self, counter) -> CountedQuerySet:
+        clone = self._chain()
+        clone._counter = counter
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._counter = self._counter
+        return clone
+
+
+def where_of(queryset: QuerySet):
+    """The SQL and parameters of ``queryset`` without its ordering: two querysets with the same read the same
+    rows (None for a queryset that reads none, ``.none()``)."""
+    try:
+        return queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
 def bounded_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """The number of rows of ``queryset`` and whether it is exact: exact up to ``cap`` (reading at most
-    ``cap + 1`` rows), else the planner's estimate (never less than ``cap + 1``)."""
-    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    ``cap + 1`` rows), else the planner's estimate (never less than ``cap + 1``). A ``CountedQuerySet``
+    with a counter is counted through the query its counter gives, when it gives one."""
+    counter = getattr(queryset, "_counter", None)
+    source = counter(queryset) if counter is not None else None
+    if source is None:
+        source = queryset
+    counted = source.order_by().values("pk")[: cap + 1].count()
     if counted <= cap:
         return counted, True
-    return max(estimated_count(queryset), cap + 1), False
+    return max(estimated_count(source), cap + 1), False
 
 
 def keyset_page(request, queryset: QuerySet, size: int = 50, *, count: bool = True) -> KeysetPage:

@@ -159,6 +159,18 @@ class Scope:
         return Q(pk__in=[])
 
 
+def scoped_lookups(rule: str) -> list[tuple[type[models.Model], str]]:
+    """(model, lookup) of every installed model whose scope names its region (``rule="region"``) or its school
+    (``rule="school"``) by a lookup (a callable rule is not a lookup: such models are left out).
+
+    The one home of "the region (or school) of a row of any model": the audit trail records the region of an
+    event's subject from it (``core.audit_regions``) and filters the trail by school with it."""
+    from django.apps import apps
+
+    return [(model, getattr(model.scope, rule)) for model in apps.get_models()
+            if isinstance(getattr(model, "scope", None), Scope) and isinstance(getattr(model.scope, rule), str)]
+
+
 def effective_role(user) -> str | None:
     """The role the decisions use: a superuser is an administrator; anonymous (or no role) is None."""
     if user is None or not getattr(user, "is_authenticated", False):

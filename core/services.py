@@ -24,13 +24,17 @@ def audit_record(
     ``action`` is a registered event type (``core.audit_actions``), never a bare string.
     ``subject`` may be a model class when the event concerns no stored row (a failed sign-in
     with an unknown username is about "a user", none in particular): its object id is empty.
+    The region of the subject (when its model's scope names one) is recorded with the event
+    (``core.audit_regions``); every other writer of events does the same.
     """
     from core.audit_actions import is_event_type
 
     if not is_event_type(action):
         raise ImproperlyConfigured(f"audit action {action!r} is not a registered event type (core.audit_actions)")
+    from core.audit_regions import record_regions
+
     payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
@@ -40,6 +44,8 @@ def audit_record(
         reason=reason or "",
         data=payload,
     )
+    record_regions([event])  # the subject's region, for its department's trail (core.audit_regions)
+    return event
 
 
 # --- Published heads of the audit chain ---------------------------------------------------------

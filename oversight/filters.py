@@ -15,6 +15,31 @@ from core.filters import MAX_ID
 from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, SubjectKind
 from schools.filters import SchoolFilter
 
+# A part of a school's name that matches more schools than this picks none (the page offers the names).
+MAX_SCHOOLS = 20
+
+
+def actor_q(value: str):
+    """The users a "who" box means: the user whose login is ``value`` when there is one (the API's meaning, kept),
+    otherwise the people whose full name holds every word of ``value`` — as pages show a person, "Full Name" or
+    "Full Name, position" (``User.display_name``; the page's autocomplete puts it in the box)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.all()
+    value = value.strip()
+    if users.filter(username=value).exists():
+        return users.filter(username=value).values("pk")
+    name, _comma, position = value.partition(",")
+    words = name.split()
+    if not words:
+        return users.none().values("pk")
+    for word in words:
+        users = users.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if position.strip():
+        # the position shown, or the role shown in its place when none is recorded
+        users = users.filter(Q(position__iexact=position.strip()) | Q(position=""))
+    return users.values("pk")
+
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -22,12 +47,14 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 class AuditEventFilterSet(django_filters.FilterSet):
     school = django_filters.NumberFilter(label=_("school (id)"), method="filter_school", min_value=1, max_value=MAX_ID)
-    school_bin = django_filters.CharFilter(label=_("school BIN"), method="filter_school_bin", max_length=12)
+    # A BIN (12 digits: that school, as before), or a part of a school's name (the page's autocomplete box).
+    school_bin = django_filters.CharFilter(label=_("school (name or BIN)"), method="filter_school_bin", max_length=200)
     object_type = django_filters.CharFilter(label=_("object type"), method="filter_object_type", max_length=100,
                                             help_text=_("app_label.model, e.g. orders.contract"))
     object_id = django_filters.CharFilter(label=_("object id"), field_name="object_id", max_length=64)
-    actor = django_filters.CharFilter(label=_("who (login)"), field_name="actor__username", max_length=150)
-    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices)
+    # A login (that user, as before), or the person's full name as pages show it (``actor_q``).
+    actor = django_filters.CharFilter(label=_("who (name or login)"), method="filter_actor", max_length=300)
+    action = django_filters.MultipleChoiceFilter(label=_("action"), choices=action_choices, distinct=False)
     date_from = django_filters.DateFilter(label=_("from"), method="filter_date_from")
     date_to = django_filters.DateFilter(label=_("to"), method="filter_date_to")
 
@@ -49,10 +76,19 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     def filter_school_bin(self, queryset, name, value):
         from oversight.selectors import subjects_q
+        from schools.filters import school_q
         from schools.models import School
 
-        school = School.objects.filter(bin=value.strip()).values_list("pk", flat=True).first()
-        return queryset.filter(subjects_q("school", school)) if school else queryset.none()
+        value = value.strip()
+        if not value:
+            return queryset
+        schools = list(School.objects.filter(school_q("")(value)).values_list("pk", flat=True)[:MAX_SCHOOLS + 1])
+        if not schools or len(schools) > MAX_SCHOOLS:  # nothing, or a part of a name too short to pick a school
+            return queryset.none()
+        return queryset.filter(subjects_q("school", schools))
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(actor__in=actor_q(value))
 
     def filter_object_type(self, queryset, name, value):
         app_label, _dot, model = value.strip().lower().partition(".")

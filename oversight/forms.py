@@ -14,13 +14,20 @@ from oversight.choices import Addressee, CaseGround, CaseStatus, Conclusion, Sub
 from schools.widgets import SchoolAutocomplete
 
 
+class ActorAutocomplete(SchoolAutocomplete):
+    """The "who" box: a person's name, offered as the user types from the people whose actions the reader sees
+    (``oversight:actor-autocomplete``); a login typed by hand still works (``oversight.filters.actor_q``)."""
+
+    url_name = "oversight:actor-autocomplete"
+
+
 class AuditSearchForm(BootstrapFormMixin, forms.Form):
     """The audit page's filters (the filtering itself is ``oversight.filters.AuditEventFilterSet``)."""
 
-    school_bin = forms.CharField(label=_("school (name or BIN)"), max_length=12, required=False, widget=SchoolAutocomplete)
+    school_bin = forms.CharField(label=_("school (name or BIN)"), max_length=200, required=False, widget=SchoolAutocomplete)
     object_type = forms.ChoiceField(label=_("object type"), required=False)
     object_id = forms.CharField(label=_("object id"), max_length=64, required=False)
-    actor = forms.CharField(label=_("who (login)"), max_length=150, required=False)
+    actor = forms.CharField(label=_("who (full name)"), max_length=300, required=False, widget=ActorAutocomplete)
     action = forms.MultipleChoiceField(label=_("action"), required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
     date_from = forms.DateField(label=_("written from (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("written up to (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,7 +1,8 @@
 """Reads of the audit trail and of monitoring cases, scoped to what the user may see.
 
 Audit trail: monitors, operators and administrators see every event; a department sees the events
-about objects of its region (every model whose scope names its region by a lookup); a school sees
+about objects of its region (every model whose scope names its region by a lookup; the region is recorded
+with each event when it is written, ``core.AuditEventRegion``); a school sees
 none here (each object's page keeps its own history). Cases: the department its region's, the
 school its own; internal notes only monitors, operators and administrators.
 """
@@ -10,15 +11,16 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
+from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from acts.models import Act
-from core.models import AuditEvent
+from core.models import AuditEvent, AuditEventRegion
+from core.pagination import where_of
 from core.roles import NATIONWIDE_ROLES, Role
-from core.scoping import Scope
+from core.scoping import scoped_lookups
 from orders.models import Contract
 from oversight.choices import FLAG_KINDS, SubjectKind
 from oversight.models import HOLDS_PAYMENT, CaseAttachment, CaseNote, CaseQuestion, MonitoringCase
@@ -35,22 +37,41 @@ def sees_everything(user) -> bool:
     return bool(user.is_superuser or user.role in NATIONWIDE_ROLES)
 
 
-def _scoped_models(rule: str):
-    """(model, lookup) of every model whose scope names its region (``rule="region"``) or school by a lookup."""
-    for model in apps.get_models():
-        scope = getattr(model, "scope", None)
-        if isinstance(scope, Scope) and isinstance(getattr(scope, rule), str):
-            yield model, getattr(scope, rule)
-
-
 def subjects_q(rule: str, value) -> Q:
-    """Events whose subject belongs to region ``value`` (rule "region") or school ``value`` (rule "school")."""
+    """Events whose subject belongs to school ``value`` (rule "school"; a list: any of those schools), or to
+    region ``value`` (rule "region": the old scoping of a department's trail, kept for the test that binds it
+    to the recorded regions, ``tests/oversight/test_audit_regions.py``)."""
     condition = Q(pk__in=[])
-    for model, lookup in _scoped_models(rule):
+    match = "__in" if isinstance(value, (list, tuple)) else ""
+    for model, lookup in scoped_lookups(rule):
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        keys = model._default_manager.filter(**{lookup: value}).annotate(_key=Cast("pk", CharField())).values("_key")
+        keys = (model._default_manager.filter(**{f"{lookup}{match}": value})
+                .annotate(_key=Cast("pk", CharField())).values("_key"))
         condition |= Q(content_type=content_type, object_id__in=keys)
     return condition
+
+
+def region_q(region_id) -> Q:
+    """Events whose subject belonged to region ``region_id`` when they were written (``core.AuditEventRegion``,
+    recorded by every writer of events: ``core.audit_regions``): one range of its primary key (region, seq).
+    A semi-join (EXISTS), not a join: a pupil's event may have two regions, and a join would need DISTINCT."""
+    return Q(Exists(AuditEventRegion.objects.filter(region_id=region_id, event_id=OuterRef("seq"))))
+
+
+def region_counter(region_id, scoped):
+    """How ``bounded_count`` counts a department's trail (``core.pagination.CountedQuerySet``): when nothing but
+    its region narrows the list (``scoped``, in whatever order), by its region's rows of ``core.AuditEventRegion``
+    — one range of their key, one row per event of the list since (region, seq) is the key — instead of a
+    semi-join that reads events until it has found enough of the region's. Narrowed by a filter, the list
+    itself is counted (its filter's index leads: ``tests/test_explain.py``)."""
+    only_region = where_of(scoped)
+
+    def counter(events):
+        if only_region is None or where_of(events) != only_region:
+            return None
+        return AuditEventRegion.objects.filter(region_id=region_id)
+
+    return counter
 
 
 def audit_event_list(*, user, filters: dict | None = None):
@@ -59,12 +80,38 @@ def audit_event_list(*, user, filters: dict | None = None):
     if not may_read_audit(user):
         queryset = queryset.none()
     elif not sees_everything(user):
-        queryset = queryset.filter(subjects_q("region", user.region_id)) if user.region_id else queryset.none()
+        if user.region_id:
+            queryset = queryset.filter(region_q(user.region_id))
+            queryset = queryset.counted_by(region_counter(user.region_id, queryset))
+        else:
+            queryset = queryset.none()
     if filters is not None:
         from oversight.filters import AuditEventFilterSet
 
         queryset = AuditEventFilterSet(filters, queryset=queryset).qs
     return queryset.order_by("-seq")
+
+
+ACTOR_SUGGESTIONS = 20
+
+
+def actor_suggestions(*, user, text: str) -> list:
+    """At most ``ACTOR_SUGGESTIONS`` people whose name holds every word typed, among those whose actions ``user``
+    reads in the trail (the "who" box's autocomplete): everyone for monitors, operators and administrators; for a
+    department the people of its region (its officers, its schools' users) and the nationwide roles that act on
+    its objects — never another region's officers or schools. Nobody for a school or a visitor."""
+    from django.contrib.auth import get_user_model
+
+    words = text.replace(",", " ").split()[:5]
+    if not may_read_audit(user) or not words or len(text.strip()) < 2:
+        return []
+    people = get_user_model().objects.filter(is_active=True)
+    if not sees_everything(user):
+        people = people.filter(Q(region_id=user.region_id) | Q(school__region_id=user.region_id)
+                               | Q(role__in=NATIONWIDE_ROLES)) if user.region_id else people.none()
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return list(people.order_by("last_name", "first_name", "id")[:ACTOR_SUGGESTIONS])
 
 
 def with_subjects(events) -> list[AuditEvent]:

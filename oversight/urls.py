@@ -7,6 +7,7 @@ app_name = "oversight"
 urlpatterns = [
     path("audit/", views_audit.audit_list, name="audit-list"),
     path("audit/verify/", views_audit.audit_verify, name="audit-verify"),
+    path("audit/actors/", views_audit.actor_autocomplete, name="actor-autocomplete"),
     path("audit/heads/", views_audit.audit_heads, name="audit-heads"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_open, name="case-open"),

@@ -10,13 +10,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.models import PublishedHead
 from core.pagination import keyset_page
 from core.sorting import Sorting
+from core.web import error_text
 from oversight import selectors
 from oversight.api.views import verify_payload
-from oversight.exports import audit_export_rows
+from oversight.exports import audit_export_check, audit_export_rows
 from oversight.forms import AuditSearchForm
 from oversight.presenters import describe
 
@@ -45,8 +47,14 @@ def audit_list(request):
     form.is_valid()
     events, sort = AUDIT_SORTING.apply(request, selectors.audit_event_list(user=request.user, filters=filters))
     fmt = request.GET.get("export")
+    export_error = None
     if fmt in FORMATS:
-        return export_response(fmt=fmt, filename=f"audit-{timezone.localdate():%Y-%m-%d}", **audit_export_rows(events))
+        try:
+            audit_export_check(request.GET)
+        except DomainError as error:
+            export_error = error_text(error)
+        else:
+            return export_response(fmt=fmt, filename=f"audit-{timezone.localdate():%Y-%m-%d}", **audit_export_rows(events))
     page = keyset_page(request, events, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
@@ -55,8 +63,19 @@ def audit_list(request):
     rows = [(event, describe(event)) for event in selectors.with_subjects(page)]
     return render(request, "oversight/audit_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "total": page.total, "sort": sort,
-        "everything": selectors.sees_everything(request.user),
-    })
+        "everything": selectors.sees_everything(request.user), "export_error": export_error,
+    }, status=400 if export_error else 200)
+
+
+@require_safe
+@login_required
+def actor_autocomplete(request):
+    """The people matching what is typed in the "who" box, as ``<option>``s of its datalist (the value is the
+    name as pages show it, which the filter reads back: ``oversight.filters.actor_q``)."""
+    _reader(request)
+    field = request.GET.get("field") or "actor"
+    people = selectors.actor_suggestions(user=request.user, text=request.GET.get(field, "")[:300])
+    return render(request, "oversight/_actor_options.html", {"people": people})
 
 
 @require_safe

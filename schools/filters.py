@@ -17,14 +17,19 @@ from schools.widgets import SchoolAutocomplete
 
 
 def school_q(prefix: str) -> Callable[[str], Q]:
-    """A school by its BIN (12 digits), its row id (fewer digits) or a part of its name (anything else)."""
+    """A school by its BIN (12 digits), its row id (fewer digits) or a part of its name (anything else);
+    ``prefix`` is the lookup to the school ("" on the School model itself)."""
+
+    def key(name: str) -> str:
+        return f"{prefix}__{name}" if prefix else name
 
     def parse(value: str) -> Q:
+        value = value.strip()
         if re.fullmatch(r"[0-9]{12}", value):
-            return Q(**{f"{prefix}__bin": value})
+            return Q(**{key("bin"): value})
         if (pk := as_id(value)) is not None:
-            return Q(**{f"{prefix}_id": pk})
-        return Q(**{f"{prefix}__name_kk__icontains": value}) | Q(**{f"{prefix}__name_ru__icontains": value})
+            return Q(**{f"{prefix}_id" if prefix else "pk": pk})
+        return Q(**{key("name_kk__icontains"): value}) | Q(**{key("name_ru__icontains"): value})
 
     return parse
 

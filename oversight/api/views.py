@@ -32,7 +32,7 @@ from oversight.api.serializers import (
     TextSerializer,
     VerifySerializer,
 )
-from oversight.exports import audit_export_rows
+from oversight.exports import audit_export_check, audit_export_rows
 from oversight.filters import (
     AuditEventFilterSet,
     CaseAttachmentFilterSet,
@@ -85,8 +85,11 @@ class AuditEventViewSet(ReadOnlyModelViewSet):
                    responses={(200, "application/octet-stream"): bytes, **ERRORS})
     @action(detail=False, methods=["get"])
     def export(self, request):
-        """The filtered events as CSV or XLSX, in words."""
+        """The filtered events as CSV or XLSX, in words. An export covers at most 366 days (``date_from`` and
+        ``date_to``, or ``date_from`` to today) unless it is narrowed to a school, an object or a person
+        (``school``, ``school_bin``, ``object_id``, ``actor``); otherwise 400 ``export_too_wide``."""
         queryset = self.filter_queryset(self.get_queryset())
+        audit_export_check(request.query_params)
         return export_response(fmt=request.query_params.get("file_format", "csv"),
                                filename=f"audit-{timezone.localdate():%Y-%m-%d}", **audit_export_rows(queryset))
 

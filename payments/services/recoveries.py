@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
+from core.audit_regions import record_regions
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.outbox import enqueue
@@ -104,11 +105,11 @@ def recovery_statuses_refresh(recovery_ids, *, actor=None) -> int:
     if moved:
         content_type = ContentType.objects.get_for_model(Recovery)
         events = {_OFFSET_TO: Recovery.TRANSITIONS["offset"].event, _REOPEN_TO: Recovery.TRANSITIONS["reopen"].event}
-        AuditEvent.objects.bulk_create([
+        record_regions(AuditEvent.objects.bulk_create([
             AuditEvent(actor=actor if getattr(actor, "pk", None) else None, action=events[after],
                        content_type=content_type, object_id=str(pk), from_status=before, to_status=after)
             for pk, before, after in moved
-        ])
+        ]))
     return len(moved)
 
 
@@ -126,13 +127,13 @@ def recoveries_detect(*, run=None, contract_ids: list[int] | None = None, today:
     if created:
         content_type = ContentType.objects.get_for_model(Recovery)
         recoveries = Recovery.objects.filter(pk__in=created).values_list("pk", "line_id", "finding_id", "amount")
-        AuditEvent.objects.bulk_create(
+        record_regions(AuditEvent.objects.bulk_create(
             [AuditEvent(actor=None, action=RecoveryEvent.RECORDED, content_type=content_type, object_id=str(pk),
                         to_status=RecoveryStatus.OPEN,
                         data={"line": line, "finding": finding, "amount": str(amount), "run": getattr(run, "pk", None)})
              for pk, line, finding, amount in recoveries],
             batch_size=1000,
-        )
+        ))
     return len(created)
 
 

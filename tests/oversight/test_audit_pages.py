@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from accounts.choices import UserEvent
 from core.models import AuditEvent
@@ -13,6 +15,10 @@ from schools.choices import SchoolEvent
 from tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
+
+
+def _days_ago(days: int) -> str:
+    return (timezone.localdate() - dt.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -54,11 +60,43 @@ class AuditEventApiTests:
         assert api.get("/api/v1/audit-events/?date_from=yesterday").status_code == 400
 
     def test_export_in_csv_and_xlsx(self, api_as, events, monitor_user):
-        csv = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=csv&action=user_created")
+        csv = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=csv&action=user_created&date_from=2000-01-01"
+                                       f"&date_to=2000-12-31&actor={monitor_user.username}")
+        assert b"".join(csv.streaming_content).decode("utf-8-sig").strip().count("\n") == 0  # the header alone
+        csv = api_as(monitor_user).get(f"/api/v1/audit-events/export/?file_format=csv&action=user_created&date_from={_days_ago(30)}")
         text = b"".join(csv.streaming_content).decode("utf-8-sig")
         assert len(text.strip().splitlines()) == 2 and "user_created" in text
-        xlsx = api_as(monitor_user).get("/api/v1/audit-events/export/?file_format=xlsx")
+        xlsx = api_as(monitor_user).get(f"/api/v1/audit-events/export/?file_format=xlsx&date_from={_days_ago(365)}")
         assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+
+    def test_an_export_of_more_than_366_days_not_narrowed_to_a_subject_or_person_is_refused(self, api_as, events,
+                                                                                             monitor_user, school_a):
+        api = api_as(monitor_user)
+        for query in ("", "action=user_created", "date_to=2026-01-01", f"date_from={_days_ago(366)}",
+                      "date_from=2024-01-01&date_to=2025-01-01", "date_from=2025-02-01&date_to=2025-01-01"):
+            refused = api.get(f"/api/v1/audit-events/export/?file_format=csv&{query}", HTTP_ACCEPT_LANGUAGE="ru")
+            assert refused.status_code == 400, query
+            error = refused.json()["error"]
+            assert error["code"] == "export_too_wide" and "366" in error["message"], query
+            assert "export" not in error["message"] and "date_from" in error.get("fields", {})  # in Russian, on the dates
+        for query in (f"school_bin={school_a.bin}", f"object_id={school_a.pk}", "actor=operator1", f"school={school_a.pk}",
+                      "date_from=2025-01-01&date_to=2025-12-31"):
+            assert api.get(f"/api/v1/audit-events/export/?file_format=csv&{query}").status_code == 200, query
+
+    def test_who_is_found_by_login_as_before_and_by_the_full_name_shown(self, api_as, events, monitor_user, operator_user):
+        operator_user.first_name, operator_user.last_name, operator_user.position = "Айгүл", "Сейітова", "бас маман"
+        operator_user.save()
+        api = api_as(monitor_user)
+        count = lambda query: api.get("/api/v1/audit-events/", {"actor": query}).json()["count"]  # noqa: E731
+        assert count("operator1") == 3
+        assert count("Сейітова") == 3 and count("айгүл сейітова") == 3 and count(operator_user.display_name) == 3
+        assert count("Сейітова Айгүл, директор") == 0 and count("Бекова") == 0
+
+    def test_the_school_box_takes_a_name_as_well_as_a_bin(self, api_as, events, monitor_user, school_a, school_b):
+        api = api_as(monitor_user)
+        count = lambda query: api.get("/api/v1/audit-events/", {"school_bin": query}).json()["count"]  # noqa: E731
+        assert count(school_a.bin) == 1 and count(school_b.bin) == 1
+        assert count(school_a.name_ru[2:12]) >= 1 and count("no such school") == 0
 
     def test_verify_reports_the_chain(self, api_as, events, monitor_user):
         result = api_as(monitor_user).get("/api/v1/audit-events/verify/").json()
@@ -82,7 +120,7 @@ class AuditPageTests:
         # The three events, and the monitor's own sign-in (audited too).
         assert AuditEvent.objects.count() == 4 and AuditEvent.objects.filter(action="signed_in").count() == 1
         assert 'data-intact="true"' in verified and "4 events" in verified
-        assert client.get("/en/oversight/audit/?export=csv").status_code == 200
+        assert client.get(f"/en/oversight/audit/?export=csv&date_from={_days_ago(7)}").status_code == 200
 
     def test_the_object_type_is_picked_by_name_and_the_events_sort_both_ways(self, client, events, monitor_user, school_a):
         client.force_login(monitor_user)
@@ -101,6 +139,46 @@ class AuditPageTests:
         client.force_login(department_user)
         page = client.get("/en/oversight/audit/").content.decode()
         assert page.count('data-testid="audit-row"') == 1
+
+    def test_an_unbounded_export_on_the_page_says_what_to_choose_in_the_readers_language(self, client, events, monitor_user):
+        client.force_login(monitor_user)
+        for language in ("kk", "ru", "en"):
+            refused = client.get(f"/{language}/oversight/audit/?export=csv")
+            assert refused.status_code == 400
+            alert = re.search(r'data-testid="export-error">([^<]+)<', refused.content.decode()).group(1)
+            assert "366" in alert and ("An export" in alert) == (language == "en")
+            assert 'data-testid="audit-table"' in refused.content.decode()  # the page is still there, filters and all
+
+    def test_the_who_box_offers_people_by_name_among_those_the_reader_sees(self, client, events, department_user,
+                                                                           other_department_user, monitor_user, school_a):
+        from tests.factories import make_user
+
+        for user, first, last in ((department_user, "Айгүл", "Серікова"), (other_department_user, "Айжан", "Серікбаева")):
+            user.first_name, user.last_name = first, last
+            user.save()
+        teacher = make_user("school_a_user", role="school", school=school_a)
+        teacher.first_name, teacher.last_name, teacher.position = "Айдана", "Серікқызы", "директор"
+        teacher.save()
+        client.force_login(department_user)
+        page = client.get("/kk/oversight/audit/").content.decode()
+        assert 'hx-get="/kk/oversight/audit/actors/?field=actor"' in page
+        offered = client.get("/kk/oversight/audit/actors/", {"field": "actor", "actor": "Сері"}).content.decode()
+        assert "Серікова" in offered and "Серікқызы Айдана, директор" not in offered or "директор" in offered
+        assert "Серікбаева" not in offered  # another region's officer
+        assert "dept_" not in offered and "school_a_user" not in offered  # never a login
+        client.force_login(monitor_user)
+        offered = client.get("/kk/oversight/audit/actors/", {"field": "actor", "actor": "Сері"}).content.decode()
+        assert "Серікбаева" in offered and "Серікова" in offered
+        assert client.get("/kk/oversight/audit/actors/", {"field": "actor", "actor": "С"}).content.decode().strip() == ""
+
+    def test_the_page_filters_by_the_name_picked_in_the_who_and_school_boxes(self, client, events, monitor_user, operator_user,
+                                                                              school_a):
+        operator_user.first_name, operator_user.last_name = "Айгүл", "Сейітова"
+        operator_user.save()
+        client.force_login(monitor_user)
+        rows = lambda **query: client.get("/en/oversight/audit/", query).content.decode().count('data-testid="audit-row"')  # noqa: E731
+        assert rows(actor=operator_user.display_name) == 3 and rows(actor="operator1") == 3
+        assert rows(school_bin="Мектеп А") == 1 and rows(school_bin=school_a.bin) == 1
 
     def test_the_heads_page_is_public(self, client, events):
         from core.services import audit_head_publish

@@ -1,0 +1,93 @@
+"""The region of each audit event's subject (``core.AuditEventRegion``), so that a department's trail is one
+index range ``(region, seq)`` instead of ~30 "the subject is one of my region's rows" tests per event.
+
+* The table is append-only like the events: UPDATE and DELETE refused by a row trigger, TRUNCATE by a
+  statement trigger (the functions of migrations 0003 and 0005); it belongs to the database administrator
+  and the portal's role may only SELECT and INSERT (as migration 0006 does for the events).
+* The events written before are filled set-based (``core.audit_regions.fill_regions``: one INSERT … SELECT
+  per model whose scope names its region; no audit row is touched). It reads the live models' lookups, so
+  it runs after the latest migration of every app with such a model, and only when there are events (a new
+  database has none).
+"""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+TRIGGERS = """
+CREATE TRIGGER core_auditeventregion_no_update_delete BEFORE UPDATE OR DELETE ON core_auditeventregion
+    FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+CREATE TRIGGER core_auditeventregion_no_truncate BEFORE TRUNCATE ON core_auditeventregion
+    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_no_truncate();
+"""
+
+
+def fill(apps, schema_editor):
+    from core.audit_regions import fill_regions
+
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT FROM core_auditevent)")
+        if not cursor.fetchone()[0]:
+            return
+    fill_regions()
+
+
+def seal(apps, schema_editor):
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user")
+        app, admin = cursor.fetchone()
+        if app != admin:
+            app, admin = connection.ops.quote_name(app), connection.ops.quote_name(admin)
+            cursor.execute("SET LOCAL ROLE NONE")
+            cursor.execute(f"ALTER TABLE core_auditeventregion OWNER TO {admin}")
+            cursor.execute(f"REVOKE ALL ON core_auditeventregion FROM PUBLIC, {app}")
+            cursor.execute(f"GRANT SELECT, INSERT ON core_auditeventregion TO {app}")
+        cursor.execute(TRIGGERS)
+
+
+def unseal(apps, schema_editor):
+    """Undoing the migration drops the table, which only its owner (the administrator) may do."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_user <> session_user")
+        if cursor.fetchone()[0]:
+            cursor.execute("SET LOCAL ROLE NONE")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("core", "0007_outbox"),
+        # the models whose scope names a region (fill reads them)
+        ("accounts", "0005_user_position"),
+        ("schools", "0005_merge_0004_iban_changes_view_0004_provider_kind"),
+        ("checks", "0006_list_indexes"),
+        ("contingent", "0009_pupil_list_indexes"),
+        ("signatures", "0002_append_only"),
+        ("orders", "0006_order_titles_in_three_languages"),
+        ("acts", "0005_line_by_iin_index"),
+        ("payments", "0005_list_indexes"),
+        ("oversight", "0002_case_region_and_flag_subjects"),
+        ("procurement", "0002_penalty_functions"),
+        ("risk", "0002_list_indexes"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="AuditEventRegion",
+            fields=[
+                ("pk", models.CompositePrimaryKey("region", "event", blank=True, editable=False, primary_key=True,
+                                                  serialize=False)),
+                ("event", models.ForeignKey(db_column="seq", db_index=False,
+                                            on_delete=django.db.models.deletion.PROTECT, related_name="regions",
+                                            to="core.auditevent", to_field="seq")),
+                ("region", models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT,
+                                             related_name="+", to="core.region")),
+            ],
+            options={
+                "verbose_name": "region of an audit event",
+                "verbose_name_plural": "regions of audit events",
+            },
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(seal, unseal, elidable=False),
+    ]

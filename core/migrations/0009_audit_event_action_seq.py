@@ -1,0 +1,38 @@
+"""An index ``(action, seq)`` of the audit events: ``action=`` read in the chain's order (``?ordering=seq``, and
+a department's trail narrowed to an action) is a range of it, where the ``seq`` index read backwards walks
+through every event until it has found a rare action far back in the trail.
+
+``core_auditevent`` belongs to the database administrator (migration 0006): only its owner may add or drop an
+index. When the portal logs in as the administrator and acts as its own role (``-c role=eqazyna_app``), the
+migration acts as the administrator for the index (``SET LOCAL ROLE NONE``, as migrations 0006 and 0008 do), in
+both directions; the transaction ends the change.
+"""
+
+from django.db import migrations, models
+
+
+def as_owner(apps, schema_editor):
+    """Act as the session's own role (the administrator, owner of the audit tables) until the migration's
+    transaction ends."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT current_user <> session_user")
+        if cursor.fetchone()[0]:
+            cursor.execute("SET LOCAL ROLE NONE")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("core", "0008_audit_event_region"),
+    ]
+
+    operations = [
+        # forwards: as the owner before the index is created; backwards (operations undone last to first):
+        # as the owner before it is dropped
+        migrations.RunPython(as_owner, migrations.RunPython.noop, elidable=False),
+        migrations.AddIndex(
+            model_name="auditevent",
+            index=models.Index(fields=["action", "seq"], name="audit_event_action_seq"),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, as_owner, elidable=False),
+    ]
