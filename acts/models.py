@@ -146,7 +146,10 @@ class Act(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="act_version_positive"),
         ]
         indexes = [models.Index(fields=["status", "month"]), models.Index(fields=["school", "month"]),
-                   models.Index(fields=["-month", "school", "-id"], name="act_list_order")]
+                   models.Index(fields=["-month", "school", "-id"], name="act_list_order"),
+                   # the list's sorts by total and by status (``acts.views.ACT_SORTING``), read forwards or backwards
+                   models.Index(fields=["total_amount", "id"], name="act_by_total"),
+                   models.Index(fields=["status", "-month", "-id"], name="act_by_status")]
 
     def __str__(self) -> str:
         return _("Act %(number)s") % {"number": self.number}

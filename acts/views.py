@@ -31,8 +31,10 @@ from core.sorting import Sorting
 from core.web import attempt, error_text
 
 PAGE_SIZE = 50
-# The act list's sortable column: the month, both ways, on the index ``act_list_order`` (-month, school, -id).
-ACT_SORTING = Sorting({"month": ("month", "-school_id", "id")}, default="-month")
+# The act list's sortable columns, both ways, each on its index: the month (``act_list_order``: -month, school, -id),
+# the total (``act_by_total``) and the status, newest month first (``act_by_status``: status, -month, -id).
+ACT_SORTING = Sorting({"month": ("month", "-school_id", "id"), "total": ("total_amount", "id"),
+                       "status": ("status", "-month", "-id")}, default="-month")
 LINES_PAGE = 100  # the lines an act's page shows at once (~70 KB of HTML); the next ones load on demand (HTMX)
 OVERDUE_PAGE_SIZE = 100  # a national list of late acts has thousands of rows
 

@@ -29,9 +29,11 @@ from core.web import form_add_domain_error
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 DEFAULT_STATUSES = [FindingStatus.OPEN, FindingStatus.EXPLAINED]
-# The findings' sortable column: the check date (the run), both ways, on the index ``finding_page_order``
-# (-last_run, severity, code, id). No other column: a sort by code or school would read the whole table.
-FINDING_SORTING = Sorting({"run": ("last_run_id", "-severity", "-code", "-id")}, default="-run")
+# The findings' sortable columns, both ways, each on its index: the check date (the run; ``finding_page_order``:
+# -last_run, severity, code, id) and the code, latest run first (``finding_by_code``: code, -last_run, -id). Not the
+# school nor the status: a national run's findings are too many to sort without an index, and those filters exist.
+FINDING_SORTING = Sorting({"run": ("last_run_id", "-severity", "-code", "-id"), "code": ("code", "-last_run_id", "-id")},
+                          default="-run")
 FILTER_KEYS = ("code", "severity", "status", "school", "school_bin", "region", "date_from", "date_to", "run")
 
 

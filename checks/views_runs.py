@@ -21,6 +21,12 @@ from core.decorators import permission_required, role_required
 from core.errors import DomainError
 from core.roles import NATIONWIDE_ROLES
 from core.scoping import effective_role
+from core.sorting import Sorting, page_query
+
+# Sortable columns of the check runs: a small table (a nightly run and a few started by hand), any column.
+RUN_SORTING = Sorting({"started": ("started_at", "id"), "check_date": ("check_date", "started_at", "id"),
+                       "status": ("status", "-started_at", "-id"), "trigger": ("trigger", "-started_at", "-id")},
+                      default="-started")
 
 
 def _get_run(request, pk) -> CheckRun:
@@ -33,8 +39,10 @@ def _get_run(request, pk) -> CheckRun:
 @role_required(*NATIONWIDE_ROLES)
 @require_GET
 def run_list_view(request):
-    page = Paginator(run_list(user=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "checks/runs/list.html", {"page": page, "may_start": may_start_check_run(request.user)})
+    runs, sort = RUN_SORTING.apply(request, run_list(user=request.user))
+    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    return render(request, "checks/runs/list.html", {"page": page, "sort": sort, "query": page_query(request),
+                                                     "may_start": may_start_check_run(request.user)})
 
 
 @require_POST

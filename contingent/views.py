@@ -32,7 +32,7 @@ from core.exports import export_response
 from core.pagination import keyset_page
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import allowed_actions, effective_role, may
-from core.sorting import Sorting
+from core.sorting import Sorting, page_query
 from core.web import attempt, form_add_domain_error
 from programmes.choices import BeneficiaryKind
 
@@ -55,6 +55,9 @@ def _enrolment(request, pk) -> Enrolment:
 # The contingent's sortable columns, each on its index (``enrolment_by_grade``, ``enrolment_by_enrolled_on``,
 # ``enrolment_by_left_on``), the orderings the API offers too; tests/test_explain.py reads their plans.
 ENROLMENT_SORTING = Sorting({"grade": ("grade", "id"), "enrolled_on": ("enrolled_on", "id"), "left_on": ("left_on", "id")})
+# NOBD snapshots: one a night (their rows pruned, the record kept), a small table: any column.
+SNAPSHOT_SORTING = Sorting({"taken_on": ("taken_on", "id"), "rows": ("row_count", "id"),
+                            "status": ("status", "-taken_on", "-id")}, default="-taken_on")
 
 EXPORT_HEADERS = ["iin", "last_name", "first_name", "middle_name", "birth_date", "grade", "enrolled_on", "left_on",
                   "category", "school_bin", "open_findings"]
@@ -261,5 +264,6 @@ def import_discard_view(request, pk: int):
 @role_required(*NATIONWIDE_ROLES)
 @require_GET
 def snapshot_list_view(request):
-    page = Paginator(snapshot_list(user=request.user).select_related("imported_by"), 25).get_page(request.GET.get("page"))
-    return render(request, "contingent/snapshot_list.html", {"page": page})
+    snapshots, sort = SNAPSHOT_SORTING.apply(request, snapshot_list(user=request.user).select_related("imported_by"))
+    page = Paginator(snapshots, 25).get_page(request.GET.get("page"))
+    return render(request, "contingent/snapshot_list.html", {"page": page, "sort": sort, "query": page_query(request)})

@@ -83,3 +83,12 @@ class Sorting:
         if state.requested:
             queryset = queryset.order_by(*self.ordering(state.key, state.descending))
         return queryset, state
+
+
+def page_query(request) -> str:
+    """The list's parameters (filters, ``sort``) but its page number and export, for the page-number pagers
+    (``includes/paginator_nav.html``, ``checks/runs/_pager.html``) to add ``page=`` to."""
+    query = request.GET.copy()
+    for name in ("page", "export"):
+        query.pop(name, None)
+    return query.urlencode()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import own_settings_only
 from core.pagination import keyset_page
+from core.sorting import Sorting
 from core.web import attempt
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
@@ -18,6 +19,9 @@ from notifications.texts import notification_link, notification_text
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
+# The inbox by date, newest (its own order) or oldest first: the index ``notification_inbox`` (user, -created_at, -id)
+# read forwards or backwards for the one user.
+INBOX_SORTING = Sorting({"created": ("created_at", "id")}, default="-created")
 
 
 @login_required
@@ -25,10 +29,12 @@ MAX_ID = 2**63 - 1
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     # An inbox grows with every event a user is told of, for years: paged by keyset (index notification_inbox).
-    page = keyset_page(request, selectors.inbox(user=request.user, unread_only=unread_only), PAGE_SIZE, count=False)
+    notifications, sort = INBOX_SORTING.apply(request, selectors.inbox(user=request.user, unread_only=unread_only))
+    page = keyset_page(request, notifications, PAGE_SIZE, count=False)
     rows = [(n, notification_text(n), notification_link(n)) for n in page]
     return render(request, "notifications/inbox.html", {
         "page": page, "rows": rows, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user),
+        "sort": sort,
     })
 
 

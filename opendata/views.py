@@ -4,7 +4,8 @@ Every page is read from the public tables of the latest publication (``opendata.
 come with the table they draw.
 
 A page's content changes only with the publication: each template keeps its content block in the shared
-cache (``{% cache %}``) under ``page_key`` (the publication, the language, the URL) — not the search, whose
+cache (``{% cache %}``) under ``page_key`` (the publication, the language, the URL, and the order of a sortable
+table: ``sort``, one of the few orderings the page declares, never the raw query string) — not the search, whose
 free-text query would let anyone fill the cache. The view hands the
 template querysets (lazy) and ``Lazy`` values, so a page served from the cache runs no query but the
 publication's and the 404 check's. The header (the user's menu, the CSRF token) is never cached.
@@ -21,6 +22,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from core.models import Region
+from core.sorting import Sorting, SortState
 from opendata import selectors
 from opendata.choices import Grain
 from opendata.files import TABLE_NAMES
@@ -54,13 +56,24 @@ class Lazy:
         return self.value
 
 
-def _context(request, **extra) -> dict:
+def _context(request, *, sort: SortState | None = None, **extra) -> dict:
     publication = selectors.latest_publication()
     parts = [connection.settings_dict["NAME"], str(publication.pk) if publication else "-",
              publication.finished_at.isoformat() if publication else "", get_language() or "",
-             request.path]  # not the query string: the cached pages read none, and junk must not fill the cache
+             request.path,  # not the query string: junk must not fill the cache …
+             sort.value if sort else ""]  # … but the ordering asked for, one of those the page declares
     return {"publication": publication, "page_key": hashlib.sha256("\n".join(parts).encode()).hexdigest(),
-            "page_cache_seconds": PAGE_CACHE_SECONDS, **extra}
+            "page_cache_seconds": PAGE_CACHE_SECONDS, "sort": sort, **extra}
+
+
+def _queue_sorting(name_field: str) -> Sorting:
+    return Sorting({"position": ("position", "id"), "school": (f"school__{name_field}", "position", "id"),
+                    "status": ("status", "position", "id")}, default="position")
+
+
+# An order's queue (an application per school at most: hundreds of rows), any column; the school's name sorts in the
+# language it is shown in.
+QUEUE_SORTING = {"kk": _queue_sorting("name_kk"), "": _queue_sorting("name_ru")}
 
 
 def _region_bars() -> list[dict]:
@@ -130,8 +143,10 @@ def order(request, pk: int):
         order_obj = selectors.orders().get(pk=pk)
     except PublicOrder.DoesNotExist:
         raise Http404 from None
+    queue, sort = QUEUE_SORTING["kk" if get_language() == "kk" else ""].apply(
+        request, selectors.queue().filter(order=order_obj))
     return render(request, "opendata/order.html", _context(
-        request, order=order_obj, queue=selectors.queue().filter(order=order_obj),
+        request, sort=sort, order=order_obj, queue=queue,
         contracts=selectors.contracts().filter(order=order_obj).order_by("number"),
     ))
 

@@ -46,6 +46,8 @@ ORDER_SORTING = Sorting({"region": ("region_id", "-school_year", "-id"), "year":
 APPLICATION_SORTING = Sorting({"submitted": ("submitted_at", "id"), "status": ("status", "submitted_at", "id")})
 CONTRACT_SORTING = Sorting({"number": ("number", "id"), "period": ("period_start", "id"),
                             "total": ("total_amount", "id"), "status": ("status", "number", "id")})
+# The public queue of an order (an application per school at most): its place (the submission time), or its status.
+QUEUE_SORTING = Sorting({"position": ("submitted_at", "id"), "status": ("status", "submitted_at", "id")}, default="position")
 
 
 def _page(request, queryset):
@@ -340,15 +342,15 @@ def contract_pdf_view(request, pk: int, lang: str):
 def queue_index(request):
     """Published calls of every funding programme; filters by programme, instrument, region, year and status."""
     filterset = StateOrderFilterSet(request.GET or None, queryset=selectors.public_orders())
-    orders = filterset.qs.order_by("-school_year", "region_id", "-id")
-    return render(request, "orders/queue_index.html", {"filterset": filterset, "page": _page(request, orders)})
+    orders, sort = ORDER_SORTING.apply(request, filterset.qs.order_by("-school_year", "region_id", "-id"))
+    return render(request, "orders/queue_index.html", {"filterset": filterset, "page": _page(request, orders), "sort": sort})
 
 
 def queue_detail(request, pk: int):
     order = get_object_or_404(selectors.public_orders(), pk=pk)
-    entries = selectors.queue_entries().filter(order_id=order.pk)
+    entries, sort = QUEUE_SORTING.apply(request, selectors.queue_entries().filter(order_id=order.pk))
     return render(request, "orders/queue_detail.html", {
-        "order": order, "levels": _sorted(order.levels.all()), "entries": entries,
+        "order": order, "levels": _sorted(order.levels.all()), "entries": entries, "sort": sort,
     })
 
 

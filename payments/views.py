@@ -40,11 +40,18 @@ from payments.reports import report_figures
 from payments.services.payments import offset_plan, offset_plans
 
 PAGE_SIZE = 50
-# Sortable columns. Payments: by preparation, both ways, on the index ``payment_list_order`` (-prepared_at, -id).
+# Sortable columns. Payments: by preparation and by amount, both ways, on the indexes ``payment_list_order``
+# (-prepared_at, -id) and ``payment_by_amount`` (amount, id).
 # Registries: a small table (one per export, a few a day at most), by creation.
-PAYMENT_SORTING = Sorting({"prepared": ("prepared_at", "id")}, default="-prepared")
+PAYMENT_SORTING = Sorting({"prepared": ("prepared_at", "id"), "amount": ("amount", "id")}, default="-prepared")
 REGISTRY_SORTING = Sorting({"created": ("created_at", "id"), "payments": ("payment_count", "id"),
                             "total": ("total_amount", "id")}, default="-created")
+# Recoveries: one per paid line a later check run found in error, so they grow with the act lines over the years; by
+# recording and by amount, both ways, on the indexes ``recovery_list_order`` and ``recovery_by_amount``.
+RECOVERY_SORTING = Sorting({"recorded": ("created_at", "id"), "amount": ("amount", "id")}, default="recorded")
+# Final reports: one per contract and school year (a few thousand a year at most), any column.
+REPORT_SORTING = Sorting({"year": ("school_year", "id"), "contract": ("contract__number", "id"),
+                          "status": ("status", "-school_year", "-id")}, default="-year")
 
 
 def _page(request, queryset):
@@ -267,10 +274,12 @@ def confirmation_apply(request, pk):
 @login_required
 def recovery_list(request):
     filterset = RecoveryFilterSet(request.GET or None, queryset=selectors.recovery_list(user=request.user), request=request)
-    page = _page(request, filterset.qs)
+    recoveries, sort = RECOVERY_SORTING.apply(request, filterset.qs)
+    page = _page(request, recoveries)
     for recovery in page:
         recovery.may_cancel = recovery_may_cancel(recovery, request.user)
-    return render(request, "payments/recovery_list.html", {"filter": filterset, "page": page, "reason_form": ReasonForm()})
+    return render(request, "payments/recovery_list.html", {"filter": filterset, "page": page, "sort": sort,
+                                                           "reason_form": ReasonForm()})
 
 
 @login_required
@@ -291,8 +300,9 @@ def recovery_cancel(request, pk):
 def report_list(request):
     contracts = selectors.contracts_without_report(user=request.user)
     may_prepare = may(request.user, "prepare", FinalReport)
+    reports, sort = REPORT_SORTING.apply(request, selectors.report_list(user=request.user))
     return render(request, "payments/report_list.html", {
-        "page": _page(request, selectors.report_list(user=request.user)),
+        "page": _page(request, reports), "sort": sort,
         "prepare_form": ReportPrepareForm(contracts=contracts) if may_prepare and contracts.exists() else None,
     })
 

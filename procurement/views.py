@@ -22,6 +22,7 @@ from core.errors import DomainError
 from core.roles import Role
 from core.scoping import effective_role, may
 from core.selectors import audit_events_for
+from core.sorting import Sorting
 from core.web import attempt, error_text, form_add_domain_error
 from oversight.choices import SubjectKind
 from oversight.models import MonitoringCase
@@ -53,6 +54,21 @@ from procurement.services.warranty import warranty_end
 
 PAGE_SIZE = 50
 FLAG_READERS = (Role.OPERATOR, Role.MONITOR, Role.ADMIN)
+
+# Sortable columns. Procurement lists are small (contracts, deliveries, penalties, warranty claims and red flags of a
+# region's or the country's procurement of equipment: hundreds to a few thousand rows, paged by number): any column.
+CONTRACT_SORTING = Sorting({"number": ("number", "id"), "signed_on": ("signed_on", "id"),
+                            "supplier": ("supplier_name", "id"), "region": ("region_id", "-signed_on", "-id"),
+                            "lines": ("line_count", "id"), "status": ("status", "-signed_on", "-id")}, default="-signed_on")
+DELIVERY_SORTING = Sorting({"delivered_on": ("delivered_on", "id"), "contract": ("contract__number", "-delivered_on", "-id"),
+                            "units": ("unit_count", "id")}, default="-delivered_on")
+PENALTY_SORTING = Sorting({"contract": ("line__contract__number", "id"), "late_units": ("late_units", "id"),
+                           "unit_days": ("unit_days", "id"), "amount": ("amount", "id"),
+                           "status": ("status", "-claimed_at", "-id"), "claimed": ("claimed_at", "id")}, default="-claimed")
+CLAIM_SORTING = Sorting({"serial": ("unit__serial_number", "id"), "filed_on": ("filed_on", "id"),
+                         "due": ("response_due_on", "id"), "status": ("status", "response_due_on", "id")}, default="-filed_on")
+FLAG_SORTING = Sorting({"code": ("code", "-last_seen_at", "id"), "region": ("region_id", "code", "id"),
+                        "raised": ("first_raised_at", "id"), "status": ("status", "code", "id")}, default="code")
 
 
 def _page(request, queryset):
@@ -91,8 +107,9 @@ def overview(request):
 @login_required
 def contract_list(request):
     filterset = ContractFilterSet(request.GET or None, queryset=selectors.contract_list(user=request.user))
+    contracts, sort = CONTRACT_SORTING.apply(request, filterset.qs)
     return render(request, "procurement/contract_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs), "may_create": may(request.user, "add", ProcurementContract),
+        "filterset": filterset, "page": _page(request, contracts), "sort": sort, "may_create": may(request.user, "add", ProcurementContract),
     })
 
 
@@ -221,7 +238,9 @@ def penalty_claim(request, line_pk: int):
 @login_required
 def delivery_list(request):
     filterset = DeliveryFilterSet(request.GET or None, queryset=selectors.delivery_list(user=request.user))
-    return render(request, "procurement/delivery_list.html", {"filterset": filterset, "page": _page(request, filterset.qs)})
+    deliveries, sort = DELIVERY_SORTING.apply(request, filterset.qs)
+    return render(request, "procurement/delivery_list.html", {"filterset": filterset, "page": _page(request, deliveries),
+                                                              "sort": sort})
 
 
 @login_required
@@ -340,8 +359,9 @@ def unit_action(request, pk: int, action: str):
 @login_required
 def penalty_list(request):
     filterset = PenaltyFilterSet(request.GET or None, queryset=selectors.penalty_list(user=request.user))
+    penalties, sort = PENALTY_SORTING.apply(request, filterset.qs)
     return render(request, "procurement/penalty_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs), "paid_form": PaidForm(), "reason_form": ReasonForm(),
+        "filterset": filterset, "page": _page(request, penalties), "sort": sort, "paid_form": PaidForm(), "reason_form": ReasonForm(),
         "is_department": may(request.user, "mark_paid", PenaltyClaim),
     })
 
@@ -372,8 +392,9 @@ def penalty_transition(request, pk: int, action: str):
 @login_required
 def claim_list(request):
     filterset = ClaimFilterSet(request.GET or None, queryset=selectors.claim_list(user=request.user))
+    claims, sort = CLAIM_SORTING.apply(request, filterset.qs)
     return render(request, "procurement/claim_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs), "today": today(),
+        "filterset": filterset, "page": _page(request, claims), "sort": sort, "today": today(),
         "may_file": may(request.user, "file", WarrantyClaim),
     })
 
@@ -438,10 +459,13 @@ def claim_transition(request, pk: int, action: str):
 
 @role_required(*FLAG_READERS)
 def flag_list(request):
-    filters = request.GET.copy() if request.GET else {"status": FlagStatus.OPEN}
+    filters = request.GET.copy()
+    if not any(name in FlagFilterSet.base_filters for name in request.GET):  # no filter asked (a sort or a page): the open
+        filters["status"] = FlagStatus.OPEN
     filterset = FlagFilterSet(filters, queryset=selectors.flag_list(user=request.user))
+    flags, sort = FLAG_SORTING.apply(request, filterset.qs)
     return render(request, "procurement/flag_list.html", {
-        "filterset": filterset, "page": _page(request, filterset.qs), "last_run": selectors.flag_run_list(user=request.user).first(),
+        "filterset": filterset, "page": _page(request, flags), "sort": sort, "last_run": selectors.flag_run_list(user=request.user).first(),
         "may_search": may(request.user, "search", FlagRun),
     })
 

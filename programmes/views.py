@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from core.decorators import page_require
 from core.errors import DomainError
 from core.scoping import may
 from core.selectors import audit_events_for
+from core.sorting import Sorting, page_query
 from core.web import attempt, form_add_domain_error
 from programmes import selectors, services
 from programmes.filters import ProgrammeFilterSet
@@ -24,12 +26,25 @@ from programmes.models import Programme
 from programmes.transitions import available_actions, may_edit
 
 
+def _programme_sorting(name_field: str) -> Sorting:
+    return Sorting({"code": ("code", "id"), "name": (name_field, "id"), "instrument": ("instrument", "code", "id"),
+                    "region": ("region_id", "code", "id"), "status": ("status", "code", "id")})
+
+
+# The catalogue's sortable columns: a small table (tens of programmes), any column; the name sorts in the language
+# it is shown in.
+PROGRAMME_SORTING = {"kk": _programme_sorting("name_kk"), "ru": _programme_sorting("name_ru"),
+                     "en": _programme_sorting("name_en")}
+
+
 @login_required
 def programme_list(request):
     filterset = ProgrammeFilterSet(request.GET or None, queryset=selectors.programme_list(user=request.user))
+    sorting = PROGRAMME_SORTING.get(get_language(), PROGRAMME_SORTING["ru"])
+    programmes, sort = sorting.apply(request, filterset.qs)
     return render(request, "programmes/programme_list.html", {
-        "filterset": filterset, "page": Paginator(filterset.qs, 50).get_page(request.GET.get("page")),
-        "may_create": may(request.user, "add", Programme),
+        "filterset": filterset, "page": Paginator(programmes, 50).get_page(request.GET.get("page")), "sort": sort,
+        "query": page_query(request), "may_create": may(request.user, "add", Programme),
     })
 
 

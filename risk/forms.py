@@ -18,7 +18,9 @@ class RiskFlagSearchForm(BootstrapFormMixin, forms.Form):
                                      widget=forms.SelectMultiple(attrs={"size": 5}))
     status = forms.MultipleChoiceField(label=_("status"), choices=RiskFlagStatus.choices, required=False,
                                        widget=forms.SelectMultiple(attrs={"size": 2}))
-    school_bin = forms.CharField(label=_("school BIN"), max_length=12, required=False, widget=SchoolAutocomplete)
+    # A part of the name, the BIN or the id, as the findings' and the cases' school boxes (``risk.filters.FlagSchoolFilter``);
+    # the box suggests the schools the user may see (``schools:autocomplete``). ``?school_bin=`` still takes an exact BIN.
+    school = forms.CharField(label=_("school (name or BIN)"), max_length=200, required=False, widget=SchoolAutocomplete)
     iin = forms.CharField(label=_("IIN"), max_length=12, required=False)
     region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.all(), to_field_name="code", required=False,
                                     empty_label=_("all regions"))

@@ -18,7 +18,7 @@ from core.errors import DomainError
 from core.exports import FORMATS, export_response
 from core.roles import Role
 from core.scoping import may
-from core.sorting import Sorting
+from core.sorting import Sorting, page_query
 from core.tabular import FileFormatError, RowsInvalid
 from core.web import form_add_domain_error
 from integrations.registers import FileTransport
@@ -114,12 +114,20 @@ def school_profile(request):
     return render(request, "schools/school_profile.html", {"school": school, "form": form})
 
 
+# The register of unreliable suppliers: a few thousand entries nationally at most, any column.
+SUPPLIER_SORTING = Sorting({"bin": ("bin", "included_on", "id"), "included_on": ("included_on", "bin", "id"),
+                            "excluded_on": ("excluded_on", "bin", "id")}, default="-included_on")
+
+
 @role_required(Role.DEPARTMENT, Role.SCHOOL, Role.OPERATOR, Role.MONITOR, Role.ADMIN)
 def unreliable_supplier_list(request):
     bin_value = request.GET.get("bin", "").strip()[:12]
     entries = selectors.unreliable_supplier_list(user=request.user, filters={"bin": bin_value} if bin_value else None)
-    page = Paginator(entries.order_by("-included_on", "bin", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "schools/unreliable_suppliers.html", {"page": page, "bin": bin_value, "today": timezone.localdate()})
+    entries, sort = SUPPLIER_SORTING.apply(request, entries.order_by("-included_on", "bin", "id"))
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "schools/unreliable_suppliers.html", {
+        "page": page, "bin": bin_value, "today": timezone.localdate(), "sort": sort, "query": page_query(request),
+    })
 
 
 @role_required(*REGISTER_READERS)

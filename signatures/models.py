@@ -98,7 +98,10 @@ class Signature(models.Model):
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"]),
+                   # the list's ordering by signing time, both ways (``signatures.views.SIGNATURE_SORTING``): every
+                   # signed step of every act, payment and contract adds a row, so the list is a big one
+                   models.Index(fields=["signing_time", "id"], name="signature_list_order")]
         constraints = [
             models.CheckConstraint(condition=Q(payload_sha256__regex=SHA256_HEX), name="signature_payload_sha256_hex"),
             models.CheckConstraint(condition=Q(cms_sha256__regex=SHA256_HEX), name="signature_cms_sha256_hex"),

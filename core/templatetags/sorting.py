@@ -5,6 +5,8 @@
   ``aria-sort`` and an arrow. ``css="num"`` adds classes to the cell. A column ``sort`` does not
   declare is drawn as a plain header.
 * ``{% sort_keep sort %}`` — inside a filter form: a hidden ``sort`` field, so that filtering keeps the order.
+* ``{% sort_url "-created" %}`` — the link to the list in that ordering (filters kept, first page), for a list
+  that is not a table (the notification inbox's "newest first / oldest first").
 """
 
 from django import template
@@ -46,6 +48,11 @@ def sort_header(context, sort, key: str, label, css: str = ""):
         '<th scope="col"{}><a class="sort-link" href="{}" title="{}" data-sort="{}">{}'
         '<span class="sort-arrow sort-arrow-idle" aria-hidden="true">↕</span></a></th>',
         classes, _url(context["request"], next_value), hint, key, label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, value: str) -> str:
+    return _url(context["request"], value)
 
 
 @register.simple_tag

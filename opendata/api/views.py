@@ -192,6 +192,7 @@ class OrderViewSet(OpenViewSet):
 class QueueViewSet(OpenViewSet):
     serializer_class = s.QueueEntrySerializer
     filterset_class = filters.QueueFilterSet
+    ordering_fields = ["position", "submitted_at", "status"]  # the answer's cache key and ETag hold the whole URL
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):

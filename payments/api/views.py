@@ -165,6 +165,7 @@ class RecoveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalVi
 
     serializer_class = s.RecoverySerializer
     filterset_class = RecoveryFilterSet
+    ordering_fields = ["created_at", "amount"]
 
     def get_queryset(self):
         return selectors.recovery_list(user=self.request.user)
@@ -187,6 +188,7 @@ class FinalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Porta
 
     serializer_class = s.FinalReportSerializer
     filterset_class = FinalReportFilterSet
+    ordering_fields = ["school_year", "status", "created_at"]
     permission_actions = {"create": "prepare"}
 
     def get_queryset(self):

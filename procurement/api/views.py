@@ -63,7 +63,7 @@ class ProcurementContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixi
     permission_actions = {"import_file": "import"}  # who may: ProcurementContract.scope
     serializer_class = s.ProcurementContractSerializer
     filterset_class = ContractFilterSet
-    ordering_fields = ["signed_on", "number", "created_at"]
+    ordering_fields = ["signed_on", "number", "supplier_name", "status", "created_at"]
     lookup_value_regex = ID_REGEX
     http_method_names = ["get", "post", "put", "head", "options"]
 
@@ -276,7 +276,7 @@ class PenaltyClaimViewSet(ReadOnlyModelViewSet):
 
     serializer_class = s.PenaltyClaimSerializer
     filterset_class = PenaltyFilterSet
-    ordering_fields = ["claimed_at", "amount"]
+    ordering_fields = ["claimed_at", "amount", "late_units", "unit_days", "status"]
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
@@ -307,7 +307,7 @@ class WarrantyClaimViewSet(mixins.CreateModelMixin, ReadOnlyModelViewSet):
     permission_actions = {"create": "file"}
     serializer_class = s.WarrantyClaimSerializer
     filterset_class = ClaimFilterSet
-    ordering_fields = ["filed_on", "response_due_on"]
+    ordering_fields = ["filed_on", "response_due_on", "status"]
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
@@ -353,7 +353,7 @@ class ProcurementFlagViewSet(ReadOnlyModelViewSet):
     permission_actions = {"search": (FlagRun, "search")}
     serializer_class = s.FlagSerializer
     filterset_class = FlagFilterSet
-    ordering_fields = ["first_raised_at", "last_seen_at", "code"]
+    ordering_fields = ["first_raised_at", "last_seen_at", "code", "status"]
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):

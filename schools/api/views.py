@@ -39,7 +39,7 @@ class UnreliableSupplierViewSet(ReadOnlyModelViewSet):
 
     serializer_class = UnreliableSupplierSerializer
     filterset_class = UnreliableSupplierFilterSet
-    ordering_fields = ["bin", "included_on"]
+    ordering_fields = ["bin", "included_on", "excluded_on"]
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):

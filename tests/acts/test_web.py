@@ -305,3 +305,17 @@ class ActListSortingTests:
         assert back == newest
         stale, _body = shown(following.replace("sort=month", "sort=-month"))  # a cursor of the other order
         assert stale == newest  # gives the first page, never a wrong one
+
+    def test_the_total_and_the_status_sort_both_ways_and_an_unknown_sort_is_ignored(self, client, contract, operator_user):
+        from decimal import Decimal
+
+        from tests.portal.factories import make_act
+        from tests.sorting import assert_sorts
+
+        acts = [make_act(contract=contract, month=dt.date(2025, month, 1), status=status)
+                for month, status in ((9, "accepted"), (10, "submitted"), (11, "returned"))]
+        for act, total in zip(acts, ("3000000.00", "1000000.00", "2000000.00"), strict=True):
+            Act.objects.filter(pk=act.pk).update(total_amount=Decimal(total))
+        client.force_login(operator_user)
+        assert_sorts(client, "/en/acts/", "total", [acts[1].pk, acts[2].pk, acts[0].pk])
+        assert_sorts(client, "/en/acts/", "status", [acts[0].pk, acts[2].pk, acts[1].pk])  # accepted, returned, submitted

@@ -79,6 +79,13 @@ class FindingListTests:
         body = client.get("/en/checks/findings/").content.decode()
         assert enrolment.pupil.iin in body
 
+    def test_the_code_sorts_both_ways_latest_run_first_within_a_code(self, client, findings, operator_user):
+        from tests.sorting import assert_sorts
+
+        rows = sorted(Finding.objects.all(), key=lambda f: (f.code, -f.last_run_id, -f.pk))
+        client.force_login(operator_user)
+        assert_sorts(client, "/en/checks/findings/", "code", [f.pk for f in rows])
+
 
 @pytest.mark.django_db
 class FindingDetailTests:

@@ -68,3 +68,15 @@ class CheckRunPageTests:
         run = check_run_now(snapshot=load_snapshot(tmp_path, []))
         counts = dict((code, count) for code, _label, count in client_for(school_user).get(url("run-detail", run.pk)).context["counts"])
         assert counts["P02"] == 1 and run.counts["P02"] == 3
+
+    def test_the_runs_sort_by_start_check_date_and_status_both_ways(self, operator_user):
+        import datetime as dt
+
+        from tests.sorting import assert_sorts
+
+        runs = [CheckRun.objects.create(check_date=dt.date(2025, 11, day), trigger="command", status=status)
+                for day, status in ((2, "succeeded"), (1, "failed"), (3, "running"))]
+        client = client_for(operator_user)
+        assert_sorts(client, url("run-list"), "started", [run.pk for run in runs])
+        assert_sorts(client, url("run-list"), "check_date", [runs[1].pk, runs[0].pk, runs[2].pk])
+        assert_sorts(client, url("run-list"), "status", [runs[1].pk, runs[2].pk, runs[0].pk])  # failed, running, succeeded

@@ -246,3 +246,12 @@ class SnapshotPageTests:
         page = client_for(operator_user).get(url("snapshot_list")).content.decode()
         assert snapshot.sha256[:17] in page
         assert client_for(school_user).get(url("snapshot_list")).status_code == 403
+
+    def test_the_snapshots_sort_by_date_and_rows_both_ways(self, operator_user, school_a, tmp_path):
+        from tests.sorting import assert_sorts
+
+        rows = [nobd_row(make_enrolment(school=school_a).pupil, school_bin=school_a.bin, grade=3) for _ in range(2)]
+        snapshots = [load_snapshot(tmp_path, rows[:n], taken_on=dt.date(2025, 11, day)) for n, day in ((2, 1), (0, 2), (1, 3))]
+        client = client_for(operator_user)
+        assert_sorts(client, url("snapshot_list"), "taken_on", [s.pk for s in snapshots])
+        assert_sorts(client, url("snapshot_list"), "rows", [snapshots[1].pk, snapshots[2].pk, snapshots[0].pk])

@@ -138,3 +138,33 @@ class InboxApiTests:
 
     def test_an_anonymous_caller_is_refused(self, api):
         assert api.get("/api/v1/notifications/").status_code == 401
+
+
+class InboxSortingTests:
+    def test_the_inbox_reads_oldest_first_by_cursor_each_once_and_newest_first_by_default(self, client, school_user):
+        """The inbox sorts by date both ways; its pages follow a cursor of that order (the sort and the filter kept)."""
+        import re
+
+        for n in range(55):
+            tell(school_user, f"n{n:02d}")
+        by_date = list(Notification.objects.filter(user=school_user).order_by("created_at", "id").values_list("pk", flat=True))
+        client.force_login(school_user)
+
+        def read_all(url):
+            seen = []
+            while url:
+                response = client.get(url)
+                seen += [n.pk for n in response.context["page"]]
+                more = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+                url = "/en/notifications/" + more.group(1).replace("&amp;", "&") if more else None
+                assert url is None or ("unread=1" in url and "sort=" in url)
+            return seen
+
+        assert read_all("/en/notifications/?unread=1&sort=created") == by_date
+        assert read_all("/en/notifications/?unread=1&sort=-created") == by_date[::-1]
+        html = client.get("/en/notifications/?unread=1&sort=created").content.decode()
+        assert 'href="?unread=1&amp;sort=-created">Newest first' in html
+        assert re.search(r'class="nav-link active" aria-current="true" href="[^"]*sort=created">Oldest first', html)
+        own = [n.pk for n in client.get("/en/notifications/").context["page"]]
+        assert own == by_date[::-1][:50]
+        assert [n.pk for n in client.get("/en/notifications/?sort=nonsense").context["page"]] == own

@@ -91,6 +91,16 @@ class OpenApiTests:
         assert client.get(f"{BASE}contracts/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
         assert client.get(f"{BASE}contracts/", {"page": 1}, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
 
+    def test_the_queue_orders_both_ways_each_order_with_its_own_etag_and_an_unknown_term_is_a_400(self, published, client):
+        ascending = client.get(f"{BASE}queue/", {"ordering": "submitted_at"})
+        descending = client.get(f"{BASE}queue/", {"ordering": "-submitted_at"})
+        ids = [item["id"] for item in ascending.json()["results"]]
+        assert len(ids) > 1 and [item["id"] for item in descending.json()["results"]] == ids[::-1]
+        assert ascending["ETag"] != descending["ETag"]
+        assert client.get(f"{BASE}queue/", {"ordering": "-submitted_at"},
+                          HTTP_IF_NONE_MATCH=ascending["ETag"]).status_code == 200  # not the other order's answer
+        assert client.get(f"{BASE}queue/", {"ordering": "school"}).status_code == 400
+
     def test_an_answer_is_served_from_the_cache_until_the_next_publication_and_each_language_has_its_own(
             self, published, client, django_assert_num_queries):
         from opendata.models import PublicContract

@@ -36,6 +36,46 @@ class PublicPageTests:
         page = client.get(reverse("opendata:order", args=[order_id])).content.decode()
         assert 'data-testid="open-table-queue"' in page and school_a.bin in page
 
+    def test_an_orders_queue_sorts_both_ways_each_order_cached_apart(self, published, client, school_a, school_b, school_c,
+                                                                     django_assert_max_num_queries):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from opendata.models import PublicApplication, PublicSchool
+        from tests.sorting import assert_sorts
+
+        order_id = published["contracts"][0].order_id
+        first = PublicApplication.objects.get(order_id=order_id)
+        PublicSchool.objects.filter(pk=school_a.pk).update(name_ru="Бета", name_kk="Бета")
+        PublicSchool.objects.filter(pk=school_b.pk).update(name_ru="Альфа", name_kk="Гамма")
+        PublicSchool.objects.filter(pk=school_c.pk).update(name_ru="Гамма", name_kk="Альфа")
+        for n, school in ((2, school_b), (3, school_c)):
+            PublicApplication.objects.create(id=10**9 + n, order_id=order_id, region_id=school.region_id, school_id=school.pk,
+                                             position=first.position + n, status="submitted",
+                                             submitted_at=timezone.now() + dt.timedelta(minutes=n))
+        entries = list(PublicApplication.objects.filter(order_id=order_id).order_by("position"))
+        with translation.override("ru"):
+            url = reverse("opendata:order", args=[order_id])
+        assert_sorts(client, url, "position", [e.pk for e in entries], context="queue")
+        queue = re.compile(r'data-testid="open-table-queue">.*?</table>', re.S)
+
+        def bins(query, *, cached: bool = False):
+            with django_assert_max_num_queries(3 if cached else 50):  # from the cache: the publication, the order, its levels
+                html = client.get(url, query).content.decode()
+            return re.findall(r"/schools/(\d{12})/", queue.search(html).group(0))
+
+        by_name = [school_b.bin, school_a.bin, school_c.bin]  # Альфа, Бета, Гамма (in Russian)
+        for query, expected in (({"sort": "school"}, by_name), ({"sort": "-school"}, by_name[::-1])):
+            assert bins(query) == expected
+            assert bins(query, cached=True) == expected  # each order its own cache entry
+        own = [e.school.bin for e in entries]
+        assert bins({}, cached=True) == bins({"sort": "junk"}, cached=True) == own  # an unknown sort: the page's own entry
+        with translation.override("kk"):
+            kk_url = reverse("opendata:order", args=[order_id])
+        html = client.get(kk_url, {"sort": "school"}).content.decode()
+        assert re.findall(r"/schools/(\d{12})/", queue.search(html).group(0)) == [school_c.bin, school_a.bin, school_b.bin]
+
     def test_unknown_regions_schools_and_orders_are_404(self, published, client):
         assert client.get(reverse("opendata:region", args=["99"])).status_code == 404
         assert client.get(reverse("opendata:school", args=["000000000000"])).status_code == 404

@@ -183,6 +183,21 @@ class PublicQueuePageTests:
         assert 'data-testid="queue-order-link"' not in client.get("/en/orders/queue/").content.decode()
 
 
+    def test_the_queue_sorts_by_place_and_status_both_ways_and_the_orders_by_year(self, client, department_user, school_user,
+                                                                                school_c_user):
+        from orders.services import application_approve
+        from tests.sorting import assert_sorts
+
+        order = make_order(actor=department_user)
+        first = make_application(order=order, actor=school_user, places={"primary": 4})
+        second = make_application(order=order, actor=school_c_user, places={"basic": 2})
+        application_approve(application=second, actor=department_user, places={"basic": 2})  # approved < submitted
+        assert_sorts(client, f"/en/orders/queue/{order.pk}/", "position", [first.pk, second.pk], context="entries")
+        assert_sorts(client, f"/en/orders/queue/{order.pk}/", "status", [second.pk, first.pk], context="entries")
+        later = make_order(actor=department_user, school_year=2027)
+        assert_sorts(client, "/en/orders/queue/", "year", [order.pk, later.pk])
+
+
 class QuickFilterTests:
     def test_the_department_finds_applications_to_decide_and_contracts_to_sign(self, client, department_user, school_user,
                                                                               school_c_user):

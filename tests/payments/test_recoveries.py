@@ -180,3 +180,19 @@ class RecoveryOffsetTests:
         act_b = accepted_act(contract=other_contract, month=OCTOBER, school_user=other_school_user,
                              department_user=other_department_user)
         assert payment_prepare(act=act_b, actor=operator_user).offset_amount == 0
+
+
+@pytest.mark.django_db
+class RecoveryListSortingTests:
+    def test_recoveries_sort_by_recording_and_by_amount_both_ways(self, paid_september, client, school_a, operator_user):
+        from tests.sorting import assert_sorts
+
+        act, enrolments = paid_september
+        for enrolment in enrolments:
+            make_finding(school=school_a, code="P03", enrolment=enrolment)
+        assert recoveries_detect() == 2
+        recoveries = list(Recovery.objects.all())
+        client.force_login(operator_user)
+        assert_sorts(client, "/en/payments/recoveries/", "recorded",
+                     [r.pk for r in sorted(recoveries, key=lambda r: (r.created_at, r.pk))])
+        assert_sorts(client, "/en/payments/recoveries/", "amount", [r.pk for r in sorted(recoveries, key=lambda r: r.amount)])

@@ -226,3 +226,27 @@ class ConfirmationDialogTests:
         assert "Payments confirmed as paid</dt><dd class=\"col-5 text-end text-nowrap\">1</dd>" in dialog
         payment.refresh_from_db()
         assert payment.status == PaymentStatus.SENT
+
+
+class PaymentAndReportSortingTests:
+    def test_payments_sort_by_amount_both_ways(self, client, contract, operator_user):
+        from tests.portal.factories import make_act, make_payment
+        from tests.sorting import assert_sorts
+
+        payments = []
+        for month, accepted in ((9, "300.00"), (10, "100.00"), (11, "200.00")):
+            act = make_act(contract=contract, month=dt.date(2025, month, 1), status="accepted", accepted=Decimal(accepted))
+            payments.append(make_payment(act=act, prepared_by=operator_user))
+        client.force_login(operator_user)
+        assert_sorts(client, "/en/payments/payments/", "amount", [payments[1].pk, payments[2].pk, payments[0].pk])
+
+    def test_final_reports_sort_by_school_year_and_contract_both_ways(self, client, contract, other_contract, operator_user):
+        from payments.models import FinalReport
+        from tests.sorting import assert_sorts
+
+        reports = [FinalReport.objects.create(contract=c, school_year=year, created_by=operator_user)
+                   for c, year in ((contract, 2025), (other_contract, 2024), (contract, 2023))]
+        client.force_login(operator_user)
+        assert_sorts(client, "/en/payments/reports/", "year", [reports[2].pk, reports[1].pk, reports[0].pk])
+        by_number = sorted(reports, key=lambda r: (r.contract.number, r.pk))
+        assert_sorts(client, "/en/payments/reports/", "contract", [r.pk for r in by_number])

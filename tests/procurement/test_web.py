@@ -188,3 +188,53 @@ class DeliveryHistoryTests:
         page = login(client, school_user).get(f"/en/procurement/deliveries/{data['delivery'].pk}/").content.decode()
         history = page.split('data-testid="history"')[1]
         assert "Unit inspected" in history and "Unit accepted" in history and unit.serial_number in history
+
+
+@pytest.mark.django_db
+class ListSortingTests:
+    """Every procurement list sorts by its columns both ways; an unknown sort is ignored."""
+
+    def test_contracts_deliveries_penalties_claims_and_flags_sort_both_ways(self, client, region_astana, school_a, school_user,
+                                                                            department_user, operator_user, clock):
+        from procurement.models import FlagRun, ProcurementFlag
+        from tests.sorting import assert_sorts
+
+        clock.set(dt.date(2025, 9, 10))
+        contracts = [make_contract(region=region_astana, number=number, signed_on=signed, supplier_name=name)
+                     for number, signed, name in (("ПЗ-2", dt.date(2025, 6, 1), "Б"), ("ПЗ-3", dt.date(2025, 5, 1), "В"),
+                                                  ("ПЗ-1", dt.date(2025, 7, 1), "А"))]
+        lines = [make_line(contract=c, school=school_a) for c in contracts]
+        deliveries = [make_delivery(contract=c, school=school_a, recorded_by=school_user, delivered_on=dt.date(2025, 9, day))
+                      for c, day in zip(contracts, (2, 1, 3), strict=True)]
+        units = [make_unit(delivery=d, line=line, status=UnitStatus.ACCEPTED, person=school_user, decided_at=at(d.delivered_on))
+                 for d, line in zip(deliveries, lines, strict=True)]
+        penalties = [PenaltyClaim.objects.create(line=line, as_of=dt.date(2025, 9, 1), late_units=n, unit_days=10 * n,
+                                                 amount=Decimal(amount), claimed_by=department_user)
+                     for line, n, amount in zip(lines, (2, 3, 1), ("20.00", "10.00", "30.00"), strict=True)]
+        claims = [WarrantyClaim.objects.create(unit=unit, filed_on=dt.date(2025, 9, day), filed_by=school_user, description="x",
+                                               response_due_on=dt.date(2025, 9, 20 - day))
+                  for unit, day in zip(units, (5, 4, 6), strict=True)]
+        run = FlagRun.objects.create(as_of=dt.date(2025, 9, 10))
+        flags = [ProcurementFlag.objects.create(code=code, key=f"k{n}", region=region_astana, first_raised_at=at(dt.date(2025, 9, n)),
+                                                last_seen_at=at(dt.date(2025, 9, 10)), last_run=run)
+                 for n, code in ((1, "PR03"), (2, "PR01"), (3, "PR02"))]
+
+        def pks(rows, order):
+            return [rows[i].pk for i in order]
+
+        login(client, department_user)
+        assert_sorts(client, "/en/procurement/contracts/", "number", pks(contracts, (2, 0, 1)))
+        assert_sorts(client, "/en/procurement/contracts/", "signed_on", pks(contracts, (1, 0, 2)))
+        assert_sorts(client, "/en/procurement/contracts/", "supplier", pks(contracts, (2, 0, 1)))
+        assert_sorts(client, "/en/procurement/deliveries/", "delivered_on", pks(deliveries, (1, 0, 2)))
+        assert_sorts(client, "/en/procurement/deliveries/", "contract", pks(deliveries, (2, 0, 1)))
+        assert_sorts(client, "/en/procurement/penalties/", "amount", pks(penalties, (1, 0, 2)))
+        assert_sorts(client, "/en/procurement/penalties/", "late_units", pks(penalties, (2, 0, 1)))
+        assert_sorts(client, "/en/procurement/warranty/", "filed_on", pks(claims, (1, 0, 2)))
+        assert_sorts(client, "/en/procurement/warranty/", "due", pks(claims, (2, 0, 1)))
+        login(client, operator_user)
+        ProcurementFlag.objects.create(code="PR01", key="closed", status="cleared", region=region_astana, last_run=run,
+                                       first_raised_at=at(dt.date(2025, 9, 4)), last_seen_at=at(dt.date(2025, 9, 4)),
+                                       cleared_at=at(dt.date(2025, 9, 5)))
+        assert_sorts(client, "/en/procurement/flags/", "code", pks(flags, (1, 2, 0)))  # the open flags, as without a sort
+        assert_sorts(client, "/en/procurement/flags/", "raised", pks(flags, (0, 1, 2)))

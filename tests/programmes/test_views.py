@@ -48,6 +48,22 @@ class ProgrammePageTests:
         assert page.status_code == 200 and b"places_place" in page.content and b"places_primary" not in page.content
 
 
+    def test_the_catalogue_sorts_by_code_and_by_the_name_in_the_language_shown(self, client, operator_user, department_user):
+        from tests.sorting import assert_sorts
+
+        first = make_programme("scholarship", actor=department_user, code="AA-SCHOL")
+        last = make_programme("dormitory_place", actor=department_user, code="ZZ-DORM")
+        Programme.objects.filter(pk=first.pk).update(name_kk="Яя", name_ru="Аа")
+        Programme.objects.filter(pk=last.pk).update(name_kk="Аа", name_ru="Яя")
+        client.force_login(operator_user)
+        for path, key in (("/en/programmes/", "code"), ("/ru/programmes/", "name"), ("/kk/programmes/", "name")):
+            expected = list(Programme.objects.visible_to(operator_user).order_by(
+                {"code": "code", "name": {"ru": "name_ru", "kk": "name_kk"}.get(path[1:3])}[key], "id").values_list("pk", flat=True))
+            assert_sorts(client, path, key, expected)
+        ours = [pk for pk in expected if pk in (first.pk, last.pk)]
+        assert ours == [last.pk, first.pk]  # in Kazakh, by the Kazakh name
+
+
 @pytest.mark.django_db
 class FilterByProgrammeTests:
     @pytest.fixture

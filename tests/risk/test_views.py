@@ -202,3 +202,24 @@ class ApiConventionsTests:
         assert response.status_code == 403
         with translation.override("ru"):
             assert translation.gettext("Your role may not do this.") in response.content.decode()
+
+
+@pytest.mark.django_db
+class FlagListSchoolBoxTests:
+    """The flags' school box takes a part of the name as well as a BIN, and suggests only the schools the user may see."""
+
+    def test_the_school_box_matches_a_part_of_the_name_or_the_bin(self, flagged, client, operator_user):
+        client.force_login(operator_user)
+        at_b = set(RiskFlag.objects.filter(schools=flagged["b"]).values_list("pk", flat=True))
+        for value in (flagged["b"].name_ru[-4:], flagged["b"].bin):
+            response = client.get(reverse("risk:flag-list"), {"school": value})
+            assert {flag.pk for flag, _explained in response.context["rows"]} == at_b, value
+        body = response.content.decode()
+        assert 'name="school"' in body and "/schools/autocomplete/?field=school" in body
+
+    def test_a_department_is_offered_only_its_regions_schools(self, flagged, client, department_user):
+        client.force_login(department_user)
+        found = client.get(reverse("schools:autocomplete"), {"field": "school", "school": flagged["b"].name_ru[-4:]})
+        assert flagged["b"].bin not in found.content.decode()
+        listed = client.get(reverse("risk:flag-list"), {"school": flagged["b"].name_ru[-4:]})
+        assert listed.context["rows"] == []

@@ -279,3 +279,22 @@ class UnreliableSupplierPageTests:
         make_rnu(bin=school_b.bin, included_on=dt.date(2022, 1, 1))
         body = page(client, request.getfixturevalue(role), "/ru/schools/unreliable-suppliers/").content.decode()
         assert outsider in body and school_b.bin in body and "Жалған құжаттар" in body
+
+    def test_the_register_sorts_by_bin_and_dates_both_ways_and_its_pages_keep_the_filter(self, client, operator_user,
+                                                                                          monkeypatch):
+        from tests.sorting import assert_sorts
+
+        entries = [make_rnu(bin=bin_, included_on=included, excluded_on=excluded) for bin_, included, excluded in (
+            ("150640000003", dt.date(2023, 5, 1), dt.date(2024, 5, 1)), ("150640000001", dt.date(2024, 2, 1), None),
+            ("150640000002", dt.date(2022, 1, 1), dt.date(2023, 1, 1)))]
+        client.force_login(operator_user)
+        url = "/en/schools/unreliable-suppliers/"
+        assert_sorts(client, url, "bin", [entries[1].pk, entries[2].pk, entries[0].pk])
+        assert_sorts(client, url, "included_on", [entries[2].pk, entries[0].pk, entries[1].pk])
+        assert_sorts(client, url, "excluded_on", [entries[2].pk, entries[0].pk, entries[1].pk])  # none yet: last
+        monkeypatch.setattr("schools.views.PAGE_SIZE", 1)
+        body = client.get(url, {"bin": "150640000001", "sort": "bin"}).content.decode()
+        assert '<input type="hidden" name="sort" value="bin">' in body
+        make_rnu(bin="150640000001", included_on=dt.date(2020, 1, 1))
+        body = client.get(url, {"bin": "150640000001", "sort": "bin"}).content.decode()
+        assert "bin=150640000001&amp;sort=bin&amp;page=2" in body  # the pager keeps the filter and the sort

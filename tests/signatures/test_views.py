@@ -34,6 +34,22 @@ class SignatureListPageTests:
         assert "ЖАНЫБЕКОВА" not in client.get("/en/signatures/").content.decode()
 
 
+    def test_the_signatures_sort_by_signing_time_both_ways_keeping_the_filter(self, client, review, school_signer,
+                                                                             school_certificate, monitor_user):
+        from signatures.models import Signature
+        from tests.sorting import assert_sorts
+
+        for _ in range(3):
+            issued = signing_payload_issue(obj=school_signer.school, action="accept", actor=school_signer)
+            signature_accept(obj=school_signer.school, action="accept", actor=school_signer,
+                             cms=sign(school_certificate, base64.b64encode(bytes(issued.payload)).decode()))
+        expected = list(Signature.objects.order_by("signing_time", "id").values_list("pk", flat=True))
+        client.force_login(monitor_user)
+        assert_sorts(client, "/en/signatures/", "signed", expected, params={"action": "accept"})
+        html = client.get("/en/signatures/", {"action": "accept", "sort": "signed"}).content.decode()
+        assert '<input type="hidden" name="sort" value="signed">' in html
+
+
 class CheckPageTests:
     def test_shows_what_the_certificate_must_carry_and_the_signing_widget(self, client, school_signer):
         client.force_login(school_signer)
