@@ -1,7 +1,7 @@
 """Tables that the contingent checks share within one run (``checks.rules.Preparation``).
 
 * ``checks_run_active`` — the pupils' enrolments (kind ``pupil``) active on D (``enrolled_on ≤ D`` and ``left_on``
-  empty or ``≥ D``) with the pupil's IIN and birth date and the school's BIN: the point-in-time
+  empty or ``≥ D``) with the level of their grade, the pupil's IIN and birth date and the school's BIN: the point-in-time
   contingent that every pupil and capacity rule of the run reads.
 * ``checks_run_nobd`` — for each of those enrolments, the snapshot's NOBD rows with the pupil's IIN,
   typed (the snapshot keeps the rows as received; ``nobd_import`` proved every value well-formed):
@@ -20,11 +20,13 @@ from checks.rules import Preparation
 from contingent.history import snapshot_rows_sql
 from contingent.rules import active_on_sql, nobd_active_on_sql
 from programmes.choices import BeneficiaryKind
+from schools.rules import level_of_grade_sql
 
 ACTIVE = Preparation(
     name="checks_run_active",
     sql=f"""
-    SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin::text AS iin, p.birth_date, s.bin::text AS bin
+    SELECT e.id, e.school_id, e.pupil_id, e.grade, {level_of_grade_sql("e.grade")} AS level, p.iin::text AS iin,
+           p.birth_date, s.bin::text AS bin
       FROM contingent_enrolment e
       JOIN contingent_pupil p ON p.id = e.pupil_id
       JOIN schools_school s ON s.id = e.school_id
