@@ -4,7 +4,9 @@
 process it started (backends, parallel workers, autovacuum) and, through the postmaster's count of waited-for
 children, every one that has exited. It reads ``/proc`` of the server's processes, so only when the server
 runs on this machine under this user (the embedded server of ``make setup``); otherwise it is None and the
-benchmark prints wall times only. ``own_seconds`` is this process's.
+benchmark prints wall times only. It counts the whole server: another client of the same server (a test run in
+the same checkout) is counted too, so nothing else should use the server while the benchmark runs.
+``own_seconds`` is this process's.
 """
 
 from __future__ import annotations
