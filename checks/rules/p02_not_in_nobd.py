@@ -19,8 +19,8 @@ class Details:
 
 SQL = f"""
 SELECT {PUPIL_COLUMNS}, jsonb_build_object('iin', a.iin) AS details
-  FROM checks_run_active a
- WHERE NOT EXISTS (SELECT 1 FROM checks_run_nobd n WHERE n.iin = a.iin)
+  FROM checks_run_nobd a
+ WHERE a.nobd_bin IS NULL
 """
 
 

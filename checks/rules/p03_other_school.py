@@ -36,12 +36,12 @@ class Details:
 SQL = f"""
 SELECT {PUPIL_COLUMNS},
        jsonb_build_object('iin', a.iin, 'other_schools', jsonb_agg(
-           jsonb_build_object('bin', n.school_bin, 'name_kk', s.name_kk, 'name_ru', s.name_ru, 'grade', n.grade,
-                              'enrolled_on', n.enrolled_on, 'left_on', n.left_on)
-           ORDER BY n.school_bin, n.enrolled_on)) AS details
-  FROM checks_run_active a
-  JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin <> a.bin AND n.active
-  LEFT JOIN schools_school s ON s.bin = n.school_bin
+           jsonb_build_object('bin', a.nobd_bin, 'name_kk', s.name_kk, 'name_ru', s.name_ru, 'grade', a.nobd_grade,
+                              'enrolled_on', a.nobd_enrolled_on, 'left_on', a.nobd_left_on)
+           ORDER BY a.nobd_bin, a.nobd_enrolled_on)) AS details
+  FROM checks_run_nobd a
+  LEFT JOIN schools_school s ON s.bin = a.nobd_bin
+ WHERE NOT a.here AND a.nobd_active
  GROUP BY a.school_id, a.id, a.iin
 """
 

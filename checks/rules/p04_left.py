@@ -20,19 +20,17 @@ class Details:
     nobd_left_on: dt.date  # the latest date NOBD has the pupil leaving this school
 
 
-# The few enrolments with a row that left before D are found first.
+# The few enrolments with a row here that left before D are found first, then all their rows here.
 SQL = f"""
 WITH left_before AS (
-    SELECT DISTINCT a.id
-      FROM checks_run_active a
-      JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.left_on < %(check_date)s
+    SELECT DISTINCT id FROM checks_run_nobd WHERE here AND nobd_left_on < %(check_date)s
 )
-SELECT {PUPIL_COLUMNS}, jsonb_build_object('iin', a.iin, 'nobd_left_on', max(n.left_on)) AS details
-  FROM checks_run_active a
+SELECT {PUPIL_COLUMNS}, jsonb_build_object('iin', a.iin, 'nobd_left_on', max(a.nobd_left_on)) AS details
+  FROM checks_run_nobd a
   JOIN left_before USING (id)
-  JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin
+ WHERE a.here
  GROUP BY a.school_id, a.id, a.iin
-HAVING bool_and(n.left_on IS NOT NULL AND n.left_on < %(check_date)s)
+HAVING bool_and(a.nobd_left_on IS NOT NULL AND a.nobd_left_on < %(check_date)s)
 """
 
 

@@ -20,18 +20,13 @@ class Details:
     other_schools: list[SchoolRef]  # the other portal schools with the pupil active on D
 
 
+# One join of the active enrolments with themselves on the pupil (cheaper than grouping 600 k pupils first).
 SQL = """
-WITH several AS (
-    SELECT pupil_id FROM checks_run_active GROUP BY pupil_id HAVING min(school_id) <> max(school_id)
-),
-claims AS (
-    SELECT a.id, a.pupil_id, a.school_id, a.iin, a.bin FROM checks_run_active a JOIN several USING (pupil_id)
-)
 SELECT c.school_id, c.id AS enrolment_id, NULL AS level, 'enrolment:' || c.id AS subject_key,
        jsonb_build_object('iin', c.iin, 'other_schools', jsonb_agg(
            jsonb_build_object('bin', o.bin, 'name_kk', s.name_kk, 'name_ru', s.name_ru) ORDER BY o.bin, o.id)) AS details
-  FROM claims c
-  JOIN claims o ON o.pupil_id = c.pupil_id AND o.school_id <> c.school_id
+  FROM checks_run_active c
+  JOIN checks_run_active o ON o.pupil_id = c.pupil_id AND o.school_id <> c.school_id
   JOIN schools_school s ON s.id = o.school_id
  GROUP BY c.school_id, c.id, c.iin
 """

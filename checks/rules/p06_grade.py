@@ -19,20 +19,18 @@ class Details:
     nobd_grades: list[int]  # in NOBD's rows at this school, active on D
 
 
-# The few enrolments with an active row of another grade are found first.
+# The few enrolments with an active row here of another grade are found first, then all their active rows here.
 SQL = f"""
 WITH differing AS (
-    SELECT DISTINCT a.id
-      FROM checks_run_active a
-      JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.active AND n.grade <> a.grade
+    SELECT DISTINCT id FROM checks_run_nobd WHERE here AND nobd_active AND nobd_grade <> grade
 )
 SELECT {PUPIL_COLUMNS},
-       jsonb_build_object('iin', a.iin, 'grade', a.grade, 'nobd_grades', jsonb_agg(DISTINCT n.grade)) AS details
-  FROM checks_run_active a
+       jsonb_build_object('iin', a.iin, 'grade', a.grade, 'nobd_grades', jsonb_agg(DISTINCT a.nobd_grade)) AS details
+  FROM checks_run_nobd a
   JOIN differing USING (id)
-  JOIN checks_run_nobd n ON n.iin = a.iin AND n.school_bin = a.bin AND n.active
+ WHERE a.here AND a.nobd_active
  GROUP BY a.school_id, a.id, a.iin, a.grade
-HAVING bool_and(n.grade <> a.grade)
+HAVING bool_and(a.nobd_grade <> a.grade)
 """
 
 

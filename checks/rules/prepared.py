@@ -1,12 +1,17 @@
 """Tables that the contingent checks share within one run (``checks.rules.Preparation``).
 
 * ``checks_run_active`` — the pupils' enrolments (kind ``pupil``) active on D (``enrolled_on ≤ D`` and ``left_on``
-  empty or ``≥ D``) with the pupil's IIN and birth date and the school's BIN: the point-in-time
+  empty or ``≥ D``) with the level of their grade, the pupil's IIN and birth date and the school's BIN: the point-in-time
   contingent that every pupil and capacity rule of the run reads.
-* ``checks_run_nobd`` — the snapshot's NOBD rows for the IINs of those pupils, typed (the
-  snapshot keeps the rows as received; ``nobd_import`` proved every value well-formed), with
-  ``active`` = the row is active on D. One pass over the national snapshot instead of one per rule;
-  the rows of the snapshot come from the NOBD history (``contingent.history``).
+* ``checks_run_nobd`` — for each of those enrolments, the snapshot's NOBD rows with the pupil's IIN,
+  typed (the snapshot keeps the rows as received; ``nobd_import`` proved every value well-formed):
+  one row per enrolment and NOBD row, with the enrolment's columns (``id``, ``school_id``, ``iin``,
+  ``bin``, ``grade``), the NOBD row's (``nobd_bin``, ``nobd_grade``, ``nobd_enrolled_on``,
+  ``nobd_left_on``), ``nobd_active`` = the row is active on D and ``here`` = the row is at the
+  enrolment's school. An enrolment whose IIN no row has appears once, with the NOBD columns NULL
+  (every stored NOBD value is NOT NULL). One pass over the national snapshot, joined once with the
+  contingent, instead of one join per rule: P02–P04 and P06 read only this table; the rows of the
+  snapshot come from the NOBD history (``contingent.history``).
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from checks.rules import Preparation
 from contingent.history import snapshot_rows_sql
 from contingent.rules import active_on_sql, nobd_active_on_sql
 from programmes.choices import BeneficiaryKind
+from schools.rules import level_of_grade_sql
 
 ACTIVE = Preparation(
     name="checks_run_active",
     sql=f"""
-    SELECT e.id, e.school_id, e.pupil_id, e.grade, p.iin::text AS iin, p.birth_date, s.bin::text AS bin
+    SELECT e.id, e.school_id, e.pupil_id, e.grade, {level_of_grade_sql("e.grade")} AS level, p.iin::text AS iin,
+           p.birth_date, s.bin::text AS bin
       FROM contingent_enrolment e
       JOIN contingent_pupil p ON p.id = e.pupil_id
       JOIN schools_school s ON s.id = e.school_id
@@ -34,11 +41,12 @@ NOBD = Preparation(
     name="checks_run_nobd",
     needs_snapshot=True,
     sql=f"""
-    SELECT n.iin, n.school_bin, n.grade::smallint AS grade, n.enrolled_on::date AS enrolled_on,
-           nullif(n.left_on, '')::date AS left_on,
-           {nobd_active_on_sql("n", D_TEXT)} AS active
-      FROM {snapshot_rows_sql("%(snapshot_id)s")} n
-     WHERE n.iin IN (SELECT iin FROM checks_run_active)
+    SELECT a.id, a.school_id, a.iin, a.bin, a.grade,
+           n.school_bin AS nobd_bin, n.grade::smallint AS nobd_grade, n.enrolled_on::date AS nobd_enrolled_on,
+           nullif(n.left_on, '')::date AS nobd_left_on,
+           {nobd_active_on_sql("n", D_TEXT)} AS nobd_active, n.school_bin = a.bin AS here
+      FROM checks_run_active a
+      LEFT JOIN {snapshot_rows_sql("%(snapshot_id)s")} n ON n.iin = a.iin
     """,
 )
 

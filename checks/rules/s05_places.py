@@ -18,7 +18,6 @@ from checks.choices import FindingCode, Severity
 from checks.rules import Rule, register
 from checks.rules.prepared import ACTIVE
 from checks.rules.wording import Explanation, date_text, level_text
-from schools.rules import level_of_grade_sql
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Details:
     contracts: list[str]  # their numbers
 
 
-SQL = f"""
+SQL = """
 WITH in_force AS (
     SELECT * FROM orders_contracted_places p
      WHERE p.instrument = 'school_per_capita' AND p.period_start <= %(check_date)s AND p.period_end >= %(check_date)s
@@ -40,11 +39,22 @@ contracts AS (
 places AS (
     SELECT school_id, level, sum(places) AS places FROM in_force WHERE level IS NOT NULL GROUP BY school_id, level
 ),
+enrolments AS (
+    SELECT * FROM (SELECT school_id, level, count(*) AS enrolments FROM checks_run_active GROUP BY school_id, level) e
+     WHERE e.school_id IN (SELECT school_id FROM contracts)
+),
+-- Counting enrolments is cheap (no sort); a level whose active enrolments do not exceed its places cannot have
+-- more distinct pupils than that, so only the levels above them have their pupils counted one by one.
+above AS (
+    SELECT e.school_id, e.level FROM enrolments e
+      LEFT JOIN places pl ON pl.school_id = e.school_id AND pl.level = e.level
+     WHERE e.enrolments > coalesce(pl.places, 0)
+),
 pupils AS (
-    SELECT a.school_id, {level_of_grade_sql('a.grade')} AS level, count(DISTINCT a.pupil_id) AS pupils
+    SELECT a.school_id, a.level, count(DISTINCT a.pupil_id) AS pupils
       FROM checks_run_active a
-     WHERE a.school_id IN (SELECT school_id FROM contracts)
-     GROUP BY 1, 2
+     WHERE a.school_id IN (SELECT school_id FROM above)
+     GROUP BY a.school_id, a.level
 )
 SELECT p.school_id, NULL AS enrolment_id, p.level, 'school:' || p.school_id || ':' || p.level AS subject_key,
        jsonb_build_object('level', p.level, 'pupils', p.pupils, 'places', coalesce(pl.places, 0),
