@@ -303,10 +303,13 @@ def measure(*, requests: int, write) -> bool:
     from django.db.models import Count
 
     from acts.models import Act, ActLine
+    from core.garbage import tune_for_requests
     from core.models import AuditEvent
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 403s of lists a role may not read are expected
     users, big_school = _users()
+    # Measured as the portal is served: eqazyna.wsgi tunes each gunicorn worker's garbage collector the same way.
+    write(f"garbage collector as served (core.garbage): {'tuned' if tune_for_requests() else 'defaults (GC_TUNING=0)'}")
     common = AuditEvent.objects.values("action").order_by().annotate(n=Count("id")).order_by("-n").first()
     their_act = Act.objects.filter(school=big_school).order_by("-line_count", "id").first()  # seen by all three roles
     fill = {"action": common["action"] if common else "none", "act": their_act.pk if their_act else 0,

@@ -215,6 +215,9 @@ SESSION_IDLE_TIMEOUT_MINUTES = int(env("SESSION_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
 SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The serving process's garbage collector: freeze what is loaded, collect each request's cyclic garbage
+# after its response (core.garbage; eqazyna.wsgi applies it). 0 leaves Python's defaults.
+GC_TUNING = env_bool("GC_TUNING", True)
 # API tokens (django-rest-knox): one per sign-in, stored hashed, expiring, revocable one by one.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # Idempotency-Key of the API's writes (core/idempotency.py, drf-idempotency's database store): a
