@@ -123,13 +123,13 @@ def audit_history(*, operator) -> int:
     restore does: needs the superuser session the embedded server gives) — the trigger appends about a
     thousand events a second, hours for millions. The events take negative ``seq`` numbers and past dates,
     before the genesis of the benchmark's own chain, and carry no hashes: ``verify_audit`` would refuse
-    this database, which is the benchmark's alone. The regions of their subjects are then recorded set-based
-    (``core.audit_regions.fill_regions``), as the migration that introduced them did."""
+    this database, which is the benchmark's alone. The regions and schools of their subjects are then recorded set-based
+    (``core.audit_places.fill_places``), as the migration that introduced them did."""
     from django.contrib.contenttypes.models import ContentType
 
     from acts.models import Act
     from contingent.models import Enrolment
-    from core.audit_regions import fill_regions
+    from core.audit_places import fill_places
     from schools.models import School
 
     types = {model: ContentType.objects.get_for_model(model).pk for model in (Enrolment, Act, School)}
@@ -166,11 +166,12 @@ def audit_history(*, operator) -> int:
         finally:
             cursor.execute("SET session_replication_role = origin")
             cursor.execute(f"SET ROLE {connection.ops.quote_name(role)}")
-    # The regions of their subjects, as every writer of events records them (a department's trail reads them).
-    fill_regions(seq_to=-1)
+    # The regions and schools of their subjects, as every writer of events records them (the trail reads them).
+    fill_places(seq_to=-1)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE core_auditevent")
         cursor.execute("VACUUM ANALYZE core_auditeventregion")
+        cursor.execute("VACUUM ANALYZE core_auditeventschool")
     return events
 
 
@@ -190,6 +191,7 @@ class Target:
     export: bool = False
     export_filter: str = ""  # what the export must be narrowed by (the audit trail's: at most 366 days)
     same_order: bool = False  # the page orders its rows as the API does: the API's cursor opens a deep page of it
+    narrow: str = ""  # a second filter as heavy, of another index (the audit trail narrowed to one school)
 
 
 TARGETS = [
@@ -201,7 +203,7 @@ TARGETS = [
     Target("findings", "/api/v1/findings/", "/kk/checks/findings/", "findings", "status=open&code=S04", export=True),
     Target("payments", "/api/v1/payments/", "/kk/payments/payments/", "payments", "status=paid", same_order=True),
     Target("audit events", "/api/v1/audit-events/", "/kk/oversight/audit/", "audit-events", "action={action}",
-           export=True, export_filter="date_from={year_ago}"),
+           export=True, export_filter="date_from={year_ago}", narrow="school={school}"),
     Target("risk flags", "/api/v1/risk-flags/", "/kk/risk/flags/", "risk-flags", "status=open", export=True),
 ]
 
@@ -314,7 +316,7 @@ def measure(*, requests: int, write) -> bool:
     their_act = Act.objects.filter(school=big_school).order_by("-line_count", "id").first()  # seen by all three roles
     fill = {"action": common["action"] if common else "none", "act": their_act.pk if their_act else 0,
             "iin": ActLine.objects.filter(act=their_act).values_list("iin", flat=True).first() or "000000000000",
-            "year_ago": (timezone.localdate() - dt.timedelta(days=365)).isoformat()}
+            "year_ago": (timezone.localdate() - dt.timedelta(days=365)).isoformat(), "school": big_school.pk}
     ok = True
     rows = []
     with override_settings(ROOT_URLCONF="bench.urls", ALLOWED_HOSTS=["*"], DEBUG=False):
@@ -329,11 +331,16 @@ def measure(*, requests: int, write) -> bool:
                 api, heavy = target.api.format(**fill), target.heavy.format(**fill)
                 join = "&" if "?" in api else "?"
                 variants = [("API first page", api), ("API heaviest filter", f"{api}{join}{heavy}")]
+                narrow = target.narrow.format(**fill)
+                if narrow:
+                    variants.append(("API one school", f"{api}{join}{narrow}"))
                 cursor = _deep_cursor(user, api)
                 if cursor:
                     variants.append(("API deep page (cursor)", f"{api}{join}cursor={cursor}"))
                 if target.page:
                     variants += [("page first", target.page), ("page heaviest filter", f"{target.page}?{heavy}")]
+                    if narrow:
+                        variants.append(("page one school", f"{target.page}?{narrow}"))
                     if cursor and target.same_order:
                         variants.append(("page deep page (cursor)", f"{target.page}?cursor={cursor}"))
                     if target.export:

@@ -135,7 +135,7 @@ class AuditEventRegion(models.Model):
     pupil enrolled in two regions has two), none for a subject of no region (a user, a programme, a
     national object).
 
-    Written in the same transaction as the event by every writer (``core.audit_regions``: ``audit_record``,
+    Written in the same transaction as the event by every writer (``core.audit_places``: ``audit_record``,
     the bulk writers, the backfill of migration 0008), from the lookup the subject's model declares in its
     scope (``core.scoping.scoped_lookups``). A department's trail is then one range of the primary key
     ``(region, seq)`` read backwards, instead of a test of ~30 "subject is one of my region's rows" per event.
@@ -154,6 +154,31 @@ class AuditEventRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} #{self.event_id}"
+
+
+class AuditEventSchool(models.Model):
+    """The school an audit event's subject belonged to when the event was written: one row per school (a pupil
+    enrolled in two schools has two), none for a subject of no school (a user, an order, a region's object).
+
+    The sibling of ``AuditEventRegion`` for the trail narrowed to one school (``?school=``, the school box):
+    one range of the primary key ``(school, seq)`` read backwards, instead of ~25 "subject is one of this
+    school's rows" tests per event. Written by the same writers (``core.audit_places``), append-only in the
+    same way (migration 0010). The school is not a constraint of the database (``db_constraint=False``): the
+    row is history, kept whatever becomes of the school, like the event it belongs to.
+    """
+
+    pk = models.CompositePrimaryKey("school", "event")
+    school = models.ForeignKey("schools.School", on_delete=models.DO_NOTHING, related_name="+", db_index=False,
+                               db_constraint=False)
+    event = models.ForeignKey(AuditEvent, to_field="seq", db_column="seq", on_delete=models.PROTECT,
+                              related_name="schools", db_index=False)
+
+    class Meta:
+        verbose_name = _("school of an audit event")
+        verbose_name_plural = _("schools of audit events")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} #{self.event_id}"
 
 
 class AuditChainHead(models.Model):

@@ -291,7 +291,7 @@ class CountedQuerySet(QuerySet):
     ``counted_by(counter)``: ``counter(queryset)`` is called with the list as it is finally counted (after
     the filters and orderings the page or the API added, which keep the counter) and returns a queryset
     with exactly as many rows, or None when it has none for that list (then the list itself is counted).
-    The counter's owner proves the equality (the audit trail's: ``tests/oversight/test_audit_regions.py``).
+    The counter's owner proves the equality (the audit trail's: ``tests/oversight/test_audit_places.py``).
     """
 
     _counter = None

@@ -164,7 +164,7 @@ def scoped_lookups(rule: str) -> list[tuple[type[models.Model], str]]:
     (``rule="school"``) by a lookup (a callable rule is not a lookup: such models are left out).
 
     The one home of "the region (or school) of a row of any model": the audit trail records the region of an
-    event's subject from it (``core.audit_regions``) and filters the trail by school with it."""
+    event's subject from it (``core.audit_places``) and filters the trail by school with it."""
     from django.apps import apps
 
     return [(model, getattr(model.scope, rule)) for model in apps.get_models()

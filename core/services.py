@@ -25,13 +25,13 @@ def audit_record(
     ``subject`` may be a model class when the event concerns no stored row (a failed sign-in
     with an unknown username is about "a user", none in particular): its object id is empty.
     The region of the subject (when its model's scope names one) is recorded with the event
-    (``core.audit_regions``); every other writer of events does the same.
+    (``core.audit_places``, with its school); every other writer of events does the same.
     """
     from core.audit_actions import is_event_type
 
     if not is_event_type(action):
         raise ImproperlyConfigured(f"audit action {action!r} is not a registered event type (core.audit_actions)")
-    from core.audit_regions import record_regions
+    from core.audit_places import record_places
 
     payload = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
     event = AuditEvent.objects.create(
@@ -44,7 +44,7 @@ def audit_record(
         reason=reason or "",
         data=payload,
     )
-    record_regions([event])  # the subject's region, for its department's trail (core.audit_regions)
+    record_places([event])  # its region and school, for the trail (core.audit_places)
     return event
 
 

@@ -69,13 +69,14 @@ class AuditEventFilterSet(django_filters.FilterSet):
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(created_at__lt=_day_start(value + dt.timedelta(days=1)))
 
+    # The school the event's subject belonged to when it was written (``oversight.selectors.audit_school_q``).
     def filter_school(self, queryset, name, value):
-        from oversight.selectors import subjects_q
+        from oversight.selectors import audit_school_q
 
-        return queryset.filter(subjects_q("school", value))
+        return queryset.filter(audit_school_q([value]))
 
     def filter_school_bin(self, queryset, name, value):
-        from oversight.selectors import subjects_q
+        from oversight.selectors import audit_school_q
         from schools.filters import school_q
         from schools.models import School
 
@@ -85,7 +86,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
         schools = list(School.objects.filter(school_q("")(value)).values_list("pk", flat=True)[:MAX_SCHOOLS + 1])
         if not schools or len(schools) > MAX_SCHOOLS:  # nothing, or a part of a name too short to pick a school
             return queryset.none()
-        return queryset.filter(subjects_q("school", schools))
+        return queryset.filter(audit_school_q(schools))
 
     def filter_actor(self, queryset, name, value):
         return queryset.filter(actor__in=actor_q(value))

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from acts.models import Act
-from core.models import AuditEvent, AuditEventRegion
+from core.models import AuditEvent, AuditEventRegion, AuditEventSchool
 from core.pagination import where_of
 from core.roles import NATIONWIDE_ROLES, Role
 from core.scoping import scoped_lookups
@@ -38,9 +38,10 @@ def sees_everything(user) -> bool:
 
 
 def subjects_q(rule: str, value) -> Q:
-    """Events whose subject belongs to school ``value`` (rule "school"; a list: any of those schools), or to
-    region ``value`` (rule "region": the old scoping of a department's trail, kept for the test that binds it
-    to the recorded regions, ``tests/oversight/test_audit_regions.py``)."""
+    """Events whose subject belongs now to school ``value`` (rule "school"; a list: any of those schools), or to
+    region ``value`` (rule "region"): the old scoping and school filter of the trail, an OR of ~30 "subject is one
+    of its rows" tests per event, kept for the test that binds them to the recorded regions and schools
+    (``tests/oversight/test_audit_places.py``)."""
     condition = Q(pk__in=[])
     match = "__in" if isinstance(value, (list, tuple)) else ""
     for model, lookup in scoped_lookups(rule):
@@ -53,9 +54,16 @@ def subjects_q(rule: str, value) -> Q:
 
 def region_q(region_id) -> Q:
     """Events whose subject belonged to region ``region_id`` when they were written (``core.AuditEventRegion``,
-    recorded by every writer of events: ``core.audit_regions``): one range of its primary key (region, seq).
+    recorded by every writer of events: ``core.audit_places``): one range of its primary key (region, seq).
     A semi-join (EXISTS), not a join: a pupil's event may have two regions, and a join would need DISTINCT."""
     return Q(Exists(AuditEventRegion.objects.filter(region_id=region_id, event_id=OuterRef("seq"))))
+
+
+def audit_school_q(school_ids) -> Q:
+    """Events whose subject belonged to one of the schools ``school_ids`` when they were written
+    (``core.AuditEventSchool``, recorded with the regions): one range of its primary key (school, seq) per school.
+    The trail's school filter (``oversight.filters.AuditEventFilterSet``)."""
+    return Q(Exists(AuditEventSchool.objects.filter(school_id__in=list(school_ids), event_id=OuterRef("seq"))))
 
 
 def region_counter(region_id, scoped):

@@ -216,16 +216,17 @@ class ActLineListIndexTests:
                 _assert_no_full_scan(client, f"/kk/acts/{act.pk}/?{query}", LINE_TABLES, role)
 
 
-AUDIT_TABLES = ("core_auditevent", "core_auditeventregion")
+AUDIT_TABLES = ("core_auditevent", "core_auditeventregion", "core_auditeventschool")
 AUDIT_EVENTS = 60_000  # through the chain's trigger (about a millisecond an event): enough for the planner to prefer a scan
 
 
 @pytest.fixture
 def long_audit_trail(db):
-    """60 000 events of the past about 204 schools of 17 regions' rows, appended to the chain by its trigger."""
+    """60 000 events of the past about 204 schools of 17 regions' rows, appended to the chain by its trigger; the users
+    who read them, and a school of the department's region."""
     from django.contrib.contenttypes.models import ContentType
 
-    from core.audit_regions import fill_regions
+    from core.audit_places import fill_places
     from schools.models import School
 
     # 17 regions, as the country's departments: a department reads about a seventeenth of the trail.
@@ -246,11 +247,12 @@ def long_audit_trail(db):
             """,
             {"actor": actor.pk, "type": school_type, "schools": [s.pk for s in schools], "rows": AUDIT_EVENTS},
         )
-        fill_regions()  # a writer of events in raw SQL records their subjects' regions too (core.audit_regions)
-        cursor.execute("ANALYZE core_auditevent; ANALYZE core_auditeventregion; ANALYZE schools_school;")
+        fill_places()  # a writer of events in raw SQL records their subjects' regions and schools too (core.audit_places)
+        cursor.execute("ANALYZE core_auditevent; ANALYZE core_auditeventregion; ANALYZE core_auditeventschool; "
+                       "ANALYZE schools_school;")
     return {"operator": make_user("explain_operator", role="operator"),
             "monitor": make_user("explain_monitor", role="monitor"),
-            "department": make_user("explain_department", role="department", region=regions[1])}, schools[5]
+            "department": make_user("explain_department", role="department", region=regions[1])}, schools[1]
 
 
 AUDIT_FILTERS = ["", "ordering=seq", "ordering=-created_at", "ordering=created_at", "action=act_accepted",
@@ -264,9 +266,8 @@ class AuditEventListIndexTests:
         by_subject = [f"school={school.pk}", f"school_bin={school.bin}", f"object_id={school.pk}"]
         for role, user in users.items():
             # A department's trail reads its region's range of core_auditeventregion (DepartmentAuditTrailIndexTests);
-            # narrowed further to one school's subjects, it is still an OR, type by type, of that school's rows,
-            # which the planner answers with a scan (left: docs/operations.md).
-            filters = AUDIT_FILTERS if role == "department" else [*AUDIT_FILTERS, *by_subject]
+            # narrowed to one school, that school's range of core_auditeventschool (SchoolAuditTrailIndexTests).
+            filters = [*AUDIT_FILTERS, *by_subject]
             api = api_as(user)
             for query in filters:
                 first = _assert_no_full_scan(api, f"/api/v1/audit-events/?{query}", AUDIT_TABLES, role).json()
@@ -303,6 +304,32 @@ class RareAuditActionIndexTests:
             answer = api.get("/api/v1/audit-events/?action=act_paid&page_size=100").json()
             expected = 20 if role != "department" else len(answer["results"])
             assert answer["count"] == len(answer["results"]) == expected > 0, role
+
+
+@pytest.mark.slow
+class SchoolAuditTrailIndexTests:
+    """The trail narrowed to one school (``?school=``, the school box: a BIN or a part of a name) is that school's
+    range of ``core_auditeventschool``'s primary key (school, seq) for every role, the page and its count; the
+    events are read by their ``seq``, never whole (core migration 0010)."""
+
+    def test_the_trail_of_one_school_reads_the_school_index_for_every_role(self, long_audit_trail, api_as, client):
+        users, school = long_audit_trail
+        for role, user in users.items():
+            api = api_as(user)
+            client.force_login(user)
+            for query in (f"school={school.pk}", f"school_bin={school.bin}",
+                          f"school={school.pk}&ordering=seq", f"school={school.pk}&action=act_accepted"):
+                for url, reader in ((f"/api/v1/audit-events/?{query}", api), (f"/kk/oversight/audit/?{query}", client)):
+                    with CaptureQueriesContext(connection) as captured:
+                        _assert_no_full_scan(reader, url, AUDIT_TABLES, role)
+                    plans = [_explain(q["sql"]) for q in captured.captured_queries
+                             if q["sql"].lstrip().upper().startswith("SELECT") and "core_auditeventschool" in q["sql"]]
+                    assert len(plans) >= 2, (role, url)  # the page and its count
+                    for plan in plans:
+                        assert "core_auditeventschool_pkey" in _index_scans(plan), (role, url, plan)
+            answer = api.get(f"/api/v1/audit-events/?school={school.pk}&page_size=500").json()
+            # 60 000 events over 204 schools: this school's ~294, in every role's trail (its region is the department's)
+            assert answer["count"] == AUDIT_EVENTS // 204 + (1 if AUDIT_EVENTS % 204 > 1 else 0), role
 
 
 def _seq_scans(node, tables) -> list[str]:

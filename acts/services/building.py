@@ -23,7 +23,7 @@ from acts.models import Act, ActLine, ActSubmission
 from acts.money import SQL_LINE_AMOUNT
 from acts.signing import act_lines_digest
 from contingent.rules import active_during_sql
-from core.audit_regions import record_regions
+from core.audit_places import record_places
 from core.calendar import month_end, month_start
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
@@ -312,7 +312,7 @@ def acts_build_month(*, month: dt.date, actor, today: dt.date | None = None) -> 
     lines = sum(_fill_lines(batch) for batch in rounds)
     content_type = ContentType.objects.get_for_model(Act)
     built = [act_id for batch in rounds for act_id in batch]
-    record_regions(AuditEvent.objects.bulk_create(
+    record_places(AuditEvent.objects.bulk_create(
         [AuditEvent(actor=actor, action=ActEvent.BUILT, content_type=content_type, object_id=str(act_id),
                     to_status=ActStatus.DRAFT, data={"month": str(month), "bulk": True}) for act_id in built],
         batch_size=1000,

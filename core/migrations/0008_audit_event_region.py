@@ -4,7 +4,7 @@ index range ``(region, seq)`` instead of ~30 "the subject is one of my region's 
 * The table is append-only like the events: UPDATE and DELETE refused by a row trigger, TRUNCATE by a
   statement trigger (the functions of migrations 0003 and 0005); it belongs to the database administrator
   and the portal's role may only SELECT and INSERT (as migration 0006 does for the events).
-* The events written before are filled set-based (``core.audit_regions.fill_regions``: one INSERT … SELECT
+* The events written before are filled set-based (``core.audit_places.fill_places``: one INSERT … SELECT
   per model whose scope names its region; no audit row is touched). It reads the live models' lookups, so
   it runs after the latest migration of every app with such a model, and only when there are events (a new
   database has none).
@@ -13,44 +13,28 @@ index range ``(region, seq)`` instead of ~30 "the subject is one of my region's 
 import django.db.models.deletion
 from django.db import migrations, models
 
-TRIGGERS = """
-CREATE TRIGGER core_auditeventregion_no_update_delete BEFORE UPDATE OR DELETE ON core_auditeventregion
-    FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
-CREATE TRIGGER core_auditeventregion_no_truncate BEFORE TRUNCATE ON core_auditeventregion
-    FOR EACH STATEMENT EXECUTE FUNCTION core_audit_no_truncate();
-"""
-
 
 def fill(apps, schema_editor):
-    from core.audit_regions import fill_regions
+    from core.audit_places import fill_places
 
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT FROM core_auditevent)")
         if not cursor.fetchone()[0]:
             return
-    fill_regions()
+    fill_places(rules=["region"])
 
 
 def seal(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user, session_user")
-        app, admin = cursor.fetchone()
-        if app != admin:
-            app, admin = connection.ops.quote_name(app), connection.ops.quote_name(admin)
-            cursor.execute("SET LOCAL ROLE NONE")
-            cursor.execute(f"ALTER TABLE core_auditeventregion OWNER TO {admin}")
-            cursor.execute(f"REVOKE ALL ON core_auditeventregion FROM PUBLIC, {app}")
-            cursor.execute(f"GRANT SELECT, INSERT ON core_auditeventregion TO {app}")
-        cursor.execute(TRIGGERS)
+    from core.db import seal_append_only
+
+    seal_append_only(schema_editor.connection, "core_auditeventregion")
 
 
 def unseal(apps, schema_editor):
     """Undoing the migration drops the table, which only its owner (the administrator) may do."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT current_user <> session_user")
-        if cursor.fetchone()[0]:
-            cursor.execute("SET LOCAL ROLE NONE")
+    from core.db import act_as_owner
+
+    act_as_owner(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -14,10 +14,9 @@ from django.db import migrations, models
 def as_owner(apps, schema_editor):
     """Act as the session's own role (the administrator, owner of the audit tables) until the migration's
     transaction ends."""
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT current_user <> session_user")
-        if cursor.fetchone()[0]:
-            cursor.execute("SET LOCAL ROLE NONE")
+    from core.db import act_as_owner
+
+    act_as_owner(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from acts.choices import LineDecision
 from acts.rules import FINDING_LINES_SQL
-from core.audit_regions import record_regions
+from core.audit_places import record_places
 from core.errors import ConflictError, DomainError
 from core.models import AuditEvent
 from core.outbox import enqueue
@@ -105,7 +105,7 @@ def recovery_statuses_refresh(recovery_ids, *, actor=None) -> int:
     if moved:
         content_type = ContentType.objects.get_for_model(Recovery)
         events = {_OFFSET_TO: Recovery.TRANSITIONS["offset"].event, _REOPEN_TO: Recovery.TRANSITIONS["reopen"].event}
-        record_regions(AuditEvent.objects.bulk_create([
+        record_places(AuditEvent.objects.bulk_create([
             AuditEvent(actor=actor if getattr(actor, "pk", None) else None, action=events[after],
                        content_type=content_type, object_id=str(pk), from_status=before, to_status=after)
             for pk, before, after in moved
@@ -127,7 +127,7 @@ def recoveries_detect(*, run=None, contract_ids: list[int] | None = None, today:
     if created:
         content_type = ContentType.objects.get_for_model(Recovery)
         recoveries = Recovery.objects.filter(pk__in=created).values_list("pk", "line_id", "finding_id", "amount")
-        record_regions(AuditEvent.objects.bulk_create(
+        record_places(AuditEvent.objects.bulk_create(
             [AuditEvent(actor=None, action=RecoveryEvent.RECORDED, content_type=content_type, object_id=str(pk),
                         to_status=RecoveryStatus.OPEN,
                         data={"line": line, "finding": finding, "amount": str(amount), "run": getattr(run, "pk", None)})

@@ -1,7 +1,7 @@
-"""The region of each event's subject is recorded when the event is written (``core.audit_regions``), and a
-department's trail reads it: it must show exactly the events the old scoping showed — an OR, model by model,
-of "the subject is one of my region's rows" (``oversight.selectors.subjects_q("region", …)``, kept for this
-test only)."""
+"""The region and the school of each event's subject are recorded when the event is written
+(``core.audit_places``): a department's trail and the trail narrowed to a school read them. They must show
+exactly the events the old expressions showed — an OR, model by model, of "the subject is one of my region's
+(this school's) rows" (``oversight.selectors.subjects_q``, kept for this test only)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.choices import SignInEvent
-from core.audit_regions import fill_regions, record_regions, region_models
-from core.models import AuditEvent, AuditEventRegion, Region
+from core.audit_places import fill_places, place_models, record_places
+from core.models import AuditEvent, AuditEventRegion, AuditEventSchool, Region
 from core.scoping import scoped_lookups
 from core.services import audit_record
-from oversight.selectors import region_q, subjects_q
+from oversight.selectors import audit_school_q, region_q, subjects_q
 from tests.factories import make_school
 
 ROWS_PER_MODEL = 40
@@ -37,6 +37,24 @@ def _same_trail_for_every_region() -> set[str]:
     return seen
 
 
+def _same_trail_for_every_school() -> set[int]:
+    """The same for the trail narrowed to each school (and to two schools at once); the schools that saw events."""
+    from schools.models import School
+
+    seen = set()
+    schools = list(School.objects.values_list("pk", flat=True))
+    for school in schools:
+        old = set(AuditEvent.objects.filter(subjects_q("school", school)).values_list("pk", flat=True))
+        new = set(AuditEvent.objects.filter(audit_school_q([school])).values_list("pk", flat=True))
+        assert new == old, (school, sorted(new - old)[:10], sorted(old - new)[:10])
+        if new:
+            seen.add(school)
+    pair = schools[:2]
+    assert (set(AuditEvent.objects.filter(audit_school_q(pair)).values_list("pk", flat=True))
+            == set(AuditEvent.objects.filter(subjects_q("school", pair)).values_list("pk", flat=True)))
+    return seen
+
+
 @pytest.mark.django_db
 @pytest.mark.slow
 class RecordedRegionTests:
@@ -52,7 +70,7 @@ class RecordedRegionTests:
         for region in regions:
             make_enrolment(school=make_school(region=region, name=f"Мектеп {region.pk}"), pupil=pupil)
         covered = set()
-        for model, _lookup in scoped_lookups("region"):
+        for model in {model for rule in ("region", "school") for model, _lookup in scoped_lookups(rule)}:
             for row in model._default_manager.order_by("pk")[:ROWS_PER_MODEL]:
                 audit_record(actor=operator_user, action=SIGNED_IN, subject=row)
                 covered.add(model._meta.label)
@@ -62,19 +80,23 @@ class RecordedRegionTests:
                            "contingent.Enrolment", "contingent.Pupil", "checks.Finding", "orders.StateOrder",
                            "orders.Application"}
         assert len(_same_trail_for_every_region()) >= 2
+        assert len(_same_trail_for_every_school()) >= 2
         event = AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Pupil),
                                           object_id=str(pupil.pk)).get()
         assert set(AuditEventRegion.objects.filter(event=event.seq).values_list("region", flat=True)) == {
             region.pk for region in regions}
+        assert set(AuditEventSchool.objects.filter(event=event.seq).values_list("school", flat=True)) == set(
+            Enrolment.objects.filter(pupil=pupil).values_list("school", flat=True))
         assert Enrolment.objects.filter(pupil=pupil).count() == 2
 
     def test_events_written_in_raw_sql_are_filled_set_based_as_the_migration_does(self, operator_user):
-        """The migration's backfill (``fill_regions``) over events written without their regions."""
+        """The migrations' backfill (``fill_places``) over events written without their regions and schools."""
         call_command("seed_demo", stdout=io.StringIO())
         with connection.cursor() as cursor:
             cursor.execute("SELECT coalesce(max(seq), 0) FROM core_auditevent")
             last = cursor.fetchone()[0]
-            for content_type_id, (model, _lookup) in region_models().items():
+            for content_type_id in {*place_models("region"), *place_models("school")}:
+                model = {**place_models("region"), **place_models("school")}[content_type_id][0]
                 cursor.execute(
                     """INSERT INTO core_auditevent (created_at, actor_id, action, content_type_id, object_id, from_status,
                                                     to_status, reason, data)
@@ -82,34 +104,39 @@ class RecordedRegionTests:
                          FROM (SELECT pk AS id FROM unnest(%s::text[]) AS pk) AS rows""",
                     [content_type_id, [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:20]]])
         assert not AuditEventRegion.objects.filter(event__seq__gt=last).exists()
-        assert fill_regions(seq_from=last + 1) > 0
-        assert fill_regions(seq_from=last + 1) == 0  # idempotent
+        assert not AuditEventSchool.objects.filter(event__seq__gt=last).exists()
+        assert fill_places(rules=["school"], seq_from=last + 1) > 0
+        assert not AuditEventRegion.objects.filter(event__seq__gt=last).exists()  # one table asked, one filled
+        assert fill_places(seq_from=last + 1) > 0
+        assert fill_places(seq_from=last + 1) == 0  # idempotent
         assert len(_same_trail_for_every_region()) >= 2
+        assert len(_same_trail_for_every_school()) >= 2
 
     def test_a_subject_of_no_region_records_none_and_a_bulk_writer_records_its_events(self, operator_user, school_a):
         from schools.models import School
 
         audit_record(actor=operator_user, action=SIGNED_IN, subject=operator_user)  # a user: no region
-        assert not AuditEventRegion.objects.exists()
+        assert not AuditEventRegion.objects.exists() and not AuditEventSchool.objects.exists()
         events = AuditEvent.objects.bulk_create([AuditEvent(action=SIGNED_IN, content_type=ContentType.objects.get_for_model(
             School), object_id=str(school_a.pk))])
-        assert record_regions(events) == 1
+        assert record_places(events) == 2  # its region and its school
         assert list(AuditEventRegion.objects.values_list("region", "event")) == [(school_a.region_id, events[0].seq)]
+        assert list(AuditEventSchool.objects.values_list("school", "event")) == [(school_a.pk, events[0].seq)]
 
-    def test_the_recorded_regions_are_append_only(self, operator_user, school_a):
+    def test_the_recorded_regions_and_schools_are_append_only(self, operator_user, school_a):
         from django.db import DatabaseError, transaction
 
         audit_record(actor=operator_user, action=SIGNED_IN, subject=school_a)
-        for statement in ("UPDATE core_auditeventregion SET region_id = region_id",
-                          "DELETE FROM core_auditeventregion", "TRUNCATE core_auditeventregion"):
-            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(statement)
-        assert AuditEventRegion.objects.count() == 1
+        for table, column in (("core_auditeventregion", "region_id"), ("core_auditeventschool", "school_id")):
+            for statement in (f"UPDATE {table} SET {column} = {column}", f"DELETE FROM {table}", f"TRUNCATE {table}"):
+                with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(statement)
+        assert AuditEventRegion.objects.count() == AuditEventSchool.objects.count() == 1
 
 
 class WritersTests:
     def test_every_bulk_writer_of_events_records_their_regions(self):
-        """A ``bulk_create`` of events anywhere in the code is wrapped in ``record_regions``."""
+        """A ``bulk_create`` of events anywhere in the code is wrapped in ``record_places``."""
         import re
         from pathlib import Path
 
@@ -120,7 +147,7 @@ class WritersTests:
                 continue
             text = path.read_text(encoding="utf-8")
             for match in re.finditer(r"AuditEvent\.objects\.bulk_create\(", text):
-                if not text[max(0, match.start() - 15):match.start()].endswith("record_regions("):
+                if not text[max(0, match.start() - 15):match.start()].endswith("record_places("):
                     unrecorded.append(f"{path.relative_to(root)}:{text[:match.start()].count(chr(10)) + 1}")
         assert not unrecorded, unrecorded
 
@@ -195,3 +222,25 @@ class DepartmentTrailCountTests:
             assert api.get(f"/api/v1/audit-events/?{query}").json()["count"] == len(shown), query
         everything = api.get("/api/v1/audit-events/").json()["count"]
         assert api.get("/api/v1/audit-events/?object_type=contingent.pupil").json()["count"] == 1 < everything
+
+
+@pytest.mark.django_db
+class SchoolFilterTests:
+    def test_an_event_stays_with_the_schools_its_subject_belonged_to_when_it_was_written(self, operator_user, api_as,
+                                                                                          region_astana):
+        """A pupil's event before a move to a second school is in the first school's trail only; after it, in both
+        (the pupil's enrolments name both schools). ``?school=`` and the school box read the recorded schools."""
+        from tests.contingent.factories import make_enrolment, make_pupil
+        from tests.factories import make_user
+
+        first, second = (make_school(region=region_astana, name=name) for name in ("Бірінші мектеп", "Екінші мектеп"))
+        pupil = make_pupil()
+        make_enrolment(school=first, pupil=pupil)
+        before = audit_record(actor=operator_user, action=SIGNED_IN, subject=pupil)
+        make_enrolment(school=second, pupil=pupil)
+        after = audit_record(actor=operator_user, action=SIGNED_IN, subject=pupil)
+        api = api_as(make_user("school_filter_monitor", role="monitor"))
+        for school, expected in ((first, {before.pk, after.pk}), (second, {after.pk})):
+            for query in (f"school={school.pk}", f"school_bin={school.bin}"):
+                shown = {row["id"] for row in api.get(f"/api/v1/audit-events/?{query}").json()["results"]}
+                assert shown == expected, (query, shown)
