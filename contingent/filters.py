@@ -87,6 +87,8 @@ class EnrolmentFilterSet(django_filters.FilterSet):
 
     @property
     def form(self):
+        if hasattr(self, "_form"):  # built and styled once (django-filter asks for it several times a request)
+            return self._form
         form = super().form
         # The school box is SchoolFilter's autocomplete (the schools the user may see, as they type): a
         # select of every school would put 850 options on each national page.

@@ -337,7 +337,7 @@ SIGNATURE_NCALAYER_URL = env("SIGNATURE_NCALAYER_URL", "wss://127.0.0.1:13579")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call then gets 401 with "WWW-Authenticate: Token".
-        "knox.auth.TokenAuthentication",
+        "accounts.auth.ApiTokenAuthentication",  # knox's, without reading every token of the user each call
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.PortalPermission"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import MAX_ID, RegionFilter
@@ -40,7 +41,8 @@ class ProgrammeFilter(django_filters.NumberFilter):
         field = super().field
         user = getattr(getattr(self.parent, "request", None), "user", None)
         if user is not None and not isinstance(field.widget, forms.Select):
-            field.widget = forms.Select(choices=programme_choices(user))
+            # read when the select is rendered (a page), never for the API, which only validates the number
+            field.widget = forms.Select(choices=CallableChoiceIterator(lambda: programme_choices(user)))
         return field
 
 

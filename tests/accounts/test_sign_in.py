@@ -114,6 +114,33 @@ class ApiTokenTests:
         api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         assert api.get("/api/v1/me/").status_code == 401
 
+    def test_a_call_reads_the_token_presented_not_every_token_of_the_user(self, api, operator_user):
+        """knox read every token of the user on each call to delete the expired ones (``accounts.auth``): the cost of
+        a call grew with the devices signed in. Now one query finds the token, however many the user has; an
+        expired one is refused and deleted when presented, and the others at the next sign-in."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        tokens = [api.post("/api/v1/auth/token/", {"username": "operator1", "password": PASSWORD}).json()["token"]
+                  for _n in range(6)]
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[-1]}")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/regions/").status_code == 200
+        assert len([q for q in captured.captured_queries if 'FROM "accounts_apitoken"' in q["sql"]]) == 1
+        first = ApiToken.objects.order_by("created").first()
+        ApiToken.objects.filter(pk=first.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+        assert client.get("/api/v1/me/").status_code == 200  # another token expired: this one still works …
+        assert ApiToken.objects.filter(pk=first.pk).exists()  # … and the call did not touch it
+        stale = APIClient()
+        stale.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+        assert stale.get("/api/v1/me/").status_code == 401  # presented: refused and deleted
+        assert not ApiToken.objects.filter(pk=first.pk).exists() and ApiToken.objects.count() == 5
+        ApiToken.objects.filter(digest=ApiToken.objects.order_by("created").first().digest).update(
+            expiry=timezone.now() - dt.timedelta(seconds=1))
+        api.post("/api/v1/auth/token/", {"username": "operator1", "password": PASSWORD})  # a sign-in removes the expired
+        assert ApiToken.objects.count() == 5 and not ApiToken.objects.filter(expiry__lte=timezone.now()).exists()
+
     def test_a_revoked_token_stops_working_at_once_and_logout_revokes_the_current_one(self, api, operator_user):
         first = api.post("/api/v1/auth/token/", {"username": "operator1", "password": PASSWORD}).json()
         second = api.post("/api/v1/auth/token/", {"username": "operator1", "password": PASSWORD}).json()
