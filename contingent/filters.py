@@ -29,8 +29,10 @@ OPEN_FINDING_STATUSES = ("open", "explained")  # still to be dealt with
 
 
 def has_live_findings(enrolment_ref="pk") -> Exists:
-    """Whether the enrolment ``enrolment_ref`` has a live finding."""
-    return Exists(Enrolment.objects.filter(pk=OuterRef(enrolment_ref), findings__status__in=LIVE_FINDING_STATUSES))
+    """Whether the enrolment ``enrolment_ref`` has a live finding: a probe of the findings' ``enrolment`` index (the
+    checks' table, reached through the reverse relation: this app does not import the checks)."""
+    finding = Enrolment._meta.get_field("findings").related_model
+    return Exists(finding.objects.filter(enrolment_id=OuterRef(enrolment_ref), status__in=LIVE_FINDING_STATUSES))
 
 
 def iin_q(field: str) -> Callable[[str], Q]:

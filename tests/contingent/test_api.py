@@ -142,3 +142,27 @@ class SnapshotAndRunApiTests:
         again = api_as(operator_user).post("/api/v1/check-runs/start/", {}, format="json")
         assert again.status_code == 409 and again.json()["error"]["details"]["run_id"] == run_id
         assert CheckRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_list_reads_the_columns_it_shows_in_one_query(api_as, operator_user, school_a):
+    """``contingent.api.views.LIST_COLUMNS``: the list shows every field of ``EnrolmentSerializer`` without a query
+    per row (a field left out of the columns would be read row by row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for grade in (1, 5, 9):
+        make_enrolment(school=school_a, grade=grade)
+    api = api_as(operator_user)
+    full = {row["id"]: row for row in api.get("/api/v1/enrolments/").json()["results"]}
+    with CaptureQueriesContext(connection) as captured:
+        rows = api.get("/api/v1/enrolments/").json()["results"]
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "contingent_enrolment"' in q["sql"]]
+    assert len(reads) == 2 and 'schools_school"."address' not in reads[-1]  # the count and the page, its columns
+    one = api.get(f"/api/v1/enrolments/{rows[0]['id']}/").json()
+    assert one == full[one["id"]] and rows[0]["school_bin"] == school_a.bin and len(rows) == 3
+    for grade in (2, 3, 4):
+        make_enrolment(school=school_a, grade=grade)
+    with CaptureQueriesContext(connection) as twice:
+        assert len(api.get("/api/v1/enrolments/").json()["results"]) == 6
+    assert len(twice.captured_queries) == len(captured.captured_queries)  # no query per row
