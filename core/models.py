@@ -100,6 +100,9 @@ class AuditEvent(models.Model):
             # in the trail is a range of this index, not a walk back through every event (core migration 0009).
             models.Index(fields=["action", "seq"], name="audit_event_action_seq"),
             models.Index(fields=["actor", "created_at"]),
+            # ``object_id=`` without ``object_type`` (the API allows it): a range of this index, newest first, where
+            # the index above that starts with the type cannot be used and the whole trail was read (migration 0011).
+            models.Index(fields=["object_id", "seq"], name="audit_event_object_seq"),
         ]
 
     def __str__(self) -> str:
