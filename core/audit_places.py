@@ -94,3 +94,29 @@ def fill_places(*, rules: Iterable[str] = RULES, seq_from: int | None = None, se
         where, params = where + " AND e.seq <= %s", [*params, seq_to]
     return sum(_insert(rule, model, lookup, content_type_id, pks=None, where=where, params=params)
                for rule in rules for content_type_id, (model, lookup) in place_models(rule).items())
+
+
+def side_table_operations(rule: str) -> list:
+    """In the migration that creates the table of ``rule`` (core 0008: regions, 0010: schools), after its
+    CreateModel: fill it set-based for the events written before (when there are any), then make it append-only
+    (``core.db.seal_append_only``); undone, act as its owner, who alone may drop it."""
+    from django.db import migrations
+
+    from core.db import act_as_owner, seal_append_only
+
+    table = TABLES[rule][0]
+
+    def fill(apps, schema_editor):
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT FROM core_auditevent)")
+            if cursor.fetchone()[0]:
+                fill_places(rules=[rule])
+
+    def seal(apps, schema_editor):
+        seal_append_only(schema_editor.connection, table)
+
+    def unseal(apps, schema_editor):
+        act_as_owner(schema_editor.connection)
+
+    return [migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
+            migrations.RunPython(seal, unseal, elidable=False)]

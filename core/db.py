@@ -37,6 +37,19 @@ def act_as_owner(connection) -> None:
             cursor.execute("SET LOCAL ROLE NONE")
 
 
+def as_owner_operations(*operations) -> list:
+    """In a migration: ``operations`` run as the audit tables' owner both ways (``act_as_owner`` before them when
+    applied, and before undoing them when unapplied — operations are undone last to first). Core migrations 0009
+    and 0011 add their indexes of the audit events so."""
+    from django.db import migrations
+
+    def as_owner(apps, schema_editor):
+        act_as_owner(schema_editor.connection)
+
+    return [migrations.RunPython(as_owner, migrations.RunPython.noop, elidable=False), *operations,
+            migrations.RunPython(migrations.RunPython.noop, as_owner, elidable=False)]
+
+
 def seal_append_only(connection, table: str) -> None:
     """In a migration: make ``table`` append-only like the audit events (core migrations 0003, 0005, 0006): UPDATE
     and DELETE refused by a row trigger and TRUNCATE by a statement trigger; owned by the administrator, the

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -159,16 +160,18 @@ class Scope:
         return Q(pk__in=[])
 
 
-def scoped_lookups(rule: str) -> list[tuple[type[models.Model], str]]:
+@cache
+def scoped_lookups(rule: str) -> tuple[tuple[type[models.Model], str], ...]:
     """(model, lookup) of every installed model whose scope names its region (``rule="region"``) or its school
     (``rule="school"``) by a lookup (a callable rule is not a lookup: such models are left out).
 
     The one home of "the region (or school) of a row of any model": the audit trail records the region of an
-    event's subject from it (``core.audit_places``) and filters the trail by school with it."""
+    event's subject from it (``core.audit_places``) and filters the trail by school with it. Read once per process
+    (the models and their scopes are fixed once loaded): every ``audit_record`` asks it, for both rules."""
     from django.apps import apps
 
-    return [(model, getattr(model.scope, rule)) for model in apps.get_models()
-            if isinstance(getattr(model, "scope", None), Scope) and isinstance(getattr(model.scope, rule), str)]
+    return tuple((model, getattr(model.scope, rule)) for model in apps.get_models()
+                 if isinstance(getattr(model, "scope", None), Scope) and isinstance(getattr(model.scope, rule), str))
 
 
 def effective_role(user) -> str | None:

@@ -13,28 +13,7 @@ index range ``(region, seq)`` instead of ~30 "the subject is one of my region's 
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def fill(apps, schema_editor):
-    from core.audit_places import fill_places
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT FROM core_auditevent)")
-        if not cursor.fetchone()[0]:
-            return
-    fill_places(rules=["region"])
-
-
-def seal(apps, schema_editor):
-    from core.db import seal_append_only
-
-    seal_append_only(schema_editor.connection, "core_auditeventregion")
-
-
-def unseal(apps, schema_editor):
-    """Undoing the migration drops the table, which only its owner (the administrator) may do."""
-    from core.db import act_as_owner
-
-    act_as_owner(schema_editor.connection)
+from core.audit_places import side_table_operations
 
 
 class Migration(migrations.Migration):
@@ -72,6 +51,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "regions of audit events",
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop, elidable=False),
-        migrations.RunPython(seal, unseal, elidable=False),
+        *side_table_operations("region"),  # filled for the events before, then append-only
     ]

@@ -10,13 +10,7 @@ both directions; the transaction ends the change.
 
 from django.db import migrations, models
 
-
-def as_owner(apps, schema_editor):
-    """Act as the session's own role (the administrator, owner of the audit tables) until the migration's
-    transaction ends."""
-    from core.db import act_as_owner
-
-    act_as_owner(schema_editor.connection)
+from core.db import as_owner_operations
 
 
 class Migration(migrations.Migration):
@@ -25,13 +19,9 @@ class Migration(migrations.Migration):
         ("core", "0008_audit_event_region"),
     ]
 
-    operations = [
-        # forwards: as the owner before the index is created; backwards (operations undone last to first):
-        # as the owner before it is dropped
-        migrations.RunPython(as_owner, migrations.RunPython.noop, elidable=False),
+    operations = as_owner_operations(
         migrations.AddIndex(
             model_name="auditevent",
             index=models.Index(fields=["action", "seq"], name="audit_event_action_seq"),
         ),
-        migrations.RunPython(migrations.RunPython.noop, as_owner, elidable=False),
-    ]
+    )

@@ -7,11 +7,7 @@ Created and dropped as the audit tables' owner (``core.db.act_as_owner``), as mi
 
 from django.db import migrations, models
 
-
-def as_owner(apps, schema_editor):
-    from core.db import act_as_owner
-
-    act_as_owner(schema_editor.connection)
+from core.db import as_owner_operations
 
 
 class Migration(migrations.Migration):
@@ -20,11 +16,9 @@ class Migration(migrations.Migration):
         ("core", "0010_audit_event_school"),
     ]
 
-    operations = [
-        migrations.RunPython(as_owner, migrations.RunPython.noop, elidable=False),
+    operations = as_owner_operations(
         migrations.AddIndex(
             model_name="auditevent",
             index=models.Index(fields=["object_id", "seq"], name="audit_event_object_seq"),
         ),
-        migrations.RunPython(migrations.RunPython.noop, as_owner, elidable=False),
-    ]
+    )
