@@ -344,7 +344,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.PortalFilterBackend",
         "core.api.filters.PortalOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",

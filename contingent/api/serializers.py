@@ -7,19 +7,19 @@ from rest_framework import serializers
 from contingent.choices import PupilCategory
 from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
 from contingent.services.imports import import_progress
-from core.api.serializers import FieldsBuiltOnceMixin
+from core.api.representation import PlannedRepresentationMixin
 from core.uploads import TableFileSerializerField
 from programmes.choices import BeneficiaryKind
 
 
-class PupilSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+class PupilSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
     class Meta:
         model = Pupil
         fields = ["id", "iin", "last_name", "first_name", "middle_name", "birth_date"]
         read_only_fields = fields
 
 
-class EnrolmentSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+class EnrolmentSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
     pupil = PupilSerializer(read_only=True)
     school_bin = serializers.CharField(source="school.bin", read_only=True)
     level = serializers.CharField(read_only=True, allow_null=True)

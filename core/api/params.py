@@ -21,14 +21,13 @@ import inspect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.widgets import SuffixedMultiWidget
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.filters import OrderingFilter
 from rest_framework.mixins import ListModelMixin
 from rest_framework.serializers import BaseSerializer
 from rest_framework.settings import api_settings
 
-from core.api.filters import ordering_fields
+from core.api.filters import filter_names, ordering_fields
 from core.errors import DomainError
 
 
@@ -55,18 +54,6 @@ def is_list(view) -> bool:
     if hasattr(view, "action"):  # a viewset
         return view.action == "list" or (getattr(view, "detail", None) is False and view.request.method == "GET")
     return isinstance(view, ListModelMixin) and view.request.method == "GET"
-
-
-def filter_names(filterset_class) -> set[str]:
-    """The query parameters of a FilterSet (a range filter is ``name_min``/``name_max`` …)."""
-    names = set()
-    for name, filter_ in filterset_class.base_filters.items():
-        widget = filter_.field_class.widget  # the field's default widget (a class): a range filter's is suffixed
-        if inspect.isclass(widget) and issubclass(widget, SuffixedMultiWidget):
-            names |= {f"{name}_{suffix}" if suffix else name for suffix in widget.suffixes}
-        else:
-            names.add(name)
-    return names
 
 
 def list_params(view) -> set[str]:
