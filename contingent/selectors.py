@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from contingent.choices import SnapshotStatus
@@ -19,12 +19,13 @@ from contingent.models import ContingentImport, Enrolment, NobdSnapshot, Pupil
 
 
 def enrolment_list(*, user, filters: dict | None = None):
-    """Enrolments ``user`` may see, with their pupil and school, whether each has a live finding and how
-    many open ones (the checks' findings, through the reverse relation)."""
+    """Enrolments ``user`` may see, with their pupil and school (and the school's BIN as ``school_bin``, for a
+    list that shows only it), whether each has a live finding and how many open ones (the checks' findings,
+    through the reverse relation)."""
     queryset = (
         Enrolment.objects.visible_to(user)
         .select_related("pupil", "school")
-        .annotate(has_findings=has_live_findings(), open_findings=open_findings_count())
+        .annotate(school_bin=F("school__bin"), has_findings=has_live_findings(), open_findings=open_findings_count())
         # An index order (contingent_enrolment_list_order): a page reads its 50 rows, whatever the table's size.
         .order_by("school_id", "grade", "id")
     )

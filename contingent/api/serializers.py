@@ -21,7 +21,7 @@ class PupilSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
 
 class EnrolmentSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
     pupil = PupilSerializer(read_only=True)
-    school_bin = serializers.CharField(source="school.bin", read_only=True)
+    school_bin = serializers.CharField(read_only=True)  # ``enrolment_list``'s annotation
     level = serializers.CharField(read_only=True, allow_null=True)
     has_findings = serializers.BooleanField(read_only=True, help_text=_("a live finding (open, explained or waived)"))
     open_findings = serializers.IntegerField(read_only=True, help_text=_("open or explained findings"))

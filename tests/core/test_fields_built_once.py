@@ -18,7 +18,7 @@ class PlainEnrolmentSerializer(serializers.ModelSerializer):
     """``EnrolmentSerializer`` as DRF builds it, every time."""
 
     pupil = PlainPupilSerializer(read_only=True)
-    school_bin = serializers.CharField(source="school.bin", read_only=True)
+    school_bin = serializers.CharField(read_only=True)
     level = serializers.CharField(read_only=True, allow_null=True)
     has_findings = serializers.BooleanField(read_only=True)
     open_findings = serializers.IntegerField(read_only=True)
