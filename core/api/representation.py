@@ -17,6 +17,7 @@ read as it expects (a mapping, a missing attribute, a callable) goes through DRF
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -66,7 +67,13 @@ def _iso_datetime(field) -> bool:
 
 
 def _step(serializer_class, field):
-    """One field's step ``(name, attributes, kind, conversion)``, or None when DRF's path must answer."""
+    """One field's step ``(name, attributes, kind, conversion)``, or None when DRF's path must answer (the
+    attributes as one getter: ``attrgetter("school.bin")`` reads ``row.school.bin``)."""
+    step = _field_step(serializer_class, field)
+    return None if step is None else (step[0], attrgetter(".".join(step[1])), *step[2:])
+
+
+def _field_step(serializer_class, field):
     attrs = tuple(field.source_attrs)
     if not attrs:  # ``source="*"``: the whole row
         return None
@@ -101,11 +108,9 @@ def _represent(steps, instance, zone):
     if isinstance(instance, Mapping):
         return _GENERIC
     row = {}
-    for name, attrs, kind, conversion in steps:
-        value = instance
+    for name, read, kind, conversion in steps:
         try:
-            for attr in attrs:
-                value = getattr(value, attr)
+            value = read(instance)
         except ObjectDoesNotExist:  # DRF: a missing related object is None
             value = None
         except (AttributeError, KeyError):
