@@ -31,8 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
         parser.add_argument("--here", action="store_true", help="use the current database")
         parser.add_argument("--throughput-seconds", type=int, default=60,
-                            help="then the throughput of a scoped 50-row list against the regions floor, each this "
-                                 "long (0: skip)")
+                            help="then the throughput of a scoped 50-row list against the regions floor, each measured "
+                                 "this long once its clients have signed in (after up to 20 s for that; 0: skip)")
 
     def handle(self, *args, users, minutes, keep, here, throughput_seconds, **options):
         if users < 1 or minutes <= 0:
