@@ -68,6 +68,41 @@ def throughput(*, port: int, users: int, seconds: int, env: dict, log_dir: Path,
     return ok
 
 
+def in_process(*, write, calls: int = 100, rounds: int = 7) -> None:
+    """The processor time of one call of the floor and of the scoped list in this process (Django's test client,
+    no server, no network): ``rounds`` rounds of ``calls`` each, the lowest of the rounds' medians — what the
+    endpoint itself costs, which the throughputs' ratio reflects with the server's and the clients' shares."""
+    import statistics
+    import time
+
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from core.garbage import tune_for_requests
+    from demo.users import DEMO_PASSWORD
+
+    tune_for_requests()  # as the served portal (eqazyna.wsgi)
+
+    with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+        medians = {}
+        for label, url, user in (("floor", FLOOR_URL, "operator"), ("scoped", SCOPED_URL, "department")):
+            token = Client().post("/api/v1/auth/token/", {"username": user, "password": DEMO_PASSWORD, "device": "bench"})
+            client = Client(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+            for _ in range(10):
+                client.get(url)
+            medians[label] = []
+            for _ in range(rounds):
+                times = []
+                for _ in range(calls):
+                    start = time.process_time()
+                    client.get(url)
+                    times.append((time.process_time() - start) * 1000)
+                medians[label].append(statistics.median(times))
+    floor, scoped = min(medians["floor"]), min(medians["scoped"])
+    write(f"in the process, per call: floor {floor:.2f} ms, scoped {scoped:.2f} ms of processor time "
+          f"(ratio {floor / scoped:.2f}; {rounds} rounds of {calls} calls, the lowest median)")
+
+
 def run(*, users: int, minutes: float, write, throughput_seconds: int = 60) -> bool:
     from django.conf import settings
     from django.core.management import call_command
@@ -76,6 +111,8 @@ def run(*, users: int, minutes: float, write, throughput_seconds: int = 60) -> b
     from core.db import database_url
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))
+    if throughput_seconds:
+        in_process(write=write)
     port = free_port()
     log_dir = Path(settings.BASE_DIR) / ".data" / "bench-logs"
     env = dict(os.environ, DATABASE_URL=database_url(), DEBUG="false", LOG_LEVEL="WARNING",

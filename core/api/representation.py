@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from operator import attrgetter
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils import timezone
 from rest_framework import fields as drf_fields
 from rest_framework import relations, serializers
@@ -32,10 +32,10 @@ _GENERIC = object()  # a row the plan cannot read: DRF's path answers
 
 # Fields whose ``to_representation`` reads only the value and the field's own arguments (never the
 # request or the serializer's context): the plan may call it.
-_PLAIN = {cls.to_representation: cls for cls in (
+_PLAIN = frozenset(cls.to_representation for cls in (
     drf_fields.BigIntegerField, drf_fields.FloatField, drf_fields.DecimalField, drf_fields.DateField,
     drf_fields.TimeField, drf_fields.ChoiceField, drf_fields.UUIDField, drf_fields.JSONField,
-    drf_fields.ReadOnlyField)}
+    drf_fields.ReadOnlyField))
 
 
 def _bool(field):
@@ -86,7 +86,13 @@ def _field_step(serializer_class, field):
                 or type(field).to_representation is not relations.PrimaryKeyRelatedField.to_representation
                 or field.pk_field is not None or len(attrs) != 1 or model is None):
             return None
-        return field.field_name, (model._meta.get_field(attrs[0]).attname,), "pk", None
+        try:
+            model_field = model._meta.get_field(attrs[0])
+        except FieldDoesNotExist:  # a property or a method: DRF reads it
+            return None
+        if not (model_field.concrete and model_field.is_relation and not model_field.many_to_many):  # a key's column
+            return None
+        return field.field_name, (model_field.attname,), "pk", None
     if type(field).get_attribute is not drf_fields.Field.get_attribute:
         return None
     if _iso_datetime(field):
