@@ -16,6 +16,7 @@ read as it expects (a mapping, a missing attribute, a callable) goes through DRF
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from operator import attrgetter
 
@@ -67,19 +68,15 @@ def _iso_datetime(field) -> bool:
 
 
 def _step(serializer_class, field):
-    """One field's step ``(name, attributes, kind, conversion)``, or None when DRF's path must answer (the
-    attributes as one getter: ``attrgetter("school.bin")`` reads ``row.school.bin``)."""
-    step = _field_step(serializer_class, field)
-    return None if step is None else (step[0], attrgetter(".".join(step[1])), *step[2:])
-
-
-def _field_step(serializer_class, field):
-    attrs = tuple(field.source_attrs)
+    """One field's step ``(name, read, kind, conversion)``, or None when DRF's path must answer; ``read`` gets the
+    value from a row (``attrgetter("school.bin")`` reads ``row.school.bin``)."""
+    attrs = field.source_attrs
     if not attrs:  # ``source="*"``: the whole row
         return None
+    read = attrgetter(".".join(attrs))
     if isinstance(field, serializers.BaseSerializer):
         nested = _plan(type(field)) if isinstance(field, PlannedRepresentationMixin) else None
-        return (field.field_name, attrs, "nested", nested) if nested is not None else None
+        return (field.field_name, read, "nested", nested) if nested is not None else None
     if isinstance(field, relations.RelatedField):
         model = getattr(getattr(serializer_class, "Meta", None), "model", None)
         if (type(field).get_attribute is not relations.RelatedField.get_attribute or not field.use_pk_only_optimization()
@@ -92,13 +89,13 @@ def _field_step(serializer_class, field):
             return None
         if not (model_field.concrete and model_field.is_relation and not model_field.many_to_many):  # a key's column
             return None
-        return field.field_name, (model_field.attname,), "pk", None
+        return field.field_name, attrgetter(model_field.attname), "pk", None
     if type(field).get_attribute is not drf_fields.Field.get_attribute:
         return None
     if _iso_datetime(field):
-        return field.field_name, attrs, "datetime", None
+        return field.field_name, read, "datetime", None
     conversion = _conversion(field)
-    return (field.field_name, attrs, "plain", conversion) if conversion is not None else None
+    return (field.field_name, read, "plain", conversion) if conversion is not None else None
 
 
 def _plan(serializer_class):
@@ -130,7 +127,7 @@ def _represent(steps, instance, zone):
         elif kind == "pk":
             row[name] = value
         elif kind == "datetime":
-            if callable(value) or isinstance(value, str) or not value or timezone.is_naive(value):
+            if not isinstance(value, datetime.datetime) or timezone.is_naive(value):  # a string, a naive time: DRF
                 return _GENERIC
             text = value.astimezone(zone).isoformat()
             row[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
